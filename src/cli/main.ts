@@ -1,0 +1,201 @@
+#!/usr/bin/env node
+// podlab CLI: thin — parse, call the lab functions, print. Human output by default, --json for scripts.
+import yargs, { type Argv } from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { spawn } from 'node:child_process';
+import { readFileSync, existsSync } from 'node:fs';
+import { SpecError } from '../spec/problems.js';
+import { PreflightError } from '../kernel/preflight.js';
+import { up, down, clean, status, pickCluster, labState, targetNetns, loadLab, AbortedError, type UpResult } from '../daemon/lab.js';
+import { containerLog } from '../workload/runtime.js';
+import { resolve } from '../model/topology.js';
+import { getMode, supportedModes } from '../dataplane/modes/index.js';
+import { diffNs, opsText, EMPTY_OBSERVED } from '../kernel/ops.js';
+
+const isTTY = process.stderr.isTTY;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+const out = (s: string) => process.stdout.write(s + '\n');
+const err = (s: string) => process.stderr.write(s + '\n');
+
+function fail(e: unknown): never {
+  if (e instanceof SpecError) {
+    err(`podlab: ${e.message}`);
+    process.exit(2);
+  }
+  if (e instanceof PreflightError) {
+    err(`podlab: ${e.message}`);
+    process.exit(3);
+  }
+  if (e instanceof AbortedError) {
+    err(`podlab: ${e.message}`);
+    process.exit(130);
+  }
+  err(`podlab: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.PODLAB_DEBUG && e instanceof Error) err(e.stack ?? '');
+  process.exit(1);
+}
+
+const clusterOpt = { alias: 'c', type: 'string', describe: 'lab name (default: the only lab that exists)' } as const;
+const jsonOpt = { type: 'boolean', default: false, describe: 'print machine-readable JSON on stdout' } as const;
+
+function printUp(r: UpResult, nodes: number, pods: number): void {
+  const secs = (r.ms / 1000).toFixed(2);
+  if (r.changes === 0) out(`lab ${r.cluster} (${r.mode}) is up to date: no changes (${secs}s)`);
+  else out(`lab ${r.cluster} (${r.mode}) is up: ${nodes} node(s), ${pods} pod(s); ${r.changes} change(s) in ${secs}s` +
+    (r.created.length ? `, ${r.created.length} namespace(s) created` : '') + (r.deleted.length ? `, ${r.deleted.length} removed` : ''));
+  for (const p of r.problems) err(`warning: ${p}`);
+  if (r.changes > 0) out(`next: podlab status -c ${r.cluster} · podlab exec -c ${r.cluster} node/<node> -- ip route · podlab down -c ${r.cluster}`);
+}
+
+await yargs(hideBin(process.argv))
+  .scriptName('podlab')
+  .usage('$0 <command> [options]\n\nBuilds the real Linux dataplane of a Kubernetes cluster in network namespaces on this host\n(nodes, pods, a cni0 bridge, flannel VXLAN, routes, iptables) and lets you look at it and send traffic through it.')
+  .command('up', 'build or update a lab from cluster files (idempotent: a second run changes nothing)', (y: Argv) => y
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s): one Cluster document plus Namespaces and Pods (multi-document YAML)' })
+    .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
+    .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode (iptables | nftables)' })
+    .option('json', jsonOpt)
+    .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
+    .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON'),
+  async (a) => {
+    let stop = false;
+    process.on('SIGINT', () => {
+      if (stop) process.exit(130);
+      stop = true;
+      err('\ninterrupt: stopping after the current step (Ctrl-C again to quit at once; `podlab down` removes what was built)');
+    });
+    process.on('SIGTERM', () => { stop = true; });
+    const progress = a.json || !isTTY ? undefined : (m: string) => err(`  · ${m}`);
+    try {
+      const r = await up({ files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined, progress, aborted: () => stop });
+      if (a.json) out(JSON.stringify(r, null, 2));
+      else {
+        for (const n of summarizeNotices(r.notices)) err(`notice: ${n}`);
+        const st = status(r.cluster);
+        printUp(r, st.nodes.length, st.pods.length);
+      }
+      process.exit(r.problems.length ? 1 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('down', 'remove a lab and verify nothing of it is left (namespaces, links, processes)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), async (a) => {
+    try {
+      const r = await down(pickCluster(a.cluster as string | undefined));
+      if (a.json) out(JSON.stringify(r, null, 2));
+      else {
+        out(`lab ${r.cluster} removed: ${r.removedNetns} namespace(s), ${r.killed} process(es) stopped`);
+        if (r.leftovers.length) err(`still present:\n${r.leftovers.map((l) => `  - ${l}`).join('\n')}`);
+      }
+      process.exit(r.leftovers.length ? 1 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('status', 'show nodes and pods of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), (a) => {
+    try {
+      const s = status(pickCluster(a.cluster as string | undefined));
+      if (a.json) {
+        out(JSON.stringify(s, null, 2));
+        return;
+      }
+      out(`lab ${s.cluster}  mode ${s.mode}  proxy ${s.proxyMode}  pods ${s.podCIDR}  services ${s.serviceCIDR}  underlay ${s.underlay} (mtu ${s.mtu})`);
+      out('\nNODES');
+      table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
+      out('\nPODS');
+      table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
+      out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('exec <target> [cmd..]', 'run a command inside a pod, node or the external host (ip netns exec)', (y: Argv) => y
+    .positional('target', { type: 'string', describe: 'ns/pod, pod (namespace default), node/NAME, ext' })
+    .positional('cmd', { type: 'string', array: true, describe: 'command and arguments, after --' })
+    .option('cluster', clusterOpt)
+    .example('$0 exec x/a -- curl -s 10.244.2.2:8080/clientip', 'ask another pod who it thinks we are')
+    .example('$0 exec node/node1 -- ip route', "a node's routes")
+    .example('$0 exec node/node1 -- tcpdump -ni flannel.1', 'watch VXLAN-decapsulated pod traffic'),
+  (a) => {
+    try {
+      const st = labState(pickCluster(a.cluster as string | undefined));
+      const ns = targetNetns(st.topology, a.target as string);
+      const given = [...((a.cmd as string[] | undefined) ?? []), ...(((a as Record<string, unknown>)['--'] as string[] | undefined) ?? [])].map(String);
+      const cmd = given.length ? given : ['sh'];
+      const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: 'inherit' });
+      child.on('exit', (code, sig) => process.exit(code ?? (sig ? 128 : 1)));
+      child.on('error', (e) => fail(e));
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('logs <pod>', "print a pod container's output (process stdout/stderr, or netexec's request log)", (y: Argv) => y
+    .positional('pod', { type: 'string', describe: 'ns/pod or pod (namespace default)' })
+    .option('container', { type: 'string', describe: 'container name (default: the only or first one)' })
+    .option('cluster', clusterOpt),
+  (a) => {
+    try {
+      const st = labState(pickCluster(a.cluster as string | undefined));
+      const key = (a.pod as string).includes('/') ? (a.pod as string) : `default/${a.pod as string}`;
+      const pod = st.topology.pods.find((p) => p.key === key);
+      if (!pod) throw new Error(`no pod "${key}" (pods: ${st.topology.pods.map((p) => p.key).join(', ')})`);
+      const cname = (a.container as string | undefined) ?? pod.containers[0]!.name;
+      if (!pod.containers.some((c) => c.name === cname)) throw new Error(`pod ${key} has no container "${cname}" (containers: ${pod.containers.map((c) => c.name).join(', ')})`);
+      const f = containerLog(st.cluster, pod, cname);
+      process.stdout.write(existsSync(f) ? readFileSync(f, 'utf8') : '');
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('clean', 'remove leftovers of a crashed run from the kernel alone (no state file needed)', (y: Argv) => y
+    .option('cluster', clusterOpt)
+    .option('all', { type: 'boolean', default: false, describe: 'every podlab namespace (pl-*) on this host, of any lab' })
+    .option('json', jsonOpt),
+  async (a) => {
+    try {
+      const r = await clean(a.all ? { all: true } : { cluster: pickCluster(a.cluster as string | undefined) });
+      if (a.json) out(JSON.stringify(r, null, 2));
+      else {
+        out(`cleaned ${r.clusters.join(', ') || 'nothing'}: ${r.removedNetns} namespace(s) removed`);
+        if (r.leftovers.length) err(`still present:\n${r.leftovers.map((l) => `  - ${l}`).join('\n')}`);
+      }
+      process.exit(r.leftovers.length ? 1 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('plan', 'print the kernel commands `up` would run on an empty host, per namespace (needs no root)', (y: Argv) => y
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s)' })
+    .option('mode', { type: 'string', describe: 'dataplane mode, overriding spec.mode' }),
+  (a) => {
+    try {
+      const lab = loadLab(a.file as string[], { mode: a.mode as string | undefined });
+      const topo = resolve(lab);
+      for (const ns of getMode(topo.mode).plan(topo).namespaces) out(opsText(diffNs(ns, EMPTY_OBSERVED, true)));
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .parserConfiguration({ 'populate--': true })
+  .demandCommand(1, 'name a command: up, status, exec, logs, down, clean, plan')
+  .strict()
+  .help()
+  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .epilog('Exit codes: 0 ok · 1 failure · 2 invalid cluster file · 3 missing tool or kernel feature · 130 interrupted.\nState lives in $PODLAB_STATE_DIR (default /run/podlab); the kernel is the source of truth.')
+  .parseAsync()
+  .catch(fail);
+
+function table(head: string[], rows: string[][]): void {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  out(head.map((h, i) => h.padEnd(w[i]!)).join('  '));
+  for (const r of rows) out(r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd());
+}
+
+function summarizeNotices(n: readonly string[]): string[] {
+  const img = n.filter((x) => x.includes('"image" is ignored'));
+  const rest = n.filter((x) => !x.includes('"image" is ignored'));
+  return [...(img.length ? [`${img.length} container(s) name an image: the process runtime ignores images (a Docker runtime comes later)`] : []), ...rest];
+}

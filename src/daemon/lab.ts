@@ -1,0 +1,317 @@
+// Lab lifecycle, in-process: up (observe → diff → apply only what is missing), down, clean, status.
+// The CLI calls these directly; a long-running daemon will call the same functions.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { parseLab, type Source } from '../spec/parse.js';
+import type { LabSpec } from '../spec/types.js';
+import { resolve, allocationsOf, type Topology } from '../model/topology.js';
+import { getMode, supportedModes } from '../dataplane/modes/index.js';
+import type { NsState } from '../dataplane/types.js';
+import { diffNs, opsCount, opsScript, EMPTY_OBSERVED, type Ops } from '../kernel/ops.js';
+import { observeNs, normalizeIptablesSave } from '../kernel/observe.js';
+import { LocalExecutor, CommandError, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
+import { preflight } from '../kernel/preflight.js';
+import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns, netnsExists } from '../substrate/local.js';
+import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
+import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
+import { shortHash } from '../util/hash.js';
+import { PREFIX } from '../model/names.js';
+
+export type Progress = (msg: string) => void;
+
+export interface UpOptions {
+  readonly files: readonly string[];
+  readonly mode?: string;
+  readonly proxyMode?: string;
+  readonly progress?: Progress;
+  /** Checked between steps: when it returns true, up stops where it is (Ctrl-C). */
+  readonly aborted?: () => boolean;
+  readonly exec?: Executor;
+  readonly concurrency?: number;
+}
+
+export interface UpResult {
+  readonly cluster: string;
+  readonly mode: string;
+  /** Kernel and process changes made: 0 when the lab already matched the file. */
+  readonly changes: number;
+  readonly created: readonly string[];
+  readonly deleted: readonly string[];
+  readonly problems: readonly string[];
+  readonly notices: readonly string[];
+  readonly ms: number;
+  readonly spawned: number;
+}
+
+export class AbortedError extends Error {
+  constructor(readonly cluster: string) {
+    super(`interrupted: the lab "${cluster}" is partly built; \`podlab down -c ${cluster}\` (or \`podlab clean -c ${cluster}\`) removes it`);
+    this.name = 'AbortedError';
+  }
+}
+
+export function readSources(files: readonly string[]): Source[] {
+  return files.map((f) => {
+    const abs = resolvePath(f);
+    let text: string;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch (e) {
+      throw new Error(`cannot read cluster file ${f}: ${(e as Error).message}`);
+    }
+    return { file: f, text, dir: dirname(abs) };
+  });
+}
+
+/** IPv4 destinations of the host's own routes (main table, not default): lab CIDRs must not overlap them. */
+export async function hostRoutes(exec: Executor): Promise<string[]> {
+  const r = await exec.run(['ip', '-j', '-4', 'route', 'show'], HOST);
+  if (r.code !== 0) return [];
+  try {
+    return (JSON.parse(r.stdout) as { dst: string }[]).map((x) => x.dst).filter((d) => d !== 'default');
+  } catch {
+    return [];
+  }
+}
+
+export function loadLab(files: readonly string[], opts: { mode?: string; proxyMode?: string; hostRoutes?: readonly string[] } = {}): LabSpec {
+  return parseLab(readSources(files), { ...opts, supportedModes: supportedModes() });
+}
+
+export async function up(o: UpOptions): Promise<UpResult> {
+  const t0 = performance.now();
+  const exec = o.exec ?? new LocalExecutor();
+  const say = o.progress ?? (() => undefined);
+  const routes = await hostRoutes(exec);
+  const lab = loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes });
+  const cluster = lab.cluster.name;
+  const mode = getMode(lab.cluster.mode);
+  await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge') });
+
+  const prev = readState(cluster);
+  const topo = resolve(lab, prev?.allocations);
+  const plan = mode.plan(topo);
+  const abortCheck = () => {
+    if (o.aborted?.()) throw new AbortedError(cluster);
+  };
+
+  const existing = new Set(clusterNetns(cluster));
+  const desired = new Set(plan.namespaces.map((n) => n.netns));
+  const stale = [...existing].filter((n) => !desired.has(n));
+  const fresh = plan.namespaces.filter((n) => !existing.has(n.netns)).map((n) => n.netns);
+  let changes = 0;
+
+  // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
+  const iptState: Record<string, { want: string; saved: string }> = { ...(prev?.iptables ?? {}) };
+  let procs = prev?.processes ?? [];
+  const save = () => writeState({
+    version: 1, cluster, files: o.files.map((f) => resolvePath(f)), topology: topo, allocations: allocationsOf(topo),
+    iptables: iptState, processes: procs, updatedAt: new Date().toISOString(),
+  });
+  save();
+
+  if (stale.length) {
+    say(`removing ${stale.length} namespace(s) no longer in the file`);
+    await killIn(stale);
+    await delNetns(exec, stale);
+    for (const n of stale) delete iptState[n];
+    changes += stale.length;
+  }
+  abortCheck();
+  if (fresh.length) {
+    say(`creating ${fresh.length} network namespace(s)`);
+    await addNetns(exec, fresh);
+    changes += fresh.length;
+  }
+  const freshSet = new Set(fresh);
+  const limit = o.concurrency ?? 8;
+  for (const phase of [0, 1, 2] as const) {
+    abortCheck();
+    const group = plan.namespaces.filter((n) => n.phase === phase);
+    if (!group.length) continue;
+    say(`${['fabric', 'nodes and external host', 'pods'][phase]}: ${group.length} namespace(s)`);
+    const counts = await mapLimit(group, limit, async (ns) => {
+      if (o.aborted?.()) return 0;
+      return applyNs(exec, ns, freshSet.has(ns.netns), iptState);
+    });
+    changes += counts.reduce((a, b) => a + b, 0);
+  }
+  abortCheck();
+  save();
+
+  say('starting pod processes');
+  const wl = await syncWorkloads(topo, procs);
+  procs = wl.records;
+  changes += wl.changes;
+  save();
+  return {
+    cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems, notices: lab.notices,
+    ms: performance.now() - t0, spawned: exec.spawned,
+  };
+}
+
+async function applyNs(exec: Executor, ns: NsState, fresh: boolean, ipt: Record<string, { want: string; saved: string }>): Promise<number> {
+  const keys = ns.sysctls.map(([k]) => k);
+  const obs = fresh ? EMPTY_OBSERVED : await observeNs(exec, ns.netns, keys, { fdb: ns.role === 'node', iptables: ns.iptables !== undefined });
+  const ops: Ops = diffNs(ns, obs, fresh);
+  if (ns.iptables) {
+    const want = shortHash(ns.iptables, 16);
+    const st = ipt[ns.netns];
+    const saved = obs.iptablesSave !== undefined ? shortHash(obs.iptablesSave, 16) : '';
+    if (fresh || !st || st.want !== want || st.saved !== saved) ops.iptables = ns.iptables;
+  }
+  const n = opsCount(ops);
+  if (n === 0) return 0;
+  const r = await exec.run(['sh', '-s'], inNs(ns.netns), { input: opsScript(ops), timeoutMs: 120_000 });
+  if (r.code !== 0) throw new CommandError(r, `configuring ${ns.netns}`);
+  if (ops.iptables) {
+    const s = await exec.run(['iptables-save'], inNs(ns.netns));
+    ipt[ns.netns] = { want: shortHash(ns.iptables!, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16) };
+  }
+  return n;
+}
+
+export interface DownResult {
+  readonly cluster: string;
+  readonly removedNetns: number;
+  readonly killed: number;
+  /** Anything of the lab still present after removal (should be empty). */
+  readonly leftovers: readonly string[];
+}
+
+/** Remove a lab: stop its processes, delete its namespaces (their links go with them), verify. */
+export async function down(cluster: string, exec: Executor = new LocalExecutor()): Promise<DownResult> {
+  const nsList = clusterNetns(cluster);
+  const st = readState(cluster);
+  // Processes we started whose namespace is already gone would otherwise survive.
+  const killed = await killIn(nsList);
+  for (const p of st?.processes ?? []) {
+    if (pidAlive(p.pid) && pidInNetns(p.pid, p.netns)) process.kill(p.pid, 'SIGKILL');
+  }
+  await delNetns(exec, nsList).catch(() => undefined);
+  removeState(cluster);
+  return { cluster, removedNetns: nsList.length, killed, leftovers: await leftovers(exec, cluster) };
+}
+
+/** What of a lab still exists in the kernel: namespaces, processes in them, host links with our names. */
+export async function leftovers(exec: Executor, cluster: string): Promise<string[]> {
+  const out: string[] = [];
+  const ns = clusterNetns(cluster);
+  for (const n of ns) out.push(`network namespace ${n}`);
+  for (const [pid, n] of pidsIn(ns)) out.push(`process ${pid} in ${n}`);
+  const links = await exec.run(['ip', '-j', 'link', 'show'], HOST);
+  try {
+    for (const l of JSON.parse(links.stdout) as { ifname: string }[]) if (l.ifname.startsWith(PREFIX + cluster + '-')) out.push(`host link ${l.ifname}`);
+  } catch {
+    /* ignore */
+  }
+  return out;
+}
+
+export interface CleanResult {
+  readonly clusters: readonly string[];
+  readonly removedNetns: number;
+  readonly leftovers: readonly string[];
+}
+
+/** Remove leftovers of crashed runs from the kernel alone, without any state file. */
+export async function clean(opts: { cluster?: string; all?: boolean }, exec: Executor = new LocalExecutor()): Promise<CleanResult> {
+  const targets = opts.all ? listNetns().filter((n) => n.startsWith(PREFIX)) : clusterNetns(opts.cluster!);
+  const clusters = opts.all ? [...new Set([...clustersInKernel(), ...knownClusters()])] : [opts.cluster!];
+  await killIn(targets);
+  await delNetns(exec, targets).catch(() => undefined);
+  for (const c of clusters) removeState(c);
+  const left = opts.all ? listNetns().filter((n) => n.startsWith(PREFIX)).map((n) => `network namespace ${n}`) : await leftovers(exec, opts.cluster!);
+  return { clusters, removedNetns: targets.length, leftovers: left };
+}
+
+/** Which cluster a command means: the one named, or the only one that exists. */
+export function pickCluster(name?: string): string {
+  if (name) return name;
+  const all = [...new Set([...clustersInKernel(), ...knownClusters()])].sort();
+  if (all.length === 1) return all[0]!;
+  if (all.length === 0) throw new Error('no lab is running (start one with `podlab up -f FILE`)');
+  throw new Error(`several labs exist (${all.join(', ')}): say which with -c NAME`);
+}
+
+export interface PodStatus {
+  namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>;
+  phase: 'Running' | 'Failed' | 'Missing';
+  reason?: string;
+  containers: { name: string; kind: 'process' | 'netexec'; ready: boolean; pid?: number; reason?: string }[];
+}
+
+export interface StatusJson {
+  cluster: string; mode: string; proxyMode: string;
+  podCIDR: string; serviceCIDR: string; underlay: string; mtu: number;
+  nodes: { name: string; ip: string; netns: string; podCIDR: string; present: boolean }[];
+  pods: PodStatus[];
+  services: unknown[];
+  external: { ip: string; netns: string; ports: readonly number[] };
+}
+
+export function labState(cluster: string): LabState {
+  const st = readState(cluster);
+  if (!st) {
+    const inKernel = clustersInKernel().includes(cluster);
+    throw new Error(inKernel
+      ? `lab "${cluster}" has namespaces but no state file (an interrupted run?): \`podlab up -f FILE\` rebuilds it, \`podlab clean -c ${cluster}\` removes it`
+      : `no lab named "${cluster}"`);
+  }
+  return st;
+}
+
+export function status(cluster: string): StatusJson {
+  const st = labState(cluster);
+  const t: Topology = st.topology;
+  const present = new Set(listNetns());
+  const statusByNode = new Map<string, ReturnType<typeof readStatus>>();
+  for (const n of t.nodes) statusByNode.set(n.name, readStatus(runtimeStatusFile(cluster, n.name)));
+  const rtAlive = new Map<string, boolean>();
+  for (const p of st.processes) if (p.pod.startsWith('runtime/')) rtAlive.set(p.pod.slice(8), pidAlive(p.pid) && pidInNetns(p.pid, p.netns));
+  const pods: PodStatus[] = t.pods.map((p) => {
+    const containers = p.containers.map((c) => {
+      if (c.command) {
+        const rec = st.processes.find((r) => r.pod === p.key && r.container === c.name);
+        const ok = !!rec && pidAlive(rec.pid) && pidInNetns(rec.pid, p.netns);
+        return { name: c.name, kind: 'process' as const, ready: ok, pid: rec?.pid, reason: ok ? undefined : 'process not running (see podlab logs)' };
+      }
+      const rs = statusByNode.get(p.node);
+      const mine = rs?.listeners.filter((l) => l.id === `${p.key}/${c.name}`) ?? [];
+      const bad = mine.find((l) => !l.ok);
+      const ok = !!rtAlive.get(p.node) && mine.length === c.ports.length && !bad;
+      return { name: c.name, kind: 'netexec' as const, ready: ok, reason: ok ? undefined : bad?.error ?? 'netexec runtime not running' };
+    });
+    const exists = present.has(p.netns);
+    const failed = containers.find((c) => !c.ready);
+    return {
+      namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, netns: p.netns, labels: { ...p.labels },
+      phase: !exists ? 'Missing' : failed ? 'Failed' : 'Running',
+      reason: !exists ? `namespace ${p.netns} does not exist` : failed ? `${failed.name}: ${failed.reason}` : undefined,
+      containers,
+    };
+  });
+  return {
+    cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
+    nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, netns: n.netns, podCIDR: n.podCIDR, present: present.has(n.netns) })),
+    pods, services: [],
+    external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
+  };
+}
+
+/** Resolve an exec/logs target to its namespace: ns/pod, pod (namespace default), node/NAME, ext. */
+export function targetNetns(t: Topology, target: string): string {
+  if (target === 'ext' || target === 'external') return t.external.netns;
+  if (target === 'fabric') return t.fabric.netns;
+  if (target.startsWith('node/')) {
+    const n = t.nodes.find((x) => x.name === target.slice(5));
+    if (!n) throw new Error(`no node "${target.slice(5)}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);
+    return n.netns;
+  }
+  const key = target.includes('/') ? target : `default/${target}`;
+  const p = t.pods.find((x) => x.key === key);
+  if (!p) throw new Error(`no pod "${key}" (pods: ${t.pods.map((x) => x.key).join(', ') || 'none'}); targets are ns/pod, pod, node/NAME or ext`);
+  return p.netns;
+}
+
+export { netnsExists };

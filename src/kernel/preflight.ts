@@ -1,0 +1,66 @@
+// Before anything is built: are we root, are the tools there, does the kernel have what the mode needs?
+// Kernel features are probed for real, in a throwaway namespace of our own.
+import { existsSync } from 'node:fs';
+import { execa } from 'execa';
+import type { Executor } from './exec.js';
+import { HOST, inNs } from './exec.js';
+import type { LinkKind } from '../dataplane/types.js';
+
+/** Debian/Ubuntu package for each command podlab may need. */
+export const PACKAGES: Record<string, string> = {
+  ip: 'iproute2', bridge: 'iproute2', 'iptables-restore': 'iptables', 'iptables-save': 'iptables', nft: 'nftables',
+  python3: 'python3-minimal', curl: 'curl', ping: 'iputils-ping', sh: 'dash', bird: 'bird2', birdc: 'bird2',
+  conntrack: 'conntrack', tcpdump: 'tcpdump',
+};
+
+export class PreflightError extends Error {
+  constructor(readonly missing: string[]) {
+    super(`this machine cannot build the lab yet:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+    this.name = 'PreflightError';
+  }
+}
+
+async function hasCommand(cmd: string): Promise<boolean> {
+  const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
+  return r.exitCode === 0;
+}
+
+/** Checks commands and kernel features; throws PreflightError naming each missing piece and how to get it. */
+export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean }): Promise<void> {
+  const missing: string[] = [];
+  if (process.getuid && process.getuid() !== 0) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
+  const cmds = [...new Set(['ip', 'sh', 'python3', ...need.commands])];
+  const have = await Promise.all(cmds.map(hasCommand));
+  const noCmd = cmds.filter((_, i) => !have[i]);
+  if (noCmd.length) {
+    const pkgs = [...new Set(noCmd.map((c) => PACKAGES[c] ?? c))];
+    missing.push(`command${noCmd.length > 1 ? 's' : ''} ${noCmd.join(', ')}: apt-get install ${pkgs.join(' ')}`);
+  }
+  if (missing.length) throw new PreflightError(missing);
+
+  if (need.bridgeNetfilter && !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
+    missing.push('kernel module br_netfilter (bridge netfilter, so Service replies on a node bridge go through conntrack): run `modprobe br_netfilter` (podlab does not load modules itself)');
+  }
+  // Probe link kinds in a namespace of our own; it is removed right after.
+  const probe = `pl-probe-${process.pid}`;
+  const add = await exec.run(['ip', 'netns', 'add', probe], HOST);
+  if (add.code !== 0) {
+    missing.push(`network namespaces: \`ip netns add\` failed: ${add.stderr.trim()}`);
+    throw new PreflightError(missing);
+  }
+  try {
+    for (const kind of need.linkKinds) {
+      const args = kind === 'vxlan' ? ['type', 'vxlan', 'id', '42', 'dstport', '8472'] : kind === 'veth' ? ['type', 'veth', 'peer', 'name', 'probe1'] : ['type', kind];
+      const r = await exec.run(['ip', 'link', 'add', 'name', 'probe0', ...args], inNs(probe));
+      if (r.code !== 0) missing.push(`kernel support for ${kind} links (${r.stderr.trim() || 'ip link add failed'}); this mode needs it`);
+      else await exec.run(['ip', 'link', 'del', 'probe0'], inNs(probe));
+    }
+    if (need.commands.includes('iptables-restore')) {
+      const r = await exec.run(['iptables-restore', '-w', '5'], inNs(probe), { input: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully\nCOMMIT\n' });
+      if (r.code !== 0) missing.push(`iptables NAT (MASQUERADE, mark) in a namespace: ${r.stderr.trim()}`);
+    }
+  } finally {
+    await exec.run(['ip', 'netns', 'del', probe], HOST);
+  }
+  if (missing.length) throw new PreflightError(missing);
+}

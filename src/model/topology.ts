@@ -1,0 +1,224 @@
+// Resolve a validated LabSpec into a Topology: every address, name and MAC decided (pure).
+// IPAM is deterministic and sticky: previous allocations (from the state file) are kept when still valid.
+import type { LabSpec, ContainerSpec, Mode, ProxyMode } from '../spec/types.js';
+import { SpecError, type Problem } from '../spec/problems.js';
+import { contains, mustCidr, nth, offset, subnet, subnetCount, ipToNum, type Cidr } from './ip.js';
+import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from './names.js';
+import { macFor } from '../util/hash.js';
+
+export interface NodeT {
+  readonly name: string;
+  readonly index: number;
+  readonly ip: string;
+  readonly netns: string;
+  readonly podCIDR: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The node's port on the fabric bridge. */
+  readonly fabricPort: string;
+  readonly mac: string;
+}
+
+export interface PodT {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string; // "ns/name"
+  readonly node: string;
+  readonly ip: string;
+  readonly netns: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly containers: readonly ContainerSpec[];
+}
+
+export interface Topology {
+  readonly cluster: string;
+  readonly mode: Mode;
+  readonly proxyMode: ProxyMode;
+  readonly podCIDR: string;
+  readonly serviceCIDR: string;
+  readonly nodeCIDRMaskSize: number;
+  readonly nodePortRange: readonly [number, number];
+  readonly underlay: string;
+  readonly underlayPrefix: number;
+  /** The underlay gateway (.1), held by the fabric namespace. It never forwards, so nothing leaves the lab. */
+  readonly gateway: string;
+  readonly mtu: number;
+  readonly nodes: readonly NodeT[];
+  readonly pods: readonly PodT[];
+  readonly external: { readonly ip: string; readonly netns: string; readonly ports: readonly number[]; readonly mac: string };
+  readonly fabric: { readonly netns: string; readonly bridge: string };
+  readonly namespaces: readonly string[];
+}
+
+/** What a previous `up` allocated, read back from the state file. */
+export interface Allocations {
+  readonly nodes?: Readonly<Record<string, { ip: string; podCIDR: string }>>;
+  readonly pods?: Readonly<Record<string, { node: string; ip: string }>>;
+}
+
+export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
+  const c = lab.cluster;
+  const problems: Problem[] = [];
+  const underlay = mustCidr(c.underlay);
+  const podCIDR = mustCidr(c.podCIDR);
+  const gateway = nth(underlay, 1);
+
+  // Underlay addresses: gateway, external host, explicit node IPs, then previous allocations, then .11 upward.
+  const used = new Set<string>([gateway]);
+  const extIp = c.external.ip ?? (underlay.size > 101 ? nth(underlay, 100) : nth(underlay, underlay.size - 2));
+  used.add(extIp);
+  for (const n of c.nodes) if (n.ip) used.add(n.ip);
+  const nodeIps = new Map<string, string>();
+  for (const n of c.nodes) {
+    if (n.ip) nodeIps.set(n.name, n.ip);
+    else {
+      const p = prev.nodes?.[n.name]?.ip;
+      if (p && contains(underlay, p) && !used.has(p) && validHost(underlay, p)) {
+        nodeIps.set(n.name, p);
+        used.add(p);
+      }
+    }
+  }
+  let cursor = 11;
+  for (const n of c.nodes) {
+    if (nodeIps.has(n.name)) continue;
+    while (cursor < underlay.size - 1 && used.has(nth(underlay, cursor))) cursor++;
+    if (cursor >= underlay.size - 1) {
+      problems.push({ file: n.origin.file, line: n.origin.line, path: `Cluster ${c.name} spec.nodes`, message: `no free underlay address left in ${underlay.text} for node ${n.name}` });
+      break;
+    }
+    const ip = nth(underlay, cursor);
+    nodeIps.set(n.name, ip);
+    used.add(ip);
+  }
+
+  // Node pod CIDRs: sticky, else the lowest free subnet.
+  const nSubnets = subnetCount(podCIDR, c.nodeCIDRMaskSize);
+  const takenSub = new Set<number>();
+  const nodeSub = new Map<string, number>();
+  for (const n of c.nodes) {
+    const p = prev.nodes?.[n.name]?.podCIDR;
+    if (!p) continue;
+    const pc = mustCidr(p);
+    if (pc.prefix !== c.nodeCIDRMaskSize || !contains(podCIDR, pc.base)) continue;
+    const i = (pc.base - podCIDR.base) / pc.size;
+    if (!takenSub.has(i)) {
+      takenSub.add(i);
+      nodeSub.set(n.name, i);
+    }
+  }
+  let si = 0;
+  for (const n of c.nodes) {
+    if (nodeSub.has(n.name)) continue;
+    while (takenSub.has(si)) si++;
+    if (si >= nSubnets) break; // reported by validation already
+    takenSub.add(si);
+    nodeSub.set(n.name, si);
+  }
+
+  const nodes: NodeT[] = c.nodes.map((n, index) => ({
+    name: n.name,
+    index,
+    ip: nodeIps.get(n.name) ?? '0.0.0.0',
+    netns: nodeNetns(c.name, n.name),
+    podCIDR: subnet(podCIDR, c.nodeCIDRMaskSize, nodeSub.get(n.name) ?? 0).text,
+    labels: n.labels,
+    fabricPort: fabricPortName(n.name),
+    mac: macFor(`${c.name}/node/${n.name}/eth0`),
+  }));
+
+  // Scheduling: nodeName, else the previous node, else the node with the fewest pods (ties: file order).
+  const count = new Map(nodes.map((n) => [n.name, 0]));
+  const placement = new Map<string, string>();
+  const nodeNames = new Set(nodes.map((n) => n.name));
+  for (const p of lab.pods) {
+    const key = `${p.namespace}/${p.name}`;
+    const prevNode = prev.pods?.[key]?.node;
+    const node = p.nodeName ?? (prevNode && nodeNames.has(prevNode) ? prevNode : undefined);
+    if (node) {
+      placement.set(key, node);
+      count.set(node, count.get(node)! + 1);
+    }
+  }
+  for (const p of lab.pods) {
+    const key = `${p.namespace}/${p.name}`;
+    if (placement.has(key)) continue;
+    let best = nodes[0]!.name;
+    for (const n of nodes) if (count.get(n.name)! < count.get(best)!) best = n.name;
+    placement.set(key, best);
+    count.set(best, count.get(best)! + 1);
+  }
+
+  // Pod IPs: host-local style, .2 upward in the node's CIDR (.1 is cni0), sticky across runs.
+  const nodeCidr = new Map(nodes.map((n) => [n.name, mustCidr(n.podCIDR)]));
+  const takenIp = new Map<string, Set<number>>(nodes.map((n) => [n.name, new Set<number>()]));
+  const podIp = new Map<string, string>();
+  for (const p of lab.pods) {
+    const key = `${p.namespace}/${p.name}`;
+    const node = placement.get(key)!;
+    const pr = prev.pods?.[key];
+    if (pr && pr.node === node && contains(nodeCidr.get(node)!, pr.ip)) {
+      const off = offset(nodeCidr.get(node)!, pr.ip);
+      if (off >= 2 && off < nodeCidr.get(node)!.size - 1 && !takenIp.get(node)!.has(off)) {
+        takenIp.get(node)!.add(off);
+        podIp.set(key, pr.ip);
+      }
+    }
+  }
+  for (const p of lab.pods) {
+    const key = `${p.namespace}/${p.name}`;
+    if (podIp.has(key)) continue;
+    const node = placement.get(key)!;
+    const nc = nodeCidr.get(node)!;
+    const taken = takenIp.get(node)!;
+    let off = 2;
+    while (off < nc.size - 1 && taken.has(off)) off++;
+    if (off >= nc.size - 1) {
+      problems.push({ file: p.origin.file, line: p.origin.line, path: `Pod ${key}`, message: `node ${node}'s pod CIDR ${nc.text} is full (${nc.size - 3} pods); use a larger nodeCIDRMaskSize or more nodes` });
+      continue;
+    }
+    taken.add(off);
+    podIp.set(key, nth(nc, off));
+  }
+
+  const pods: PodT[] = lab.pods.map((p) => {
+    const key = `${p.namespace}/${p.name}`;
+    return {
+      namespace: p.namespace, name: p.name, key, node: placement.get(key)!, ip: podIp.get(key) ?? '0.0.0.0',
+      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: p.containers,
+    };
+  });
+
+  // Names must not collide (a node "x-a" and a pod x/a would share pl-<c>-x-a).
+  const owners = new Map<string, string>();
+  const claim = (ns: string, who: string, file: string, line: number) => {
+    const o = owners.get(ns);
+    if (o) problems.push({ file, line, path: who, message: `its network namespace name ${ns} collides with ${o}; rename one of them` });
+    else owners.set(ns, who);
+  };
+  claim(fabricNetns(c.name), 'the fabric', c.origin.file, c.origin.line);
+  claim(extNetns(c.name), 'the external host', c.origin.file, c.origin.line);
+  c.nodes.forEach((n, i) => claim(nodes[i]!.netns, `node ${n.name}`, n.origin.file, n.origin.line));
+  lab.pods.forEach((p, i) => claim(pods[i]!.netns, `Pod ${pods[i]!.key}`, p.origin.file, p.origin.line));
+
+  if (problems.length) throw new SpecError(problems);
+  return {
+    cluster: c.name, mode: c.mode, proxyMode: c.proxyMode, podCIDR: c.podCIDR, serviceCIDR: c.serviceCIDR,
+    nodeCIDRMaskSize: c.nodeCIDRMaskSize, nodePortRange: c.nodePortRange, underlay: c.underlay,
+    underlayPrefix: underlay.prefix, gateway, mtu: c.mtu, nodes, pods,
+    external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
+    fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
+    namespaces: lab.namespaces,
+  };
+}
+
+function validHost(c: Cidr, ip: string): boolean {
+  const n = ipToNum(ip);
+  return n > c.base + 1 && n < c.base + c.size - 1;
+}
+
+export function allocationsOf(t: Topology): Allocations {
+  return {
+    nodes: Object.fromEntries(t.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
+    pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip }])),
+  };
+}

@@ -1,0 +1,483 @@
+// Parse and validate cluster files: multi-document YAML → LabSpec. Pure: the caller reads the files.
+// Every problem found is collected (with file, line and field path) and reported together.
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
+import { isIPv4, parseCidr, contains, overlaps, type Cidr } from '../model/ip.js';
+import type {
+  ClusterSpec, ContainerPort, ContainerSpec, LabSpec, Mode, NodeSpec, PodSpec, Protocol, ProxyMode,
+} from './types.js';
+import { SpecError, type Problem } from './problems.js';
+
+export interface Source {
+  readonly file: string;
+  readonly text: string;
+  /** Working directory for container commands declared in this file (the file's folder). */
+  readonly dir: string;
+}
+
+export interface ParseOptions {
+  readonly mode?: string;
+  readonly proxyMode?: string;
+  /** IPv4 destinations of the host's own routes (not default, not local): the pod CIDR must not overlap them. */
+  readonly hostRoutes?: readonly string[];
+  /** Modes this build supports (from the mode registry); others are reported. */
+  readonly supportedModes?: readonly string[];
+}
+
+export const MODES: readonly Mode[] = ['overlay', 'bgp', 'vpc'];
+export const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'nftables'];
+const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,9}$/;
+/** Kubernetes fields accepted and ignored by this runtime (a notice is printed). */
+const IGNORED_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'resources', 'readinessProbe', 'livenessProbe', 'startupProbe'];
+
+type Path = (string | number)[];
+
+class DocCtx {
+  constructor(
+    readonly doc: Document,
+    readonly file: string,
+    readonly lc: LineCounter,
+    readonly label: string,
+    readonly problems: Problem[],
+  ) {}
+
+  lineOf(path: Path): number | undefined {
+    let node: unknown = this.doc.contents;
+    let best: number | undefined = rangeStart(node);
+    for (const key of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+        if (!pair) break;
+        best = rangeStart(pair.key) ?? best;
+        node = pair.value;
+        if (!isMap(node) && !isSeq(node)) best = rangeStart(node) ?? best;
+      } else if (isSeq(node) && typeof key === 'number') {
+        node = node.items[key];
+        best = rangeStart(node) ?? best;
+      } else break;
+    }
+    return best === undefined ? undefined : this.lc.linePos(best).line;
+  }
+
+  err(path: Path, message: string): void {
+    this.problems.push({ file: this.file, line: this.lineOf(path), path: `${this.label} ${fmtPath(path)}`.trim(), message });
+  }
+}
+
+function rangeStart(n: unknown): number | undefined {
+  const r = (n as Node | undefined)?.range;
+  return r ? r[0] : undefined;
+}
+
+export function fmtPath(path: Path): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${k}` : k;
+  return s;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkKeys(ctx: DocCtx, obj: Record<string, unknown>, path: Path, allowed: readonly string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) ctx.err([...path, k], `unknown field "${k}" (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+function str(ctx: DocCtx, v: unknown, path: Path, opts: { required?: boolean; re?: RegExp; what?: string; max?: number } = {}): string | undefined {
+  if (v === undefined || v === null) {
+    if (opts.required) ctx.err(path, 'is required');
+    return undefined;
+  }
+  if (typeof v !== 'string') {
+    ctx.err(path, `must be a string, got ${JSON.stringify(v)}`);
+    return undefined;
+  }
+  if (opts.max !== undefined && v.length > opts.max) {
+    ctx.err(path, `"${v}" is longer than ${opts.max} characters`);
+    return undefined;
+  }
+  if (opts.re && !opts.re.test(v)) {
+    ctx.err(path, `"${v}" is not ${opts.what ?? `valid (${opts.re.source})`}`);
+    return undefined;
+  }
+  return v;
+}
+
+function int(ctx: DocCtx, v: unknown, path: Path, min: number, max: number): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    ctx.err(path, `must be an integer, got ${JSON.stringify(v)}`);
+    return undefined;
+  }
+  if (v < min || v > max) {
+    ctx.err(path, `${v} is out of range ${min}-${max}`);
+    return undefined;
+  }
+  return v;
+}
+
+function labels(ctx: DocCtx, v: unknown, path: Path): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) {
+    ctx.err(path, 'must be a map of string to string');
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(k)) ctx.err([...path, k], `"${k}" is not a valid label key`);
+    if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+    else ctx.err([...path, k], 'label values must be strings');
+  }
+  return out;
+}
+
+interface RawDoc {
+  ctx: DocCtx;
+  obj: Record<string, unknown>;
+  kind: string;
+  dir: string;
+}
+
+/** Parse and validate. Throws SpecError listing every problem; returns a complete LabSpec otherwise. */
+export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): LabSpec {
+  const problems: Problem[] = [];
+  const notices: string[] = [];
+  const docs: RawDoc[] = [];
+
+  for (const src of sources) {
+    const lc = new LineCounter();
+    const parsed = parseAllDocuments(src.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+    const list = Array.isArray(parsed) ? parsed : [parsed];
+    list.forEach((doc, i) => {
+      if (doc.errors.length > 0) {
+        for (const e of doc.errors) {
+          const line = e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line;
+          problems.push({ file: src.file, line, path: `document ${i + 1}`, message: `YAML syntax: ${e.message.split('\n')[0]}` });
+        }
+        return;
+      }
+      const obj = doc.toJS() as unknown;
+      if (obj === null || obj === undefined) return; // empty document
+      const kind = isObj(obj) && typeof obj.kind === 'string' ? obj.kind : '';
+      const meta = isObj(obj) && isObj(obj.metadata) ? obj.metadata : {};
+      const nm = typeof meta.name === 'string' ? meta.name : '?';
+      const ns = typeof meta.namespace === 'string' ? meta.namespace : 'default';
+      const label = kind === 'Pod' ? `Pod ${ns}/${nm}` : kind ? `${kind} ${nm}` : `document ${i + 1}`;
+      const ctx = new DocCtx(doc, src.file, lc, label, problems);
+      if (!isObj(obj)) {
+        ctx.err([], 'a document must be a map with apiVersion and kind');
+        return;
+      }
+      docs.push({ ctx, obj, kind, dir: src.dir });
+    });
+  }
+
+  const clusters = docs.filter((d) => d.kind === 'Cluster');
+  const nsDocs = docs.filter((d) => d.kind === 'Namespace');
+  const podDocs = docs.filter((d) => d.kind === 'Pod');
+  for (const d of docs) {
+    if (!['Cluster', 'Namespace', 'Pod'].includes(d.kind)) {
+      const later = ['Service', 'NetworkPolicy', 'Check', 'Endpoints', 'EndpointSlice'].includes(d.kind);
+      d.ctx.err(['kind'], d.kind
+        ? `unknown kind "${d.kind}"${later ? ' (not supported by this version of podlab yet)' : ''} (supported: Cluster, Namespace, Pod)`
+        : 'kind is required (Cluster, Namespace or Pod)');
+    }
+  }
+
+  if (clusters.length === 0 && problems.length === 0) {
+    problems.push({ file: sources.map((s) => s.file).join(', ') || '(no files)', path: 'Cluster', message: 'no Cluster document found: exactly one is required' });
+  }
+  for (const extra of clusters.slice(1)) extra.ctx.err([], `a second Cluster document (the first is in ${clusters[0]!.ctx.file}:${clusters[0]!.ctx.lineOf([])}); exactly one is allowed`);
+
+  const cluster = clusters[0] ? parseCluster(clusters[0], opts) : undefined;
+
+  const namespaces = new Set<string>();
+  for (const d of nsDocs) {
+    checkKeys(d.ctx, d.obj, [], ['apiVersion', 'kind', 'metadata']);
+    if (d.obj.apiVersion !== 'v1') d.ctx.err(['apiVersion'], `must be "v1" for a Namespace`);
+    const meta = isObj(d.obj.metadata) ? d.obj.metadata : {};
+    checkKeys(d.ctx, meta, ['metadata'], ['name', 'labels']);
+    labels(d.ctx, meta.labels, ['metadata', 'labels']);
+    const name = str(d.ctx, meta.name, ['metadata', 'name'], { required: true, re: DNS_LABEL, what: 'a DNS label', max: 63 });
+    if (name) {
+      if (namespaces.has(name)) d.ctx.err(['metadata', 'name'], `duplicate Namespace "${name}"`);
+      namespaces.add(name);
+    }
+  }
+
+  const pods: PodSpec[] = [];
+  const seenPods = new Map<string, DocCtx>();
+  for (const d of podDocs) {
+    const pod = parsePod(d, notices);
+    if (!pod) continue;
+    const key = `${pod.namespace}/${pod.name}`;
+    const prev = seenPods.get(key);
+    if (prev) d.ctx.err(['metadata', 'name'], `duplicate Pod "${key}" (first declared at ${prev.file}:${prev.lineOf([])})`);
+    else {
+      seenPods.set(key, d.ctx);
+      pods.push(pod);
+      namespaces.add(pod.namespace);
+    }
+  }
+
+  if (cluster) {
+    const nodeNames = cluster.nodes.map((n) => n.name);
+    for (const pod of pods) {
+      if (pod.nodeName !== undefined && !nodeNames.includes(pod.nodeName)) {
+        seenPods.get(`${pod.namespace}/${pod.name}`)!.err(['spec', 'nodeName'], `unknown node "${pod.nodeName}" (nodes: ${nodeNames.join(', ')})`);
+      }
+    }
+  }
+
+  if (problems.length > 0 || !cluster) throw new SpecError(problems);
+  return { cluster, namespaces: [...namespaces].sort(), pods, notices };
+}
+
+function parseCluster(d: RawDoc, opts: ParseOptions): ClusterSpec | undefined {
+  const { ctx, obj } = d;
+  const before = ctx.problems.length;
+  checkKeys(ctx, obj, [], ['apiVersion', 'kind', 'metadata', 'spec']);
+  if (obj.apiVersion !== 'podlab.io/v1alpha1') ctx.err(['apiVersion'], `must be "podlab.io/v1alpha1" for a Cluster, got ${JSON.stringify(obj.apiVersion)}`);
+  const meta = isObj(obj.metadata) ? obj.metadata : {};
+  if (!isObj(obj.metadata)) ctx.err(['metadata'], 'is required (metadata.name names the cluster)');
+  checkKeys(ctx, meta, ['metadata'], ['name']);
+  const name = str(ctx, meta.name, ['metadata', 'name'], {
+    required: true, re: CLUSTER_NAME, what: 'a cluster name: 1-10 characters of [a-z0-9-], starting with a letter',
+  });
+  const spec = obj.spec === undefined ? {} : obj.spec;
+  if (!isObj(spec)) {
+    ctx.err(['spec'], 'must be a map');
+    return undefined;
+  }
+  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external']);
+
+  let mode = (opts.mode ?? spec.mode ?? 'overlay') as string;
+  const modePath: Path = opts.mode !== undefined ? ['(--mode)'] : ['spec', 'mode'];
+  if (!MODES.includes(mode as Mode)) {
+    ctx.err(modePath, `unknown mode "${mode}" (one of: ${MODES.join(', ')})`);
+    mode = 'overlay';
+  } else if (opts.supportedModes && !opts.supportedModes.includes(mode)) {
+    ctx.err(modePath, `mode "${mode}" is not built in this version of podlab yet (available: ${opts.supportedModes.join(', ')})`);
+  }
+  let proxyMode = (opts.proxyMode ?? spec.proxyMode ?? 'iptables') as string;
+  if (!PROXY_MODES.includes(proxyMode as ProxyMode)) {
+    ctx.err(opts.proxyMode !== undefined ? ['(--proxy-mode)'] : ['spec', 'proxyMode'], `unknown proxy mode "${proxyMode}" (one of: ${PROXY_MODES.join(', ')})`);
+    proxyMode = 'iptables';
+  }
+
+  const cidrField = (key: string, def: string): Cidr | undefined => {
+    const v = spec[key] ?? def;
+    const c = parseCidr(v);
+    if (typeof c === 'string') {
+      ctx.err(['spec', key], c);
+      return undefined;
+    }
+    return c;
+  };
+  const podCIDR = cidrField('podCIDR', '10.244.0.0/16');
+  const serviceCIDR = cidrField('serviceCIDR', '10.96.0.0/12');
+  const underlay = cidrField('underlay', '172.18.0.0/24');
+  const maskSize = int(ctx, spec.nodeCIDRMaskSize, ['spec', 'nodeCIDRMaskSize'], 8, 30) ?? 24;
+  const mtu = int(ctx, spec.mtu, ['spec', 'mtu'], 1280, 9000) ?? 1500;
+
+  let nodePortRange: [number, number] = [30000, 32767];
+  if (spec.nodePortRange !== undefined) {
+    const m = typeof spec.nodePortRange === 'string' ? /^(\d+)-(\d+)$/.exec(spec.nodePortRange) : null;
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m ? Number(m[2]) : NaN;
+    if (!m || lo < 1 || hi > 65535 || lo > hi) ctx.err(['spec', 'nodePortRange'], `${JSON.stringify(spec.nodePortRange)} is not a port range like 30000-32767`);
+    else nodePortRange = [lo, hi];
+  }
+
+  // Address plan checks.
+  const reservedUnderlay = new Map<string, string>();
+  if (podCIDR && serviceCIDR && overlaps(podCIDR, serviceCIDR)) ctx.err(['spec', 'serviceCIDR'], `${serviceCIDR.text} overlaps podCIDR ${podCIDR.text}`);
+  if (podCIDR && underlay && overlaps(podCIDR, underlay)) ctx.err(['spec', 'underlay'], `${underlay.text} overlaps podCIDR ${podCIDR.text}`);
+  if (serviceCIDR && underlay && overlaps(serviceCIDR, underlay)) ctx.err(['spec', 'underlay'], `${underlay.text} overlaps serviceCIDR ${serviceCIDR.text}`);
+  if (podCIDR && maskSize < podCIDR.prefix) ctx.err(['spec', 'nodeCIDRMaskSize'], `/${maskSize} is larger than podCIDR ${podCIDR.text}`);
+  if (podCIDR) {
+    for (const r of opts.hostRoutes ?? []) {
+      const hc = parseCidr(r.includes('/') ? r : `${r}/32`);
+      if (typeof hc !== 'string' && hc.prefix > 0 && overlaps(hc, podCIDR)) {
+        ctx.err(['spec', 'podCIDR'], `${podCIDR.text} overlaps this host's own route to ${hc.text}; pick another podCIDR so lab addresses cannot be confused with real ones`);
+      }
+    }
+  }
+  if (underlay && underlay.prefix > 28) ctx.err(['spec', 'underlay'], `${underlay.text} is too small: use /28 or larger`);
+
+  // Nodes.
+  const nodes: NodeSpec[] = [];
+  if (!Array.isArray(spec.nodes) || spec.nodes.length === 0) {
+    ctx.err(['spec', 'nodes'], 'at least one node is required, e.g. nodes: [{name: node1}]');
+  } else {
+    const names = new Set<string>();
+    spec.nodes.forEach((n: unknown, i: number) => {
+      const p: Path = ['spec', 'nodes', i];
+      if (!isObj(n)) {
+        ctx.err(p, 'must be a map like {name: node1}');
+        return;
+      }
+      checkKeys(ctx, n, p, ['name', 'ip', 'labels']);
+      const nn = str(ctx, n.name, [...p, 'name'], { required: true, re: DNS_LABEL, what: 'a node name (DNS label: [a-z0-9-])', max: 40 });
+      if (nn && ['fabric', 'ext'].includes(nn)) ctx.err([...p, 'name'], `"${nn}" is reserved for podlab's own namespaces`);
+      if (nn && names.has(nn)) ctx.err([...p, 'name'], `duplicate node "${nn}"`);
+      if (nn) names.add(nn);
+      let ip: string | undefined;
+      if (n.ip !== undefined) {
+        ip = str(ctx, n.ip, [...p, 'ip']);
+        if (ip !== undefined && !isIPv4(ip)) {
+          ctx.err([...p, 'ip'], `"${ip}" is not an IPv4 address`);
+          ip = undefined;
+        }
+      }
+      if (ip && underlay) {
+        if (!contains(underlay, ip)) ctx.err([...p, 'ip'], `${ip} is not inside the underlay ${underlay.text}`);
+        else {
+          const prev = reservedUnderlay.get(ip);
+          if (prev) ctx.err([...p, 'ip'], `${ip} is already used by ${prev}`);
+          reservedUnderlay.set(ip, `node ${nn}`);
+        }
+      }
+      nodes.push({ name: nn ?? `#${i}`, ip, labels: labels(ctx, n.labels, [...p, 'labels']), origin: { file: ctx.file, line: ctx.lineOf(p) ?? 0 } });
+    });
+    if (podCIDR && maskSize >= podCIDR.prefix) {
+      const count = 2 ** (maskSize - podCIDR.prefix);
+      if (count < spec.nodes.length) ctx.err(['spec', 'podCIDR'], `${podCIDR.text} holds only ${count} node subnet(s) of /${maskSize}, but there are ${spec.nodes.length} nodes`);
+    }
+    if (underlay && spec.nodes.length + 12 > underlay.size) ctx.err(['spec', 'underlay'], `${underlay.text} is too small for ${spec.nodes.length} nodes`);
+  }
+
+  // External host.
+  let extIp: string | undefined;
+  let extPorts: number[] = [8080];
+  if (spec.external !== undefined) {
+    if (!isObj(spec.external)) ctx.err(['spec', 'external'], 'must be a map like {ip: 172.18.0.100}');
+    else {
+      checkKeys(ctx, spec.external, ['spec', 'external'], ['ip', 'ports']);
+      if (spec.external.ip !== undefined) {
+        extIp = str(ctx, spec.external.ip, ['spec', 'external', 'ip']);
+        if (extIp !== undefined && !isIPv4(extIp)) {
+          ctx.err(['spec', 'external', 'ip'], `"${extIp}" is not an IPv4 address`);
+          extIp = undefined;
+        } else if (extIp && underlay && !contains(underlay, extIp)) ctx.err(['spec', 'external', 'ip'], `${extIp} is not inside the underlay ${underlay.text}`);
+        else if (extIp && reservedUnderlay.has(extIp)) ctx.err(['spec', 'external', 'ip'], `${extIp} is already used by ${reservedUnderlay.get(extIp)}`);
+      }
+      if (spec.external.ports !== undefined) {
+        if (!Array.isArray(spec.external.ports)) ctx.err(['spec', 'external', 'ports'], 'must be a list of port numbers');
+        else extPorts = spec.external.ports.map((v: unknown, i: number) => int(ctx, v, ['spec', 'external', 'ports', i], 1, 65535) ?? 0).filter((x: number) => x > 0);
+      }
+    }
+  }
+  if (underlay) {
+    const gw = underlay.base + 1;
+    for (const [ip, who] of reservedUnderlay) {
+      const n = Number(ip.split('.').reduce((a, b) => a * 256 + Number(b), 0));
+      if (n === gw) ctx.err(['spec'], `${ip} (${who}) is the underlay gateway address, reserved by podlab`);
+      if (n === underlay.base || n === underlay.base + underlay.size - 1) ctx.err(['spec'], `${ip} (${who}) is the underlay's network or broadcast address`);
+    }
+  }
+
+  if (ctx.problems.length > before || !name || !podCIDR || !serviceCIDR || !underlay) return undefined;
+  return {
+    name, mode: mode as Mode, proxyMode: proxyMode as ProxyMode,
+    podCIDR: podCIDR.text, nodeCIDRMaskSize: maskSize, serviceCIDR: serviceCIDR.text, nodePortRange,
+    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts },
+    origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
+  };
+}
+
+function parsePod(d: RawDoc, notices: string[]): PodSpec | undefined {
+  const { ctx, obj } = d;
+  const before = ctx.problems.length;
+  checkKeys(ctx, obj, [], ['apiVersion', 'kind', 'metadata', 'spec']);
+  if (obj.apiVersion !== 'v1') ctx.err(['apiVersion'], `must be "v1" for a Pod, got ${JSON.stringify(obj.apiVersion)}`);
+  const meta = isObj(obj.metadata) ? obj.metadata : {};
+  if (!isObj(obj.metadata)) ctx.err(['metadata'], 'is required');
+  checkKeys(ctx, meta, ['metadata'], ['name', 'namespace', 'labels', 'annotations']);
+  const name = str(ctx, meta.name, ['metadata', 'name'], { required: true, re: DNS_SUBDOMAIN, what: 'a Pod name (lower-case DNS subdomain)', max: 253 });
+  const namespace = str(ctx, meta.namespace, ['metadata', 'namespace'], { re: DNS_LABEL, what: 'a namespace name (DNS label)', max: 63 }) ?? 'default';
+  const lbls = labels(ctx, meta.labels, ['metadata', 'labels']);
+  const spec = obj.spec;
+  if (!isObj(spec)) {
+    ctx.err(['spec'], 'is required (spec.containers lists what runs in the pod)');
+    return undefined;
+  }
+  checkKeys(ctx, spec, ['spec'], ['nodeName', 'containers', 'restartPolicy', 'terminationGracePeriodSeconds']);
+  const nodeName = str(ctx, spec.nodeName, ['spec', 'nodeName']);
+  const containers: ContainerSpec[] = [];
+  if (!Array.isArray(spec.containers) || spec.containers.length === 0) ctx.err(['spec', 'containers'], 'at least one container is required');
+  else {
+    const cnames = new Set<string>();
+    const ports = new Map<string, string>();
+    spec.containers.forEach((c: unknown, i: number) => {
+      const p: Path = ['spec', 'containers', i];
+      if (!isObj(c)) {
+        ctx.err(p, 'must be a map with a name');
+        return;
+      }
+      checkKeys(ctx, c, p, ['name', 'command', 'args', 'env', 'ports', 'workingDir', ...IGNORED_CONTAINER_FIELDS]);
+      const cn = str(ctx, c.name, [...p, 'name'], { required: true, re: DNS_LABEL, what: 'a container name (DNS label)', max: 63 });
+      if (cn && cnames.has(cn)) ctx.err([...p, 'name'], `duplicate container "${cn}"`);
+      if (cn) cnames.add(cn);
+      const image = str(ctx, c.image, [...p, 'image']);
+      for (const f of IGNORED_CONTAINER_FIELDS) {
+        if (c[f] !== undefined) notices.push(`${ctx.file}:${ctx.lineOf([...p, f])}: Pod ${namespace}/${name} container ${cn}: "${f}" is ignored by the process runtime`);
+      }
+      const strList = (v: unknown, key: string): string[] | undefined => {
+        if (v === undefined || v === null) return undefined;
+        if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' && typeof x !== 'number')) {
+          ctx.err([...p, key], 'must be a list of strings');
+          return undefined;
+        }
+        return v.map(String);
+      };
+      const command = strList(c.command, 'command');
+      const args = strList(c.args, 'args');
+      if (command && command.length === 0) ctx.err([...p, 'command'], 'must not be empty (leave it out to run the built-in netexec server)');
+      if (args && !command) ctx.err([...p, 'args'], 'args without command: the process runtime has no image entrypoint to pass them to');
+      const env: Record<string, string> = {};
+      if (c.env !== undefined) {
+        if (!Array.isArray(c.env)) ctx.err([...p, 'env'], 'must be a list of {name, value}');
+        else c.env.forEach((e: unknown, j: number) => {
+          if (!isObj(e)) return ctx.err([...p, 'env', j], 'must be {name, value}');
+          checkKeys(ctx, e, [...p, 'env', j], ['name', 'value']);
+          const en = str(ctx, e.name, [...p, 'env', j, 'name'], { required: true, re: /^[-._a-zA-Z][-._a-zA-Z0-9]*$/, what: 'an environment variable name' });
+          if (en) env[en] = e.value === undefined || e.value === null ? '' : String(e.value);
+        });
+      }
+      const cports: ContainerPort[] = [];
+      if (c.ports !== undefined) {
+        if (!Array.isArray(c.ports)) ctx.err([...p, 'ports'], 'must be a list of {containerPort, protocol}');
+        else c.ports.forEach((pt: unknown, j: number) => {
+          const pp: Path = [...p, 'ports', j];
+          if (!isObj(pt)) return ctx.err(pp, 'must be {containerPort, protocol}');
+          checkKeys(ctx, pt, pp, ['containerPort', 'protocol', 'name', 'hostPort']);
+          if (pt.hostPort !== undefined) ctx.err([...pp, 'hostPort'], 'hostPort is not supported by podlab');
+          if (pt.containerPort === undefined) return ctx.err([...pp, 'containerPort'], 'is required');
+          const port = int(ctx, pt.containerPort, [...pp, 'containerPort'], 1, 65535);
+          const proto = (pt.protocol ?? 'TCP') as string;
+          if (!PROTOCOLS.includes(proto as Protocol)) ctx.err([...pp, 'protocol'], `"${proto}" is not a protocol (TCP, UDP or SCTP)`);
+          const pname = str(ctx, pt.name, [...pp, 'name'], { re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, what: 'a port name (IANA_SVC_NAME)', max: 15 });
+          if (port === undefined) return;
+          const key = `${port}/${proto}`;
+          const prev = ports.get(key);
+          if (prev) ctx.err([...pp, 'containerPort'], `${key} is already declared by container "${prev}": containers of a pod share one network namespace, so two cannot bind the same port`);
+          else ports.set(key, cn ?? `#${i}`);
+          cports.push({ containerPort: port, protocol: proto as Protocol, name: pname });
+        });
+      }
+      if (!command && cports.length === 0) ctx.err([...p, 'ports'], 'a container without command runs the built-in netexec server, which needs at least one port to listen on');
+      const wd = str(ctx, c.workingDir, [...p, 'workingDir']);
+      containers.push({
+        name: cn ?? `#${i}`, image, command: command ? [...command, ...(args ?? [])] : undefined,
+        env, ports: cports, workingDir: wd ? (wd.startsWith('/') ? wd : `${d.dir}/${wd}`) : d.dir,
+      });
+    });
+  }
+  if (ctx.problems.length > before || !name) return undefined;
+  return { namespace, name, labels: lbls, nodeName, containers, origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 } };
+}

@@ -1,0 +1,28 @@
+// Validation problems: every one carries file, line and the path of the field at fault.
+
+export interface Problem {
+  readonly file: string;
+  readonly line?: number;
+  /** e.g. `pods[3].spec.nodeName` or `Pod x/a: spec.nodeName` */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.line !== undefined ? `${p.file}:${p.line}` : p.file;
+  return `${where}: ${p.path}: ${p.message}`;
+}
+
+/** Thrown when the input is invalid. Lists every problem; nothing has been built. */
+export class SpecError extends Error {
+  readonly problems: readonly Problem[];
+  constructor(problems: readonly Problem[]) {
+    const n = problems.length;
+    super(
+      `invalid cluster file: ${n} problem${n === 1 ? '' : 's'} (nothing was built)\n` +
+        problems.map((p) => '  ' + formatProblem(p)).join('\n'),
+    );
+    this.name = 'SpecError';
+    this.problems = problems;
+  }
+}
