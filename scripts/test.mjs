@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The test command: runs every unit and integration test with tap, streams the TAP output, and ends with
+// one line "N passed, N failed[, N skipped]" counting the named tests inside each file.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+function find(dir) {
+  let out = [];
+  for (const f of readdirSync(dir)) {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) out = out.concat(find(p));
+    else if (f.endsWith('.test.ts')) out.push(p);
+  }
+  return out.sort();
+}
+const files = args.length ? args : [...find('test/unit'), ...find('test/integration')];
+const tap = spawn('npx', ['tap', '-R', 'tap', '--jobs', '1', '--disable-coverage', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+let passed = 0, failed = 0, skipped = 0, buf = '';
+const fileFailedAlone = [];
+let subFailsInFile = 0;
+tap.stdout.on('data', (d) => {
+  process.stdout.write(d);
+  buf += d;
+  let i;
+  while ((i = buf.indexOf('\n')) >= 0) {
+    const line = buf.slice(0, i);
+    buf = buf.slice(i + 1);
+    let m = /^    (not )?ok \d+ - (.*)$/.exec(line);
+    if (m) {
+      if (/# SKIP/i.test(m[2])) skipped++;
+      else if (m[1]) { failed++; subFailsInFile++; }
+      else passed++;
+      continue;
+    }
+    m = /^(not )?ok \d+ - (\S+)/.exec(line);
+    if (m) {
+      if (m[1] && subFailsInFile === 0) { failed++; fileFailedAlone.push(m[2]); }
+      subFailsInFile = 0;
+    }
+  }
+});
+tap.on('close', (code) => {
+  if (fileFailedAlone.length) console.log(`# files that failed outside any named test: ${fileFailedAlone.join(', ')}`);
+  console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  process.exit(code ?? 1);
+});

@@ -1,0 +1,3 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
