@@ -193,7 +193,8 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
   }
   for (const extra of clusters.slice(1)) extra.ctx.err([], `a second Cluster document (the first is in ${clusters[0]!.ctx.file}:${clusters[0]!.ctx.lineOf([])}); exactly one is allowed`);
 
-  const cluster = clusters[0] ? parseCluster(clusters[0], opts) : undefined;
+  const nodeNames: string[] = [];
+  const cluster = clusters[0] ? parseCluster(clusters[0], opts, nodeNames) : undefined;
 
   const namespaces = new Set<string>();
   for (const d of nsDocs) {
@@ -212,32 +213,29 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
   const pods: PodSpec[] = [];
   const seenPods = new Map<string, DocCtx>();
   for (const d of podDocs) {
-    const pod = parsePod(d, notices);
-    if (!pod) continue;
-    const key = `${pod.namespace}/${pod.name}`;
+    const meta = isObj(d.obj.metadata) ? d.obj.metadata : {};
+    const key = `${typeof meta.namespace === 'string' ? meta.namespace : 'default'}/${String(meta.name)}`;
     const prev = seenPods.get(key);
-    if (prev) d.ctx.err(['metadata', 'name'], `duplicate Pod "${key}" (first declared at ${prev.file}:${prev.lineOf([])})`);
-    else {
-      seenPods.set(key, d.ctx);
-      pods.push(pod);
-      namespaces.add(pod.namespace);
+    if (prev) {
+      d.ctx.err(['metadata', 'name'], `duplicate Pod "${key}" (first declared at ${prev.file}:${prev.lineOf([])})`);
+      continue;
     }
-  }
-
-  if (cluster) {
-    const nodeNames = cluster.nodes.map((n) => n.name);
-    for (const pod of pods) {
-      if (pod.nodeName !== undefined && !nodeNames.includes(pod.nodeName)) {
-        seenPods.get(`${pod.namespace}/${pod.name}`)!.err(['spec', 'nodeName'], `unknown node "${pod.nodeName}" (nodes: ${nodeNames.join(', ')})`);
-      }
+    seenPods.set(key, d.ctx);
+    const pod = parsePod(d, notices);
+    const spec = isObj(d.obj.spec) ? d.obj.spec : {};
+    if (typeof spec.nodeName === 'string' && clusters.length > 0 && !nodeNames.includes(spec.nodeName)) {
+      d.ctx.err(['spec', 'nodeName'], `unknown node "${spec.nodeName}" (nodes: ${nodeNames.join(', ')})`);
     }
+    if (!pod) continue;
+    pods.push(pod);
+    namespaces.add(pod.namespace);
   }
 
   if (problems.length > 0 || !cluster) throw new SpecError(problems);
   return { cluster, namespaces: [...namespaces].sort(), pods, notices };
 }
 
-function parseCluster(d: RawDoc, opts: ParseOptions): ClusterSpec | undefined {
+function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): ClusterSpec | undefined {
   const { ctx, obj } = d;
   const before = ctx.problems.length;
   checkKeys(ctx, obj, [], ['apiVersion', 'kind', 'metadata', 'spec']);
@@ -325,7 +323,10 @@ function parseCluster(d: RawDoc, opts: ParseOptions): ClusterSpec | undefined {
       const nn = str(ctx, n.name, [...p, 'name'], { required: true, re: DNS_LABEL, what: 'a node name (DNS label: [a-z0-9-])', max: 40 });
       if (nn && ['fabric', 'ext'].includes(nn)) ctx.err([...p, 'name'], `"${nn}" is reserved for podlab's own namespaces`);
       if (nn && names.has(nn)) ctx.err([...p, 'name'], `duplicate node "${nn}"`);
-      if (nn) names.add(nn);
+      if (nn) {
+        names.add(nn);
+        nodeNames.push(nn);
+      }
       let ip: string | undefined;
       if (n.ip !== undefined) {
         ip = str(ctx, n.ip, [...p, 'ip']);
