@@ -6,21 +6,20 @@ import { parseLab, type Source } from '../spec/parse.js';
 import type { LabSpec } from '../spec/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
-import type { NsState } from '../dataplane/types.js';
-import { diffNs, opsCount, opsScript, EMPTY_OBSERVED, type Ops } from '../kernel/ops.js';
-import { observeNs, normalizeIptablesSave } from '../kernel/observe.js';
-import { LocalExecutor, CommandError, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
+import { applyPlan, initFresh } from '../kernel/apply.js';
+import { LocalExecutor, HOST, type Executor } from '../kernel/exec.js';
 import { preflight } from '../kernel/preflight.js';
 import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns, netnsExists } from '../substrate/local.js';
 import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
 import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
-import { shortHash } from '../util/hash.js';
 import { PREFIX } from '../model/names.js';
 
 export type Progress = (msg: string) => void;
 
 export interface UpOptions {
   readonly files: readonly string[];
+  /** An already parsed lab (benchmarks and tests); the files are then only recorded. */
+  readonly lab?: LabSpec;
   readonly mode?: string;
   readonly proxyMode?: string;
   readonly progress?: Progress;
@@ -83,7 +82,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const exec = o.exec ?? new LocalExecutor();
   const say = o.progress ?? (() => undefined);
   const routes = await hostRoutes(exec);
-  const lab = loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes });
+  const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes });
   const cluster = lab.cluster.name;
   const mode = getMode(lab.cluster.mode);
   await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge') });
@@ -124,18 +123,8 @@ export async function up(o: UpOptions): Promise<UpResult> {
     changes += fresh.length;
   }
   const freshSet = new Set(fresh);
-  const limit = o.concurrency ?? 8;
-  for (const phase of [0, 1, 2] as const) {
-    abortCheck();
-    const group = plan.namespaces.filter((n) => n.phase === phase);
-    if (!group.length) continue;
-    say(`${['fabric', 'nodes and external host', 'pods'][phase]}: ${group.length} namespace(s)`);
-    const counts = await mapLimit(group, limit, async (ns) => {
-      if (o.aborted?.()) return 0;
-      return applyNs(exec, ns, freshSet.has(ns.netns), iptState);
-    });
-    changes += counts.reduce((a, b) => a + b, 0);
-  }
+  if (fresh.length) changes += await initFresh(exec, plan, freshSet);
+  changes += await applyPlan(exec, plan, { fresh: freshSet, ledger: iptState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
   abortCheck();
   save();
 
@@ -148,27 +137,6 @@ export async function up(o: UpOptions): Promise<UpResult> {
     cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems, notices: lab.notices,
     ms: performance.now() - t0, spawned: exec.spawned,
   };
-}
-
-async function applyNs(exec: Executor, ns: NsState, fresh: boolean, ipt: Record<string, { want: string; saved: string }>): Promise<number> {
-  const keys = ns.sysctls.map(([k]) => k);
-  const obs = fresh ? EMPTY_OBSERVED : await observeNs(exec, ns.netns, keys, { fdb: ns.role === 'node', iptables: ns.iptables !== undefined });
-  const ops: Ops = diffNs(ns, obs, fresh);
-  if (ns.iptables) {
-    const want = shortHash(ns.iptables, 16);
-    const st = ipt[ns.netns];
-    const saved = obs.iptablesSave !== undefined ? shortHash(obs.iptablesSave, 16) : '';
-    if (fresh || !st || st.want !== want || st.saved !== saved) ops.iptables = ns.iptables;
-  }
-  const n = opsCount(ops);
-  if (n === 0) return 0;
-  const r = await exec.run(['sh', '-s'], inNs(ns.netns), { input: opsScript(ops), timeoutMs: 120_000 });
-  if (r.code !== 0) throw new CommandError(r, `configuring ${ns.netns}`);
-  if (ops.iptables) {
-    const s = await exec.run(['iptables-save'], inNs(ns.netns));
-    ipt[ns.netns] = { want: shortHash(ns.iptables!, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16) };
-  }
-  return n;
 }
 
 export interface DownResult {

@@ -4,20 +4,6 @@ import { inNs, CommandError } from './exec.js';
 import type { Observed, ObservedLink } from './ops.js';
 import type { RouteSpec } from '../dataplane/types.js';
 
-export function observeScript(sysctlKeys: readonly string[], opts: { fdb: boolean; iptables: boolean }): string {
-  const lines = [
-    "echo '@@links'; ip -j -d link show",
-    "echo '@@addrs'; ip -j -4 addr show",
-    "echo '@@routes'; ip -j -4 route show",
-    "echo '@@neighs'; ip -j -4 neigh show nud permanent",
-  ];
-  if (opts.fdb) lines.push("echo '@@fdb'; bridge -j fdb show");
-  lines.push("echo '@@sysctls'");
-  for (const k of sysctlKeys) lines.push(`printf '%s=%s\\n' '${k}' "$(cat /proc/sys/${k.replace(/\./g, '/')} 2>/dev/null)"`);
-  if (opts.iptables) lines.push("echo '@@iptables'; iptables-save 2>/dev/null || true");
-  return lines.join('\n') + '\n';
-}
-
 export function normalizeIptablesSave(text: string): string {
   return text
     .split('\n')
@@ -31,21 +17,12 @@ interface JLink {
   linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string; info_slave_data?: Record<string, unknown> };
 }
 
-export function parseObserved(out: string): Observed {
-  const sections = new Map<string, string>();
-  let cur = '';
-  for (const line of out.split('\n')) {
-    if (line.startsWith('@@')) {
-      cur = line.slice(2).trim();
-      sections.set(cur, '');
-    } else if (cur) sections.set(cur, sections.get(cur)! + line + '\n');
-  }
-  const json = (k: string): unknown[] => {
-    const s = (sections.get(k) ?? '').trim();
-    if (!s) return [];
-    // ip -batch style output can hold several arrays; the show commands here print one each.
-    return JSON.parse(s) as unknown[];
-  };
+/** Builds Observed from the JSON of `ip -j -d -batch` (link, addr, route, neigh: one array per line), fdb JSON, sysctls, iptables-save. */
+export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string, string> = {}, iptablesSave?: string): Observed {
+  const arrays = ipOut.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('['));
+  if (arrays.length !== 4) throw new Error(`unexpected output of ip -j -batch (${arrays.length} arrays, wanted 4)`);
+  const [jl, ja, jr, jn] = arrays.map((a) => JSON.parse(a) as unknown[]);
+  const json = (k: string): unknown[] => (k === 'links' ? jl! : k === 'addrs' ? ja! : k === 'routes' ? jr! : k === 'neighs' ? jn! : fdbOut.trim() ? (JSON.parse(fdbOut) as unknown[]) : []);
   const links: ObservedLink[] = (json('links') as JLink[]).map((l) => {
     const kind = l.link_type === 'loopback' ? 'loopback' : l.linkinfo?.info_kind ?? 'unknown';
     const d = l.linkinfo?.info_data ?? {};
@@ -61,21 +38,23 @@ export function parseObserved(out: string): Observed {
   const routes: RouteSpec[] = (json('routes') as { dst: string; gateway?: string; dev: string; protocol?: string; scope?: string; flags?: string[]; type?: string }[])
     .filter((r) => r.protocol !== 'kernel')
     .map((r) => ({ dst: r.dst, via: r.gateway, dev: r.dev, onlink: (r.flags ?? []).includes('onlink') || undefined, proto: r.protocol }));
-  const neighs = (json('neighs') as { dst: string; dev: string; lladdr?: string }[]).map((n) => ({ ip: n.dst, dev: n.dev, mac: (n.lladdr ?? '').toLowerCase() }));
+  const neighs = (json('neighs') as { dst: string; dev: string; lladdr?: string }[]).filter((n) => n.dst.includes('.')).map((n) => ({ ip: n.dst, dev: n.dev, mac: (n.lladdr ?? '').toLowerCase() }));
   const fdb = (json('fdb') as { mac: string; ifname: string; dst?: string }[])
     .filter((f) => f.dst && f.mac !== '00:00:00:00:00:00')
     .map((f) => ({ mac: f.mac.toLowerCase(), dev: f.ifname, dst: f.dst! }));
-  const sysctls: Record<string, string> = {};
-  for (const line of (sections.get('sysctls') ?? '').split('\n')) {
-    const i = line.indexOf('=');
-    if (i > 0) sysctls[line.slice(0, i)] = line.slice(i + 1).trim();
-  }
-  const ipt = sections.get('iptables');
-  return { links, addrs, routes, neighs, fdb, sysctls, iptablesSave: ipt === undefined ? undefined : normalizeIptablesSave(ipt) };
+  return { links, addrs, routes, neighs, fdb, sysctls, iptablesSave: iptablesSave === undefined ? undefined : normalizeIptablesSave(iptablesSave) };
 }
 
-export async function observeNs(exec: Executor, netns: string, sysctlKeys: readonly string[], opts: { fdb: boolean; iptables: boolean }): Promise<Observed> {
-  const r = await exec.run(['sh', '-s'], inNs(netns), { input: observeScript(sysctlKeys, opts) });
-  if (r.code !== 0) throw new CommandError(r, `reading the state of ${netns}`);
-  return parseObserved(r.stdout);
+export const OBSERVE_BATCH = 'link show\naddr show\nroute show\nneigh show nud permanent\n';
+
+/** Reads a namespace with one `ip -n` process (plus bridge fdb and iptables-save where asked). Sysctls come from a batch read. */
+export async function observeNs(exec: Executor, netns: string, sysctls: Record<string, string>, opts: { fdb: boolean; iptables: boolean }): Promise<Observed> {
+  const place = inNs(netns);
+  const [ip, fdb, ipt] = await Promise.all([
+    exec.run(['ip', '-j', '-d', '-batch', '-'], place, { input: OBSERVE_BATCH }),
+    opts.fdb ? exec.run(['bridge', '-j', 'fdb', 'show'], place) : undefined,
+    opts.iptables ? exec.run(['iptables-save'], place) : undefined,
+  ]);
+  if (ip.code !== 0) throw new CommandError(ip, `reading the state of ${netns}`);
+  return parseObserved(ip.stdout, fdb?.stdout ?? '', sysctls, ipt && ipt.code === 0 ? ipt.stdout : ipt ? '' : undefined);
 }

@@ -177,18 +177,6 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   return ops;
 }
 
-/** One shell script that applies the ops inside the namespace (one process spawn per namespace). */
-export function opsScript(o: Ops): string {
-  const lines: string[] = ['set -e'];
-  const sys = (kv: [string, string]) => `printf '%s\\n' '${kv[1]}' > /proc/sys/${kv[0].replace(/\./g, '/')}`;
-  lines.push(...o.sysctlsBefore.map(sys));
-  if (o.ip.length) lines.push(`ip -batch - <<'PODLAB_IP'`, ...o.ip, 'PODLAB_IP');
-  if (o.bridge.length) lines.push(`bridge -batch - <<'PODLAB_BRIDGE'`, ...o.bridge, 'PODLAB_BRIDGE');
-  if (o.iptables) lines.push(`iptables-restore -w 5 <<'PODLAB_IPT'`, o.iptables.trimEnd(), 'PODLAB_IPT');
-  lines.push(...o.sysctlsAfter.map(sys));
-  return lines.join('\n') + '\n';
-}
-
 /** Human-readable form of the ops (for `podlab plan` and snapshots). */
 export function opsText(o: Ops): string {
   const out: string[] = [`# netns ${o.netns}`];

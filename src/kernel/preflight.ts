@@ -9,7 +9,7 @@ import type { LinkKind } from '../dataplane/types.js';
 /** Debian/Ubuntu package for each command podlab may need. */
 export const PACKAGES: Record<string, string> = {
   ip: 'iproute2', bridge: 'iproute2', 'iptables-restore': 'iptables', 'iptables-save': 'iptables', nft: 'nftables',
-  python3: 'python3-minimal', curl: 'curl', ping: 'iputils-ping', sh: 'dash', bird: 'bird2', birdc: 'bird2',
+  nsenter: 'util-linux', python3: 'python3-minimal', curl: 'curl', ping: 'iputils-ping', sh: 'dash', bird: 'bird2', birdc: 'bird2',
   conntrack: 'conntrack', tcpdump: 'tcpdump',
 };
 
@@ -29,7 +29,7 @@ async function hasCommand(cmd: string): Promise<boolean> {
 export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean }): Promise<void> {
   const missing: string[] = [];
   if (process.getuid && process.getuid() !== 0) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
-  const cmds = [...new Set(['ip', 'sh', 'python3', ...need.commands])];
+  const cmds = [...new Set(['ip', 'nsenter', 'python3', ...need.commands])];
   const have = await Promise.all(cmds.map(hasCommand));
   const noCmd = cmds.filter((_, i) => !have[i]);
   if (noCmd.length) {

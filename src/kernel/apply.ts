@@ -1,0 +1,87 @@
+// Apply a plan: observe → diff → do only what is missing. Namespaces go in phases (fabric, then nodes and
+// the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -n … -batch`,
+// plus `bridge -batch` and one iptables-restore where needed; sysctls of a whole phase in one process.
+import type { NsState, Plan } from '../dataplane/types.js';
+import { diffNs, opsCount, EMPTY_OBSERVED, type Observed, type Ops } from './ops.js';
+import { observeNs, normalizeIptablesSave } from './observe.js';
+import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
+import { sysctlBatch } from './sysctl.js';
+import { shortHash } from '../util/hash.js';
+
+/** Per namespace: hash of the iptables-restore input applied and of iptables-save right after. */
+export type IptablesLedger = Record<string, { want: string; saved: string }>;
+
+export interface ApplyOptions {
+  readonly fresh: ReadonlySet<string>;
+  readonly ledger: IptablesLedger;
+  readonly concurrency?: number;
+  readonly progress?: (msg: string) => void;
+  readonly aborted?: () => boolean;
+}
+
+const PHASES = ['fabric', 'nodes and external host', 'pods'] as const;
+const isIfKey = (k: string) => {
+  const m = /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./.exec(k);
+  return !!m && m[2] !== 'all' && m[2] !== 'default';
+};
+
+/** Global sysctls of fresh namespaces, written right after they are made (before any link exists). */
+export async function initFresh(exec: Executor, plan: Plan, fresh: ReadonlySet<string>): Promise<number> {
+  const items = plan.namespaces.filter((n) => fresh.has(n.netns)).map((n) => ({ netns: n.netns, write: n.sysctls.filter(([k]) => !isIfKey(k)) }));
+  await sysctlBatch(exec, items);
+  return items.reduce((a, i) => a + i.write.length, 0);
+}
+
+/** Returns the number of changes made. Throws AbortSignal-style when `aborted` turns true between phases. */
+export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Promise<number> {
+  let changes = 0;
+  const limit = o.concurrency ?? 8;
+  for (const phase of [0, 1, 2] as const) {
+    if (o.aborted?.()) return changes;
+    const group = plan.namespaces.filter((n) => n.phase === phase);
+    if (!group.length) continue;
+    o.progress?.(`${PHASES[phase]}: ${group.length} namespace(s)`);
+
+    // Observe the namespaces that existed before this run (fresh ones are known to be empty).
+    const old = group.filter((n) => !o.fresh.has(n.netns));
+    const sys = await sysctlBatch(exec, old.map((n) => ({ netns: n.netns, read: n.sysctls.map(([k]) => k) })));
+    const observed = new Map<string, Observed>();
+    await mapLimit(old, limit, async (n) => {
+      observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', iptables: n.iptables !== undefined }));
+    });
+    const ops = group.map((n) => {
+      const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
+      const d = diffNs(n, obs, o.fresh.has(n.netns));
+      iptablesDecision(n, obs, d, o);
+      return { n, d };
+    });
+    await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
+    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger));
+    await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
+    changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
+  }
+  return changes;
+}
+
+function iptablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
+  if (!n.iptables) return;
+  const want = shortHash(n.iptables, 16);
+  const st = o.ledger[n.netns];
+  const saved = obs.iptablesSave !== undefined ? shortHash(obs.iptablesSave, 16) : '';
+  d.iptables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.iptables : undefined;
+}
+
+async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: IptablesLedger): Promise<void> {
+  const place = inNs(n.netns);
+  const run = async (argv: string[], input: string, what: string) => {
+    const r = await exec.run(argv, place, { input, timeoutMs: 120_000 });
+    if (r.code !== 0) throw new CommandError(r, `${what} in ${n.netns}`);
+  };
+  if (d.ip.length) await run(['ip', '-batch', '-'], d.ip.join('\n') + '\n', 'ip -batch');
+  if (d.bridge.length) await run(['bridge', '-batch', '-'], d.bridge.join('\n') + '\n', 'bridge -batch');
+  if (d.iptables) {
+    await run(['iptables-restore', '-w', '5'], d.iptables, 'iptables-restore');
+    const s = await exec.run(['iptables-save'], place);
+    ledger[n.netns] = { want: shortHash(d.iptables, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16) };
+  }
+}
