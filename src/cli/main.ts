@@ -134,8 +134,9 @@ await yargs(hideBin(process.argv))
   })
   .command('logs <pod>', "print a pod container's output (process stdout/stderr, or netexec's request log)", (y: Argv) => y
     .positional('pod', { type: 'string', describe: 'ns/pod or pod (namespace default)' })
-    .option('container', { type: 'string', describe: 'container name (default: the only or first one)' })
-    .option('cluster', clusterOpt),
+    .option('container', { alias: 'c', type: 'string', describe: 'container name, as in kubectl logs -c (default: the first one)' })
+    .option('cluster', { type: 'string', describe: 'lab name (default: the only lab that exists); here -c is the container' })
+    .example('$0 logs default/echo -c sidecar', "netexec's request log of the sidecar container"),
   (a) => {
     try {
       const st = labState(pickCluster(a.cluster as string | undefined));

@@ -87,7 +87,7 @@ t.test('containers of one pod share its namespace: localhost works, env and cwd 
   const duo = P('x/duo');
   const r = await curl(duo.netns, 'http://127.0.0.1:9090/hostname');
   t.equal(r.out, 'duo');
-  const logs = await podlab(['logs', '-c', name, 'x/duo', '--container', 'main']);
+  const logs = await podlab(['logs', '--cluster', name, 'x/duo', '-c', 'main']);
   t.match(String(logs.stdout), /started in duo with hi/);
 });
 
