@@ -248,14 +248,13 @@ function parseChecks(checkDocs: readonly RawDoc[], cluster: ClusterSpec | undefi
   const seen = new Map<string, DocCtx>();
   const nodeNames = cluster?.nodes.map((n) => n.name) ?? [];
   for (const d of checkDocs) {
+    const meta = isObj(d.obj.metadata) ? d.obj.metadata : {};
+    const rawName = typeof meta.name === 'string' ? meta.name : undefined;
+    const prev = rawName !== undefined ? seen.get(rawName) : undefined;
+    if (prev) d.ctx.err(['metadata', 'name'], `duplicate Check "${rawName}" (first declared at ${prev.file}:${prev.lineOf([])})`);
+    else if (rawName !== undefined) seen.set(rawName, d.ctx);
     const c = parseCheck(d.ctx, d.obj);
-    if (!c) continue;
-    const prev = seen.get(c.name);
-    if (prev) {
-      d.ctx.err(['metadata', 'name'], `duplicate Check "${c.name}" (first declared at ${prev.file}:${prev.lineOf([])})`);
-      continue;
-    }
-    seen.set(c.name, d.ctx);
+    if (!c || prev) continue;
     const before = d.ctx.problems.length;
     const podRef = (key: string, path: Path) => {
       if (!pods.has(key)) d.ctx.err(path, `unknown pod "${key}" (pods: ${[...pods.keys()].join(', ') || 'none'})`);
