@@ -261,8 +261,17 @@ export function globMatch(glob: string, s: string): boolean {
   return re.test(s);
 }
 
+const widen = (glob: string) => (glob.includes('*') || glob.includes('?') ? glob : `*${glob}*`);
+
 export function filterChecks(checks: readonly Check[], glob?: string): Check[] {
   if (!glob) return [...checks];
-  const g = glob.includes('*') || glob.includes('?') ? glob : `*${glob}*`;
+  const g = widen(glob);
   return checks.filter((c) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name)));
+}
+
+/** Skips matching the same filter, by "<category> <what>" (so `--filter 'mtu*'` reports no UDP skips). */
+export function filterSkips(skips: readonly Skip[], glob?: string): Skip[] {
+  if (!glob) return [...skips];
+  const g = widen(glob);
+  return skips.filter((s) => globMatch(g, `${s.category} ${s.what}`));
 }

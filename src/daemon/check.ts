@@ -5,7 +5,7 @@ import type { Topology } from '../model/topology.js';
 import type { CheckSpec } from '../spec/types.js';
 import { SpecError } from '../spec/problems.js';
 import { expectationsFor, whoIs } from '../checks/model.js';
-import { declaredChecks, filterChecks, generateChecks } from '../checks/generate.js';
+import { declaredChecks, filterChecks, filterSkips, generateChecks } from '../checks/generate.js';
 import { runChecks, type RunOptions } from '../checks/run.js';
 import type { Report, RunReport, Verdict } from '../checks/types.js';
 import { labState, loadLab, up, down } from './lab.js';
@@ -26,7 +26,7 @@ export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { fil
   const m = expectationsFor(t.mode);
   const gen = o.noGenerated ? { checks: [], skipped: [] } : generateChecks(t, m);
   const dec = declaredChecks(t, declared, m);
-  return { checks: filterChecks([...gen.checks, ...dec.checks], o.filter), skipped: [...gen.skipped, ...dec.skipped], m };
+  return { checks: filterChecks([...gen.checks, ...dec.checks], o.filter), skipped: filterSkips([...gen.skipped, ...dec.skipped], o.filter), m };
 }
 
 export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<RunReport> {
