@@ -190,7 +190,7 @@ await yargs(hideBin(process.argv))
       const cluster = pickCluster(a.cluster as string | undefined);
       const run = await checkLab(cluster, { filter: a.filter as string | undefined, concurrency: a.concurrency as number, aborted: () => stop });
       emitReport({ runs: [run] }, a.reporter as ReporterName, a.out as string | undefined, a.verbose as boolean);
-      process.exit(reportOk({ runs: [run] }) ? 0 : 1);
+      exitFlushed(reportOk({ runs: [run] }) ? 0 : 1);
     } catch (e) {
       fail(e);
     }
@@ -225,7 +225,7 @@ await yargs(hideBin(process.argv))
         out(render(r, 'human'));
         err(`report written to ${join(dir, name)}`);
       } else out(render(r, a.reporter as ReporterName).trimEnd());
-      process.exit(stop ? 130 : reportOk(r) ? 0 : 1);
+      exitFlushed(stop ? 130 : reportOk(r) ? 0 : 1);
     } catch (e) {
       fail(e);
     }
@@ -255,6 +255,11 @@ function table(head: string[], rows: string[][]): void {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   out(head.map((h, i) => h.padEnd(w[i]!)).join('  '));
   for (const r of rows) out(r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd());
+}
+
+/** Exit once stdout has drained: reports can be large, and process.exit drops what a pipe has not taken yet. */
+function exitFlushed(code: number): void {
+  process.stdout.write('', () => process.exit(code));
 }
 
 function emitReport(r: Report, reporter: ReporterName, file: string | undefined, verbose: boolean): void {
