@@ -58,7 +58,7 @@ function skipNoPort(g: GenContext, p: PodT, proto: 'TCP' | 'UDP', category: stri
   const foreign = ports.foreign.filter((f) => f.protocol === proto);
   const why = foreign.length
     ? `no netexec ${proto} port; ${foreign.map((f) => `${f.port}/${f.protocol} belongs to container ${f.container}, which runs its own command`).join('; ')} (podlab only probes its netexec server)`
-    : `no netexec ${proto} port (reached by ICMP only)`;
+    : `no netexec ${proto} port`;
   const what = `${proto} to ${p.key}`;
   if (!g.skipped.some((s) => s.category === category && s.what === what)) g.skipped.push({ category, what, reason: why });
 }

@@ -22,10 +22,14 @@ export function counts(run: RunReport): Counts {
   return { total: run.verdicts.length, passed: run.verdicts.length - failed - errors, failed, errors, skipped: run.skipped.length };
 }
 
+/** Report order of categories (others, e.g. future service ones, follow in order of appearance). */
+const ORDER = ['pod-to-pod/same-node', 'pod-to-pod/cross-node', 'localhost', 'node-to-pod/local', 'node-to-pod/remote', 'pod-to-node/own', 'pod-to-node/other', 'pod-to-external', 'external-to-pod', 'mtu'];
+const rank = (c: string) => (ORDER.includes(c) ? ORDER.indexOf(c) : c === 'declared' ? 1000 : 500);
+
 function groups(run: RunReport): Map<string, Verdict[]> {
   const m = new Map<string, Verdict[]>();
   for (const v of run.verdicts) m.set(v.check.category, [...(m.get(v.check.category) ?? []), v]);
-  return m;
+  return new Map([...m].sort((a, b) => rank(a[0]) - rank(b[0])));
 }
 
 const MARK = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ' } as const;

@@ -94,7 +94,7 @@ export async function testLabs(o: TestOptions): Promise<Report> {
     }
     runs.push({
       cluster, mode, verdicts: run?.verdicts ?? [], skipped: run?.skipped ?? [],
-      problems: [...(run?.problems ?? []), ...problems], ms: performance.now() - t0,
+      problems: [...(run?.problems ?? []), ...problems], ms: run?.ms ?? performance.now() - t0,
     });
   }
   return { runs };
