@@ -3,7 +3,8 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { spawn } from 'node:child_process';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { SpecError } from '../spec/problems.js';
 import { PreflightError } from '../kernel/preflight.js';
 import { up, down, clean, status, pickCluster, labState, targetNetns, loadLab, AbortedError, type UpResult } from '../daemon/lab.js';
@@ -11,6 +12,9 @@ import { containerLog } from '../workload/runtime.js';
 import { resolve } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
 import { diffNs, opsText, EMPTY_OBSERVED } from '../kernel/ops.js';
+import { checkLab, testLabs } from '../daemon/check.js';
+import { render, REPORTERS, counts, type ReporterName } from '../checks/report.js';
+import { reportOk, type Report } from '../checks/types.js';
 
 const isTTY = process.stderr.isTTY;
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -168,6 +172,65 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
+  .command('check', 'prove the lab with real traffic: generated checks (pod↔pod, node, external, MTU) plus declared Check documents', (y: Argv) => y
+    .option('cluster', clusterOpt)
+    .option('filter', { type: 'string', describe: 'only checks whose id (or declared name) matches this glob (* and ?; a plain word matches anywhere)' })
+    .option('reporter', { alias: 'r', choices: REPORTERS, default: 'human' as ReporterName, describe: 'output format' })
+    .option('out', { alias: 'o', type: 'string', describe: 'write the report to this file (a one-line summary still goes to stderr)' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'human reporter: list passing checks too' })
+    .option('concurrency', { type: 'number', default: 8, describe: 'probes in flight at once' })
+    .example('$0 check -c demo', 'run every generated and declared check')
+    .example("$0 check --filter 'pod-to-pod/cross-node*'", 'only cross-node pod traffic')
+    .example('$0 check -r junit -o checks.xml', 'JUnit XML for CI')
+    .epilog('Exit 0 when every check passes, 1 when any fails (a failure is a verdict with evidence: command, output, observed source address).'),
+  async (a) => {
+    let stop = false;
+    process.on('SIGINT', () => { if (stop) process.exit(130); stop = true; });
+    process.on('SIGTERM', () => { stop = true; });
+    try {
+      const cluster = pickCluster(a.cluster as string | undefined);
+      const run = await checkLab(cluster, { filter: a.filter as string | undefined, concurrency: a.concurrency as number, aborted: () => stop });
+      emitReport({ runs: [run] }, a.reporter as ReporterName, a.out as string | undefined, a.verbose as boolean);
+      exitFlushed(reportOk({ runs: [run] }) ? 0 : 1);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('test', 'for CI: for each mode build the lab, check it, and always tear it down; one report, one exit code', (y: Argv) => y
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s), including any Check documents' })
+    .option('modes', { type: 'string', array: true, describe: `dataplane modes to test (default: the file's spec.mode; built: ${supportedModes().join(', ')})` })
+    .option('filter', { type: 'string', describe: 'only checks whose id matches this glob' })
+    .option('reporter', { alias: 'r', choices: REPORTERS, default: 'human' as ReporterName, describe: 'output format (stdout, or the file in --out)' })
+    .option('out', { alias: 'o', type: 'string', describe: 'directory for the report (report.txt / report.tap / junit.xml / report.json, plus report.json always)' })
+    .option('concurrency', { type: 'number', default: 8, describe: 'probes in flight at once' })
+    .example('$0 test -f examples/lab.yaml', 'up → check → down')
+    .example('$0 test -f lab.yaml --modes overlay -r junit -o results/', 'CI: JUnit XML in results/junit.xml'),
+  async (a) => {
+    let stop = false;
+    const onSig = (sig: string) => () => {
+      if (!stop) err(`\n${sig}: stopping; tearing the lab down before exiting…`);
+      stop = true;
+    };
+    process.on('SIGINT', onSig('SIGINT'));
+    process.on('SIGTERM', onSig('SIGTERM'));
+    try {
+      const modes = ((a.modes as string[] | undefined) ?? []).flatMap((m) => m.split(',')).filter(Boolean);
+      const progress = isTTY ? (m: string) => err(`  · ${m}`) : undefined;
+      const r = await testLabs({ files: a.file as string[], modes, filter: a.filter as string | undefined, concurrency: a.concurrency as number, progress, aborted: () => stop });
+      const dir = a.out as string | undefined;
+      if (dir) {
+        mkdirSync(dir, { recursive: true });
+        const name = { human: 'report.txt', tap: 'report.tap', junit: 'junit.xml', json: 'report.json' }[a.reporter as ReporterName];
+        writeFileSync(join(dir, name), render(r, a.reporter as ReporterName));
+        writeFileSync(join(dir, 'report.json'), render(r, 'json'));
+        out(render(r, 'human'));
+        err(`report written to ${join(dir, name)}`);
+      } else out(render(r, a.reporter as ReporterName).trimEnd());
+      exitFlushed(stop ? 130 : reportOk(r) ? 0 : 1);
+    } catch (e) {
+      fail(e);
+    }
+  })
   .command('plan', 'print the kernel commands `up` would run on an empty host, per namespace (needs no root)', (y: Argv) => y
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s)' })
     .option('mode', { type: 'string', describe: 'dataplane mode, overriding spec.mode' }),
@@ -181,7 +244,7 @@ await yargs(hideBin(process.argv))
     }
   })
   .parserConfiguration({ 'populate--': true })
-  .demandCommand(1, 'name a command: up, status, exec, logs, down, clean, plan')
+  .demandCommand(1, 'name a command: up, status, check, test, exec, logs, down, clean, plan')
   .strict()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))
@@ -193,6 +256,22 @@ function table(head: string[], rows: string[][]): void {
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   out(head.map((h, i) => h.padEnd(w[i]!)).join('  '));
   for (const r of rows) out(r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd());
+}
+
+/** Exit once stdout has drained: reports can be large, and process.exit drops what a pipe has not taken yet. */
+function exitFlushed(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+function emitReport(r: Report, reporter: ReporterName, file: string | undefined, verbose: boolean): void {
+  const text = render(r, reporter, { verbose });
+  if (!file) {
+    out(text.trimEnd());
+    return;
+  }
+  writeFileSync(file, text);
+  const c = r.runs.map(counts).reduce((x, y) => ({ total: x.total + y.total, passed: x.passed + y.passed, failed: x.failed + y.failed, errors: x.errors + y.errors, skipped: x.skipped + y.skipped }));
+  err(`${c.total} checks: ${c.passed} passed, ${c.failed} failed, ${c.errors} errors, ${c.skipped} skipped; ${reporter} report written to ${file}`);
 }
 
 function summarizeNotices(n: readonly string[]): string[] {

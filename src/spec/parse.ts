@@ -6,6 +6,8 @@ import type {
   ClusterSpec, ContainerPort, ContainerSpec, LabSpec, Mode, NodeSpec, PodSpec, Protocol, ProxyMode,
 } from './types.js';
 import { SpecError, type Problem } from './problems.js';
+import { parseCheck } from './check.js';
+import type { CheckSpec } from './types.js';
 
 export interface Source {
   readonly file: string;
@@ -179,12 +181,13 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
   const clusters = docs.filter((d) => d.kind === 'Cluster');
   const nsDocs = docs.filter((d) => d.kind === 'Namespace');
   const podDocs = docs.filter((d) => d.kind === 'Pod');
+  const checkDocs = docs.filter((d) => d.kind === 'Check');
   for (const d of docs) {
-    if (!['Cluster', 'Namespace', 'Pod'].includes(d.kind)) {
-      const later = ['Service', 'NetworkPolicy', 'Check', 'Endpoints', 'EndpointSlice'].includes(d.kind);
+    if (!['Cluster', 'Namespace', 'Pod', 'Check'].includes(d.kind)) {
+      const later = ['Service', 'NetworkPolicy', 'Endpoints', 'EndpointSlice'].includes(d.kind);
       d.ctx.err(['kind'], d.kind
-        ? `unknown kind "${d.kind}"${later ? ' (not supported by this version of podlab yet)' : ''} (supported: Cluster, Namespace, Pod)`
-        : 'kind is required (Cluster, Namespace or Pod)');
+        ? `unknown kind "${d.kind}"${later ? ' (not supported by this version of podlab yet)' : ''} (supported: Cluster, Namespace, Pod, Check)`
+        : 'kind is required (Cluster, Namespace, Pod or Check)');
     }
   }
 
@@ -231,8 +234,44 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
     namespaces.add(pod.namespace);
   }
 
+  const checks = parseChecks(checkDocs, cluster, seenPods);
+
   if (problems.length > 0 || !cluster) throw new SpecError(problems);
-  return { cluster, namespaces: [...namespaces].sort(), pods, notices };
+  return { cluster, namespaces: [...namespaces].sort(), pods, checks, notices };
+}
+
+/** Check documents: shape (spec/check.ts), unique names, and references to pods and nodes of this file. */
+function parseChecks(checkDocs: readonly RawDoc[], cluster: ClusterSpec | undefined, pods: ReadonlyMap<string, DocCtx>): CheckSpec[] {
+  const out: CheckSpec[] = [];
+  const seen = new Map<string, DocCtx>();
+  const nodeNames = cluster?.nodes.map((n) => n.name) ?? [];
+  for (const d of checkDocs) {
+    const meta = isObj(d.obj.metadata) ? d.obj.metadata : {};
+    const rawName = typeof meta.name === 'string' ? meta.name : undefined;
+    const prev = rawName !== undefined ? seen.get(rawName) : undefined;
+    if (prev) d.ctx.err(['metadata', 'name'], `duplicate Check "${rawName}" (first declared at ${prev.file}:${prev.lineOf([])})`);
+    else if (rawName !== undefined) seen.set(rawName, d.ctx);
+    const c = parseCheck(d.ctx, d.obj);
+    if (!c || prev) continue;
+    const before = d.ctx.problems.length;
+    const podRef = (key: string, path: Path) => {
+      if (!pods.has(key)) d.ctx.err(path, `unknown pod "${key}" (pods: ${[...pods.keys()].join(', ') || 'none'})`);
+    };
+    const nodeRef = (n: string, path: Path) => {
+      if (cluster && !nodeNames.includes(n)) d.ctx.err(path, `unknown node "${n}" (nodes: ${nodeNames.join(', ')})`);
+    };
+    if (c.from.kind === 'pod') podRef(`${c.from.namespace}/${c.from.name}`, ['spec', 'from']);
+    if (c.from.kind === 'node') nodeRef(c.from.name, ['spec', 'from']);
+    if (c.to.kind === 'pod') podRef(`${c.to.namespace}/${c.to.name}`, ['spec', 'to']);
+    if (c.to.kind === 'nodeport') nodeRef(c.to.node, ['spec', 'to']);
+    if (c.to.kind === 'service' || c.to.kind === 'nodeport') {
+      d.ctx.err(['spec', 'to'], `"${c.toText}" targets a Service: Service targets are not supported until Services land in podlab (use pod/NS/NAME:PORT or IP:PORT for now)`);
+    }
+    if (c.to.kind === 'ip' && c.from.kind !== 'external' && c.to.ip === '0.0.0.0') d.ctx.err(['spec', 'to'], '0.0.0.0 is not a destination');
+    c.expect.backends?.forEach((b, i) => podRef(b, ['spec', 'expect', 'backends', i]));
+    if (d.ctx.problems.length === before) out.push(c);
+  }
+  return out;
 }
 
 function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): ClusterSpec | undefined {

@@ -61,6 +61,48 @@ export interface LabSpec {
   readonly cluster: ClusterSpec;
   readonly namespaces: readonly string[];
   readonly pods: readonly PodSpec[];
+  /** Declared `kind: Check` documents, in file order. */
+  readonly checks: readonly CheckSpec[];
   /** One-line notices (ignored fields and the like); never errors. */
   readonly notices: readonly string[];
+}
+
+/** Protocols a declared Check can use (ICMP: ping, no port). */
+export type CheckProtocol = 'TCP' | 'UDP' | 'ICMP';
+/** ok: answered · refused: failed fast (RST, ICMP unreachable, no route) · dropped: timed out · blocked: refused or dropped. */
+export type CheckOutcome = 'ok' | 'refused' | 'dropped' | 'blocked';
+
+/** Where a declared check's traffic starts. */
+export type CheckFrom =
+  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string }
+  | { readonly kind: 'node'; readonly name: string }
+  | { readonly kind: 'external' };
+
+/** Where it goes. service/nodeport targets parse now and resolve once Services exist. */
+export type CheckTo =
+  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string; readonly port?: number }
+  | { readonly kind: 'service'; readonly namespace: string; readonly name: string; readonly port?: number | string }
+  | { readonly kind: 'nodeport'; readonly node: string; readonly namespace: string; readonly name: string; readonly port?: number | string }
+  | { readonly kind: 'external'; readonly port?: number }
+  | { readonly kind: 'ip'; readonly ip: string; readonly port?: number };
+
+export type CheckSourceSpec = { readonly kind: 'pod' | 'node' | 'external' } | { readonly kind: 'ip'; readonly ip: string };
+
+/** A `kind: Check` document: one expectation about real traffic, checked by `podlab check`. */
+export interface CheckSpec {
+  readonly name: string;
+  readonly from: CheckFrom;
+  readonly to: CheckTo;
+  /** The from/to text as written, for reports. */
+  readonly fromText: string;
+  readonly toText: string;
+  readonly protocol: CheckProtocol;
+  readonly expect: {
+    readonly outcome: CheckOutcome;
+    readonly source?: CheckSourceSpec;
+    /** "ns/name" of the pods that must answer, each at least once over `tries`. */
+    readonly backends?: readonly string[];
+  };
+  readonly tries?: number;
+  readonly origin: Origin;
 }

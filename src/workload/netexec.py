@@ -136,7 +136,9 @@ def handle_http(sock):
         code, body = 400, 'bad request'
     b = body.encode()
     reason = {200: 'OK', 400: 'Bad Request', 404: 'Not Found'}[code]
-    resp = b'HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' % (code, reason.encode(), len(b), b)
+    # X-Hostname names the answering pod on every response, so one request tells a checker both who answered and
+    # (with /clientip) whom it saw: with Services, two separate requests could reach two different backends.
+    resp = b'HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nX-Hostname: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' % (code, reason.encode(), pod['hostname'].encode(), len(b), b)
     try:
         sock.setblocking(True)
         sock.settimeout(2)

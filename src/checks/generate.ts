@@ -1,0 +1,277 @@
+// Generated and declared checks (pure): from a Topology and the mode's expectation model, the list of checks
+// to run and the list of checks that cannot be run (with why). Probes only talk to podlab's netexec server.
+import type { Topology, PodT, NodeT } from '../model/topology.js';
+import type { CheckSpec } from '../spec/types.js';
+import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
+import { expectationsFor, extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
+
+export const DEFAULT_TRIES_OK = 3;
+export const DEFAULT_TRIES_NEGATIVE = 2;
+
+export interface GenContext {
+  readonly t: Topology;
+  readonly m: ModeExpectations;
+  readonly checks: Check[];
+  readonly skipped: Skip[];
+}
+
+/** One family of generated checks. Services add theirs here (pod→ClusterIP, NodePort, hairpin, …) when Topology has `services`. */
+export type Generator = (g: GenContext) => void;
+
+interface NetexecPorts {
+  readonly TCP?: number;
+  readonly UDP?: number;
+  readonly all: readonly { port: number; protocol: 'TCP' | 'UDP'; container: string }[];
+  /** Ports of containers that run their own command: podlab does not know what they speak. */
+  readonly foreign: readonly { port: number; protocol: string; container: string }[];
+}
+
+export function netexecPorts(p: PodT): NetexecPorts {
+  const all: { port: number; protocol: 'TCP' | 'UDP'; container: string }[] = [];
+  const foreign: { port: number; protocol: string; container: string }[] = [];
+  for (const c of p.containers) {
+    for (const port of c.ports) {
+      if (c.command) foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
+      else if (port.protocol === 'TCP' || port.protocol === 'UDP') all.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
+      else foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
+    }
+  }
+  return { TCP: all.find((x) => x.protocol === 'TCP')?.port, UDP: all.find((x) => x.protocol === 'UDP')?.port, all, foreign };
+}
+
+const podEp = (p: PodT) => ({ label: p.key, netns: p.netns });
+const nodeEp = (n: NodeT) => ({ label: `node/${n.name}`, netns: n.netns });
+const podTarget = (p: PodT, port?: number) => ({ label: port ? `${p.key}:${port}` : p.key, ip: p.ip, port });
+
+function add(g: GenContext, category: string, from: { label: string; netns: string }, to: { label: string; ip: string; port?: number }, protocol: Proto, expect: Expectation, extra: Partial<Check> = {}): void {
+  const tries = extra.tries ?? (expect.outcome === 'ok' ? DEFAULT_TRIES_OK : DEFAULT_TRIES_NEGATIVE);
+  const probe = extra.probe ?? (protocol === 'ICMP' ? { kind: 'ping' as const } : { kind: 'netexec' as const });
+  const id = extra.id ?? `${category} ${protocol} ${from.label} -> ${to.label}`;
+  // ICMP observes reachability only: the server-side source address is seen over TCP/UDP.
+  const e: Expectation = protocol === 'ICMP' ? { outcome: expect.outcome, basis: expect.basis } : expect;
+  g.checks.push({ id, category, from, to, protocol, probe, expect: e, tries, ...(extra.declared ? { declared: extra.declared } : {}) });
+}
+
+/** Say once per pod and protocol why a class of checks could not be generated for it. */
+function skipNoPort(g: GenContext, p: PodT, proto: 'TCP' | 'UDP', category: string): void {
+  const ports = netexecPorts(p);
+  const foreign = ports.foreign.filter((f) => f.protocol === proto);
+  const why = foreign.length
+    ? `no netexec ${proto} port; ${foreign.map((f) => `${f.port}/${f.protocol} belongs to container ${f.container}, which runs its own command`).join('; ')} (podlab only probes its netexec server)`
+    : `no netexec ${proto} port`;
+  const what = `${proto} to ${p.key}`;
+  if (!g.skipped.some((s) => s.category === category && s.what === what)) g.skipped.push({ category, what, reason: why });
+}
+
+export const podToPod: Generator = (g) => {
+  const { t, m } = g;
+  for (const a of t.pods) {
+    for (const b of t.pods) {
+      if (a === b) continue;
+      const cat = a.node === b.node ? 'pod-to-pod/same-node' : 'pod-to-pod/cross-node';
+      const e = m.podToPod(t, a, b);
+      const ports = netexecPorts(b);
+      for (const proto of ['TCP', 'UDP'] as const) {
+        const port = ports[proto];
+        if (port) add(g, cat, podEp(a), podTarget(b, port), proto, e);
+        else skipNoPort(g, b, proto, cat);
+      }
+      add(g, cat, podEp(a), podTarget(b), 'ICMP', e);
+    }
+  }
+};
+
+export const localhost: Generator = (g) => {
+  for (const p of g.t.pods) {
+    const ports = netexecPorts(p);
+    for (const x of ports.all) {
+      const src: SourceExpect = { class: 'LOCAL', allowed: ['127.0.0.1'], preferred: '127.0.0.1', describe: '127.0.0.1 (containers of a pod share its network namespace)' };
+      add(g, 'localhost', podEp(p), { label: `127.0.0.1:${x.port} (${p.key} ${x.container})`, ip: '127.0.0.1', port: x.port }, x.protocol,
+        { outcome: 'ok', source: src, basis: 'containers of a pod share one network namespace: localhost reaches every container' },
+        { id: `localhost ${x.protocol} ${p.key} -> 127.0.0.1:${x.port} (${x.container})` });
+    }
+    for (const f of ports.foreign) {
+      g.skipped.push({ category: 'localhost', what: `${f.protocol} ${p.key} -> 127.0.0.1:${f.port}`, reason: `container ${f.container} runs its own command (podlab only probes its netexec server)` });
+    }
+  }
+};
+
+export const nodeToPod: Generator = (g) => {
+  const { t, m } = g;
+  for (const n of t.nodes) {
+    for (const p of t.pods) {
+      const e = m.nodeToPod(t, n, p);
+      const cat = p.node === n.name ? 'node-to-pod/local' : 'node-to-pod/remote';
+      const port = netexecPorts(p).TCP;
+      if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', e);
+      else {
+        skipNoPort(g, p, 'TCP', cat);
+        add(g, cat, nodeEp(n), podTarget(p), 'ICMP', e);
+      }
+    }
+  }
+};
+
+export const podToNode: Generator = (g) => {
+  const { t, m } = g;
+  for (const p of t.pods) {
+    for (const n of t.nodes) {
+      const cat = p.node === n.name ? 'pod-to-node/own' : 'pod-to-node/other';
+      add(g, cat, podEp(p), { label: `node/${n.name} ${n.ip}`, ip: n.ip }, 'ICMP', m.podToNode(t, p, n));
+    }
+  }
+  if (t.pods.length) g.skipped.push({ category: 'pod-to-node', what: 'TCP/UDP to nodes', reason: 'nodes run no netexec server: pod→node is checked with ICMP only' });
+};
+
+export const podToExternal: Generator = (g) => {
+  const { t, m } = g;
+  const port = t.external.ports[0];
+  for (const p of t.pods) {
+    const e = m.podToExternal(t, p);
+    if (!port) {
+      add(g, 'pod-to-external', podEp(p), { label: `external ${t.external.ip}`, ip: t.external.ip }, 'ICMP', e);
+      continue;
+    }
+    for (const proto of ['TCP', 'UDP'] as const) add(g, 'pod-to-external', podEp(p), { label: `external:${port}`, ip: t.external.ip, port }, proto, e);
+  }
+  if (!port && t.pods.length) g.skipped.push({ category: 'pod-to-external', what: 'TCP/UDP to the external host', reason: 'spec.external.ports is empty: no server to report the source address' });
+};
+
+export const externalToPod: Generator = (g) => {
+  const { t, m } = g;
+  const ext = { label: 'external', netns: t.external.netns };
+  for (const p of t.pods) {
+    const e = m.externalToPod(t, p);
+    const port = netexecPorts(p).TCP;
+    if (port) add(g, 'external-to-pod', ext, podTarget(p, port), 'TCP', e);
+    add(g, 'external-to-pod', ext, podTarget(p), 'ICMP', e);
+  }
+};
+
+/** DF pings at the pod MTU boundary, one per ordered pair of nodes (first pod on each). */
+export const mtu: Generator = (g) => {
+  const { t, m } = g;
+  const mtu = m.podMtu(t);
+  const fits = mtu - 28; // IPv4 header 20 + ICMP header 8
+  for (const a of t.nodes) {
+    for (const b of t.nodes) {
+      if (a === b) continue;
+      const pa = t.pods.find((p) => p.node === a.name);
+      const pb = t.pods.find((p) => p.node === b.name);
+      if (!pa || !pb) continue;
+      add(g, 'mtu', podEp(pa), podTarget(pb), 'ICMP', { outcome: 'ok', basis: `pod MTU ${mtu}: a ${fits}-byte DF ping payload (${mtu}-byte packet) crosses the overlay unfragmented` },
+        { id: `mtu ICMP ${pa.key} -> ${pb.key} DF ${fits}B fits`, probe: { kind: 'ping-df', size: fits }, tries: DEFAULT_TRIES_OK });
+      add(g, 'mtu', podEp(pa), podTarget(pb), 'ICMP', { outcome: 'blocked', basis: `pod MTU ${mtu}: a ${fits + 1}-byte DF ping payload (${mtu + 1}-byte packet) must not pass` },
+        { id: `mtu ICMP ${pa.key} -> ${pb.key} DF ${fits + 1}B too big`, probe: { kind: 'ping-df', size: fits + 1 }, tries: 1 });
+    }
+  }
+};
+
+/** The generated suite, in report order. Services: push a `services` generator here. */
+export const GENERATORS: readonly [string, Generator][] = [
+  ['pod-to-pod', podToPod],
+  ['localhost', localhost],
+  ['node-to-pod', nodeToPod],
+  ['pod-to-node', podToNode],
+  ['pod-to-external', podToExternal],
+  ['external-to-pod', externalToPod],
+  ['mtu', mtu],
+];
+
+export function generateChecks(t: Topology, m: ModeExpectations = expectationsFor(t.mode)): { checks: Check[]; skipped: Skip[] } {
+  const g: GenContext = { t, m, checks: [], skipped: [] };
+  for (const [, gen] of GENERATORS) gen(g);
+  return { checks: g.checks, skipped: g.skipped };
+}
+
+/** Turn declared Check documents into checks against this topology. Unresolvable ones become skips with the reason. */
+export function declaredChecks(t: Topology, specs: readonly CheckSpec[], m: ModeExpectations = expectationsFor(t.mode)): { checks: Check[]; skipped: Skip[] } {
+  const g: GenContext = { t, m, checks: [], skipped: [] };
+  for (const s of specs) {
+    const r = resolveDeclared(t, m, s);
+    if (typeof r === 'string') g.skipped.push({ category: 'declared', what: s.name, reason: r });
+    else g.checks.push(r);
+  }
+  return { checks: g.checks, skipped: g.skipped };
+}
+
+export function resolveDeclared(t: Topology, m: ModeExpectations, s: CheckSpec): Check | string {
+  const pod = (ns: string, name: string) => t.pods.find((p) => p.namespace === ns && p.name === name);
+  let from: { label: string; netns: string };
+  let fromNode: NodeT | undefined;
+  let fromPod: PodT | undefined;
+  if (s.from.kind === 'pod') {
+    fromPod = pod(s.from.namespace, s.from.name);
+    if (!fromPod) return `the lab has no pod ${s.from.namespace}/${s.from.name} (was the file changed after \`up\`?)`;
+    from = podEp(fromPod);
+    fromNode = nodeOf(t, fromPod.node);
+  } else if (s.from.kind === 'node') {
+    const name = s.from.name;
+    fromNode = t.nodes.find((n) => n.name === name);
+    if (!fromNode) return `the lab has no node ${name}`;
+    from = nodeEp(fromNode);
+  } else from = { label: 'external', netns: t.external.netns };
+
+  let to: { label: string; ip: string; port?: number };
+  const toKind = s.to.kind;
+  switch (s.to.kind) {
+    case 'pod': {
+      const p = pod(s.to.namespace, s.to.name);
+      if (!p) return `the lab has no pod ${s.to.namespace}/${s.to.name}`;
+      to = podTarget(p, s.to.port);
+      break;
+    }
+    case 'external':
+      to = { label: s.toText, ip: t.external.ip, port: s.to.port };
+      break;
+    case 'ip':
+      to = { label: s.toText, ip: s.to.ip, port: s.to.port };
+      break;
+    default:
+      return `${toKind} targets are not supported until Services land in podlab`;
+  }
+
+  let source: SourceExpect | undefined;
+  const src = s.expect.source;
+  if (src?.kind === 'pod') {
+    if (!fromPod) return `expect.source "pod" needs traffic from a pod (from is ${s.fromText})`;
+    source = podSource(fromPod);
+  } else if (src?.kind === 'node') {
+    if (fromNode) source = nodeSource(m, t, fromNode);
+    else {
+      const allowed = t.nodes.flatMap((n) => m.nodeAddresses(t, n).map((a) => a.ip));
+      source = { class: 'NODE', allowed, describe: 'an address of any node' };
+    }
+  } else if (src?.kind === 'external') source = extSource(t);
+  else if (src?.kind === 'ip') source = { class: 'IP', allowed: [src.ip], preferred: src.ip, describe: `exactly ${src.ip}` };
+
+  const backends = s.expect.backends?.map((b) => b.split('/')[1]!);
+  const expect: Expectation = { outcome: s.expect.outcome, source, backends, basis: `declared in ${s.origin.file}:${s.origin.line}` };
+  const tries = s.tries ?? (backends ? 10 : s.expect.outcome === 'ok' ? DEFAULT_TRIES_OK : DEFAULT_TRIES_NEGATIVE);
+  return {
+    id: `declared ${s.name}`, category: 'declared', from, to, protocol: s.protocol,
+    probe: s.protocol === 'ICMP' ? { kind: 'ping' } : { kind: 'netexec' }, expect, tries,
+    declared: { name: s.name, file: s.origin.file, line: s.origin.line },
+  };
+}
+
+/** `--filter` globs: `*` any run, `?` one character, matched against the check id (or a declared check's name). */
+export function globMatch(glob: string, s: string): boolean {
+  const re = new RegExp('^' + glob.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('') + '$');
+  return re.test(s);
+}
+
+const widen = (glob: string) => (glob.includes('*') || glob.includes('?') ? glob : `*${glob}*`);
+
+export function filterChecks(checks: readonly Check[], glob?: string): Check[] {
+  if (!glob) return [...checks];
+  const g = widen(glob);
+  return checks.filter((c) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name)));
+}
+
+/** Skips matching the same filter, by "<category> <what>" (so `--filter 'mtu*'` reports no UDP skips). */
+export function filterSkips(skips: readonly Skip[], glob?: string): Skip[] {
+  if (!glob) return [...skips];
+  const g = widen(glob);
+  return skips.filter((s) => globMatch(g, `${s.category} ${s.what}`));
+}

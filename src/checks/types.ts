@@ -1,0 +1,126 @@
+// The checker's vocabulary (pure): what a check expects, what a probe observed, and the verdict with its evidence.
+
+export type Proto = 'TCP' | 'UDP' | 'ICMP';
+/** ok: answered · refused: failed fast (RST, ICMP error, no route, local EMSGSIZE) · dropped: timed out · blocked: refused or dropped. */
+export type Outcome = 'ok' | 'refused' | 'dropped' | 'blocked';
+/** What one probe attempt saw. `error` means the probe itself could not run (podlab's problem, not the dataplane's). */
+export type Observed = 'ok' | 'refused' | 'dropped' | 'error';
+
+/** The class of source address the server must observe (reference/dataplane.md section E, column S). */
+export type SourceClass = 'POD' | 'NODE' | 'EXT' | 'LOCAL' | 'IP';
+
+export interface SourceExpect {
+  readonly class: SourceClass;
+  /** Every address that satisfies the class (POD: the client pod IP; NODE(n): the addresses of node n; …). */
+  readonly allowed: readonly string[];
+  /** The one address the real system picks (matrix E), reported alongside; a different allowed one is a note, not a failure. */
+  readonly preferred?: string;
+  /** Human words, e.g. "the pod's own 10.244.1.2" or "an address of node node1 (10.244.1.1 cni0, …)". */
+  readonly describe: string;
+}
+
+export interface Expectation {
+  readonly outcome: Outcome;
+  readonly source?: SourceExpect;
+  /** Pod names (netexec's hostname) of which each must answer at least once; no other pod may answer. */
+  readonly backends?: readonly string[];
+  /** Matrix E row(s) or other ground this expectation rests on, e.g. "E2". */
+  readonly basis: string;
+}
+
+export interface Endpoint {
+  /** e.g. "shop/web-1", "node/node1", "external" */
+  readonly label: string;
+  readonly netns: string;
+}
+
+export interface Target {
+  readonly label: string;
+  readonly ip: string;
+  readonly port?: number;
+}
+
+/** A probe kind: a netexec request (TCP: HTTP /clientip, UDP: "hostname" + "clientip"), a ping, or a DF ping of a given size. */
+export type ProbeKind = { readonly kind: 'netexec' } | { readonly kind: 'ping' } | { readonly kind: 'ping-df'; readonly size: number };
+
+export interface Check {
+  /** Unique and stable: "<category> <PROTO> <from> -> <to>"; --filter globs match it. */
+  readonly id: string;
+  readonly category: string;
+  readonly from: Endpoint;
+  readonly to: Target;
+  readonly protocol: Proto;
+  readonly probe: ProbeKind;
+  readonly expect: Expectation;
+  /** Positive checks: at most this many attempts until one answers (all of them when backends are listed). Negative: every one must fail. */
+  readonly tries: number;
+  /** For declared checks: where the Check document is. */
+  readonly declared?: { readonly name: string; readonly file: string; readonly line: number };
+}
+
+/** A check podlab did not generate, and why (e.g. the pod has no netexec port for that protocol). */
+export interface Skip {
+  readonly category: string;
+  readonly what: string;
+  readonly reason: string;
+}
+
+export interface Evidence {
+  /** The command as run on the host (`ip netns exec … curl …`). */
+  readonly command: string;
+  readonly exitCode: number;
+  readonly output: string;
+  readonly ms: number;
+}
+
+export interface Attempt {
+  readonly observed: Observed;
+  /** One line: "answered", "connection refused", "timed out after 1s", "network unreachable", … */
+  readonly detail: string;
+  /** The source address the server reported (netexec clientip), when it answered. */
+  readonly sourceIp?: string;
+  readonly sourcePort?: number;
+  /** Who answered (netexec hostname = pod name; "external" for the external host). */
+  readonly hostname?: string;
+  readonly evidence: Evidence;
+}
+
+export type Status = 'pass' | 'fail' | 'error';
+
+export interface Verdict {
+  readonly check: Check;
+  readonly status: Status;
+  /** One line; for failures says what was expected, what was seen, and the likely cause. */
+  readonly reason: string;
+  /** Observed summary, e.g. "ok from 10.244.1.2" or "refused (network unreachable)". */
+  readonly observed: string;
+  readonly notes: readonly string[];
+  readonly attempts: readonly Attempt[];
+  readonly ms: number;
+}
+
+/** One lab's checked run (one mode). */
+export interface RunReport {
+  readonly cluster: string;
+  readonly mode: string;
+  readonly verdicts: readonly Verdict[];
+  readonly skipped: readonly Skip[];
+  /** Problems that stopped the run or part of it (podlab could not do its job), e.g. up failed. */
+  readonly problems: readonly string[];
+  readonly ms: number;
+}
+
+export interface Report {
+  readonly runs: readonly RunReport[];
+}
+
+export function reportOk(r: Report): boolean {
+  return r.runs.every((x) => x.problems.length === 0 && x.verdicts.every((v) => v.status === 'pass'));
+}
+
+export function expectText(e: Expectation): string {
+  let s = e.outcome;
+  if (e.source) s += ` from ${e.source.class === 'NODE' || e.source.class === 'POD' || e.source.class === 'EXT' ? `${e.source.class} ` : ''}${e.source.preferred ?? e.source.allowed.join('|')}`;
+  if (e.backends) s += ` by ${e.backends.join(', ')}`;
+  return s;
+}
