@@ -95,7 +95,7 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('status', 'show nodes and pods of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), (a) => {
+  .command('status', 'show nodes, pods and services (with endpoints) of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), (a) => {
     try {
       const s = status(pickCluster(a.cluster as string | undefined));
       if (a.json) {
@@ -107,6 +107,15 @@ await yargs(hideBin(process.argv))
       table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
       out('\nPODS');
       table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
+      if (s.services.length) {
+        out('\nSERVICES');
+        table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
+          `${v.namespace}/${v.name}`, v.type, v.clusterIP,
+          v.ports.map((p) => `${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '<none>',
+          `eTP=${v.externalTrafficPolicy}${v.internalTrafficPolicy === 'Local' ? ' iTP=Local' : ''}${v.sessionAffinity === 'ClientIP' ? ' affinity=ClientIP' : ''}`,
+          [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
+        ]));
+      }
       out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
     } catch (e) {
       fail(e);

@@ -241,12 +241,19 @@ export interface PodStatus {
   containers: { name: string; kind: 'process' | 'netexec'; ready: boolean; pid?: number; reason?: string }[];
 }
 
+export interface ServiceStatus {
+  namespace: string; name: string; type: string; clusterIP: string;
+  externalTrafficPolicy: string; internalTrafficPolicy: string; sessionAffinity: string; externalIPs: string[];
+  ports: { name: string; protocol: string; port: number; targetPort: number | string; nodePort?: number; endpoints: { pod: string; ip: string; node: string; port: number }[] }[];
+  endpoints: { pod: string; ip: string; node: string }[];
+}
+
 export interface StatusJson {
   cluster: string; mode: string; proxyMode: string;
   podCIDR: string; serviceCIDR: string; underlay: string; mtu: number;
   nodes: { name: string; ip: string; netns: string; podCIDR: string; present: boolean }[];
   pods: PodStatus[];
-  services: unknown[];
+  services: ServiceStatus[];
   external: { ip: string; netns: string; ports: readonly number[] };
 }
 
@@ -294,7 +301,14 @@ export function status(cluster: string): StatusJson {
   return {
     cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
     nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, netns: n.netns, podCIDR: n.podCIDR, present: present.has(n.netns) })),
-    pods, services: [],
+    pods,
+    services: (t.services ?? []).map((v) => ({
+      namespace: v.namespace, name: v.name, type: v.type, clusterIP: v.clusterIP,
+      externalTrafficPolicy: v.externalTrafficPolicy, internalTrafficPolicy: v.internalTrafficPolicy,
+      sessionAffinity: v.sessionAffinity, externalIPs: [...v.externalIPs],
+      ports: v.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, endpoints: p.endpoints.map((e) => ({ ...e })) })),
+      endpoints: v.endpoints.map((e) => ({ ...e })),
+    })),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
   };
 }
