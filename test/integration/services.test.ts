@@ -1,7 +1,7 @@
 // kube-proxy's Service dataplane with real packets, in both proxy modes: ClusterIP (TCP, UDP, same-node and
 // cross-node backends, source preserved), hairpin, node → ClusterIP, ClientIP affinity, REJECT without
 // endpoints, NodePort from outside (eTP Cluster and Local) and from a pod.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot } from '../helpers/lab.js';
 
 const MODES = (process.env.PODLAB_PROXY_MODES ?? 'iptables,nftables').split(',');
@@ -58,10 +58,17 @@ for (const proxyMode of MODES) {
   t.test(`Services with real traffic (${proxyMode} mode)`, { skip: !isRoot && 'needs root' }, async (t) => {
     const name = clusterName('s');
     const file = writeLab({ name, nodes: 3, extra: services(), clusterSpecExtra: `  proxyMode: ${proxyMode}\n  external: {ip: 172.18.0.100}` });
-    t.teardown(async () => {
-      await podlab(['down', '-c', name]);
+    try {
+      await run(t, name, file, proxyMode);
+    } finally {
+      const d = await podlab(['down', '-c', name]);
+      t.equal(d.exitCode, 0, `down: ${d.stderr}`);
       t.same(netnsOf(name), [], 'down leaves no namespaces');
-    });
+    }
+  });
+}
+
+async function run(t: Test, name: string, file: string, proxyMode: string): Promise<void> {
     const upr = await podlab(['up', '-f', file]);
     t.equal(upr.exitCode, 0, `up: ${upr.stderr}`);
     if (upr.exitCode !== 0) return;
@@ -71,14 +78,14 @@ for (const proxyMode of MODES) {
     const node = (n: string) => st.nodes.find((x) => x.name === n)!;
     const client = p('client');
 
-    t.test('status lists services with endpoints', async (t) => {
+    await t.test('status lists services with endpoints', async (t) => {
       const web = st.services.find((s) => s.name === 'web')!;
       t.same(web.endpoints.map((e) => e.pod).sort(), ['shop/web-1', 'shop/web-2']);
       t.equal(web.ports[0]!.nodePort, 30080);
       t.equal(st.services.find((s) => s.name === 'headless')!.clusterIP, 'None');
     });
 
-    t.test('pod → ClusterIP (TCP): source kept, both same-node and cross-node backends answer', async (t) => {
+    await t.test('pod → ClusterIP (TCP): source kept, both same-node and cross-node backends answer', async (t) => {
       const seen = await loop(client.netns, 60, `curl -s -m 2 http://${ip('web')}/clientip`);
       t.equal(seen.length, 60, 'every request answered');
       t.ok(seen.every((s) => s.startsWith(client.ip + ':')), `server saw the client pod ${client.ip}: ${[...new Set(seen.map((s) => s.split(':')[0]))].join(',')}`);
@@ -86,7 +93,7 @@ for (const proxyMode of MODES) {
       t.same([...hosts].sort(), ['web-1', 'web-2']);
     });
 
-    t.test('pod → ClusterIP (UDP): every backend answers, source kept', async (t) => {
+    await t.test('pod → ClusterIP (UDP): every backend answers, source kept', async (t) => {
       const hosts = await udp(client.netns, ip('web'), 53, 40);
       t.notOk(hosts.includes('TIMEOUT'), 'no datagram lost');
       t.same([...new Set(hosts)].sort(), ['web-1', 'web-2']);
@@ -94,7 +101,7 @@ for (const proxyMode of MODES) {
       t.ok(ips.every((s) => s.startsWith(client.ip + ':')), ips.join(','));
     });
 
-    t.test('hairpin: a pod reaches itself through its own Service (masqueraded to cni0)', async (t) => {
+    await t.test('hairpin: a pod reaches itself through its own Service (masqueraded to cni0)', async (t) => {
       const solo = p('solo');
       const r = await inNetns(solo.netns, ['curl', '-s', '-m', '2', `http://${ip('solo')}/clientip`]);
       t.equal(r.code, 0, r.err);
@@ -102,18 +109,18 @@ for (const proxyMode of MODES) {
       t.equal(r.out.split(':')[0], cni0, 'source is the bridge address');
     });
 
-    t.test('node → ClusterIP works', async (t) => {
+    await t.test('node → ClusterIP works', async (t) => {
       const hosts = new Set(await loop(node('node3').netns, 20, `curl -s -m 2 http://${ip('web')}/hostname`));
       t.same([...hosts].sort(), ['web-1', 'web-2']);
     });
 
-    t.test('ClientIP affinity keeps one backend', async (t) => {
+    await t.test('ClientIP affinity keeps one backend', async (t) => {
       const hosts = await loop(client.netns, 20, `curl -s -m 2 http://${ip('sticky')}/hostname`);
       t.equal(hosts.length, 20);
       t.equal(new Set(hosts).size, 1, `one backend: ${hosts.join(',')}`);
     });
 
-    t.test('a Service without endpoints is refused fast', async (t) => {
+    await t.test('a Service without endpoints is refused fast', async (t) => {
       const t0 = Date.now();
       const r = await inNetns(client.netns, ['curl', '-s', '-m', '5', `http://${ip('empty')}/`]);
       const ms = Date.now() - t0;
@@ -121,13 +128,13 @@ for (const proxyMode of MODES) {
       t.ok(ms < 1000, `refused in ${ms} ms`);
     });
 
-    t.test('headless Service: no NAT for its name', async (t) => {
+    await t.test('headless Service: no NAT for its name', async (t) => {
       const nat = await inNetns(node('node1').netns, proxyMode === 'iptables' ? ['iptables-save', '-t', 'nat'] : ['nft', 'list', 'table', 'ip', 'kube-proxy']);
       t.notMatch(nat.out, 'shop/headless');
       t.match(nat.out, 'shop/web');
     });
 
-    t.test('external → NodePort eTP Cluster via every node: the server sees a node address', async (t) => {
+    await t.test('external → NodePort eTP Cluster via every node: the server sees a node address', async (t) => {
       const nodeAddrs = new Set(st.nodes.flatMap((n) => [n.ip, n.podCIDR.replace(/\.0\/\d+$/, '.0'), n.podCIDR.replace(/\.0\/\d+$/, '.1')]));
       for (const n of st.nodes) {
         const seen = await loop('pl-' + name + '-ext', 6, `curl -s -m 2 http://${n.ip}:30080/clientip`);
@@ -138,7 +145,7 @@ for (const proxyMode of MODES) {
       t.notOk(u.includes('TIMEOUT'), `UDP NodePort answers: ${u.join(',')}`);
     });
 
-    t.test('external → NodePort eTP Local: client address kept; nodes without a local endpoint drop', async (t) => {
+    await t.test('external → NodePort eTP Local: client address kept; nodes without a local endpoint drop', async (t) => {
       const ok = await inNetns('pl-' + name + '-ext', ['curl', '-s', '-m', '2', `http://${node('node1').ip}:30081/clientip`]);
       t.equal(ok.out.split(':')[0], '172.18.0.100');
       for (const n of ['node2', 'node3']) {
@@ -147,11 +154,10 @@ for (const proxyMode of MODES) {
       }
     });
 
-    t.test('pod → NodePort works (eTP Cluster and eTP Local short-circuit)', async (t) => {
+    await t.test('pod → NodePort works (eTP Cluster and eTP Local short-circuit)', async (t) => {
       const r = await inNetns(client.netns, ['curl', '-s', '-m', '2', `http://${node('node1').ip}:30080/hostname`]);
       t.match(r.out, /^web-[12]$/);
       const l = await inNetns(client.netns, ['curl', '-s', '-m', '2', `http://${node('node1').ip}:30081/clientip`]);
       t.equal(l.out.split(':')[0], client.ip, 'eTP Local: pod source kept');
     });
-  });
 }
