@@ -7,8 +7,8 @@ import type { LabSpec } from '../spec/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
 import type { NsState } from '../dataplane/types.js';
-import { diffNs, opsCount, opsScript, EMPTY_OBSERVED, type Ops } from '../kernel/ops.js';
-import { observeNs, normalizeIptablesSave } from '../kernel/observe.js';
+import { diffNs, opsCount, opsScript, EMPTY_OBSERVED, NFT_DELETE, type Ops } from '../kernel/ops.js';
+import { observeNs, normalizeIptablesSave, normalizeNft } from '../kernel/observe.js';
 import { LocalExecutor, CommandError, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
 import { preflight } from '../kernel/preflight.js';
 import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns, netnsExists } from '../substrate/local.js';
@@ -103,10 +103,11 @@ export async function up(o: UpOptions): Promise<UpResult> {
 
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
   const iptState: Record<string, { want: string; saved: string }> = { ...(prev?.iptables ?? {}) };
+  const nftState: Record<string, { want: string; saved: string }> = { ...(prev?.nftables ?? {}) };
   let procs = prev?.processes ?? [];
   const save = () => writeState({
     version: 1, cluster, files: o.files.map((f) => resolvePath(f)), topology: topo, allocations: allocationsOf(topo),
-    iptables: iptState, processes: procs, updatedAt: new Date().toISOString(),
+    iptables: iptState, nftables: nftState, processes: procs, updatedAt: new Date().toISOString(),
   });
   save();
 
@@ -114,7 +115,10 @@ export async function up(o: UpOptions): Promise<UpResult> {
     say(`removing ${stale.length} namespace(s) no longer in the file`);
     await killIn(stale);
     await delNetns(exec, stale);
-    for (const n of stale) delete iptState[n];
+    for (const n of stale) {
+      delete iptState[n];
+      delete nftState[n];
+    }
     changes += stale.length;
   }
   abortCheck();
@@ -132,7 +136,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
     say(`${['fabric', 'nodes and external host', 'pods'][phase]}: ${group.length} namespace(s)`);
     const counts = await mapLimit(group, limit, async (ns) => {
       if (o.aborted?.()) return 0;
-      return applyNs(exec, ns, freshSet.has(ns.netns), iptState);
+      return applyNs(exec, ns, freshSet.has(ns.netns), iptState, nftState);
     });
     changes += counts.reduce((a, b) => a + b, 0);
   }
@@ -150,15 +154,25 @@ export async function up(o: UpOptions): Promise<UpResult> {
   };
 }
 
-async function applyNs(exec: Executor, ns: NsState, fresh: boolean, ipt: Record<string, { want: string; saved: string }>): Promise<number> {
+type Hashes = Record<string, { want: string; saved: string }>;
+
+async function applyNs(exec: Executor, ns: NsState, fresh: boolean, ipt: Hashes, nft: Hashes): Promise<number> {
   const keys = ns.sysctls.map(([k]) => k);
-  const obs = fresh ? EMPTY_OBSERVED : await observeNs(exec, ns.netns, keys, { fdb: ns.role === 'node', iptables: ns.iptables !== undefined });
+  const obs = fresh ? EMPTY_OBSERVED : await observeNs(exec, ns.netns, keys, { fdb: ns.role === 'node', iptables: ns.iptables !== undefined, nftables: ns.role === 'node' });
   const ops: Ops = diffNs(ns, obs, fresh);
   if (ns.iptables) {
     const want = shortHash(ns.iptables, 16);
     const st = ipt[ns.netns];
     const saved = obs.iptablesSave !== undefined ? shortHash(obs.iptablesSave, 16) : '';
     if (fresh || !st || st.want !== want || st.saved !== saved) ops.iptables = ns.iptables;
+  }
+  if (ns.nftables) {
+    const want = shortHash(ns.nftables, 16);
+    const st = nft[ns.netns];
+    const saved = obs.nftList !== undefined ? shortHash(obs.nftList, 16) : '';
+    if (fresh || !st || st.want !== want || st.saved !== saved) ops.nftables = ns.nftables;
+  } else if (obs.nftList) {
+    ops.nftables = NFT_DELETE; // switched back to iptables mode: kube-proxy's nftables table goes
   }
   const n = opsCount(ops);
   if (n === 0) return 0;
@@ -168,6 +182,10 @@ async function applyNs(exec: Executor, ns: NsState, fresh: boolean, ipt: Record<
     const s = await exec.run(['iptables-save'], inNs(ns.netns));
     ipt[ns.netns] = { want: shortHash(ns.iptables!, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16) };
   }
+  if (ops.nftables && ops.nftables !== NFT_DELETE) {
+    const s = await exec.run(['nft', '-s', 'list', 'table', 'ip', 'kube-proxy'], inNs(ns.netns));
+    nft[ns.netns] = { want: shortHash(ns.nftables!, 16), saved: shortHash(normalizeNft(s.stdout), 16) };
+  } else if (ops.nftables === NFT_DELETE) delete nft[ns.netns];
   return n;
 }
 

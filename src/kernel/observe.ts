@@ -4,7 +4,7 @@ import { inNs, CommandError } from './exec.js';
 import type { Observed, ObservedLink } from './ops.js';
 import type { RouteSpec } from '../dataplane/types.js';
 
-export function observeScript(sysctlKeys: readonly string[], opts: { fdb: boolean; iptables: boolean }): string {
+export function observeScript(sysctlKeys: readonly string[], opts: { fdb: boolean; iptables: boolean; nftables?: boolean }): string {
   const lines = [
     "echo '@@links'; ip -j -d link show",
     "echo '@@addrs'; ip -j -4 addr show",
@@ -15,7 +15,28 @@ export function observeScript(sysctlKeys: readonly string[], opts: { fdb: boolea
   lines.push("echo '@@sysctls'");
   for (const k of sysctlKeys) lines.push(`printf '%s=%s\\n' '${k}' "$(cat /proc/sys/${k.replace(/\./g, '/')} 2>/dev/null)"`);
   if (opts.iptables) lines.push("echo '@@iptables'; iptables-save 2>/dev/null || true");
+  if (opts.nftables) lines.push("echo '@@nft'; nft -s list table ip kube-proxy 2>/dev/null || true");
   return lines.join('\n') + '\n';
+}
+
+/** `nft -s list table` output without the affinity sets, whose elements change with traffic. */
+export function normalizeNft(text: string): string {
+  const out: string[] = [];
+  let skipIndent: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const indent = line.length - line.trimStart().length;
+    if (skipIndent !== undefined) {
+      if (indent === skipIndent && line.trim() === '}') skipIndent = undefined;
+      continue;
+    }
+    if (/^\s*set affinity-/.test(line)) {
+      skipIndent = indent;
+      continue;
+    }
+    out.push(line);
+  }
+  return out.join('\n');
 }
 
 export function normalizeIptablesSave(text: string): string {
@@ -71,10 +92,11 @@ export function parseObserved(out: string): Observed {
     if (i > 0) sysctls[line.slice(0, i)] = line.slice(i + 1).trim();
   }
   const ipt = sections.get('iptables');
-  return { links, addrs, routes, neighs, fdb, sysctls, iptablesSave: ipt === undefined ? undefined : normalizeIptablesSave(ipt) };
+  const nft = sections.get('nft');
+  return { links, addrs, routes, neighs, fdb, sysctls, iptablesSave: ipt === undefined ? undefined : normalizeIptablesSave(ipt), nftList: nft === undefined ? undefined : normalizeNft(nft) };
 }
 
-export async function observeNs(exec: Executor, netns: string, sysctlKeys: readonly string[], opts: { fdb: boolean; iptables: boolean }): Promise<Observed> {
+export async function observeNs(exec: Executor, netns: string, sysctlKeys: readonly string[], opts: { fdb: boolean; iptables: boolean; nftables?: boolean }): Promise<Observed> {
   const r = await exec.run(['sh', '-s'], inNs(netns), { input: observeScript(sysctlKeys, opts) });
   if (r.code !== 0) throw new CommandError(r, `reading the state of ${netns}`);
   return parseObserved(r.stdout);

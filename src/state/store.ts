@@ -31,6 +31,8 @@ export interface LabState {
   readonly allocations: Allocations;
   /** Per node namespace: hash of the iptables-restore input we applied and of iptables-save right after. */
   readonly iptables: Readonly<Record<string, { want: string; saved: string }>>;
+  /** Per node namespace: the same for kube-proxy's nftables table (nftables proxy mode). */
+  readonly nftables?: Readonly<Record<string, { want: string; saved: string }>>;
   readonly processes: readonly ProcRecord[];
   readonly updatedAt: string;
 }
