@@ -2,10 +2,11 @@
 // The CLI calls these directly; a long-running daemon will call the same functions.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { parseLab, type Source } from '../spec/parse.js';
+import { parseLab, objectKeysOf, objectKey, type Source } from '../spec/parse.js';
 import type { LabSpec } from '../spec/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
+import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import type { NsState } from '../dataplane/types.js';
 import { diffNs, opsCount, opsScript, EMPTY_OBSERVED, NFT_DELETE, type Ops } from '../kernel/ops.js';
 import { observeNs, normalizeIptablesSave, normalizeNft } from '../kernel/observe.js';
@@ -21,6 +22,10 @@ export type Progress = (msg: string) => void;
 
 export interface UpOptions {
   readonly files: readonly string[];
+  /** Snapshots of documents added by `podlab apply` (later documents replace earlier ones of the same object). */
+  readonly applied?: readonly string[];
+  /** Objects removed by `podlab delete` ("Pod ns/name", "Service ns/name"). */
+  readonly deleted?: readonly string[];
   readonly mode?: string;
   readonly proxyMode?: string;
   readonly progress?: Progress;
@@ -74,8 +79,10 @@ export async function hostRoutes(exec: Executor): Promise<string[]> {
   }
 }
 
-export function loadLab(files: readonly string[], opts: { mode?: string; proxyMode?: string; hostRoutes?: readonly string[] } = {}): LabSpec {
-  return parseLab(readSources(files), { ...opts, supportedModes: supportedModes() });
+export function loadLab(files: readonly string[], opts: { mode?: string; proxyMode?: string; hostRoutes?: readonly string[]; applied?: readonly string[]; deleted?: readonly string[] } = {}): LabSpec {
+  const { applied, deleted, ...rest } = opts;
+  const live = (applied?.length ?? 0) > 0 || (deleted?.length ?? 0) > 0;
+  return parseLab(readSources([...files, ...(applied ?? [])]), { ...rest, supportedModes: supportedModes(), lastWins: live, deleted });
 }
 
 export async function up(o: UpOptions): Promise<UpResult> {
@@ -83,7 +90,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const exec = o.exec ?? new LocalExecutor();
   const say = o.progress ?? (() => undefined);
   const routes = await hostRoutes(exec);
-  const lab = loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes });
+  const lab = loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes, applied: o.applied, deleted: o.deleted });
   const cluster = lab.cluster.name;
   const mode = getMode(lab.cluster.mode);
   await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge') });
@@ -106,7 +113,8 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const nftState: Record<string, { want: string; saved: string }> = { ...(prev?.nftables ?? {}) };
   let procs = prev?.processes ?? [];
   const save = () => writeState({
-    version: 1, cluster, files: o.files.map((f) => resolvePath(f)), topology: topo, allocations: allocationsOf(topo),
+    version: 1, cluster, files: o.files.map((f) => resolvePath(f)), applied: [...(o.applied ?? [])], deleted: [...(o.deleted ?? [])],
+    mode: o.mode, proxyMode: o.proxyMode, topology: topo, allocations: allocationsOf(topo),
     iptables: iptState, nftables: nftState, processes: procs, updatedAt: new Date().toISOString(),
   });
   save();
@@ -148,6 +156,14 @@ export async function up(o: UpOptions): Promise<UpResult> {
   procs = wl.records;
   changes += wl.changes;
   save();
+
+  // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
+  const flows = staleUdpFlows(prev?.topology, topo);
+  if (flows.length) {
+    const script = flows.map((a) => `${a.join(' ')} >/dev/null 2>&1 || true`).join('\n') + '\n';
+    await mapLimit(topo.nodes, limit, (n) => exec.run(['sh', '-s'], inNs(n.netns), { input: script }));
+    changes += flows.length;
+  }
   return {
     cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems, notices: lab.notices,
     ms: performance.now() - t0, spawned: exec.spawned,
@@ -187,6 +203,51 @@ async function applyNs(exec: Executor, ns: NsState, fresh: boolean, ipt: Hashes,
     nft[ns.netns] = { want: shortHash(ns.nftables!, 16), saved: shortHash(normalizeNft(s.stdout), 16) };
   } else if (ops.nftables === NFT_DELETE) delete nft[ns.netns];
   return n;
+}
+
+export interface LiveOptions {
+  readonly cluster?: string;
+  readonly progress?: Progress;
+  readonly exec?: Executor;
+}
+
+/**
+ * `podlab apply -f FILE…`: add or update Pods, Services and Namespaces of a running lab. The files join the lab's
+ * file set (a later document replaces an earlier one of the same object) and the same convergent `up` runs:
+ * only what changed is touched. The whole set is validated before anything is changed.
+ */
+export async function apply(files: readonly string[], o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
+  const cluster = pickCluster(o.cluster);
+  const st = labState(cluster);
+  const keys = objectKeysOf(readSources(files));
+  const bad = keys.filter((k) => !/^(Pod|Service|Namespace) /.test(k));
+  if (bad.length) throw new Error(`apply adds or updates Pods, Services and Namespaces only (${bad.join(', ')}); change the Cluster with \`podlab up -f\``);
+  const abs = files.map((f) => resolvePath(f));
+  const applied = [...(st.applied ?? []).filter((f) => !abs.includes(f)), ...abs];
+  const deleted = (st.deleted ?? []).filter((k) => !keys.includes(k));
+  const r = await up({ files: st.files, applied, deleted, mode: st.mode, proxyMode: st.proxyMode, progress: o.progress, exec: o.exec });
+  return { ...r, objects: keys };
+}
+
+/** `podlab delete -f FILE…` or `podlab delete pod|service NS/NAME`: remove Pods and Services from a running lab. */
+export async function deleteObjects(what: { files?: readonly string[]; kind?: string; name?: string }, o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
+  const cluster = pickCluster(o.cluster);
+  const st = labState(cluster);
+  let keys: string[];
+  if (what.files?.length) keys = objectKeysOf(readSources(what.files)).filter((k) => /^(Pod|Service) /.test(k));
+  else {
+    const kind = { pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service' }[(what.kind ?? '').toLowerCase()];
+    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete service NS/NAME` or `podlab delete -f FILE`');
+    const [ns, name] = what.name.includes('/') ? what.name.split('/', 2) : ['default', what.name];
+    keys = [objectKey(kind, ns, name!)];
+  }
+  const t = st.topology;
+  const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`)]);
+  const missing = keys.filter((k) => !exists.has(k));
+  if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
+  const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
+  const r = await up({ files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, progress: o.progress, exec: o.exec });
+  return { ...r, objects: keys };
 }
 
 export interface DownResult {

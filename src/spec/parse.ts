@@ -22,6 +22,33 @@ export interface ParseOptions {
   readonly hostRoutes?: readonly string[];
   /** Modes this build supports (from the mode registry); others are reported. */
   readonly supportedModes?: readonly string[];
+  /**
+   * Live changes (`podlab apply`): a later Pod/Service/Namespace document with the same kind, namespace and
+   * name replaces an earlier one instead of being reported as a duplicate.
+   */
+  readonly lastWins?: boolean;
+  /** Objects removed by `podlab delete`, as objectKey() strings: their documents are skipped. */
+  readonly deleted?: readonly string[];
+}
+
+/** "Pod ns/name", "Service ns/name", "Namespace name": how apply/delete name an object. */
+export function objectKey(kind: string, namespace: string | undefined, name: string): string {
+  return kind === 'Namespace' || kind === 'Cluster' ? `${kind} ${name}` : `${kind} ${namespace ?? 'default'}/${name}`;
+}
+
+/** The objects (kind, namespace, name) a set of files declares, without validating them (for apply/delete). */
+export function objectKeysOf(sources: readonly Source[]): string[] {
+  const out: string[] = [];
+  for (const src of sources) {
+    for (const doc of parseAllDocuments(src.text) as Document[]) {
+      const o = doc.toJS() as unknown;
+      if (!isObj(o) || typeof o.kind !== 'string') continue;
+      const m = isObj(o.metadata) ? o.metadata : {};
+      if (typeof m.name !== 'string') continue;
+      out.push(objectKey(o.kind, typeof m.namespace === 'string' ? m.namespace : undefined, m.name));
+    }
+  }
+  return out;
 }
 
 export const MODES: readonly Mode[] = ['overlay', 'bgp', 'vpc'];
@@ -175,6 +202,24 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
       }
       docs.push({ ctx, obj, kind, dir: src.dir });
     });
+  }
+  if (opts.lastWins || opts.deleted?.length) {
+    const keyOf = (d: RawDoc) => {
+      const m = isObj(d.obj.metadata) ? d.obj.metadata : {};
+      return typeof m.name === 'string' && ['Pod', 'Service', 'Namespace'].includes(d.kind)
+        ? objectKey(d.kind, typeof m.namespace === 'string' ? m.namespace : undefined, m.name) : undefined;
+    };
+    const gone = new Set(opts.deleted ?? []);
+    const last = new Map<string, RawDoc>();
+    for (const d of docs) {
+      const k = keyOf(d);
+      if (k) last.set(k, d);
+    }
+    const keep = docs.filter((d) => {
+      const k = keyOf(d);
+      return !k || (!gone.has(k) && (!opts.lastWins || last.get(k) === d));
+    });
+    docs.splice(0, docs.length, ...keep);
   }
 
   const clusters = docs.filter((d) => d.kind === 'Cluster');
