@@ -167,3 +167,13 @@ t.test('kube-proxy chains come before flannel in the node restore text', async (
   t.ok(ipt.indexOf('-j KUBE-FORWARD') < ipt.indexOf('-j FLANNEL-FWD'));
   t.ok(node.sysctls.some(([k, v]) => k === 'net.ipv4.conf.all.route_localnet' && v === '1'));
 });
+
+t.test('large cluster mode: above 1000 endpoints, per-endpoint comments are left out', async (t) => {
+  const { topo, nodeA } = a6();
+  const base = topo.services[0]!;
+  const many = Array.from({ length: 340 }, (_, i) => ({ ...base, name: `w${i}`, key: `default/w${i}`, clusterIP: `10.96.1.${i % 250}` }));
+  const text = renderRestore(kubeProxyIptables({ ...topo, services: many } as Topology, nodeA))!;
+  t.notMatch(text, '-> 10.244.1.5:8080');
+  t.match(text, '-A KUBE-SVC-');
+  t.match(text, /-A KUBE-SEP-\w+ -s 10\.244\.1\.5 -j KUBE-MARK-MASQ/);
+});

@@ -56,10 +56,13 @@ export function kubeProxyIptables(t: Topology, n: NodeT): Fragment[] {
   );
 
   const perChain: string[] = []; // rules of per-service chains, after the KUBE-SERVICES/KUBE-NODEPORTS rules
-  for (const svc of proxiedServices(t)) {
+  const svcs = proxiedServices(t);
+  // KP "large cluster mode": above 1000 endpoints in all, per-endpoint comments are left out.
+  const large = svcs.reduce((a, s) => a + s.ports.reduce((b, p) => b + p.endpoints.length, 0), 0) > LARGE_CLUSTER_ENDPOINTS;
+  for (const svc of svcs) {
     for (const port of svc.ports) {
       const v = portView(svc, port, n);
-      renderPort(v, { nat, natChains, filter, perChain, ifLocal, ifNotLocal });
+      renderPort(v, { nat, natChains, filter, perChain, ifLocal, ifNotLocal, large });
     }
   }
   nat.push(`-A KUBE-SERVICES ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`);
@@ -79,7 +82,11 @@ interface Out {
   perChain: string[];
   ifLocal: string;
   ifNotLocal: string;
+  large: boolean;
 }
+
+/** KP largeClusterEndpointsThreshold. */
+export const LARGE_CLUSTER_ENDPOINTS = 1000;
 
 function renderPort(v: PortView, o: Out): void {
   const { svc, port, spn, proto } = v;
@@ -129,12 +136,12 @@ function renderPort(v: PortView, o: Out): void {
     if (svc.sessionAffinity === 'ClientIP') {
       for (const e of eps) {
         const sep = sepOf(e);
-        write(chainRules, chain, q(`${spn} -> ${e.ip}:${e.port}`), `-m recent --name ${sep} --rcheck --seconds ${svc.affinityTimeoutSeconds} --reap`, `-j ${sep}`);
+        write(chainRules, chain, !o.large && q(`${spn} -> ${e.ip}:${e.port}`), `-m recent --name ${sep} --rcheck --seconds ${svc.affinityTimeoutSeconds} --reap`, `-j ${sep}`);
       }
     }
     eps.forEach((e, i) => {
       const stat = i < eps.length - 1 ? `-m statistic --mode random --probability ${probability(eps.length - i)}` : undefined;
-      write(chainRules, chain, q(`${spn} -> ${e.ip}:${e.port}`), stat, `-j ${sepOf(e)}`);
+      write(chainRules, chain, !o.large && q(`${spn} -> ${e.ip}:${e.port}`), stat, `-j ${sepOf(e)}`);
     });
   };
   if (v.usesClusterPolicy) lb(svcChain, v.all);
@@ -143,8 +150,8 @@ function renderPort(v: PortView, o: Out): void {
   for (const e of reachable(v)) {
     const sep = sepOf(e);
     o.natChains.push(sep);
-    write(chainRules, sep, q(spn), `-s ${e.ip}`, '-j KUBE-MARK-MASQ');
-    write(chainRules, sep, q(spn), svc.sessionAffinity === 'ClientIP' ? `-m recent --name ${sep} --set` : undefined, pm, `-j DNAT --to-destination ${epStr(e)}`);
+    write(chainRules, sep, !o.large && q(spn), `-s ${e.ip}`, '-j KUBE-MARK-MASQ');
+    write(chainRules, sep, !o.large && q(spn), svc.sessionAffinity === 'ClientIP' ? `-m recent --name ${sep} --set` : undefined, pm, `-j DNAT --to-destination ${epStr(e)}`);
   }
   // Chains are declared once even when several rules name them; keep rules grouped by chain.
   o.perChain.push(...chainRules);
