@@ -7,7 +7,7 @@ import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecError } from '../spec/problems.js';
 import { PreflightError } from '../kernel/preflight.js';
-import { up, down, clean, status, pickCluster, labState, targetNetns, loadLab, AbortedError, type UpResult } from '../daemon/lab.js';
+import { up, down, clean, status, pickCluster, labState, targetNetns, loadLab, apply, deleteObjects, AbortedError, type UpResult } from '../daemon/lab.js';
 import { containerLog } from '../workload/runtime.js';
 import { resolve } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
@@ -56,11 +56,11 @@ function printUp(r: UpResult, nodes: number, pods: number): void {
 
 await yargs(hideBin(process.argv))
   .scriptName('podlab')
-  .usage('$0 <command> [options]\n\nBuilds the real Linux dataplane of a Kubernetes cluster in network namespaces on this host\n(nodes, pods, a cni0 bridge, flannel VXLAN, routes, iptables) and lets you look at it and send traffic through it.')
+  .usage('$0 <command> [options]\n\nBuilds the real Linux dataplane of a Kubernetes cluster in network namespaces on this host\n(nodes, pods, a cni0 bridge, flannel VXLAN, routes, kube-proxy Service rules in iptables or nftables) and lets you look at it and send traffic through it.')
   .command('up', 'build or update a lab from cluster files (idempotent: a second run changes nothing)', (y: Argv) => y
-    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s): one Cluster document plus Namespaces and Pods (multi-document YAML)' })
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s): one Cluster document plus Namespaces, Pods and Services (multi-document YAML); resets what apply/delete changed' })
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
-    .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode (iptables | nftables)' })
+    .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
     .option('json', jsonOpt)
     .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
     .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON'),
@@ -86,6 +86,42 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
+  .command('apply', 'add or update Pods, Services and Namespaces in a running lab (only what changed is touched)', (y: Argv) => y
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'file(s) with Pod, Service or Namespace documents; one that names an existing object replaces it' })
+    .option('cluster', clusterOpt)
+    .option('json', jsonOpt)
+    .example('$0 apply -f web-svc.yaml', 'add a Service; every node gets its kube-proxy rules')
+    .example('$0 apply -f web-3.yaml', 'add a pod: it becomes an endpoint of the Services that select it'),
+  async (a) => {
+    try {
+      const r = await apply(a.file as string[], { cluster: a.cluster as string | undefined });
+      if (a.json) out(JSON.stringify(r, null, 2));
+      else out(`applied ${r.objects.join(', ')} to lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s`);
+      for (const p of r.problems) err(`warning: ${p}`);
+      process.exit(r.problems.length ? 1 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('delete [kind] [name]', 'remove Pods or Services from a running lab (UDP conntrack entries of removed endpoints are flushed)', (y: Argv) => y
+    .positional('kind', { type: 'string', describe: 'pod | service' })
+    .positional('name', { type: 'string', describe: 'NS/NAME (namespace default when NAME alone)' })
+    .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the Pods and Services these files declare' })
+    .option('cluster', clusterOpt)
+    .option('json', jsonOpt)
+    .example('$0 delete pod shop/web-2', 'the pod goes; Services stop sending traffic to it')
+    .example('$0 delete service shop/web', "the Service's rules go from every node")
+    .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
+  async (a) => {
+    try {
+      const r = await deleteObjects({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined }, { cluster: a.cluster as string | undefined });
+      if (a.json) out(JSON.stringify(r, null, 2));
+      else out(`deleted ${r.objects.join(', ')} from lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s`);
+      process.exit(r.problems.length ? 1 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  })
   .command('down', 'remove a lab and verify nothing of it is left (namespaces, links, processes)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), async (a) => {
     try {
       const r = await down(pickCluster(a.cluster as string | undefined));
@@ -99,7 +135,7 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('status', 'show nodes and pods of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), (a) => {
+  .command('status', 'show nodes, pods and services (with endpoints) of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), (a) => {
     try {
       const s = status(pickCluster(a.cluster as string | undefined));
       if (a.json) {
@@ -111,6 +147,15 @@ await yargs(hideBin(process.argv))
       table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
       out('\nPODS');
       table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
+      if (s.services.length) {
+        out('\nSERVICES');
+        table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
+          `${v.namespace}/${v.name}`, v.type, v.clusterIP,
+          v.ports.map((p) => `${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '<none>',
+          `eTP=${v.externalTrafficPolicy}${v.internalTrafficPolicy === 'Local' ? ' iTP=Local' : ''}${v.sessionAffinity === 'ClientIP' ? ' affinity=ClientIP' : ''}`,
+          [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
+        ]));
+      }
       out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
     } catch (e) {
       fail(e);
@@ -233,10 +278,11 @@ await yargs(hideBin(process.argv))
   })
   .command('plan', 'print the kernel commands `up` would run on an empty host, per namespace (needs no root)', (y: Argv) => y
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s)' })
-    .option('mode', { type: 'string', describe: 'dataplane mode, overriding spec.mode' }),
+    .option('mode', { type: 'string', describe: 'dataplane mode, overriding spec.mode' })
+    .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode (iptables | nftables)' }),
   (a) => {
     try {
-      const lab = loadLab(a.file as string[], { mode: a.mode as string | undefined });
+      const lab = loadLab(a.file as string[], { mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined });
       const topo = resolve(lab);
       for (const ns of getMode(topo.mode).plan(topo).namespaces) out(opsText(diffNs(ns, EMPTY_OBSERVED, true)));
     } catch (e) {
@@ -244,7 +290,7 @@ await yargs(hideBin(process.argv))
     }
   })
   .parserConfiguration({ 'populate--': true })
-  .demandCommand(1, 'name a command: up, status, check, test, exec, logs, down, clean, plan')
+  .demandCommand(1, 'name a command: up, apply, delete, status, check, test, exec, logs, down, clean, plan')
   .strict()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -2,12 +2,13 @@
 // The CLI calls these directly; a long-running daemon will call the same functions.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { parseLab, type Source } from '../spec/parse.js';
+import { parseLab, objectKeysOf, objectKey, type Source } from '../spec/parse.js';
 import type { LabSpec } from '../spec/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
+import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh } from '../kernel/apply.js';
-import { LocalExecutor, HOST, type Executor } from '../kernel/exec.js';
+import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
 import { preflight } from '../kernel/preflight.js';
 import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns, netnsExists } from '../substrate/local.js';
 import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
@@ -20,6 +21,10 @@ export interface UpOptions {
   readonly files: readonly string[];
   /** An already parsed lab (benchmarks and tests); the files are then only recorded. */
   readonly lab?: LabSpec;
+  /** Snapshots of documents added by `podlab apply` (later documents replace earlier ones of the same object). */
+  readonly applied?: readonly string[];
+  /** Objects removed by `podlab delete` ("Pod ns/name", "Service ns/name"). */
+  readonly deleted?: readonly string[];
   readonly mode?: string;
   readonly proxyMode?: string;
   readonly progress?: Progress;
@@ -73,8 +78,10 @@ export async function hostRoutes(exec: Executor): Promise<string[]> {
   }
 }
 
-export function loadLab(files: readonly string[], opts: { mode?: string; proxyMode?: string; hostRoutes?: readonly string[] } = {}): LabSpec {
-  return parseLab(readSources(files), { ...opts, supportedModes: supportedModes() });
+export function loadLab(files: readonly string[], opts: { mode?: string; proxyMode?: string; hostRoutes?: readonly string[]; applied?: readonly string[]; deleted?: readonly string[] } = {}): LabSpec {
+  const { applied, deleted, ...rest } = opts;
+  const live = (applied?.length ?? 0) > 0 || (deleted?.length ?? 0) > 0;
+  return parseLab(readSources([...files, ...(applied ?? [])]), { ...rest, supportedModes: supportedModes(), lastWins: live, deleted });
 }
 
 export async function up(o: UpOptions): Promise<UpResult> {
@@ -82,7 +89,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const exec = o.exec ?? new LocalExecutor();
   const say = o.progress ?? (() => undefined);
   const routes = await hostRoutes(exec);
-  const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes });
+  const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes, applied: o.applied, deleted: o.deleted });
   const cluster = lab.cluster.name;
   const mode = getMode(lab.cluster.mode);
   await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge') });
@@ -102,10 +109,12 @@ export async function up(o: UpOptions): Promise<UpResult> {
 
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
   const iptState: Record<string, { want: string; saved: string }> = { ...(prev?.iptables ?? {}) };
+  const nftState: Record<string, { want: string; saved: string }> = { ...(prev?.nftables ?? {}) };
   let procs = prev?.processes ?? [];
   const save = () => writeState({
-    version: 1, cluster, files: o.files.map((f) => resolvePath(f)), topology: topo, allocations: allocationsOf(topo),
-    iptables: iptState, processes: procs, updatedAt: new Date().toISOString(),
+    version: 1, cluster, files: o.files.map((f) => resolvePath(f)), applied: [...(o.applied ?? [])], deleted: [...(o.deleted ?? [])],
+    mode: o.mode, proxyMode: o.proxyMode, topology: topo, allocations: allocationsOf(topo),
+    iptables: iptState, nftables: nftState, processes: procs, updatedAt: new Date().toISOString(),
   });
   save();
 
@@ -113,7 +122,10 @@ export async function up(o: UpOptions): Promise<UpResult> {
     say(`removing ${stale.length} namespace(s) no longer in the file`);
     await killIn(stale);
     await delNetns(exec, stale);
-    for (const n of stale) delete iptState[n];
+    for (const n of stale) {
+      delete iptState[n];
+      delete nftState[n];
+    }
     changes += stale.length;
   }
   abortCheck();
@@ -124,7 +136,8 @@ export async function up(o: UpOptions): Promise<UpResult> {
   }
   const freshSet = new Set(fresh);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  changes += await applyPlan(exec, plan, { fresh: freshSet, ledger: iptState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
+  changes += await applyPlan(exec, plan, { fresh: freshSet, ledger: iptState, nftLedger: nftState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
+  const limit = o.concurrency ?? 8;
   abortCheck();
   save();
 
@@ -133,10 +146,63 @@ export async function up(o: UpOptions): Promise<UpResult> {
   procs = wl.records;
   changes += wl.changes;
   save();
+
+  // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
+  const flows = staleUdpFlows(prev?.topology, topo);
+  if (flows.length) {
+    const script = flows.map((a) => `${a.join(' ')} >/dev/null 2>&1 || true`).join('\n') + '\n';
+    await mapLimit(topo.nodes, limit, (n) => exec.run(['sh', '-s'], inNs(n.netns), { input: script }));
+    changes += flows.length;
+  }
   return {
     cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems, notices: lab.notices,
     ms: performance.now() - t0, spawned: exec.spawned,
   };
+}
+
+export interface LiveOptions {
+  readonly cluster?: string;
+  readonly progress?: Progress;
+  readonly exec?: Executor;
+}
+
+/**
+ * `podlab apply -f FILE…`: add or update Pods, Services and Namespaces of a running lab. The files join the lab's
+ * file set (a later document replaces an earlier one of the same object) and the same convergent `up` runs:
+ * only what changed is touched. The whole set is validated before anything is changed.
+ */
+export async function apply(files: readonly string[], o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
+  const cluster = pickCluster(o.cluster);
+  const st = labState(cluster);
+  const keys = objectKeysOf(readSources(files));
+  const bad = keys.filter((k) => !/^(Pod|Service|Namespace) /.test(k));
+  if (bad.length) throw new Error(`apply adds or updates Pods, Services and Namespaces only (${bad.join(', ')}); change the Cluster with \`podlab up -f\``);
+  const abs = files.map((f) => resolvePath(f));
+  const applied = [...(st.applied ?? []).filter((f) => !abs.includes(f)), ...abs];
+  const deleted = (st.deleted ?? []).filter((k) => !keys.includes(k));
+  const r = await up({ files: st.files, applied, deleted, mode: st.mode, proxyMode: st.proxyMode, progress: o.progress, exec: o.exec });
+  return { ...r, objects: keys };
+}
+
+/** `podlab delete -f FILE…` or `podlab delete pod|service NS/NAME`: remove Pods and Services from a running lab. */
+export async function deleteObjects(what: { files?: readonly string[]; kind?: string; name?: string }, o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
+  const cluster = pickCluster(o.cluster);
+  const st = labState(cluster);
+  let keys: string[];
+  if (what.files?.length) keys = objectKeysOf(readSources(what.files)).filter((k) => /^(Pod|Service) /.test(k));
+  else {
+    const kind = { pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service' }[(what.kind ?? '').toLowerCase()];
+    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete service NS/NAME` or `podlab delete -f FILE`');
+    const [ns, name] = what.name.includes('/') ? what.name.split('/', 2) : ['default', what.name];
+    keys = [objectKey(kind, ns, name!)];
+  }
+  const t = st.topology;
+  const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`)]);
+  const missing = keys.filter((k) => !exists.has(k));
+  if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
+  const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
+  const r = await up({ files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, progress: o.progress, exec: o.exec });
+  return { ...r, objects: keys };
 }
 
 export interface DownResult {
@@ -209,12 +275,19 @@ export interface PodStatus {
   containers: { name: string; kind: 'process' | 'netexec'; ready: boolean; pid?: number; reason?: string }[];
 }
 
+export interface ServiceStatus {
+  namespace: string; name: string; type: string; clusterIP: string;
+  externalTrafficPolicy: string; internalTrafficPolicy: string; sessionAffinity: string; externalIPs: string[];
+  ports: { name: string; protocol: string; port: number; targetPort: number | string; nodePort?: number; endpoints: { pod: string; ip: string; node: string; port: number }[] }[];
+  endpoints: { pod: string; ip: string; node: string }[];
+}
+
 export interface StatusJson {
   cluster: string; mode: string; proxyMode: string;
   podCIDR: string; serviceCIDR: string; underlay: string; mtu: number;
   nodes: { name: string; ip: string; netns: string; podCIDR: string; present: boolean }[];
   pods: PodStatus[];
-  services: unknown[];
+  services: ServiceStatus[];
   external: { ip: string; netns: string; ports: readonly number[] };
 }
 
@@ -262,7 +335,14 @@ export function status(cluster: string): StatusJson {
   return {
     cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
     nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, netns: n.netns, podCIDR: n.podCIDR, present: present.has(n.netns) })),
-    pods, services: [],
+    pods,
+    services: (t.services ?? []).map((v) => ({
+      namespace: v.namespace, name: v.name, type: v.type, clusterIP: v.clusterIP,
+      externalTrafficPolicy: v.externalTrafficPolicy, internalTrafficPolicy: v.internalTrafficPolicy,
+      sessionAffinity: v.sessionAffinity, externalIPs: [...v.externalIPs],
+      ports: v.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, endpoints: p.endpoints.map((e) => ({ ...e })) })),
+      endpoints: v.endpoints.map((e) => ({ ...e })),
+    })),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
   };
 }

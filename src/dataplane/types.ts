@@ -60,6 +60,8 @@ export interface NsState {
   readonly fdb: readonly FdbSpec[];
   /** Full iptables-restore input for this namespace (it is ours alone), or undefined for none. */
   readonly iptables?: string;
+  /** `nft -f` input that (re)creates the tables it names (kube-proxy's nftables mode), or undefined. */
+  readonly nftables?: string;
 }
 
 export interface Plan {

@@ -2,8 +2,8 @@
 // the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -n … -batch`,
 // plus `bridge -batch` and one iptables-restore where needed; sysctls of a whole phase in one process.
 import type { NsState, Plan } from '../dataplane/types.js';
-import { diffNs, opsCount, EMPTY_OBSERVED, type Observed, type Ops } from './ops.js';
-import { observeNs, normalizeIptablesSave } from './observe.js';
+import { diffNs, opsCount, EMPTY_OBSERVED, NFT_DELETE, type Observed, type Ops } from './ops.js';
+import { observeNs, normalizeIptablesSave, normalizeNft } from './observe.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
 import { shortHash } from '../util/hash.js';
@@ -14,6 +14,8 @@ export type IptablesLedger = Record<string, { want: string; saved: string }>;
 export interface ApplyOptions {
   readonly fresh: ReadonlySet<string>;
   readonly ledger: IptablesLedger;
+  /** The same for kube-proxy's nftables table (`nft -s list table ip kube-proxy`). */
+  readonly nftLedger: IptablesLedger;
   readonly concurrency?: number;
   readonly progress?: (msg: string) => void;
   readonly aborted?: () => boolean;
@@ -47,16 +49,17 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
     const sys = await sysctlBatch(exec, old.map((n) => ({ netns: n.netns, read: n.sysctls.map(([k]) => k) })));
     const observed = new Map<string, Observed>();
     await mapLimit(old, limit, async (n) => {
-      observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', iptables: n.iptables !== undefined }));
+      observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node' }));
     });
     const ops = group.map((n) => {
       const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
       const d = diffNs(n, obs, o.fresh.has(n.netns));
       iptablesDecision(n, obs, d, o);
+      nftablesDecision(n, obs, d, o);
       return { n, d };
     });
     await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
-    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger));
+    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger, o.nftLedger));
     await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
   }
@@ -71,7 +74,18 @@ function iptablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): v
   d.iptables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.iptables : undefined;
 }
 
-async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: IptablesLedger): Promise<void> {
+function nftablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
+  if (n.nftables) {
+    const want = shortHash(n.nftables, 16);
+    const st = o.nftLedger[n.netns];
+    const saved = obs.nftList !== undefined ? shortHash(obs.nftList, 16) : '';
+    d.nftables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.nftables : undefined;
+  } else if (obs.nftList) {
+    d.nftables = NFT_DELETE; // switched back to iptables mode: kube-proxy's nftables table goes
+  }
+}
+
+async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: IptablesLedger, nftLedger: IptablesLedger): Promise<void> {
   const place = inNs(n.netns);
   const run = async (argv: string[], input: string, what: string) => {
     const r = await exec.run(argv, place, { input, timeoutMs: 120_000 });
@@ -83,5 +97,13 @@ async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: IptablesLedg
     await run(['iptables-restore', '-w', '5'], d.iptables, 'iptables-restore');
     const s = await exec.run(['iptables-save'], place);
     ledger[n.netns] = { want: shortHash(d.iptables, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16) };
+  }
+  if (d.nftables === NFT_DELETE) {
+    await exec.run(['nft', 'delete', 'table', 'ip', 'kube-proxy'], place);
+    delete nftLedger[n.netns];
+  } else if (d.nftables) {
+    await run(['nft', '-f', '-'], d.nftables, 'nft -f');
+    const s = await exec.run(['nft', '-s', 'list', 'table', 'ip', 'kube-proxy'], place);
+    nftLedger[n.netns] = { want: shortHash(d.nftables, 16), saved: shortHash(normalizeNft(s.stdout), 16) };
   }
 }

@@ -4,6 +4,26 @@ import { inNs, CommandError } from './exec.js';
 import type { Observed, ObservedLink } from './ops.js';
 import type { RouteSpec } from '../dataplane/types.js';
 
+/** `nft -s list table` output without the affinity sets, whose elements change with traffic. */
+export function normalizeNft(text: string): string {
+  const out: string[] = [];
+  let skipIndent: number | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const indent = line.length - line.trimStart().length;
+    if (skipIndent !== undefined) {
+      if (indent === skipIndent && line.trim() === '}') skipIndent = undefined;
+      continue;
+    }
+    if (/^\s*set affinity-/.test(line)) {
+      skipIndent = indent;
+      continue;
+    }
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
 export function normalizeIptablesSave(text: string): string {
   return text
     .split('\n')
@@ -18,7 +38,7 @@ interface JLink {
 }
 
 /** Builds Observed from the JSON of `ip -j -d -batch` (link, addr, route, neigh: one array per line), fdb JSON, sysctls, iptables-save. */
-export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string, string> = {}, iptablesSave?: string): Observed {
+export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string, string> = {}, iptablesSave?: string, nftList?: string): Observed {
   const arrays = ipOut.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('['));
   if (arrays.length !== 4) throw new Error(`unexpected output of ip -j -batch (${arrays.length} arrays, wanted 4)`);
   const [jl, ja, jr, jn] = arrays.map((a) => JSON.parse(a) as unknown[]);
@@ -42,19 +62,20 @@ export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string
   const fdb = (json('fdb') as { mac: string; ifname: string; dst?: string }[])
     .filter((f) => f.dst && f.mac !== '00:00:00:00:00:00')
     .map((f) => ({ mac: f.mac.toLowerCase(), dev: f.ifname, dst: f.dst! }));
-  return { links, addrs, routes, neighs, fdb, sysctls, iptablesSave: iptablesSave === undefined ? undefined : normalizeIptablesSave(iptablesSave) };
+  return { links, addrs, routes, neighs, fdb, sysctls, iptablesSave: iptablesSave === undefined ? undefined : normalizeIptablesSave(iptablesSave), nftList: nftList === undefined ? undefined : normalizeNft(nftList) };
 }
 
 export const OBSERVE_BATCH = 'link show\naddr show\nroute show\nneigh show nud permanent\n';
 
-/** Reads a namespace with one `ip -n` process (plus bridge fdb and iptables-save where asked). Sysctls come from a batch read. */
-export async function observeNs(exec: Executor, netns: string, sysctls: Record<string, string>, opts: { fdb: boolean; iptables: boolean }): Promise<Observed> {
+/** Reads a namespace with one `ip` process (plus bridge fdb, iptables-save and kube-proxy's nft table where asked). Sysctls come from a batch read. */
+export async function observeNs(exec: Executor, netns: string, sysctls: Record<string, string>, opts: { fdb: boolean; iptables: boolean; nftables?: boolean }): Promise<Observed> {
   const place = inNs(netns);
-  const [ip, fdb, ipt] = await Promise.all([
+  const [ip, fdb, ipt, nft] = await Promise.all([
     exec.run(['ip', '-j', '-d', '-batch', '-'], place, { input: OBSERVE_BATCH }),
     opts.fdb ? exec.run(['bridge', '-j', 'fdb', 'show'], place) : undefined,
     opts.iptables ? exec.run(['iptables-save'], place) : undefined,
+    opts.nftables ? exec.run(['nft', '-s', 'list', 'table', 'ip', 'kube-proxy'], place) : undefined,
   ]);
   if (ip.code !== 0) throw new CommandError(ip, `reading the state of ${netns}`);
-  return parseObserved(ip.stdout, fdb?.stdout ?? '', sysctls, ipt && ipt.code === 0 ? ipt.stdout : ipt ? '' : undefined);
+  return parseObserved(ip.stdout, fdb?.stdout ?? '', sysctls, ipt && ipt.code === 0 ? ipt.stdout : ipt ? '' : undefined, nft ? (nft.code === 0 ? nft.stdout : '') : undefined);
 }

@@ -9,15 +9,20 @@ export interface Ops {
   readonly ip: string[];
   readonly bridge: string[];
   iptables?: string;
+  /** `nft -f` input (kube-proxy's table), or "delete" to remove the table when it is no longer wanted. */
+  nftables?: string;
   readonly sysctlsAfter: [string, string][];
 }
+
+/** Ops.nftables value meaning: remove kube-proxy's nftables table. */
+export const NFT_DELETE = 'delete';
 
 export function emptyOps(netns: string): Ops {
   return { netns, sysctlsBefore: [], ip: [], bridge: [], sysctlsAfter: [] };
 }
 
 export function opsCount(o: Ops): number {
-  return o.sysctlsBefore.length + o.ip.length + o.bridge.length + (o.iptables ? 1 : 0) + o.sysctlsAfter.length;
+  return o.sysctlsBefore.length + o.ip.length + o.bridge.length + (o.iptables ? 1 : 0) + (o.nftables ? 1 : 0) + o.sysctlsAfter.length;
 }
 
 /** What the kernel holds in a namespace, as far as podlab manages it. */
@@ -30,6 +35,8 @@ export interface Observed {
   readonly sysctls: Readonly<Record<string, string>>;
   /** iptables-save output (normalized), if read. */
   readonly iptablesSave?: string;
+  /** `nft list table ip kube-proxy` output ("" when the table does not exist), if read. */
+  readonly nftList?: string;
 }
 
 export interface ObservedLink {
@@ -174,6 +181,7 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   for (const f of want.fdb) if (!haveFdb.has(fk(f))) ops.bridge.push(`fdb replace ${f.mac} dev ${f.dev} dst ${f.dst} self permanent`);
 
   if (fresh && want.iptables) ops.iptables = want.iptables;
+  if (fresh && want.nftables) ops.nftables = want.nftables;
   return ops;
 }
 
@@ -184,5 +192,7 @@ export function opsText(o: Ops): string {
   for (const l of o.ip) out.push(`ip ${l}`);
   for (const l of o.bridge) out.push(`bridge ${l}`);
   if (o.iptables) out.push('iptables-restore <<EOF', o.iptables.trimEnd(), 'EOF');
+  if (o.nftables === NFT_DELETE) out.push('nft delete table ip kube-proxy');
+  else if (o.nftables) out.push('nft -f - <<EOF', o.nftables.trimEnd(), 'EOF');
   return out.join('\n') + '\n';
 }

@@ -5,6 +5,8 @@ import { SpecError, type Problem } from '../spec/problems.js';
 import { contains, mustCidr, nth, offset, subnet, subnetCount, ipToNum, type Cidr } from './ip.js';
 import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from './names.js';
 import { macFor } from '../util/hash.js';
+import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
+export type { ServiceT, ServicePortT, EndpointT } from './services.js';
 
 export interface NodeT {
   readonly name: string;
@@ -44,6 +46,7 @@ export interface Topology {
   readonly mtu: number;
   readonly nodes: readonly NodeT[];
   readonly pods: readonly PodT[];
+  readonly services: readonly ServiceT[];
   readonly external: { readonly ip: string; readonly netns: string; readonly ports: readonly number[]; readonly mac: string };
   readonly fabric: { readonly netns: string; readonly bridge: string };
   readonly namespaces: readonly string[];
@@ -53,6 +56,7 @@ export interface Topology {
 export interface Allocations {
   readonly nodes?: Readonly<Record<string, { ip: string; podCIDR: string }>>;
   readonly pods?: Readonly<Record<string, { node: string; ip: string }>>;
+  readonly services?: ServiceAllocations;
 }
 
 export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
@@ -200,11 +204,13 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   c.nodes.forEach((n, i) => claim(nodes[i]!.netns, `node ${n.name}`, n.origin.file, n.origin.line));
   lab.pods.forEach((p, i) => claim(pods[i]!.netns, `Pod ${pods[i]!.key}`, p.origin.file, p.origin.line));
 
+  const services = resolveServices(lab, pods, prev.services, problems);
+
   if (problems.length) throw new SpecError(problems);
   return {
     cluster: c.name, mode: c.mode, proxyMode: c.proxyMode, podCIDR: c.podCIDR, serviceCIDR: c.serviceCIDR,
     nodeCIDRMaskSize: c.nodeCIDRMaskSize, nodePortRange: c.nodePortRange, underlay: c.underlay,
-    underlayPrefix: underlay.prefix, gateway, mtu: c.mtu, nodes, pods,
+    underlayPrefix: underlay.prefix, gateway, mtu: c.mtu, nodes, pods, services,
     external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces,
@@ -220,5 +226,6 @@ export function allocationsOf(t: Topology): Allocations {
   return {
     nodes: Object.fromEntries(t.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
     pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip }])),
+    services: serviceAllocationsOf(t.services ?? []),
   };
 }

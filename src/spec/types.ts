@@ -57,12 +57,45 @@ export interface PodSpec {
   readonly origin: Origin;
 }
 
+export type ServiceType = 'ClusterIP' | 'NodePort';
+export type TrafficPolicy = 'Cluster' | 'Local';
+
+export interface ServicePortSpec {
+  /** Empty string for an unnamed port (allowed only when the service has one port). */
+  readonly name: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** A number, or the name of a containerPort of the selected pods. Defaults to port. */
+  readonly targetPort: number | string;
+  readonly nodePort?: number;
+}
+
+export interface ServiceSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string; // "ns/name"
+  readonly labels: Readonly<Record<string, string>>;
+  readonly type: ServiceType;
+  /** Given address, "None" (headless), or undefined (allocated from serviceCIDR). */
+  readonly clusterIP?: string;
+  /** undefined = no selector (no endpoints are computed). */
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly ports: readonly ServicePortSpec[];
+  readonly externalTrafficPolicy: TrafficPolicy;
+  readonly internalTrafficPolicy: TrafficPolicy;
+  readonly sessionAffinity: 'None' | 'ClientIP';
+  readonly affinityTimeoutSeconds: number;
+  readonly externalIPs: readonly string[];
+  readonly origin: Origin;
+}
+
 export interface LabSpec {
   readonly cluster: ClusterSpec;
   readonly namespaces: readonly string[];
   readonly pods: readonly PodSpec[];
   /** Declared `kind: Check` documents, in file order. */
   readonly checks: readonly CheckSpec[];
+  readonly services: readonly ServiceSpec[];
   /** One-line notices (ignored fields and the like); never errors. */
   readonly notices: readonly string[];
 }

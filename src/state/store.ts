@@ -27,10 +27,19 @@ export interface LabState {
   readonly version: 1;
   readonly cluster: string;
   readonly files: readonly string[];
+  /** Snapshots of files given to `podlab apply`, in order (in the lab's state folder). */
+  readonly applied?: readonly string[];
+  /** Objects removed by `podlab delete` ("Pod ns/name", "Service ns/name"). */
+  readonly deleted?: readonly string[];
+  /** --mode / --proxy-mode given to `up`, reused by apply/delete. */
+  readonly mode?: string;
+  readonly proxyMode?: string;
   readonly topology: Topology;
   readonly allocations: Allocations;
   /** Per node namespace: hash of the iptables-restore input we applied and of iptables-save right after. */
   readonly iptables: Readonly<Record<string, { want: string; saved: string }>>;
+  /** Per node namespace: the same for kube-proxy's nftables table (nftables proxy mode). */
+  readonly nftables?: Readonly<Record<string, { want: string; saved: string }>>;
   readonly processes: readonly ProcRecord[];
   readonly updatedAt: string;
 }

@@ -1,0 +1,19 @@
+// kube-proxy for one node, in the cluster's proxy mode: iptables Fragments (composed before the CNI's own),
+// or an nftables ruleset for `nft -f`, plus the sysctls kube-proxy sets (pure).
+import type { Topology, NodeT } from '../../model/topology.js';
+import type { Fragment } from '../iptables.js';
+import { kubeProxyIptables } from './iptables.js';
+import { kubeProxyNftables } from './nftables.js';
+
+export interface ProxyPlan {
+  readonly fragments: readonly Fragment[];
+  readonly nftables?: string;
+  readonly sysctls: readonly (readonly [string, string])[];
+}
+
+export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
+  // Localhost NodePorts are on by default (IPv4): kube-proxy sets route_localnet=1 for them.
+  const sysctls: [string, string][] = [['net.ipv4.conf.all.route_localnet', '1']];
+  if (t.proxyMode === 'nftables') return { fragments: [], nftables: kubeProxyNftables(t, n), sysctls };
+  return { fragments: kubeProxyIptables(t, n), sysctls };
+}

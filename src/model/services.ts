@@ -1,0 +1,166 @@
+// Services: clusterIP and nodePort allocation (deterministic, sticky) and endpoints from label selectors (pure).
+import type { ServiceSpec, ServiceType, TrafficPolicy, Protocol, LabSpec } from '../spec/types.js';
+import type { Problem } from '../spec/problems.js';
+import { selects } from '../spec/parse.js';
+import { contains, mustCidr, nth, ipToNum } from './ip.js';
+
+export interface EndpointT {
+  /** "ns/name" of the pod. */
+  readonly pod: string;
+  readonly ip: string;
+  readonly node: string;
+  readonly port: number;
+}
+
+export interface ServicePortT {
+  readonly name: string;
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly targetPort: number | string;
+  readonly nodePort?: number;
+  /** Ready endpoints for this port, sorted as kube-proxy sorts them ("IP:port", lexicographically). */
+  readonly endpoints: readonly EndpointT[];
+}
+
+export interface ServiceT {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  readonly type: ServiceType;
+  /** An address, or "None" for a headless Service (no NAT rules). */
+  readonly clusterIP: string;
+  readonly ports: readonly ServicePortT[];
+  readonly externalTrafficPolicy: TrafficPolicy;
+  readonly internalTrafficPolicy: TrafficPolicy;
+  readonly sessionAffinity: 'None' | 'ClientIP';
+  readonly affinityTimeoutSeconds: number;
+  readonly externalIPs: readonly string[];
+  /** Every pod that backs at least one port. */
+  readonly endpoints: readonly { readonly pod: string; readonly ip: string; readonly node: string }[];
+}
+
+export interface ServiceAllocations {
+  readonly [key: string]: { readonly clusterIP: string; readonly nodePorts: Readonly<Record<string, number>> };
+}
+
+/** Minimal view of a placed pod, so this module does not depend on the topology module. */
+export interface PlacedPod {
+  readonly key: string;
+  readonly namespace: string;
+  readonly ip: string;
+  readonly node: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly containers: readonly { readonly ports: readonly { readonly containerPort: number; readonly protocol: Protocol; readonly name?: string }[] }[];
+}
+
+/** Whether a pod is a ready endpoint. Every planned pod counts as running for now; a lifecycle will plug in here. */
+export type ReadyFn = (pod: PlacedPod) => boolean;
+export const allReady: ReadyFn = () => true;
+
+export const portKey = (p: { name: string; protocol: string; port: number }): string => `${p.name}/${p.protocol}/${p.port}`;
+
+/** String form kube-proxy sorts endpoints by. */
+export const epString = (e: { ip: string; port: number }): string => `${e.ip}:${e.port}`;
+
+export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: ServiceAllocations = {}, problems: Problem[] = [], ready: ReadyFn = allReady): ServiceT[] {
+  const c = lab.cluster;
+  const svcCidr = mustCidr(c.serviceCIDR);
+  const [lo, hi] = c.nodePortRange;
+
+  // ClusterIPs: given ones, then previous allocations, then the lowest free from the 2nd address
+  // (the 1st is what real clusters give to default/kubernetes).
+  const usedIp = new Set<number>([svcCidr.base, svcCidr.base + 1, svcCidr.base + svcCidr.size - 1]);
+  const ipOf = new Map<string, string>();
+  for (const s of lab.services) if (s.clusterIP) {
+    ipOf.set(s.key, s.clusterIP);
+    if (s.clusterIP !== 'None') usedIp.add(ipToNum(s.clusterIP));
+  }
+  for (const s of lab.services) {
+    if (ipOf.has(s.key)) continue;
+    const p = prev[s.key]?.clusterIP;
+    if (p && p !== 'None' && contains(svcCidr, p) && !usedIp.has(ipToNum(p))) {
+      ipOf.set(s.key, p);
+      usedIp.add(ipToNum(p));
+    }
+  }
+  let cur = 2;
+  for (const s of lab.services) {
+    if (ipOf.has(s.key)) continue;
+    while (cur < svcCidr.size - 1 && usedIp.has(svcCidr.base + cur)) cur++;
+    if (cur >= svcCidr.size - 1) {
+      problems.push({ file: s.origin.file, line: s.origin.line, path: `Service ${s.key}`, message: `no free address left in serviceCIDR ${svcCidr.text}` });
+      ipOf.set(s.key, 'None');
+      continue;
+    }
+    ipOf.set(s.key, nth(svcCidr, cur));
+    usedIp.add(svcCidr.base + cur);
+  }
+
+  // NodePorts: given, previous, lowest free in the range (per protocol, as the apiserver's allocator).
+  const usedNp = new Set<string>();
+  const npOf = new Map<string, number>(); // "svcKey|portKey"
+  const wantsNp = (s: ServiceSpec) => s.type === 'NodePort';
+  for (const s of lab.services) for (const p of s.ports) if (p.nodePort !== undefined) {
+    npOf.set(`${s.key}|${portKey(p)}`, p.nodePort);
+    usedNp.add(`${p.nodePort}/${p.protocol}`);
+  }
+  for (const s of lab.services) {
+    if (!wantsNp(s)) continue;
+    for (const p of s.ports) {
+      const k = `${s.key}|${portKey(p)}`;
+      if (npOf.has(k)) continue;
+      const pv = prev[s.key]?.nodePorts[portKey(p)];
+      if (pv !== undefined && pv >= lo && pv <= hi && !usedNp.has(`${pv}/${p.protocol}`)) {
+        npOf.set(k, pv);
+        usedNp.add(`${pv}/${p.protocol}`);
+      }
+    }
+  }
+  for (const s of lab.services) {
+    if (!wantsNp(s)) continue;
+    for (const p of s.ports) {
+      const k = `${s.key}|${portKey(p)}`;
+      if (npOf.has(k)) continue;
+      let n = lo;
+      while (n <= hi && usedNp.has(`${n}/${p.protocol}`)) n++;
+      if (n > hi) {
+        problems.push({ file: s.origin.file, line: s.origin.line, path: `Service ${s.key}`, message: `no free node port left in ${lo}-${hi}` });
+        continue;
+      }
+      npOf.set(k, n);
+      usedNp.add(`${n}/${p.protocol}`);
+    }
+  }
+
+  return lab.services.map((s) => {
+    const selected = s.selector ? pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels) && ready(p)) : [];
+    const ports: ServicePortT[] = s.ports.map((p) => {
+      const endpoints: EndpointT[] = [];
+      for (const pod of selected) {
+        let port: number | undefined;
+        if (typeof p.targetPort === 'number') port = p.targetPort;
+        else {
+          for (const ct of pod.containers) for (const cp of ct.ports) if (port === undefined && cp.name === p.targetPort && cp.protocol === p.protocol) port = cp.containerPort;
+        }
+        if (port !== undefined) endpoints.push({ pod: pod.key, ip: pod.ip, node: pod.node, port });
+      }
+      endpoints.sort((a, b) => (epString(a) < epString(b) ? -1 : epString(a) > epString(b) ? 1 : 0));
+      return { name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: npOf.get(`${s.key}|${portKey(p)}`), endpoints };
+    });
+    const seen = new Map<string, { pod: string; ip: string; node: string }>();
+    for (const p of ports) for (const e of p.endpoints) if (!seen.has(e.pod)) seen.set(e.pod, { pod: e.pod, ip: e.ip, node: e.node });
+    return {
+      namespace: s.namespace, name: s.name, key: s.key, type: s.type, clusterIP: ipOf.get(s.key)!, ports,
+      externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
+      sessionAffinity: s.sessionAffinity, affinityTimeoutSeconds: s.affinityTimeoutSeconds, externalIPs: s.externalIPs,
+      endpoints: [...seen.values()].sort((a, b) => (a.pod < b.pod ? -1 : 1)),
+    };
+  });
+}
+
+export function serviceAllocationsOf(services: readonly ServiceT[]): ServiceAllocations {
+  return Object.fromEntries(services.map((s) => [s.key, {
+    clusterIP: s.clusterIP,
+    nodePorts: Object.fromEntries(s.ports.filter((p) => p.nodePort !== undefined).map((p) => [portKey(p), p.nodePort!])),
+  }]));
+}

@@ -1,0 +1,100 @@
+// Live changes: `podlab apply` adds a Service and an endpoint, `podlab delete` removes them; the dataplane
+// follows within a second, and UDP flows pinned to a removed endpoint are flushed from conntrack.
+import t, { type Test } from 'tap';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot } from '../helpers/lab.js';
+
+const MODES = (process.env.PODLAB_PROXY_MODES ?? 'iptables,nftables').split(',');
+
+const SVC = `apiVersion: v1
+kind: Service
+metadata: {name: dns, namespace: shop}
+spec:
+  selector: {app: web}
+  clusterIP: 10.96.0.53
+  ports: [{name: dns, port: 53, protocol: UDP, targetPort: 8080}, {name: http, port: 80, targetPort: 8080}]
+`;
+
+/** One UDP request from a fixed source port (so conntrack keeps the same flow). */
+async function udpFrom(netns: string, sport: number, ip: string, port: number): Promise<string> {
+  const py = `import socket
+s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0',${sport})); s.settimeout(1)
+s.sendto(b'hostname',('${ip}',${port}))
+try: print(s.recvfrom(2048)[0].decode().strip())
+except Exception: print('TIMEOUT')`;
+  return (await inNetns(netns, ['python3', '-c', py])).out;
+}
+
+for (const proxyMode of MODES) {
+  t.test(`live apply/delete (${proxyMode} mode)`, { skip: !isRoot && 'needs root' }, async (t) => {
+    const name = clusterName('s');
+    const file = writeLab({
+      name, nodes: 2, clusterSpecExtra: `  proxyMode: ${proxyMode}`,
+      extra: pod('shop', 'web-1', 'node1') + pod('shop', 'web-2', 'node2') + pod('shop', 'client', 'node1', undefined, '{app: client}').replace(/---\n$/, ''),
+    });
+    try {
+      await run(t, name, file);
+    } finally {
+      const d = await podlab(['down', '-c', name]);
+      t.equal(d.exitCode, 0, `down: ${d.stderr}`);
+      t.same(netnsOf(name), [], 'down leaves no namespaces');
+    }
+  });
+}
+
+async function run(t: Test, name: string, file: string): Promise<void> {
+  const upr = await podlab(['up', '-f', file]);
+  t.equal(upr.exitCode, 0, `up: ${upr.stderr}`);
+  if (upr.exitCode !== 0) return;
+  const client = `pl-${name}-shop-client`;
+  const dir = mkdtempSync(join(tmpdir(), 'podlab-live-'));
+  const svcFile = join(dir, 'svc.yaml');
+  writeFileSync(svcFile, SVC);
+
+  await t.test('apply adds a Service: reachable within a second of apply returning', async (t) => {
+    const before = await inNetns(client, ['curl', '-s', '-m', '1', 'http://10.96.0.53/hostname']);
+    t.not(before.code, 0, 'not reachable before');
+    const t0 = Date.now();
+    const r = await podlab(['apply', '-c', name, '-f', svcFile]);
+    t.equal(r.exitCode, 0, r.stderr);
+    const after = await inNetns(client, ['curl', '-s', '-m', '1', 'http://10.96.0.53/hostname']);
+    t.match(after.out, /^web-[12]$/);
+    t.ok(Date.now() - t0 < 5000, `apply + first answer in ${Date.now() - t0} ms`);
+    const second = await podlab(['apply', '-c', name, '-f', svcFile]);
+    t.match(String(second.stdout), /: 0 change\(s\)/, 'applying the same file again changes nothing');
+  });
+
+  await t.test('delete pod: its UDP flows are flushed and go to the remaining endpoint', async (t) => {
+    const first = await udpFrom(client, 41000, '10.96.0.53', 53);
+    t.match(first, /^web-[12]$/, 'answered');
+    const victim = first;
+    const survivor = victim === 'web-1' ? 'web-2' : 'web-1';
+    const again = await udpFrom(client, 41000, '10.96.0.53', 53);
+    t.equal(again, victim, 'the same source port stays on the same endpoint (conntrack)');
+    const del = await podlab(['delete', '-c', name, 'pod', `shop/${victim}`]);
+    t.equal(del.exitCode, 0, del.stderr);
+    const after = await udpFrom(client, 41000, '10.96.0.53', 53);
+    t.equal(after, survivor, 'the flow now reaches the remaining endpoint, not a dead address');
+    const st = JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { services: { name: string; endpoints: { pod: string }[] }[] };
+    t.same(st.services.find((s) => s.name === 'dns')!.endpoints.map((e) => e.pod), [`shop/${survivor}`]);
+  });
+
+  await t.test('delete service: its rules go from every node; the ClusterIP no longer answers', async (t) => {
+    const del = await podlab(['delete', '-c', name, 'service', 'shop/dns']);
+    t.equal(del.exitCode, 0, del.stderr);
+    const r = await inNetns(client, ['curl', '-s', '-m', '1', 'http://10.96.0.53/hostname']);
+    t.not(r.code, 0);
+    for (const n of ['node1', 'node2']) {
+      const ipt = await inNetns(`pl-${name}-${n}`, ['sh', '-c', 'iptables-save -t nat; nft list table ip kube-proxy 2>/dev/null']);
+      t.notMatch(ipt.out, 'shop/dns', `${n} has no rules for shop/dns`);
+    }
+  });
+
+  await t.test('delete of something that does not exist is an error and changes nothing', async (t) => {
+    const r = await podlab(['delete', '-c', name, 'service', 'shop/nope']);
+    t.equal(r.exitCode, 1);
+    t.match(String(r.stderr), 'not in lab');
+  });
+}
