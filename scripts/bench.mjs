@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm run bench: builds real labs and prints one JSON object with timings and memory (needs root).
 // Figures: example lab up / re-up / down; 20 nodes × 50 pods (1,000 pods, no processes) up / down;
-// RSS of 100 pods running netexec.
+// RSS of 100 pods running netexec; kube-proxy full sync of 1,000 services × 10 endpoints and apply-to-live
+// (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs).
+// `node scripts/bench.mjs example scale netexec services checks` picks parts.
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -76,6 +78,18 @@ if (want('netexec')) {
   }
   await down('bnx');
   result.netexec = { pods: 100, listeners: 200, upMs, processes: pids.size, rssMB: Math.round(rssKB / 102.4) / 10 };
+}
+
+// The per-area benchmarks print JSON of their own; run them as children and fold their results in.
+const { spawnSync } = await import('node:child_process');
+for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']]]) {
+  if (!want(key)) continue;
+  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 600_000 });
+  try {
+    result[key] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+  } catch {
+    result[key] = { error: `${script} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' / ')}` };
+  }
 }
 
 console.log(JSON.stringify(result, null, 2));
