@@ -134,7 +134,8 @@ export async function up(o: UpOptions): Promise<UpResult> {
   changes += wl.changes;
   save();
   return {
-    cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems, notices: lab.notices,
+    cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems,
+    notices: [...lab.notices, ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
 }
@@ -204,7 +205,7 @@ export function pickCluster(name?: string): string {
 
 export interface PodStatus {
   namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>;
-  phase: 'Running' | 'Failed' | 'Missing';
+  phase: 'Running' | 'Failed' | 'Missing' | 'Pending';
   reason?: string;
   containers: { name: string; kind: 'process' | 'netexec'; ready: boolean; pid?: number; reason?: string }[];
 }
@@ -259,6 +260,10 @@ export function status(cluster: string): StatusJson {
       containers,
     };
   });
+  for (const p of t.pending ?? []) {
+    const [namespace, name] = p.key.split('/') as [string, string];
+    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [] });
+  }
   return {
     cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
     nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, netns: n.netns, podCIDR: n.podCIDR, present: present.has(n.netns) })),
