@@ -94,7 +94,42 @@ export const overlayExpectations: ModeExpectations = {
   },
 };
 
-const REGISTRY: ReadonlyMap<string, ModeExpectations> = new Map([[overlayExpectations.mode, overlayExpectations]]);
+export const vpcExpectations: ModeExpectations = {
+  mode: 'vpc',
+  podMtu: (t) => t.mtu,
+  nodeAddresses(_t, n) {
+    // eni* host veths carry no address: the primary ENI's primary IP is the node's only one.
+    return [{ ip: n.ip, dev: 'eth0' }];
+  },
+  podToPod(_t, client, server) {
+    const same = client.node === server.node;
+    return { outcome: 'ok', source: podSource(client), basis: same ? 'E1 (AWS): pod→pod same node, host routes <podIP> dev eni*, AWS-SNAT-CHAIN-0 RETURN -d VPC' : 'E2 (AWS): pod→pod cross node, routed by the VPC (secondary IP /32s), no NAT' };
+  },
+  nodeToPod(t, node, server) {
+    const local = server.node === node.name;
+    return { outcome: 'ok', source: nodeExactSource(node, node.ip, 'eth0'), basis: local ? 'E3 (AWS): node→local pod, eni* has no address so the source is the primary IP' : 'E4 (AWS): node→remote pod through the VPC, source = primary IP' };
+  },
+  podToNode(_t, client, node) {
+    return client.node === node.name
+      ? { outcome: 'ok', basis: 'E5: pod→own node IP, local delivery' }
+      : { outcome: 'ok', basis: 'E6 (AWS): pod→other node IP, not NATed (node IP ∈ VPC CIDR: AWS-SNAT-CHAIN-0 RETURN)' };
+  },
+  podToExternal(t, client) {
+    const n = nodeOf(t, client.node);
+    if (t.vpc?.externalSNAT) {
+      return { outcome: 'blocked', basis: 'E17 (AWS, externalSNAT: true): the pod IP leaves the node un-NATed and, with no NAT gateway, the internet gateway drops it (no public IP)' };
+    }
+    return { outcome: 'ok', source: nodeExactSource(n, n.ip, 'eth0'), basis: 'E17 (AWS): pod→off-VPC, AWS-SNAT-CHAIN-0 SNAT --to-source <primary IP> --random-fully' };
+  },
+  externalToPod() {
+    return { outcome: 'blocked', basis: 'vpc: a pod secondary IP has no public IP; the internet gateway does not route to it' };
+  },
+};
+
+const REGISTRY: ReadonlyMap<string, ModeExpectations> = new Map([
+  [overlayExpectations.mode, overlayExpectations],
+  [vpcExpectations.mode, vpcExpectations],
+]);
 
 export function expectationsFor(mode: string): ModeExpectations {
   const m = REGISTRY.get(mode);
@@ -109,6 +144,8 @@ export function whoIs(m: ModeExpectations, t: Topology, ip: string): string {
   if (p) return `pod ${p.key}`;
   for (const n of t.nodes) for (const a of m.nodeAddresses(t, n)) if (a.ip === ip) return `node ${n.name} ${a.dev}`;
   if (ip === t.external.ip) return 'the external host';
-  if (ip === t.gateway) return 'the underlay gateway';
+  if (ip === t.gateway) return t.vpc ? 'the VPC internet gateway' : 'the underlay gateway';
+  const h = t.vpc?.hosts.find((x) => x.ip === ip);
+  if (h) return `VPC host ${h.name}`;
   return 'unknown';
 }

@@ -53,7 +53,7 @@ export interface FdbSpec {
   readonly dst: string;
 }
 
-export type Role = 'fabric' | 'node' | 'ext' | 'pod';
+export type Role = 'fabric' | 'node' | 'ext' | 'pod' | 'host';
 
 export interface NsState {
   readonly netns: string;
