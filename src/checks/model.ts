@@ -1,7 +1,7 @@
 // The expectation model (pure): for each traffic class, what Kubernetes promises on this dataplane mode —
 // the outcome and the source address the server must see. Rows cite reference/dataplane.md section E.
 // One ModeExpectations per mode, in an explicit registry, so bgp and vpc plug in beside overlay.
-import type { Topology, NodeT, PodT } from '../model/topology.js';
+import type { Topology, NodeT, PodT, VpcHostT } from '../model/topology.js';
 import { mustCidr, nth } from '../model/ip.js';
 import type { Expectation, SourceExpect } from './types.js';
 
@@ -27,6 +27,8 @@ export interface ModeExpectations {
   podToExternal(t: Topology, client: PodT): Expectation;
   /** The external host → a pod IP directly. */
   externalToPod(t: Topology, server: PodT): Expectation;
+  /** vpc only: a plain VPC host (not a node) → a pod IP directly. */
+  vpcHostToPod?(t: Topology, host: VpcHostT, server: PodT): Expectation;
   // Services (rows 7–16, 18, 19) plug in here once Topology has `services`: podToClusterIP, hairpin,
   // nodeToClusterIP, externalToNodePort(eTP), noEndpoints, affinity — see docs/checks.md "Extending".
 }
@@ -123,6 +125,12 @@ export const vpcExpectations: ModeExpectations = {
   },
   externalToPod() {
     return { outcome: 'blocked', basis: 'vpc: a pod secondary IP has no public IP; the internet gateway does not route to it' };
+  },
+  vpcHostToPod(_t, host) {
+    return {
+      outcome: 'ok', source: { class: 'IP', allowed: [host.ip], preferred: host.ip, describe: `VPC host ${host.name}'s own ${host.ip}` },
+      basis: 'vpc: pod IPs are native VPC IPs; the VPC router delivers to the ENI holding the secondary IP, no NAT on either side',
+    };
   },
 };
 

@@ -275,7 +275,12 @@ export function status(cluster: string): StatusJson {
 /** Resolve an exec/logs target to its namespace: ns/pod, pod (namespace default), node/NAME, ext. */
 export function targetNetns(t: Topology, target: string): string {
   if (target === 'ext' || target === 'external') return t.external.netns;
-  if (target === 'fabric') return t.fabric.netns;
+  if (target === 'fabric' || (t.vpc && target === 'vpc')) return t.fabric.netns;
+  if (target.startsWith('host/') && t.vpc) {
+    const h = t.vpc.hosts.find((x) => x.name === target.slice(5));
+    if (!h) throw new Error(`no VPC host "${target.slice(5)}" (hosts: ${t.vpc.hosts.map((x) => x.name).join(', ') || 'none'})`);
+    return h.netns;
+  }
   if (target.startsWith('node/')) {
     const n = t.nodes.find((x) => x.name === target.slice(5));
     if (!n) throw new Error(`no node "${target.slice(5)}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);
