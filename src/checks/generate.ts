@@ -148,6 +148,21 @@ export const externalToPod: Generator = (g) => {
   }
 };
 
+/** vpc: plain VPC hosts reach pods directly, with their own source address (no other mode routes pod IPs outside the cluster). */
+export const vpcHostToPod: Generator = (g) => {
+  const { t, m } = g;
+  if (!m.vpcHostToPod) return;
+  for (const h of t.vpc?.hosts ?? []) {
+    const from = { label: `host/${h.name}`, netns: h.netns };
+    for (const p of t.pods) {
+      const e = m.vpcHostToPod(t, h, p);
+      const port = netexecPorts(p).TCP;
+      if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', e);
+      add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', e);
+    }
+  }
+};
+
 /** DF pings at the pod MTU boundary, one per ordered pair of nodes (first pod on each). */
 export const mtu: Generator = (g) => {
   const { t, m } = g;
@@ -159,7 +174,7 @@ export const mtu: Generator = (g) => {
       const pa = t.pods.find((p) => p.node === a.name);
       const pb = t.pods.find((p) => p.node === b.name);
       if (!pa || !pb) continue;
-      add(g, 'mtu', podEp(pa), podTarget(pb), 'ICMP', { outcome: 'ok', basis: `pod MTU ${mtu}: a ${fits}-byte DF ping payload (${mtu}-byte packet) crosses the overlay unfragmented` },
+      add(g, 'mtu', podEp(pa), podTarget(pb), 'ICMP', { outcome: 'ok', basis: `pod MTU ${mtu}: a ${fits}-byte DF ping payload (${mtu}-byte packet) crosses the pod network unfragmented` },
         { id: `mtu ICMP ${pa.key} -> ${pb.key} DF ${fits}B fits`, probe: { kind: 'ping-df', size: fits }, tries: DEFAULT_TRIES_OK });
       add(g, 'mtu', podEp(pa), podTarget(pb), 'ICMP', { outcome: 'blocked', basis: `pod MTU ${mtu}: a ${fits + 1}-byte DF ping payload (${mtu + 1}-byte packet) must not pass` },
         { id: `mtu ICMP ${pa.key} -> ${pb.key} DF ${fits + 1}B too big`, probe: { kind: 'ping-df', size: fits + 1 }, tries: 1 });
@@ -175,6 +190,7 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['pod-to-node', podToNode],
   ['pod-to-external', podToExternal],
   ['external-to-pod', externalToPod],
+  ['vpc-host-to-pod', vpcHostToPod],
   ['mtu', mtu],
 ];
 

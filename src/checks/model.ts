@@ -1,7 +1,7 @@
 // The expectation model (pure): for each traffic class, what Kubernetes promises on this dataplane mode —
 // the outcome and the source address the server must see. Rows cite reference/dataplane.md section E.
 // One ModeExpectations per mode, in an explicit registry, so bgp and vpc plug in beside overlay.
-import type { Topology, NodeT, PodT } from '../model/topology.js';
+import type { Topology, NodeT, PodT, VpcHostT } from '../model/topology.js';
 import { mustCidr, nth } from '../model/ip.js';
 import type { Expectation, SourceExpect } from './types.js';
 
@@ -27,6 +27,8 @@ export interface ModeExpectations {
   podToExternal(t: Topology, client: PodT): Expectation;
   /** The external host → a pod IP directly. */
   externalToPod(t: Topology, server: PodT): Expectation;
+  /** vpc only: a plain VPC host (not a node) → a pod IP directly. */
+  vpcHostToPod?(t: Topology, host: VpcHostT, server: PodT): Expectation;
   // Services (rows 7–16, 18, 19) plug in here once Topology has `services`: podToClusterIP, hairpin,
   // nodeToClusterIP, externalToNodePort(eTP), noEndpoints, affinity — see docs/checks.md "Extending".
 }
@@ -94,7 +96,48 @@ export const overlayExpectations: ModeExpectations = {
   },
 };
 
-const REGISTRY: ReadonlyMap<string, ModeExpectations> = new Map([[overlayExpectations.mode, overlayExpectations]]);
+export const vpcExpectations: ModeExpectations = {
+  mode: 'vpc',
+  podMtu: (t) => t.mtu,
+  nodeAddresses(_t, n) {
+    // eni* host veths carry no address: the primary ENI's primary IP is the node's only one.
+    return [{ ip: n.ip, dev: 'eth0' }];
+  },
+  podToPod(_t, client, server) {
+    const same = client.node === server.node;
+    return { outcome: 'ok', source: podSource(client), basis: same ? 'E1 (AWS): pod→pod same node, host routes <podIP> dev eni*, AWS-SNAT-CHAIN-0 RETURN -d VPC' : 'E2 (AWS): pod→pod cross node, routed by the VPC (secondary IP /32s), no NAT' };
+  },
+  nodeToPod(t, node, server) {
+    const local = server.node === node.name;
+    return { outcome: 'ok', source: nodeExactSource(node, node.ip, 'eth0'), basis: local ? 'E3 (AWS): node→local pod, eni* has no address so the source is the primary IP' : 'E4 (AWS): node→remote pod through the VPC, source = primary IP' };
+  },
+  podToNode(_t, client, node) {
+    return client.node === node.name
+      ? { outcome: 'ok', basis: 'E5: pod→own node IP, local delivery' }
+      : { outcome: 'ok', basis: 'E6 (AWS): pod→other node IP, not NATed (node IP ∈ VPC CIDR: AWS-SNAT-CHAIN-0 RETURN)' };
+  },
+  podToExternal(t, client) {
+    const n = nodeOf(t, client.node);
+    if (t.vpc?.externalSNAT) {
+      return { outcome: 'blocked', basis: 'E17 (AWS, externalSNAT: true): the pod IP leaves the node un-NATed and, with no NAT gateway, the internet gateway drops it (no public IP)' };
+    }
+    return { outcome: 'ok', source: nodeExactSource(n, n.ip, 'eth0'), basis: 'E17 (AWS): pod→off-VPC, AWS-SNAT-CHAIN-0 SNAT --to-source <primary IP> --random-fully' };
+  },
+  externalToPod() {
+    return { outcome: 'blocked', basis: 'vpc: a pod secondary IP has no public IP; the internet gateway does not route to it' };
+  },
+  vpcHostToPod(_t, host) {
+    return {
+      outcome: 'ok', source: { class: 'IP', allowed: [host.ip], preferred: host.ip, describe: `VPC host ${host.name}'s own ${host.ip}` },
+      basis: 'vpc: pod IPs are native VPC IPs; the VPC router delivers to the ENI holding the secondary IP, no NAT on either side',
+    };
+  },
+};
+
+const REGISTRY: ReadonlyMap<string, ModeExpectations> = new Map([
+  [overlayExpectations.mode, overlayExpectations],
+  [vpcExpectations.mode, vpcExpectations],
+]);
 
 export function expectationsFor(mode: string): ModeExpectations {
   const m = REGISTRY.get(mode);
@@ -109,6 +152,8 @@ export function whoIs(m: ModeExpectations, t: Topology, ip: string): string {
   if (p) return `pod ${p.key}`;
   for (const n of t.nodes) for (const a of m.nodeAddresses(t, n)) if (a.ip === ip) return `node ${n.name} ${a.dev}`;
   if (ip === t.external.ip) return 'the external host';
-  if (ip === t.gateway) return 'the underlay gateway';
+  if (ip === t.gateway) return t.vpc ? 'the VPC internet gateway' : 'the underlay gateway';
+  const h = t.vpc?.hosts.find((x) => x.ip === ip);
+  if (h) return `VPC host ${h.name}`;
   return 'unknown';
 }

@@ -23,7 +23,7 @@ export function counts(run: RunReport): Counts {
 }
 
 /** Report order of categories (others, e.g. future service ones, follow in order of appearance). */
-const ORDER = ['pod-to-pod/same-node', 'pod-to-pod/cross-node', 'localhost', 'node-to-pod/local', 'node-to-pod/remote', 'pod-to-node/own', 'pod-to-node/other', 'pod-to-external', 'external-to-pod', 'mtu'];
+const ORDER = ['pod-to-pod/same-node', 'pod-to-pod/cross-node', 'localhost', 'node-to-pod/local', 'node-to-pod/remote', 'pod-to-node/own', 'pod-to-node/other', 'pod-to-external', 'external-to-pod', 'vpc-host-to-pod', 'mtu'];
 const rank = (c: string) => (ORDER.includes(c) ? ORDER.indexOf(c) : c === 'declared' ? 1000 : 500);
 
 function groups(run: RunReport): Map<string, Verdict[]> {

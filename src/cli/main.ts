@@ -56,14 +56,15 @@ function printUp(r: UpResult, nodes: number, pods: number): void {
 
 await yargs(hideBin(process.argv))
   .scriptName('podlab')
-  .usage('$0 <command> [options]\n\nBuilds the real Linux dataplane of a Kubernetes cluster in network namespaces on this host\n(nodes, pods, a cni0 bridge, flannel VXLAN, routes, kube-proxy Service rules in iptables or nftables) and lets you look at it and send traffic through it.')
+  .usage('$0 <command> [options]\n\nBuilds the real Linux dataplane of a Kubernetes cluster in network namespaces on this host\n(nodes, pods, routes, kube-proxy Service rules in iptables or nftables) and lets you look at it and send traffic through it.\nModes: overlay (flannel VXLAN, cni0 bridge) · vpc (AWS VPC CNI: pods hold VPC secondary IPs on an emulated\nVPC router; SNAT to the node primary IP off-VPC; spec.vpc: cidr, instanceType, externalSNAT, hosts).')
   .command('up', 'build or update a lab from cluster files (idempotent: a second run changes nothing)', (y: Argv) => y
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s): one Cluster document plus Namespaces, Pods and Services (multi-document YAML); resets what apply/delete changed' })
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
     .option('json', jsonOpt)
     .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
-    .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON'),
+    .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON')
+    .example('$0 up -f lab.yaml --mode vpc', 'the AWS VPC CNI dataplane (max-pods per spec.vpc.instanceType; extra pods are Pending)'),
   async (a) => {
     let stop = false;
     process.on('SIGINT', () => {

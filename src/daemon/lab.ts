@@ -155,7 +155,8 @@ export async function up(o: UpOptions): Promise<UpResult> {
     changes += flows.length;
   }
   return {
-    cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems, notices: lab.notices,
+    cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems,
+    notices: [...lab.notices, ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
 }
@@ -270,7 +271,7 @@ export function pickCluster(name?: string): string {
 
 export interface PodStatus {
   namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>;
-  phase: 'Running' | 'Failed' | 'Missing';
+  phase: 'Running' | 'Failed' | 'Missing' | 'Pending';
   reason?: string;
   containers: { name: string; kind: 'process' | 'netexec'; ready: boolean; pid?: number; reason?: string }[];
 }
@@ -332,6 +333,10 @@ export function status(cluster: string): StatusJson {
       containers,
     };
   });
+  for (const p of t.pending ?? []) {
+    const [namespace, name] = p.key.split('/') as [string, string];
+    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [] });
+  }
   return {
     cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
     nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, netns: n.netns, podCIDR: n.podCIDR, present: present.has(n.netns) })),
@@ -350,7 +355,12 @@ export function status(cluster: string): StatusJson {
 /** Resolve an exec/logs target to its namespace: ns/pod, pod (namespace default), node/NAME, ext. */
 export function targetNetns(t: Topology, target: string): string {
   if (target === 'ext' || target === 'external') return t.external.netns;
-  if (target === 'fabric') return t.fabric.netns;
+  if (target === 'fabric' || (t.vpc && target === 'vpc')) return t.fabric.netns;
+  if (target.startsWith('host/') && t.vpc) {
+    const h = t.vpc.hosts.find((x) => x.name === target.slice(5));
+    if (!h) throw new Error(`no VPC host "${target.slice(5)}" (hosts: ${t.vpc.hosts.map((x) => x.name).join(', ') || 'none'})`);
+    return h.netns;
+  }
   if (target.startsWith('node/')) {
     const n = t.nodes.find((x) => x.name === target.slice(5));
     if (!n) throw new Error(`no node "${target.slice(5)}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);

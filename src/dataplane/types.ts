@@ -38,13 +38,22 @@ export interface NeighSpec {
   readonly dev: string;
 }
 
+/** A policy routing rule (ip rule). Only rules podlab adds are managed; the kernel's 0/32766/32767 are left alone. */
+export interface RuleSpec {
+  readonly priority: number;
+  readonly from?: string; // "10.0.1.11" or a CIDR
+  readonly to?: string;
+  readonly fwmark?: string; // "0x80/0x80"
+  readonly table: string; // "main" | "2"
+}
+
 export interface FdbSpec {
   readonly mac: string;
   readonly dev: string;
   readonly dst: string;
 }
 
-export type Role = 'fabric' | 'node' | 'ext' | 'pod';
+export type Role = 'fabric' | 'node' | 'ext' | 'pod' | 'host';
 
 export interface NsState {
   readonly netns: string;
@@ -58,6 +67,7 @@ export interface NsState {
   readonly routes: readonly RouteSpec[];
   readonly neighs: readonly NeighSpec[];
   readonly fdb: readonly FdbSpec[];
+  readonly rules: readonly RuleSpec[];
   /** Full iptables-restore input for this namespace (it is ours alone), or undefined for none. */
   readonly iptables?: string;
   /** `nft -f` input that (re)creates the tables it names (kube-proxy's nftables mode), or undefined. */
@@ -80,7 +90,7 @@ export interface DataplaneMode {
 }
 
 export function emptyNs(netns: string, role: Role, phase: 0 | 1 | 2): MutableNs {
-  return { netns, role, phase, sysctls: [], links: [], addrs: [], routes: [], neighs: [], fdb: [] };
+  return { netns, role, phase, sysctls: [], links: [], addrs: [], routes: [], neighs: [], fdb: [], rules: [] };
 }
 
 export type MutableNs = {

@@ -2,7 +2,7 @@
 import type { Executor } from './exec.js';
 import { inNs, CommandError } from './exec.js';
 import type { Observed, ObservedLink } from './ops.js';
-import type { RouteSpec } from '../dataplane/types.js';
+import type { RouteSpec, RuleSpec } from '../dataplane/types.js';
 
 /** `nft -s list table` output without the affinity sets, whose elements change with traffic. */
 export function normalizeNft(text: string): string {
@@ -40,8 +40,8 @@ interface JLink {
 /** Builds Observed from the JSON of `ip -j -d -batch` (link, addr, route, neigh: one array per line), fdb JSON, sysctls, iptables-save. */
 export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string, string> = {}, iptablesSave?: string, nftList?: string): Observed {
   const arrays = ipOut.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('['));
-  if (arrays.length !== 4) throw new Error(`unexpected output of ip -j -batch (${arrays.length} arrays, wanted 4)`);
-  const [jl, ja, jr, jn] = arrays.map((a) => JSON.parse(a) as unknown[]);
+  if (arrays.length !== 4 && arrays.length !== 5) throw new Error(`unexpected output of ip -j -batch (${arrays.length} arrays, wanted 5)`);
+  const [jl, ja, jr, jn, jrule] = arrays.map((a) => JSON.parse(a) as unknown[]);
   const json = (k: string): unknown[] => (k === 'links' ? jl! : k === 'addrs' ? ja! : k === 'routes' ? jr! : k === 'neighs' ? jn! : fdbOut.trim() ? (JSON.parse(fdbOut) as unknown[]) : []);
   const links: ObservedLink[] = (json('links') as JLink[]).map((l) => {
     const kind = l.link_type === 'loopback' ? 'loopback' : l.linkinfo?.info_kind ?? 'unknown';
@@ -62,10 +62,18 @@ export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string
   const fdb = (json('fdb') as { mac: string; ifname: string; dst?: string }[])
     .filter((f) => f.dst && f.mac !== '00:00:00:00:00:00')
     .map((f) => ({ mac: f.mac.toLowerCase(), dev: f.ifname, dst: f.dst! }));
-  return { links, addrs, routes, neighs, fdb, sysctls, iptablesSave: iptablesSave === undefined ? undefined : normalizeIptablesSave(iptablesSave), nftList: nftList === undefined ? undefined : normalizeNft(nftList) };
+  const rules: RuleSpec[] | undefined = jrule === undefined ? undefined : (jrule as { priority: number; src?: string; srclen?: number; dst?: string; dstlen?: number; fwmark?: string; fwmask?: string; table: string; protocol?: string }[])
+    .filter((r) => r.protocol !== 'kernel' && ![0, 32766, 32767].includes(r.priority))
+    .map((r) => ({
+      priority: r.priority, table: r.table,
+      from: r.src && r.src !== 'all' ? (r.srclen !== undefined ? `${r.src}/${r.srclen}` : r.src) : undefined,
+      to: r.dst && r.dst !== 'all' ? (r.dstlen !== undefined ? `${r.dst}/${r.dstlen}` : r.dst) : undefined,
+      fwmark: r.fwmark ? `${r.fwmark}/${r.fwmask ?? '0xffffffff'}` : undefined,
+    }));
+  return { links, addrs, routes, neighs, fdb, sysctls, rules, iptablesSave: iptablesSave === undefined ? undefined : normalizeIptablesSave(iptablesSave), nftList: nftList === undefined ? undefined : normalizeNft(nftList) };
 }
 
-export const OBSERVE_BATCH = 'link show\naddr show\nroute show\nneigh show nud permanent\n';
+export const OBSERVE_BATCH = 'link show\naddr show\nroute show\nneigh show nud permanent\nrule show\n';
 
 /** Reads a namespace with one `ip` process (plus bridge fdb, iptables-save and kube-proxy's nft table where asked). Sysctls come from a batch read. */
 export async function observeNs(exec: Executor, netns: string, sysctls: Record<string, string>, opts: { fdb: boolean; iptables: boolean; nftables?: boolean }): Promise<Observed> {

@@ -1,6 +1,6 @@
 // From desired state (and what the kernel has) to the few commands that close the gap. Pure: no I/O here,
 // so fresh builds and diffs are unit-tested as readable iproute2 text.
-import type { LinkSpec, NsState, RouteSpec } from '../dataplane/types.js';
+import type { LinkSpec, NsState, RouteSpec, RuleSpec } from '../dataplane/types.js';
 
 /** Commands for one namespace, run as one batch each (ip -batch, bridge -batch, iptables-restore). */
 export interface Ops {
@@ -33,6 +33,8 @@ export interface Observed {
   readonly neighs: readonly { ip: string; mac: string; dev: string }[];
   readonly fdb: readonly { mac: string; dev: string; dst: string }[];
   readonly sysctls: Readonly<Record<string, string>>;
+  /** ip rules other than the kernel's defaults (absent when not read). */
+  readonly rules?: readonly RuleSpec[];
   /** iptables-save output (normalized), if read. */
   readonly iptablesSave?: string;
   /** `nft list table ip kube-proxy` output ("" when the table does not exist), if read. */
@@ -73,6 +75,15 @@ export function routeKey(r: RouteSpec): string {
 
 function normDst(d: string): string {
   return d.endsWith('/32') ? d.slice(0, -3) : d === '0.0.0.0/0' ? 'default' : d;
+}
+
+/** ip rule selector + action, canonical (a /32 written as the bare address, as `ip -j rule` reports it). */
+export function ruleText(r: RuleSpec): string {
+  let s = `pref ${r.priority}`;
+  if (r.from) s += ` from ${normDst(r.from)}`;
+  if (r.to) s += ` to ${normDst(r.to)}`;
+  if (r.fwmark) s += ` fwmark ${r.fwmark}`;
+  return `${s} lookup ${r.table}`;
 }
 
 function createLink(l: LinkSpec): string[] {
@@ -172,6 +183,12 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   const wantRoute = new Set(want.routes.map(routeKey));
   for (const r of obs.routes) if (!gone(r.dev) && !wantRoute.has(routeKey(r))) ops.ip.push(routeCmd('del', r));
   for (const r of want.routes) if (!haveRoute.has(routeKey(r))) ops.ip.push(routeCmd('replace', r));
+
+  // Policy routing rules.
+  const haveRule = new Set((obs.rules ?? []).map(ruleText));
+  const wantRule = new Set(want.rules.map(ruleText));
+  for (const r of obs.rules ?? []) if (!wantRule.has(ruleText(r))) ops.ip.push(`rule del ${ruleText(r)}`);
+  for (const r of want.rules) if (!haveRule.has(ruleText(r))) ops.ip.push(`rule add ${ruleText(r)}`);
 
   // Bridge forwarding database entries of VXLAN devices.
   const fk = (f: { mac: string; dev: string; dst: string }) => `${f.mac.toLowerCase()}|${f.dev}|${f.dst}`;

@@ -47,3 +47,14 @@ export function fabricPortName(node: string): string {
   const n = `n-${node}`;
   return n.length <= IFNAME_MAX ? n : `n-${shortHash(node, 10)}`;
 }
+
+/** A plain VPC host's namespace (mode vpc). */
+export function vpcHostNetns(cluster: string, host: string): string {
+  return shorten(`${PREFIX}${cluster}-host-${host}`, `${cluster}/host/${host}`);
+}
+
+/** A VPC host's port on the VPC router. */
+export function vpcHostPortName(host: string): string {
+  const n = `h-${host}`;
+  return n.length <= IFNAME_MAX ? n : `h-${shortHash(host, 10)}`;
+}

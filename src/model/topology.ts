@@ -7,6 +7,8 @@ import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from './na
 import { macFor } from '../util/hash.js';
 import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
+import { maxPods, maxPodsFormula, NODE_PRIMARY_OFFSET, FIRST_POD_OFFSET, HOST_OFFSET, SUBNET_ROUTER } from './vpc.js';
+import { vpcHostNetns, vpcHostPortName } from './names.js';
 
 export interface NodeT {
   readonly name: string;
@@ -31,6 +33,33 @@ export interface PodT {
   readonly containers: readonly ContainerSpec[];
 }
 
+/** A pod the scheduler or IPAM could not place: reported as Pending, never built. */
+export interface PendingPodT {
+  readonly key: string;
+  readonly node?: string;
+  readonly reason: string;
+}
+
+/** A plain VPC host (not a node): its own subnet, an address in it, a port on the VPC router. */
+export interface VpcHostT {
+  readonly name: string;
+  readonly ip: string;
+  readonly subnet: string;
+  readonly netns: string;
+  readonly port: string;
+  readonly mac: string;
+}
+
+export interface VpcT {
+  readonly cidr: string;
+  readonly subnetMaskSize: number;
+  readonly instanceType: string;
+  readonly maxPods: number;
+  readonly externalSNAT: boolean;
+  readonly excludeSNATCIDRs: readonly string[];
+  readonly hosts: readonly VpcHostT[];
+}
+
 export interface Topology {
   readonly cluster: string;
   readonly mode: Mode;
@@ -50,6 +79,10 @@ export interface Topology {
   readonly external: { readonly ip: string; readonly netns: string; readonly ports: readonly number[]; readonly mac: string };
   readonly fabric: { readonly netns: string; readonly bridge: string };
   readonly namespaces: readonly string[];
+  /** mode vpc: the VPC. Nodes' podCIDR is then their VPC subnet and their ip the primary ENI's primary IP. */
+  readonly vpc?: VpcT;
+  /** Pods not built (Pending), with the reason. */
+  readonly pending?: readonly PendingPodT[];
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -72,7 +105,10 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   used.add(extIp);
   for (const n of c.nodes) if (n.ip) used.add(n.ip);
   const nodeIps = new Map<string, string>();
+  const vpc = c.mode === 'vpc' ? c.vpc : undefined;
+  if (c.mode === 'vpc' && !vpc) throw new Error('mode vpc without spec.vpc (parseLab fills the defaults)');
   for (const n of c.nodes) {
+    if (vpc) continue;
     if (n.ip) nodeIps.set(n.name, n.ip);
     else {
       const p = prev.nodes?.[n.name]?.ip;
@@ -84,7 +120,7 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   }
   let cursor = 11;
   for (const n of c.nodes) {
-    if (nodeIps.has(n.name)) continue;
+    if (vpc || nodeIps.has(n.name)) continue;
     while (cursor < underlay.size - 1 && used.has(nth(underlay, cursor))) cursor++;
     if (cursor >= underlay.size - 1) {
       problems.push({ file: n.origin.file, line: n.origin.line, path: `Cluster ${c.name} spec.nodes`, message: `no free underlay address left in ${underlay.text} for node ${n.name}` });
@@ -95,16 +131,23 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
     used.add(ip);
   }
 
-  // Node pod CIDRs: sticky, else the lowest free subnet.
-  const nSubnets = subnetCount(podCIDR, c.nodeCIDRMaskSize);
+  // Node pod CIDRs (vpc: node subnets): sticky, else the lowest free subnet. VPC hosts take subnets from the top.
+  const subBase = vpc ? mustCidr(vpc.cidr) : podCIDR;
+  const subMask = vpc ? vpc.subnetMaskSize : c.nodeCIDRMaskSize;
+  const nSubnets = subnetCount(subBase, subMask);
   const takenSub = new Set<number>();
+  const hosts: VpcHostT[] = (vpc?.hosts ?? []).map((h, j) => {
+    takenSub.add(nSubnets - 1 - j);
+    const sn = subnet(subBase, subMask, nSubnets - 1 - j);
+    return { name: h.name, ip: nth(sn, HOST_OFFSET), subnet: sn.text, netns: vpcHostNetns(c.name, h.name), port: vpcHostPortName(h.name), mac: macFor(`${c.name}/host/${h.name}/eth0`) };
+  });
   const nodeSub = new Map<string, number>();
   for (const n of c.nodes) {
     const p = prev.nodes?.[n.name]?.podCIDR;
     if (!p) continue;
     const pc = mustCidr(p);
-    if (pc.prefix !== c.nodeCIDRMaskSize || !contains(podCIDR, pc.base)) continue;
-    const i = (pc.base - podCIDR.base) / pc.size;
+    if (pc.prefix !== subMask || !contains(subBase, pc.base)) continue;
+    const i = (pc.base - subBase.base) / pc.size;
     if (!takenSub.has(i)) {
       takenSub.add(i);
       nodeSub.set(n.name, i);
@@ -122,9 +165,9 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   const nodes: NodeT[] = c.nodes.map((n, index) => ({
     name: n.name,
     index,
-    ip: nodeIps.get(n.name) ?? '0.0.0.0',
+    ip: vpc ? nth(subnet(subBase, subMask, nodeSub.get(n.name) ?? 0), NODE_PRIMARY_OFFSET) : nodeIps.get(n.name) ?? '0.0.0.0',
     netns: nodeNetns(c.name, n.name),
-    podCIDR: subnet(podCIDR, c.nodeCIDRMaskSize, nodeSub.get(n.name) ?? 0).text,
+    podCIDR: subnet(subBase, subMask, nodeSub.get(n.name) ?? 0).text,
     labels: n.labels,
     fabricPort: fabricPortName(n.name),
     mac: macFor(`${c.name}/node/${n.name}/eth0`),
@@ -143,26 +186,37 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
       count.set(node, count.get(node)! + 1);
     }
   }
+  const limit = vpc ? maxPods(vpc.instanceType) : Infinity;
+  const pending: PendingPodT[] = [];
   for (const p of lab.pods) {
     const key = `${p.namespace}/${p.name}`;
     if (placement.has(key)) continue;
     let best = nodes[0]!.name;
     for (const n of nodes) if (count.get(n.name)! < count.get(best)!) best = n.name;
+    if (count.get(best)! >= limit) {
+      pending.push({ key, reason: `0/${nodes.length} nodes are available: ${nodes.length} Too many pods (each ${maxPodsFormula(vpc!.instanceType)})` });
+      continue;
+    }
     placement.set(key, best);
     count.set(best, count.get(best)! + 1);
   }
 
   // Pod IPs: host-local style, .2 upward in the node's CIDR (.1 is cni0), sticky across runs.
+  // vpc: secondary IPs of the node's subnet from .11, at most max-pods of them (over the limit: Pending).
+  const firstOff = vpc ? FIRST_POD_OFFSET : 2;
   const nodeCidr = new Map(nodes.map((n) => [n.name, mustCidr(n.podCIDR)]));
+  const endOff = (node: string) => Math.min(nodeCidr.get(node)!.size - 1, firstOff + limit);
   const takenIp = new Map<string, Set<number>>(nodes.map((n) => [n.name, new Set<number>()]));
   const podIp = new Map<string, string>();
+  const isPending = new Set(pending.map((p) => p.key));
   for (const p of lab.pods) {
     const key = `${p.namespace}/${p.name}`;
+    if (isPending.has(key)) continue;
     const node = placement.get(key)!;
     const pr = prev.pods?.[key];
     if (pr && pr.node === node && contains(nodeCidr.get(node)!, pr.ip)) {
       const off = offset(nodeCidr.get(node)!, pr.ip);
-      if (off >= 2 && off < nodeCidr.get(node)!.size - 1 && !takenIp.get(node)!.has(off)) {
+      if (off >= firstOff && off < endOff(node) && !takenIp.get(node)!.has(off)) {
         takenIp.get(node)!.add(off);
         podIp.set(key, pr.ip);
       }
@@ -170,12 +224,17 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   }
   for (const p of lab.pods) {
     const key = `${p.namespace}/${p.name}`;
-    if (podIp.has(key)) continue;
+    if (podIp.has(key) || isPending.has(key)) continue;
     const node = placement.get(key)!;
     const nc = nodeCidr.get(node)!;
     const taken = takenIp.get(node)!;
-    let off = 2;
-    while (off < nc.size - 1 && taken.has(off)) off++;
+    let off = firstOff;
+    while (off < endOff(node) && taken.has(off)) off++;
+    if (vpc && off >= endOff(node)) {
+      pending.push({ key, node, reason: `node ${node} is full: ${maxPodsFormula(vpc.instanceType)}; no secondary IP left for this pod` });
+      isPending.add(key);
+      continue;
+    }
     if (off >= nc.size - 1) {
       problems.push({ file: p.origin.file, line: p.origin.line, path: `Pod ${key}`, message: `node ${node}'s pod CIDR ${nc.text} is full (${nc.size - 3} pods); use a larger nodeCIDRMaskSize or more nodes` });
       continue;
@@ -184,7 +243,7 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
     podIp.set(key, nth(nc, off));
   }
 
-  const pods: PodT[] = lab.pods.map((p) => {
+  const pods: PodT[] = lab.pods.filter((p) => !isPending.has(`${p.namespace}/${p.name}`)).map((p) => {
     const key = `${p.namespace}/${p.name}`;
     return {
       namespace: p.namespace, name: p.name, key, node: placement.get(key)!, ip: podIp.get(key) ?? '0.0.0.0',
@@ -202,7 +261,11 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   claim(fabricNetns(c.name), 'the fabric', c.origin.file, c.origin.line);
   claim(extNetns(c.name), 'the external host', c.origin.file, c.origin.line);
   c.nodes.forEach((n, i) => claim(nodes[i]!.netns, `node ${n.name}`, n.origin.file, n.origin.line));
-  lab.pods.forEach((p, i) => claim(pods[i]!.netns, `Pod ${pods[i]!.key}`, p.origin.file, p.origin.line));
+  for (const p of pods) {
+    const o = lab.pods.find((x) => `${x.namespace}/${x.name}` === p.key)!.origin;
+    claim(p.netns, `Pod ${p.key}`, o.file, o.line);
+  }
+  (vpc?.hosts ?? []).forEach((h, i) => claim(hosts[i]!.netns, `VPC host ${h.name}`, h.origin.file, h.origin.line));
 
   const services = resolveServices(lab, pods, prev.services, problems);
 
@@ -214,6 +277,12 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
     external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces,
+    ...(vpc ? {
+      vpc: { cidr: vpc.cidr, subnetMaskSize: vpc.subnetMaskSize, instanceType: vpc.instanceType, maxPods: limit, externalSNAT: vpc.externalSNAT, excludeSNATCIDRs: vpc.excludeSNATCIDRs, hosts },
+      podCIDR: vpc.cidr,
+      gateway: nth(underlay, SUBNET_ROUTER),
+    } : {}),
+    ...(pending.length ? { pending } : {}),
   };
 }
 

@@ -2,8 +2,9 @@
 // Every problem found is collected (with file, line and field path) and reported together.
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { isIPv4, parseCidr, contains, overlaps, type Cidr } from '../model/ip.js';
+import { INSTANCE_TYPES } from '../model/vpc.js';
 import type {
-  ClusterSpec, ContainerPort, ContainerSpec, LabSpec, Mode, NodeSpec, PodSpec, Protocol, ProxyMode,
+  ClusterSpec, ContainerPort, ContainerSpec, LabSpec, Mode, NodeSpec, PodSpec, Protocol, ProxyMode, VpcHostSpec, VpcSpec,
   ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy,
 } from './types.js';
 import { SpecError, type Problem } from './problems.js';
@@ -352,7 +353,7 @@ function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): Clust
     ctx.err(['spec'], 'must be a map');
     return undefined;
   }
-  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external']);
+  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'vpc']);
 
   let mode = (opts.mode ?? spec.mode ?? 'overlay') as string;
   const modePath: Path = opts.mode !== undefined ? ['(--mode)'] : ['spec', 'mode'];
@@ -436,7 +437,8 @@ function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): Clust
           ip = undefined;
         }
       }
-      if (ip && underlay) {
+      if (ip && mode === 'vpc') ctx.err([...p, 'ip'], 'in vpc mode a node\'s primary IP comes from its VPC subnet; remove ip');
+      else if (ip && underlay) {
         if (!contains(underlay, ip)) ctx.err([...p, 'ip'], `${ip} is not inside the underlay ${underlay.text}`);
         else {
           const prev = reservedUnderlay.get(ip);
@@ -483,13 +485,87 @@ function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): Clust
     }
   }
 
+  const vpc = parseVpc(ctx, spec.vpc, mode, { serviceCIDR, underlay, hostRoutes: opts.hostRoutes ?? [], nodes: nodes.map((n) => n.name) });
+
   if (ctx.problems.length > before || !name || !podCIDR || !serviceCIDR || !underlay) return undefined;
   return {
+    vpc,
     name, mode: mode as Mode, proxyMode: proxyMode as ProxyMode,
     podCIDR: podCIDR.text, nodeCIDRMaskSize: maskSize, serviceCIDR: serviceCIDR.text, nodePortRange,
     underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts },
     origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
+}
+
+function parseVpc(ctx: DocCtx, v: unknown, mode: string, o: { serviceCIDR?: Cidr; underlay?: Cidr; hostRoutes: readonly string[]; nodes: readonly string[] }): VpcSpec | undefined {
+  const base: Path = ['spec', 'vpc'];
+  if (mode !== 'vpc') {
+    if (v !== undefined) ctx.err(base, `is only for mode vpc (this cluster's mode is ${mode})`);
+    return undefined;
+  }
+  const raw = v === undefined ? {} : v;
+  if (!isObj(raw)) {
+    ctx.err(base, 'must be a map like {cidr: 10.0.0.0/16, instanceType: t3.medium}');
+    return undefined;
+  }
+  checkKeys(ctx, raw, base, ['cidr', 'subnetMaskSize', 'instanceType', 'externalSNAT', 'excludeSNATCIDRs', 'hosts']);
+  let cidr: Cidr | undefined;
+  const c = parseCidr(raw.cidr ?? '10.0.0.0/16');
+  if (typeof c === 'string') ctx.err([...base, 'cidr'], c);
+  else cidr = c;
+  if (cidr && (cidr.prefix < 8 || cidr.prefix > 24)) ctx.err([...base, 'cidr'], `${cidr.text}: a VPC CIDR is /16 to /28 in AWS; podlab takes /8 to /24`);
+  if (cidr && o.serviceCIDR && overlaps(cidr, o.serviceCIDR)) ctx.err([...base, 'cidr'], `${cidr.text} overlaps serviceCIDR ${o.serviceCIDR.text}`);
+  if (cidr && o.underlay && overlaps(cidr, o.underlay)) ctx.err([...base, 'cidr'], `${cidr.text} overlaps the underlay ${o.underlay.text} (the internet side of the VPC)`);
+  if (cidr) {
+    for (const r of o.hostRoutes) {
+      const hc = parseCidr(r.includes('/') ? r : `${r}/32`);
+      if (typeof hc !== 'string' && hc.prefix > 0 && overlaps(hc, cidr)) ctx.err([...base, 'cidr'], `${cidr.text} overlaps this host's own route to ${hc.text}; pick another VPC CIDR`);
+    }
+  }
+  const mask = int(ctx, raw.subnetMaskSize, [...base, 'subnetMaskSize'], 16, 27) ?? 24;
+  if (cidr && mask < cidr.prefix) ctx.err([...base, 'subnetMaskSize'], `/${mask} is larger than the VPC ${cidr.text}`);
+  const instanceType = raw.instanceType === undefined ? 't3.medium' : str(ctx, raw.instanceType, [...base, 'instanceType']);
+  if (instanceType !== undefined && !INSTANCE_TYPES[instanceType]) ctx.err([...base, 'instanceType'], `unknown instance type "${instanceType}" (known: ${Object.keys(INSTANCE_TYPES).join(', ')})`);
+  let externalSNAT = false;
+  if (raw.externalSNAT !== undefined) {
+    if (typeof raw.externalSNAT !== 'boolean') ctx.err([...base, 'externalSNAT'], 'must be true or false');
+    else externalSNAT = raw.externalSNAT;
+  }
+  const exclude: string[] = [];
+  if (raw.excludeSNATCIDRs !== undefined) {
+    if (!Array.isArray(raw.excludeSNATCIDRs)) ctx.err([...base, 'excludeSNATCIDRs'], 'must be a list of CIDRs');
+    else raw.excludeSNATCIDRs.forEach((x: unknown, i: number) => {
+      const e = parseCidr(x);
+      if (typeof e === 'string') ctx.err([...base, 'excludeSNATCIDRs', i], e);
+      else exclude.push(e.text);
+    });
+  }
+  const hosts: VpcHostSpec[] = [];
+  if (raw.hosts !== undefined) {
+    if (!Array.isArray(raw.hosts)) ctx.err([...base, 'hosts'], 'must be a list like [{name: bastion}]');
+    else {
+      const seen = new Set(o.nodes);
+      raw.hosts.forEach((h: unknown, i: number) => {
+        const p: Path = [...base, 'hosts', i];
+        if (!isObj(h)) return ctx.err(p, 'must be a map like {name: bastion}');
+        checkKeys(ctx, h, p, ['name']);
+        const n = str(ctx, h.name, [...p, 'name'], { required: true, re: DNS_LABEL, what: 'a host name (DNS label: [a-z0-9-])', max: 20 });
+        if (n && ['fabric', 'ext'].includes(n)) ctx.err([...p, 'name'], `"${n}" is reserved for podlab's own namespaces`);
+        else if (n && seen.has(n)) ctx.err([...p, 'name'], `"${n}" is already a node or host name`);
+        if (n) {
+          seen.add(n);
+          hosts.push({ name: n, origin: { file: ctx.file, line: ctx.lineOf(p) ?? 0 } });
+        }
+      });
+    }
+  }
+  if (cidr && mask >= cidr.prefix) {
+    const count = 2 ** (mask - cidr.prefix);
+    const want = o.nodes.length + hosts.length;
+    if (count < want) ctx.err([...base, 'cidr'], `${cidr.text} holds only ${count} subnet(s) of /${mask}, but ${want} nodes and hosts need one each`);
+  }
+  if (!cidr || instanceType === undefined) return undefined;
+  return { cidr: cidr.text, subnetMaskSize: mask, instanceType, externalSNAT, excludeSNATCIDRs: exclude, hosts };
 }
 
 function parsePod(d: RawDoc, notices: string[]): PodSpec | undefined {

@@ -17,6 +17,25 @@ export interface NodeSpec {
   readonly origin: Origin;
 }
 
+/** A plain host inside the VPC that is not a node (a bastion, a database VM): its own subnet, no CNI. */
+export interface VpcHostSpec {
+  readonly name: string;
+  readonly origin: Origin;
+}
+
+/** spec.vpc: the emulated AWS VPC (mode vpc only). */
+export interface VpcSpec {
+  readonly cidr: string;
+  /** Each node (and each VPC host) gets one subnet of this size. */
+  readonly subnetMaskSize: number;
+  readonly instanceType: string;
+  /** AWS_VPC_K8S_CNI_EXTERNALSNAT: true = the node does not SNAT off-VPC pod traffic. */
+  readonly externalSNAT: boolean;
+  /** AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS. */
+  readonly excludeSNATCIDRs: readonly string[];
+  readonly hosts: readonly VpcHostSpec[];
+}
+
 export interface ClusterSpec {
   readonly name: string;
   readonly mode: Mode;
@@ -29,6 +48,8 @@ export interface ClusterSpec {
   readonly mtu: number;
   readonly nodes: readonly NodeSpec[];
   readonly external: { readonly ip?: string; readonly ports: readonly number[] };
+  /** Present when mode is vpc (defaults filled in). */
+  readonly vpc?: VpcSpec;
   readonly origin: Origin;
 }
 

@@ -24,7 +24,7 @@ export function endpointBase(spBase: string, ep: { ip: string; port: number }): 
 }
 
 export function kubeProxyNftables(t: Topology, n: NodeT): string {
-  const cidr = t.podCIDR;
+  const cidr = t.vpc ? t.vpc.cidr : t.podCIDR; // local traffic detector: ClusterCIDR (in vpc mode pods hold VPC addresses)
   const L: string[] = [];
   const rule = (chain: string, text: string) => L.push(`add rule ${T} ${chain} ${text}`);
   const chain = (name: string, extra = '') => L.push(`add chain ${T} ${name}${extra ? ` { ${extra} ; }` : ''}`);
