@@ -7,7 +7,7 @@ import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecError } from '../spec/problems.js';
 import { PreflightError } from '../kernel/preflight.js';
-import { up, down, clean, status, pickCluster, labState, targetNetns, loadLab, AbortedError, type UpResult } from '../daemon/lab.js';
+import { up, down, clean, status, statusFull, fault, FAULTS, type FaultKind, pickCluster, labState, targetNetns, loadLab, AbortedError, type UpResult } from '../daemon/lab.js';
 import { containerLog } from '../workload/runtime.js';
 import { resolve } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
@@ -99,9 +99,21 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('status', 'show nodes and pods of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), (a) => {
+  .command('fault <kind> <node>', 'inject or heal a fault: bgp-down NODE stops BIRD on a node (peers withdraw its routes), bgp-up NODE starts it again and waits for reconvergence', (y: Argv) => y
+    .positional('kind', { choices: FAULTS, describe: 'fault kind' })
+    .positional('node', { type: 'string', describe: 'node name' })
+    .option('cluster', clusterOpt)
+    .example('$0 fault bgp-down node2', 'stop BIRD on node2; checks to its pods fail until `$0 fault bgp-up node2`'), async (a) => {
     try {
-      const s = status(pickCluster(a.cluster as string | undefined));
+      const r = await fault(pickCluster(a.cluster as string | undefined), a.kind as FaultKind, a.node as string);
+      out(`${a.kind as string} ${a.node as string}: routes converged in ${(r.ms / 1000).toFixed(1)}s`);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('status', 'show nodes and pods of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), async (a) => {
+    try {
+      const s = await statusFull(pickCluster(a.cluster as string | undefined));
       if (a.json) {
         out(JSON.stringify(s, null, 2));
         return;
@@ -111,6 +123,12 @@ await yargs(hideBin(process.argv))
       table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
       out('\nPODS');
       table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
+      if (s.bgp) {
+        out('\nBGP SESSIONS');
+        table(['NODE', 'PEER', 'STATE'], s.bgp.sessions.map((x) => [x.node, x.peer, x.state]));
+        out('\nBGP ROUTES (proto bird)');
+        table(['NODE', 'DESTINATION', 'VIA'], s.bgp.routes.map((r) => [r.node, r.type === 'blackhole' ? `blackhole ${r.dst}` : r.dst, r.via ?? '-']));
+      }
       out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
     } catch (e) {
       fail(e);
@@ -244,7 +262,7 @@ await yargs(hideBin(process.argv))
     }
   })
   .parserConfiguration({ 'populate--': true })
-  .demandCommand(1, 'name a command: up, status, check, test, exec, logs, down, clean, plan')
+  .demandCommand(1, 'name a command: up, status, check, test, exec, logs, fault, down, clean, plan')
   .strict()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -1,8 +1,9 @@
 // The explicit registry of dataplane modes. Unknown names are reported with the list of supported ones.
 import type { DataplaneMode } from '../types.js';
 import { overlay } from './overlay.js';
+import { bgp } from './bgp.js';
 
-const REGISTRY: ReadonlyMap<string, DataplaneMode> = new Map([[overlay.name, overlay]]);
+const REGISTRY: ReadonlyMap<string, DataplaneMode> = new Map([[overlay.name, overlay], [bgp.name, bgp]]);
 
 export function supportedModes(): string[] {
   return [...REGISTRY.keys()];
