@@ -71,7 +71,7 @@ export interface BgpRoute { node: string; dst: string; via?: string; type: strin
 export function parseProtocols(text: string): { name: string; proto: string; state: string; info: string }[] {
   const out: { name: string; proto: string; state: string; info: string }[] = [];
   for (const line of text.split('\n')) {
-    const m = /^(\S+)\s+(BGP|Static|Kernel|Device|Direct)\s+\S+\s+(\S+)\s+\S+(?:\s+\S+)?\s*(.*)$/.exec(line.trim());
+    const m = /^(\S+)\s+(BGP|Static|Kernel|Device|Direct)\s+\S+\s+(\S+)\s+\S+\s*(.*)$/.exec(line.trim());
     if (m) out.push({ name: m[1]!, proto: m[2]!, state: m[3]!, info: m[4]!.trim() });
   }
   return out;

@@ -30,8 +30,8 @@ const ns = (name: string) => plan.namespaces.find((n) => n.netns === name)!;
 const full = (n: NsState) => opsText(diffNs(n, EMPTY_OBSERVED, true));
 
 t.test('mode registry lists what it supports', async (t) => {
-  t.same(supportedModes(), ['overlay']);
-  t.throws(() => getMode('bgp'), /unknown dataplane mode "bgp" \(supported: overlay\)/);
+  t.same(supportedModes(), ['overlay', 'bgp']);
+  t.throws(() => getMode('vpc'), /unknown dataplane mode "vpc" \(supported: overlay, bgp\)/);
 });
 
 t.test('overlay plan snapshot (flannel VXLAN, cni0, host-local)', async (t) => {
