@@ -34,8 +34,12 @@ export async function startBird(exec: Executor, t: Topology, n: NodeT): Promise<
   rmSync(f.pid, { force: true });
   const r = await exec.run(['bird', '-c', f.cfg, '-s', f.sock, '-P', f.pid], inNs(n.netns), { timeoutMs: 10_000 });
   if (r.code !== 0) throw new Error(`bird did not start on node ${n.name}: ${(r.stderr || r.stdout).trim()} (config ${f.cfg})`);
-  for (let i = 0; i < 100 && !existsSync(f.pid); i++) await sleep(10);
-  const pid = Number(readFileSync(f.pid, 'utf8').trim());
+  // BIRD creates the pid file, then writes it: wait for a number.
+  let pid = 0;
+  for (let i = 0; i < 200 && !pid; i++) {
+    pid = existsSync(f.pid) ? Number(readFileSync(f.pid, 'utf8').trim()) || 0 : 0;
+    if (!pid) await sleep(10);
+  }
   if (!pid) throw new Error(`bird on node ${n.name} wrote no pid to ${f.pid}`);
   return { pod: BIRD_PREFIX + n.name, container: 'bird', pid, netns: n.netns, log: f.log, startedAt: new Date().toISOString() };
 }
