@@ -251,7 +251,7 @@ await yargs(hideBin(process.argv))
   })
   .command('plan', 'print the kernel commands `up` would run on an empty host, per namespace (needs no root)', (y: Argv) => y
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s)' })
-    .option('mode', { type: 'string', describe: 'dataplane mode, overriding spec.mode' }),
+    .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')}; bgp runs BIRD 2 on each node)` }),
   (a) => {
     try {
       const lab = loadLab(a.file as string[], { mode: a.mode as string | undefined });
