@@ -135,7 +135,7 @@ t.test('a stray SNAT rule in node1 POSTROUTING is caught with the address it pro
     }
     const human = await podlab(['check', '-c', cluster, '--filter', 'pod-to-pod/cross-node TCP x/a1*']);
     t.match(String(human.stdout), /↳ server saw 172\.18\.0\.11 \(node node1 eth0\), expected the pod's own 10\.244\.0\.2: unexpected SNAT/);
-    t.match(String(human.stdout), /\$ ip netns exec pl-\S+-x-a1 curl/);
+    t.match(String(human.stdout), /\$ (?:ip netns exec |nsenter --net=\/run\/netns\/)pl-\S+-x-a1 (?:-- )?curl/);
   } finally {
     await inNetns(n1, ['iptables', '-t', 'nat', '-D', 'POSTROUTING', ...rule]);
   }
