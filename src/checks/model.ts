@@ -134,8 +134,39 @@ export const vpcExpectations: ModeExpectations = {
   },
 };
 
+/** Calico BGP without encapsulation (matrix E, BGP column): pods are routed, natOutgoing covers pod → outside the pool. */
+export const bgpExpectations: ModeExpectations = {
+  mode: 'bgp',
+  podMtu: (t) => t.mtu,
+  nodeAddresses(_t, n) {
+    // cali devices carry no address; the node's only address is its eth0 IP.
+    return [{ ip: n.ip, dev: 'eth0' }];
+  },
+  podToPod(_t, client, server) {
+    const same = client.node === server.node;
+    return { outcome: 'ok', source: podSource(client), basis: same ? 'E1 (BGP): pod→pod same node through the two cali veths, never NATed' : 'E2 (BGP): pod→pod cross node, routed by BIRD-learned block routes, no encapsulation, never NATed' };
+  },
+  nodeToPod(t, node, server) {
+    const local = server.node === node.name;
+    return { outcome: 'ok', source: nodeSource(this, t, node, node.ip), basis: local ? 'E3 (BGP): node→local pod via the cali /32 route; cali has no address, so src = node IP' : 'E4 (BGP): node→remote pod via the peer node (proto bird), src = node IP' };
+  },
+  podToNode(_t, client, node) {
+    return client.node === node.name
+      ? { outcome: 'ok', basis: 'E5 (BGP): pod→own node IP, local delivery (node sees the pod IP)' }
+      : { outcome: 'ok', basis: 'E6 (BGP): pod→other node IP is outside the pool: cali-nat-outgoing MASQUERADEs to the client node IP' };
+  },
+  podToExternal(t, client) {
+    const n = nodeOf(t, client.node);
+    return { outcome: 'ok', source: nodeExactSource(n, n.ip, 'eth0'), basis: 'E17 (BGP): pod→external, natOutgoing (cali-nat-outgoing -s pool ! -d pool MASQUERADE) to the node IP' };
+  },
+  externalToPod() {
+    return { outcome: 'blocked', basis: 'BGP: the pool is only advertised between nodes (no external peer), so the external host has no route to pods' };
+  },
+};
+
 const REGISTRY: ReadonlyMap<string, ModeExpectations> = new Map([
   [overlayExpectations.mode, overlayExpectations],
+  [bgpExpectations.mode, bgpExpectations],
   [vpcExpectations.mode, vpcExpectations],
 ]);
 

@@ -7,7 +7,7 @@ import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SpecError } from '../spec/problems.js';
 import { PreflightError } from '../kernel/preflight.js';
-import { up, down, clean, status, pickCluster, labState, targetNetns, loadLab, apply, deleteObjects, AbortedError, type UpResult } from '../daemon/lab.js';
+import { up, down, clean, status, statusFull, fault, FAULTS, type FaultKind, pickCluster, labState, targetNetns, loadLab, apply, deleteObjects, AbortedError, type UpResult } from '../daemon/lab.js';
 import { containerLog } from '../workload/runtime.js';
 import { resolve } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
@@ -136,9 +136,21 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('status', 'show nodes, pods and services (with endpoints) of a lab (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), (a) => {
+  .command('fault <kind> <node>', 'inject or heal a fault: bgp-down NODE stops BIRD on a node (peers withdraw its routes), bgp-up NODE starts it again and waits for reconvergence', (y: Argv) => y
+    .positional('kind', { choices: FAULTS, describe: 'fault kind' })
+    .positional('node', { type: 'string', describe: 'node name' })
+    .option('cluster', clusterOpt)
+    .example('$0 fault bgp-down node2', 'stop BIRD on node2; checks to its pods fail until `$0 fault bgp-up node2`'), async (a) => {
     try {
-      const s = status(pickCluster(a.cluster as string | undefined));
+      const r = await fault(pickCluster(a.cluster as string | undefined), a.kind as FaultKind, a.node as string);
+      out(`${a.kind as string} ${a.node as string}: routes converged in ${(r.ms / 1000).toFixed(1)}s`);
+    } catch (e) {
+      fail(e);
+    }
+  })
+  .command('status', 'show nodes, pods and services (with endpoints) of a lab, and BGP sessions in bgp mode (--json: the stable contract for scripts)', (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt), async (a) => {
+    try {
+      const s = await statusFull(pickCluster(a.cluster as string | undefined));
       if (a.json) {
         out(JSON.stringify(s, null, 2));
         return;
@@ -156,6 +168,12 @@ await yargs(hideBin(process.argv))
           `eTP=${v.externalTrafficPolicy}${v.internalTrafficPolicy === 'Local' ? ' iTP=Local' : ''}${v.sessionAffinity === 'ClientIP' ? ' affinity=ClientIP' : ''}`,
           [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
         ]));
+      }
+      if (s.bgp) {
+        out('\nBGP SESSIONS');
+        table(['NODE', 'PEER', 'STATE'], s.bgp.sessions.map((x) => [x.node, x.peer, x.state]));
+        out('\nBGP ROUTES (proto bird)');
+        table(['NODE', 'DESTINATION', 'VIA'], s.bgp.routes.map((r) => [r.node, r.type === 'blackhole' ? `blackhole ${r.dst}` : r.dst, r.via ?? '-']));
       }
       out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
     } catch (e) {
@@ -279,7 +297,7 @@ await yargs(hideBin(process.argv))
   })
   .command('plan', 'print the kernel commands `up` would run on an empty host, per namespace (needs no root)', (y: Argv) => y
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s)' })
-    .option('mode', { type: 'string', describe: 'dataplane mode, overriding spec.mode' })
+    .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')}; bgp runs BIRD 2 on each node)` })
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode (iptables | nftables)' }),
   (a) => {
     try {
@@ -291,7 +309,7 @@ await yargs(hideBin(process.argv))
     }
   })
   .parserConfiguration({ 'populate--': true })
-  .demandCommand(1, 'name a command: up, apply, delete, status, check, test, exec, logs, down, clean, plan')
+  .demandCommand(1, 'name a command: up, apply, delete, status, check, test, exec, logs, fault, down, clean, plan')
   .strict()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -14,6 +14,7 @@ import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, 
 import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
 import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
 import { PREFIX } from '../model/names.js';
+import { syncBird, waitConverged, isBirdRecord, bgpStatus, birdDown, birdUp, type BgpSession, type BgpRoute } from './bgp.js';
 
 export type Progress = (msg: string) => void;
 
@@ -142,10 +143,21 @@ export async function up(o: UpOptions): Promise<UpResult> {
   save();
 
   say('starting pod processes');
-  const wl = await syncWorkloads(topo, procs);
-  procs = wl.records;
+  const birds = procs.filter(isBirdRecord);
+  const wl = await syncWorkloads(topo, procs.filter((r) => !isBirdRecord(r)));
+  procs = [...wl.records, ...birds];
   changes += wl.changes;
   save();
+  if (topo.mode === 'bgp') {
+    say('starting BIRD on every node');
+    const b = await syncBird(exec, topo, birds);
+    procs = [...wl.records, ...b.records];
+    changes += b.changes;
+    save();
+    abortCheck();
+    say('waiting for BGP sessions and routes');
+    await waitConverged(exec, topo);
+  }
 
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
   const flows = staleUdpFlows(prev?.topology, topo);
@@ -290,6 +302,33 @@ export interface StatusJson {
   pods: PodStatus[];
   services: ServiceStatus[];
   external: { ip: string; netns: string; ports: readonly number[] };
+  /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
+  bgp?: { sessions: { node: string; peer: string; state: string }[]; routes: BgpRoute[] };
+}
+
+/** status() plus what only the kernel and BIRD can tell (bgp sessions and routes). */
+export async function statusFull(cluster: string, exec: Executor = new LocalExecutor()): Promise<StatusJson> {
+  const s = status(cluster);
+  const t = labState(cluster).topology;
+  if (t.mode !== 'bgp') return s;
+  const b = await bgpStatus(exec, t);
+  return { ...s, bgp: { sessions: b.sessions.map((x: BgpSession) => ({ node: x.node, peer: x.peer, peerIp: x.peerIp, protocol: x.protocol, state: x.state })), routes: b.routes } };
+}
+
+export type FaultKind = 'bgp-down' | 'bgp-up';
+export const FAULTS: readonly FaultKind[] = ['bgp-down', 'bgp-up'];
+
+/** Inject or heal a fault. bgp-down stops BIRD on a node (peers withdraw its blocks); bgp-up starts it and waits for reconvergence. */
+export async function fault(cluster: string, kind: FaultKind, node: string, exec: Executor = new LocalExecutor()): Promise<{ ms: number }> {
+  const st = labState(cluster);
+  const t = st.topology;
+  if (t.mode !== 'bgp') throw new Error(`fault ${kind} needs a bgp-mode lab; "${cluster}" is ${t.mode}`);
+  const t0 = performance.now();
+  const procs = kind === 'bgp-down' ? await birdDown(t, node, st.processes) : await birdUp(exec, t, node, st.processes);
+  writeState({ ...st, processes: procs, updatedAt: new Date().toISOString() });
+  const upNodes = new Set(t.nodes.filter((n) => procs.some((r) => r.pod === `bird/${n.name}`)).map((n) => n.name));
+  await waitConverged(exec, t, { up: upNodes });
+  return { ms: performance.now() - t0 };
 }
 
 export function labState(cluster: string): LabState {

@@ -57,7 +57,7 @@ export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string
     .flatMap((a) => (a.addr_info ?? []).filter((i) => i.family === 'inet' && i.scope !== 'host').map((i) => ({ dev: a.ifname, cidr: `${i.local}/${i.prefixlen}` })));
   const routes: RouteSpec[] = (json('routes') as { dst: string; gateway?: string; dev: string; protocol?: string; scope?: string; flags?: string[]; type?: string }[])
     .filter((r) => r.protocol !== 'kernel')
-    .map((r) => ({ dst: r.dst, via: r.gateway, dev: r.dev, onlink: (r.flags ?? []).includes('onlink') || undefined, proto: r.protocol }));
+    .map((r) => ({ dst: r.dst, via: r.gateway, dev: r.dev ?? (r.type ?? 'unknown'), onlink: (r.flags ?? []).includes('onlink') || undefined, proto: r.protocol }));
   const neighs = (json('neighs') as { dst: string; dev: string; lladdr?: string }[]).filter((n) => n.dst.includes('.')).map((n) => ({ ip: n.dst, dev: n.dev, mac: (n.lladdr ?? '').toLowerCase() }));
   const fdb = (json('fdb') as { mac: string; ifname: string; dst?: string }[])
     .filter((f) => f.dst && f.mac !== '00:00:00:00:00:00')

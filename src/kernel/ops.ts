@@ -178,10 +178,12 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   for (const n of obs.neighs) if (!gone(n.dev) && !wantNeigh.has(nk(n))) ops.ip.push(`neigh del ${n.ip} dev ${n.dev}`);
   for (const n of want.neighs) if (haveNeigh.get(nk(n)) !== n.mac) ops.ip.push(`neigh replace ${n.ip} lladdr ${n.mac} dev ${n.dev} nud permanent`);
 
-  // Routes (main table, not the kernel's own connected routes).
-  const haveRoute = new Set(obs.routes.filter((r) => !gone(r.dev)).map(routeKey));
+  // Routes (main table, not the kernel's own connected routes, not BIRD's: `proto bird` routes, blackholes
+  // included, belong to the routing daemon).
+  const ours = obs.routes.filter((r) => r.proto !== 'bird');
+  const haveRoute = new Set(ours.filter((r) => !gone(r.dev)).map(routeKey));
   const wantRoute = new Set(want.routes.map(routeKey));
-  for (const r of obs.routes) if (!gone(r.dev) && !wantRoute.has(routeKey(r))) ops.ip.push(routeCmd('del', r));
+  for (const r of ours) if (!gone(r.dev) && !wantRoute.has(routeKey(r))) ops.ip.push(routeCmd('del', r));
   for (const r of want.routes) if (!haveRoute.has(routeKey(r))) ops.ip.push(routeCmd('replace', r));
 
   // Policy routing rules.

@@ -1,6 +1,6 @@
 // Resolve a validated LabSpec into a Topology: every address, name and MAC decided (pure).
 // IPAM is deterministic and sticky: previous allocations (from the state file) are kept when still valid.
-import type { LabSpec, ContainerSpec, Mode, ProxyMode } from '../spec/types.js';
+import type { LabSpec, ContainerSpec, Mode, ProxyMode, BgpSpec } from '../spec/types.js';
 import { SpecError, type Problem } from '../spec/problems.js';
 import { contains, mustCidr, nth, offset, subnet, subnetCount, ipToNum, type Cidr } from './ip.js';
 import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from './names.js';
@@ -20,6 +20,8 @@ export interface NodeT {
   /** The node's port on the fabric bridge. */
   readonly fabricPort: string;
   readonly mac: string;
+  /** bgp mode: the Calico IPAM blocks affine to this node, in allocation order (podCIDR is the first, or ""). */
+  readonly blocks?: readonly string[];
 }
 
 export interface PodT {
@@ -83,6 +85,7 @@ export interface Topology {
   readonly vpc?: VpcT;
   /** Pods not built (Pending), with the reason. */
   readonly pending?: readonly PendingPodT[];
+  readonly bgp: BgpSpec;
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -201,6 +204,8 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
     count.set(best, count.get(best)! + 1);
   }
 
+  const bgpBlocks = c.mode === 'bgp' ? calicoIpam(lab, podCIDR, placement, prev, problems) : undefined;
+
   // Pod IPs: host-local style, .2 upward in the node's CIDR (.1 is cni0), sticky across runs.
   // vpc: secondary IPs of the node's subnet from .11, at most max-pods of them (over the limit: Pending).
   const firstOff = vpc ? FIRST_POD_OFFSET : 2;
@@ -209,7 +214,8 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   const takenIp = new Map<string, Set<number>>(nodes.map((n) => [n.name, new Set<number>()]));
   const podIp = new Map<string, string>();
   const isPending = new Set(pending.map((p) => p.key));
-  for (const p of lab.pods) {
+  if (bgpBlocks) for (const [k, ip] of bgpBlocks.podIp) podIp.set(k, ip);
+  if (!bgpBlocks) for (const p of lab.pods) {
     const key = `${p.namespace}/${p.name}`;
     if (isPending.has(key)) continue;
     const node = placement.get(key)!;
@@ -241,6 +247,13 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
     }
     taken.add(off);
     podIp.set(key, nth(nc, off));
+  }
+
+  if (bgpBlocks) {
+    nodes.forEach((n, i) => {
+      const blocks = bgpBlocks.blocks.get(n.name) ?? [];
+      nodes[i] = { ...n, podCIDR: blocks[0] ?? '', blocks };
+    });
   }
 
   const pods: PodT[] = lab.pods.filter((p) => !isPending.has(`${p.namespace}/${p.name}`)).map((p) => {
@@ -276,7 +289,7 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
     underlayPrefix: underlay.prefix, gateway, mtu: c.mtu, nodes, pods, services,
     external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
-    namespaces: lab.namespaces,
+    namespaces: lab.namespaces, bgp: c.bgp,
     ...(vpc ? {
       vpc: { cidr: vpc.cidr, subnetMaskSize: vpc.subnetMaskSize, instanceType: vpc.instanceType, maxPods: limit, externalSNAT: vpc.externalSNAT, excludeSNATCIDRs: vpc.excludeSNATCIDRs, hosts },
       podCIDR: vpc.cidr,
@@ -284,6 +297,70 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
     } : {}),
     ...(pending.length ? { pending } : {}),
   };
+}
+
+/**
+ * Calico IPAM (reference C.2): the pool is cut into blocks (/26 by default); a node gets a block when it
+ * needs addresses (its first pod, or when its blocks are full). Every address of a block is handed out,
+ * .0 included (pods are /32s). Sticky: a previous pod IP is kept while it is in a block of the pod's node.
+ */
+function calicoIpam(lab: LabSpec, pool: Cidr, placement: ReadonlyMap<string, string>, prev: Allocations, problems: Problem[]): { blocks: Map<string, string[]>; podIp: Map<string, string> } {
+  const bs = lab.cluster.bgp.blockSize;
+  const nBlocks = subnetCount(pool, bs);
+  const owner = new Map<number, string>(); // block index → node
+  const blocks = new Map<string, number[]>();
+  const used = new Map<number, Set<number>>(); // block index → used offsets
+  const podIp = new Map<string, string>();
+  const give = (node: string, bi: number) => {
+    owner.set(bi, node);
+    blocks.set(node, [...(blocks.get(node) ?? []), bi]);
+    used.set(bi, new Set());
+  };
+  // Sticky first: blocks that held a pod of the same node before.
+  for (const p of lab.pods) {
+    const key = `${p.namespace}/${p.name}`;
+    const node = placement.get(key)!;
+    const pr = prev.pods?.[key];
+    if (!pr || pr.node !== node || !contains(pool, pr.ip)) continue;
+    const bi = Math.floor((ipToNum(pr.ip) - pool.base) / 2 ** (32 - bs));
+    if (owner.has(bi) && owner.get(bi) !== node) continue;
+    if (!owner.has(bi)) give(node, bi);
+    const off = ipToNum(pr.ip) - pool.base - bi * 2 ** (32 - bs);
+    if (used.get(bi)!.has(off)) continue;
+    used.get(bi)!.add(off);
+    podIp.set(key, pr.ip);
+  }
+  for (const p of lab.pods) {
+    const key = `${p.namespace}/${p.name}`;
+    if (podIp.has(key)) continue;
+    const node = placement.get(key)!;
+    let done = false;
+    for (const bi of blocks.get(node) ?? []) {
+      const b = subnet(pool, bs, bi);
+      const u = used.get(bi)!;
+      let off = 0;
+      while (off < b.size && u.has(off)) off++;
+      if (off < b.size) {
+        u.add(off);
+        podIp.set(key, nth(b, off));
+        done = true;
+        break;
+      }
+    }
+    if (done) continue;
+    let bi = 0;
+    while (bi < nBlocks && owner.has(bi)) bi++;
+    if (bi >= nBlocks) {
+      problems.push({ file: p.origin.file, line: p.origin.line, path: `Pod ${key}`, message: `no free /${bs} IPAM block left in podCIDR ${pool.text}` });
+      continue;
+    }
+    give(node, bi);
+    used.get(bi)!.add(0);
+    podIp.set(key, nth(subnet(pool, bs, bi), 0));
+  }
+  const out = new Map<string, string[]>();
+  for (const [n, bis] of blocks) out.set(n, bis.map((bi) => subnet(pool, bs, bi).text));
+  return { blocks: out, podIp };
 }
 
 function validHost(c: Cidr, ip: string): boolean {

@@ -4,6 +4,7 @@ import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, 
 import { isIPv4, parseCidr, contains, overlaps, type Cidr } from '../model/ip.js';
 import { INSTANCE_TYPES } from '../model/vpc.js';
 import type {
+  BgpSpec, BgpTopology,
   ClusterSpec, ContainerPort, ContainerSpec, LabSpec, Mode, NodeSpec, PodSpec, Protocol, ProxyMode, VpcHostSpec, VpcSpec,
   ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy,
 } from './types.js';
@@ -116,6 +117,41 @@ function checkKeys(ctx: DocCtx, obj: Record<string, unknown>, path: Path, allowe
   for (const k of Object.keys(obj)) {
     if (!allowed.includes(k)) ctx.err([...path, k], `unknown field "${k}" (allowed: ${allowed.join(', ')})`);
   }
+}
+
+export const DEFAULT_BGP: BgpSpec = { asn: 64512, topology: 'full-mesh', routeReflectors: [], blockSize: 26 };
+
+/** spec.bgp: {asn, topology: full-mesh | route-reflector, routeReflectors: [node…], blockSize}. */
+function parseBgp(ctx: DocCtx, v: unknown, nodeNames: readonly string[], podPrefix: number | undefined): BgpSpec {
+  if (v === undefined || v === null) return DEFAULT_BGP;
+  const base: Path = ['spec', 'bgp'];
+  if (!isObj(v)) {
+    ctx.err(base, 'must be a map like {asn: 64512, topology: full-mesh}');
+    return DEFAULT_BGP;
+  }
+  checkKeys(ctx, v, base, ['asn', 'topology', 'routeReflectors', 'blockSize']);
+  const asn = int(ctx, v.asn, [...base, 'asn'], 1, 4294967294) ?? DEFAULT_BGP.asn;
+  let topology: BgpTopology = DEFAULT_BGP.topology;
+  if (v.topology !== undefined) {
+    if (v.topology === 'full-mesh' || v.topology === 'route-reflector') topology = v.topology;
+    else ctx.err([...base, 'topology'], `unknown BGP topology ${JSON.stringify(v.topology)} (one of: full-mesh, route-reflector)`);
+  }
+  const routeReflectors: string[] = [];
+  if (v.routeReflectors !== undefined) {
+    if (!Array.isArray(v.routeReflectors)) ctx.err([...base, 'routeReflectors'], 'must be a list of node names');
+    else v.routeReflectors.forEach((r: unknown, i: number) => {
+      const path: Path = [...base, 'routeReflectors', i];
+      if (typeof r !== 'string') ctx.err(path, `must be a node name, got ${JSON.stringify(r)}`);
+      else if (!nodeNames.includes(r)) ctx.err(path, `unknown node "${r}" (nodes: ${nodeNames.join(', ')})`);
+      else if (routeReflectors.includes(r)) ctx.err(path, `node "${r}" is listed twice`);
+      else routeReflectors.push(r);
+    });
+  }
+  if (topology === 'route-reflector' && routeReflectors.length === 0) ctx.err([...base, 'routeReflectors'], 'topology route-reflector needs at least one node in routeReflectors');
+  if (topology === 'full-mesh' && routeReflectors.length > 0) ctx.err([...base, 'routeReflectors'], 'only used with topology: route-reflector');
+  const blockSize = int(ctx, v.blockSize, [...base, 'blockSize'], 20, 32) ?? DEFAULT_BGP.blockSize;
+  if (podPrefix !== undefined && blockSize < podPrefix) ctx.err([...base, 'blockSize'], `/${blockSize} blocks are larger than the podCIDR (/${podPrefix})`);
+  return { asn, topology, routeReflectors, blockSize };
 }
 
 function str(ctx: DocCtx, v: unknown, path: Path, opts: { required?: boolean; re?: RegExp; what?: string; max?: number } = {}): string | undefined {
@@ -353,7 +389,7 @@ function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): Clust
     ctx.err(['spec'], 'must be a map');
     return undefined;
   }
-  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'vpc']);
+  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'bgp', 'vpc']);
 
   let mode = (opts.mode ?? spec.mode ?? 'overlay') as string;
   const modePath: Path = opts.mode !== undefined ? ['(--mode)'] : ['spec', 'mode'];
@@ -476,6 +512,7 @@ function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): Clust
       }
     }
   }
+  const bgp = parseBgp(ctx, spec.bgp, nodes.map((n) => n.name), podCIDR?.prefix);
   if (underlay) {
     const gw = underlay.base + 1;
     for (const [ip, who] of reservedUnderlay) {
@@ -492,7 +529,7 @@ function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): Clust
     vpc,
     name, mode: mode as Mode, proxyMode: proxyMode as ProxyMode,
     podCIDR: podCIDR.text, nodeCIDRMaskSize: maskSize, serviceCIDR: serviceCIDR.text, nodePortRange,
-    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts },
+    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, bgp,
     origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
 }

@@ -50,7 +50,20 @@ export interface ClusterSpec {
   readonly external: { readonly ip?: string; readonly ports: readonly number[] };
   /** Present when mode is vpc (defaults filled in). */
   readonly vpc?: VpcSpec;
+  /** bgp mode (Calico): BIRD peering and IPAM blocks. Defaults filled in for every mode. */
+  readonly bgp: BgpSpec;
   readonly origin: Origin;
+}
+
+export type BgpTopology = 'full-mesh' | 'route-reflector';
+
+export interface BgpSpec {
+  readonly asn: number;
+  readonly topology: BgpTopology;
+  /** Node names acting as route reflectors (topology route-reflector). */
+  readonly routeReflectors: readonly string[];
+  /** Calico IPAM block prefix length (default 26). */
+  readonly blockSize: number;
 }
 
 export interface ContainerPort {

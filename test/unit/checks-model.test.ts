@@ -58,7 +58,7 @@ t.test('overlay node addresses: eth0, cni0 .1, flannel.1 network address', async
   t.same(ov.nodeAddresses(tp, node(tp, 'a')), [{ ip: '192.168.0.2', dev: 'eth0' }, { ip: '10.244.0.1', dev: 'cni0' }, { ip: '10.244.0.0', dev: 'flannel.1' }]);
   t.equal(ov.podMtu(tp), 1450);
   t.equal(expectationsFor('overlay'), ov);
-  t.throws(() => expectationsFor('bgp'), /no expectation model for mode "bgp"/);
+  t.throws(() => expectationsFor('mesh'), /no expectation model for mode "mesh"/);
 });
 
 t.test('rows E1/E2: pod→pod, same and cross node: ok, server sees exactly the client pod IP', async (t) => {

@@ -30,8 +30,8 @@ const ns = (name: string) => plan.namespaces.find((n) => n.netns === name)!;
 const full = (n: NsState) => opsText(diffNs(n, EMPTY_OBSERVED, true));
 
 t.test('mode registry lists what it supports', async (t) => {
-  t.same(supportedModes(), ['overlay', 'vpc']);
-  t.throws(() => getMode('bgp'), /unknown dataplane mode "bgp" \(supported: overlay, vpc\)/);
+  t.same(supportedModes(), ['overlay', 'bgp', 'vpc']);
+  t.throws(() => getMode('mesh'), /unknown dataplane mode "mesh" \(supported: overlay, bgp, vpc\)/);
 });
 
 t.test('overlay plan snapshot (flannel VXLAN, cni0, host-local)', async (t) => {

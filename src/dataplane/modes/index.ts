@@ -1,9 +1,10 @@
 // The explicit registry of dataplane modes. Unknown names are reported with the list of supported ones.
 import type { DataplaneMode } from '../types.js';
 import { overlay } from './overlay.js';
+import { bgp } from './bgp.js';
 import { vpc } from './vpc.js';
 
-const REGISTRY: ReadonlyMap<string, DataplaneMode> = new Map([[overlay.name, overlay], [vpc.name, vpc]]);
+const REGISTRY: ReadonlyMap<string, DataplaneMode> = new Map([[overlay.name, overlay], [bgp.name, bgp], [vpc.name, vpc]]);
 
 export function supportedModes(): string[] {
   return [...REGISTRY.keys()];

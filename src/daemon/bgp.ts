@@ -1,0 +1,165 @@
+// bgp mode at run time: one BIRD 2 per node namespace (config under the lab's state folder), convergence
+// wait, session/route status, and the bgp-down / bgp-up faults.
+import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Topology, NodeT } from '../model/topology.js';
+import { birdConfig, bgpPeers, meshProtocolName } from '../dataplane/modes/bgp.js';
+import { clusterDir, type ProcRecord } from '../state/store.js';
+import { inNs, type Executor } from '../kernel/exec.js';
+import { pidAlive, pidInNetns, sleep } from '../substrate/local.js';
+
+export const BIRD_PREFIX = 'bird/';
+
+export function birdDir(cluster: string): string {
+  return join(clusterDir(cluster), 'bird');
+}
+
+export function birdFiles(cluster: string, node: string): { cfg: string; sock: string; pid: string; log: string } {
+  const d = birdDir(cluster);
+  return { cfg: join(d, `${node}.conf`), sock: join(d, `${node}.ctl`), pid: join(d, `${node}.pid`), log: join(d, `${node}.log`) };
+}
+
+export function isBirdRecord(r: ProcRecord): boolean {
+  return r.pod.startsWith(BIRD_PREFIX);
+}
+
+function aliveRecord(prev: readonly ProcRecord[], n: NodeT): ProcRecord | undefined {
+  const r = prev.find((x) => x.pod === BIRD_PREFIX + n.name);
+  return r && pidAlive(r.pid) && pidInNetns(r.pid, n.netns) ? r : undefined;
+}
+
+/** Start BIRD on one node (it daemonizes; its pid is read from the pid file). */
+export async function startBird(exec: Executor, t: Topology, n: NodeT): Promise<ProcRecord> {
+  const f = birdFiles(t.cluster, n.name);
+  rmSync(f.pid, { force: true });
+  const r = await exec.run(['bird', '-c', f.cfg, '-s', f.sock, '-P', f.pid], inNs(n.netns), { timeoutMs: 10_000 });
+  if (r.code !== 0) throw new Error(`bird did not start on node ${n.name}: ${(r.stderr || r.stdout).trim()} (config ${f.cfg})`);
+  // BIRD creates the pid file, then writes it: wait for a number.
+  let pid = 0;
+  for (let i = 0; i < 200 && !pid; i++) {
+    pid = existsSync(f.pid) ? Number(readFileSync(f.pid, 'utf8').trim()) || 0 : 0;
+    if (!pid) await sleep(10);
+  }
+  if (!pid) throw new Error(`bird on node ${n.name} wrote no pid to ${f.pid}`);
+  return { pod: BIRD_PREFIX + n.name, container: 'bird', pid, netns: n.netns, log: f.log, startedAt: new Date().toISOString() };
+}
+
+/** Write every node's bird.cfg; start BIRD where it is not running, reconfigure it where the config changed. */
+export async function syncBird(exec: Executor, t: Topology, prev: readonly ProcRecord[]): Promise<{ records: ProcRecord[]; changes: number }> {
+  mkdirSync(birdDir(t.cluster), { recursive: true });
+  let changes = 0;
+  const records = await Promise.all(t.nodes.map(async (n) => {
+    const f = birdFiles(t.cluster, n.name);
+    const cfg = birdConfig(t, n);
+    const old = existsSync(f.cfg) ? readFileSync(f.cfg, 'utf8') : undefined;
+    if (old !== cfg) writeFileSync(f.cfg, cfg);
+    const alive = aliveRecord(prev, n);
+    if (alive) {
+      if (old !== cfg) {
+        const r = await exec.run(['birdc', '-s', f.sock, 'configure'], inNs(n.netns), { timeoutMs: 10_000 });
+        if (r.code !== 0 || /error/i.test(r.stdout)) throw new Error(`birdc configure on node ${n.name} failed: ${(r.stdout + r.stderr).trim()}`);
+        changes++;
+      }
+      return alive;
+    }
+    changes++;
+    return startBird(exec, t, n);
+  }));
+  return { records, changes };
+}
+
+export interface BgpSession { node: string; peer: string; peerIp: string; protocol: string; state: string }
+export interface BgpRoute { node: string; dst: string; via?: string; type: string }
+
+/** Parse `birdc show protocols`: lines "Mesh_10_0_0_12 BGP --- up 12:00:00.123 Established". */
+export function parseProtocols(text: string): { name: string; proto: string; state: string; info: string }[] {
+  const out: { name: string; proto: string; state: string; info: string }[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\S+)\s+(BGP|Static|Kernel|Device|Direct)\s+\S+\s+(\S+)\s+\S+\s*(.*)$/.exec(line.trim());
+    if (m) out.push({ name: m[1]!, proto: m[2]!, state: m[3]!, info: m[4]!.trim() });
+  }
+  return out;
+}
+
+async function sessionsOf(exec: Executor, t: Topology, n: NodeT): Promise<BgpSession[]> {
+  const f = birdFiles(t.cluster, n.name);
+  const peers = bgpPeers(t, n);
+  const r = existsSync(f.sock) ? await exec.run(['birdc', '-s', f.sock, 'show', 'protocols'], inNs(n.netns), { timeoutMs: 5000 }) : undefined;
+  const protos = r && r.code === 0 ? parseProtocols(r.stdout) : [];
+  return peers.map((p) => {
+    const name = meshProtocolName(p.node.ip);
+    const pr = protos.find((x) => x.name === name);
+    const state = !r || r.code !== 0 ? 'BIRD not running' : !pr ? 'unknown' : pr.state === 'up' ? 'Established' : (pr.info.split(/\s+/)[0] || pr.state);
+    return { node: n.name, peer: p.node.name, peerIp: p.node.ip, protocol: name, state };
+  });
+}
+
+async function routesOf(exec: Executor, n: NodeT): Promise<BgpRoute[]> {
+  const r = await exec.run(['ip', '-j', 'route', 'show', 'proto', 'bird'], inNs(n.netns), { timeoutMs: 5000 });
+  if (r.code !== 0) return [];
+  return (JSON.parse(r.stdout || '[]') as { dst: string; gateway?: string; type?: string }[]).map((x) => ({ node: n.name, dst: x.dst, via: x.gateway, type: x.type ?? 'unicast' }));
+}
+
+export async function bgpStatus(exec: Executor, t: Topology): Promise<{ sessions: BgpSession[]; routes: BgpRoute[] }> {
+  const per = await Promise.all(t.nodes.map(async (n) => ({ s: await sessionsOf(exec, t, n), r: await routesOf(exec, n) })));
+  return { sessions: per.flatMap((p) => p.s), routes: per.flatMap((p) => p.r) };
+}
+
+/** The routes BIRD must have installed on node n when the nodes in `up` run BIRD. */
+export function expectedRoutes(t: Topology, n: NodeT, up: ReadonlySet<string>): BgpRoute[] {
+  const out: BgpRoute[] = [];
+  if (!up.has(n.name)) return out;
+  for (const b of n.blocks ?? []) out.push({ node: n.name, dst: b, type: 'blackhole' });
+  for (const o of t.nodes) {
+    if (o.name === n.name || !up.has(o.name)) continue;
+    // Route reflection: a client learns a peer's blocks only while a reflector is up.
+    if (t.bgp.topology === 'route-reflector' && !t.bgp.routeReflectors.includes(n.name) && !t.bgp.routeReflectors.includes(o.name)
+      && !t.bgp.routeReflectors.some((rr) => up.has(rr))) continue;
+    for (const b of o.blocks ?? []) out.push({ node: n.name, dst: b, via: o.ip, type: 'unicast' });
+  }
+  return out;
+}
+
+/** Wait until every session between running BIRDs is Established and every expected route is installed. */
+export async function waitConverged(exec: Executor, t: Topology, opts: { timeoutMs?: number; up?: ReadonlySet<string> } = {}): Promise<{ ms: number }> {
+  const t0 = Date.now();
+  const upSet = opts.up ?? new Set(t.nodes.map((n) => n.name));
+  const deadline = t0 + (opts.timeoutMs ?? 15_000);
+  let last = '';
+  for (;;) {
+    const st = await bgpStatus(exec, t);
+    const bad = st.sessions.filter((s) => upSet.has(s.node) && upSet.has(s.peer) && s.state !== 'Established');
+    const have = new Set(st.routes.map((r) => `${r.node}|${r.dst}|${r.via ?? ''}|${r.type}`));
+    const want = t.nodes.flatMap((n) => expectedRoutes(t, n, upSet));
+    const key = (r: BgpRoute) => `${r.node}|${r.dst}|${r.via ?? ''}|${r.type}`;
+    const wantKeys = new Set(want.map(key));
+    const missing = want.filter((r) => !have.has(key(r)));
+    const extra = st.routes.filter((r) => upSet.has(r.node) && !wantKeys.has(key(r)));
+    if (!bad.length && !missing.length && !extra.length) return { ms: Date.now() - t0 };
+    last = [...bad.map((s) => `${s.node}→${s.peer} ${s.state}`), ...extra.map((r) => `${r.node} still has ${r.dst}${r.via ? ` via ${r.via}` : ''}`), ...missing.map((r) => `${r.node} lacks ${r.type === 'blackhole' ? 'blackhole ' : ''}${r.dst}${r.via ? ` via ${r.via}` : ''}`)].slice(0, 6).join('; ');
+    if (Date.now() > deadline) throw new Error(`BGP did not converge in ${Math.round((opts.timeoutMs ?? 15_000) / 1000)}s: ${last}`);
+    await sleep(100);
+  }
+}
+
+/** bgp-down: stop BIRD on a node (SIGTERM: it sends a Cease, so peers withdraw its routes at once). */
+export async function birdDown(t: Topology, node: string, procs: readonly ProcRecord[]): Promise<ProcRecord[]> {
+  const n = t.nodes.find((x) => x.name === node);
+  if (!n) throw new Error(`no node "${node}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);
+  const rec = aliveRecord(procs, n);
+  if (rec) {
+    process.kill(rec.pid, 'SIGTERM');
+    for (let i = 0; i < 200 && pidAlive(rec.pid); i++) await sleep(10);
+    if (pidAlive(rec.pid)) process.kill(rec.pid, 'SIGKILL');
+  }
+  return procs.filter((r) => r.pod !== BIRD_PREFIX + node);
+}
+
+/** bgp-up: start BIRD again on a node. */
+export async function birdUp(exec: Executor, t: Topology, node: string, procs: readonly ProcRecord[]): Promise<ProcRecord[]> {
+  const n = t.nodes.find((x) => x.name === node);
+  if (!n) throw new Error(`no node "${node}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);
+  if (aliveRecord(procs, n)) return [...procs];
+  const rec = await startBird(exec, t, n);
+  return [...procs.filter((r) => r.pod !== BIRD_PREFIX + node), rec];
+}
