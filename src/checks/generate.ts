@@ -179,7 +179,11 @@ const svcTarget = (svc: ServiceT, p: ServicePortT) => ({ label: `svc/${svc.key}:
  *  one client per node and port, tries capped and stopping as soon as every endpoint has answered. */
 export const services: Generator = (g) => {
   const { t, m } = g;
-  const clients = t.nodes.map((n) => t.pods.find((p) => p.node === n.name)).filter((p): p is PodT => !!p);
+  // One client per node, preferring a pod that is not an endpoint of the port (hairpin has its own check).
+  const clientsFor = (p: ServicePortT): PodT[] => t.nodes.map((n) => {
+    const on = t.pods.filter((x) => x.node === n.name);
+    return on.find((x) => !p.endpoints.some((e) => e.pod === x.key)) ?? on[0];
+  }).filter((x): x is PodT => !!x);
   const ext = { label: 'external', netns: t.external.netns };
   for (const svc of t.services ?? []) {
     if (svc.clusterIP === 'None') {
@@ -194,7 +198,7 @@ export const services: Generator = (g) => {
       }
       const to = svcTarget(svc, p);
       if (!p.endpoints.length) {
-        const from = clients[0];
+        const from = clientsFor(p)[0];
         if (from) add(g, 'service/no-endpoints', podEp(from), to, proto, m.noEndpoints(t, svc, p), { tries: 1 });
         for (const n of t.nodes) {
           if (p.nodePort === undefined) continue;
@@ -212,7 +216,7 @@ export const services: Generator = (g) => {
         continue;
       }
       const n = p.endpoints.length;
-      for (const c of clients) {
+      for (const c of clientsFor(p)) {
         if (svc.sessionAffinity === 'ClientIP') add(g, 'service/affinity', podEp(c), to, proto, m.affinity(t, c, svc, p), { tries: triesAffinity(n) });
         else add(g, 'service/cluster-ip', podEp(c), to, proto, m.podToClusterIP(t, c, svc, p), { tries: triesUntilAll(n) });
       }

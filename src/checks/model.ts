@@ -106,12 +106,16 @@ export const overlayExpectations: ModeExpectations = {
   externalToPod() {
     return { outcome: 'blocked', basis: 'overlay: the pod CIDR is not routed outside the cluster; the external host has no route to pods' };
   },
-  podToClusterIP(_t, client, svc, port) {
+  podToClusterIP(t, client, svc, port) {
     const local = port.endpoints.some((e) => e.node === client.node);
     const remote = port.endpoints.some((e) => e.node !== client.node);
     const rows = [local ? 'E7' : '', remote ? 'E8' : ''].filter(Boolean).join('/');
+    // A client that is itself an endpoint is hairpinned when the random choice picks it (row 9).
+    const self = port.endpoints.some((e) => e.pod === client.key) ? epHost(client.key) : undefined;
+    const n = nodeOf(t, client.node);
     return { outcome: 'ok', source: podSource(client), backends: hosts(port.endpoints), untilAll: true,
-      basis: `${rows}: pod→ClusterIP ${svc.clusterIP}:${port.port}, DNAT only (no MASQ for traffic from the pod CIDR), random over ${port.endpoints.length} endpoint(s)` };
+      ...(self ? { sourceFor: { [self]: nodeSource(this, t, n, nth(mustCidr(n.podCIDR), 1)) } } : {}),
+      basis: `${rows}${self ? '/E9' : ''}: pod→ClusterIP ${svc.clusterIP}:${port.port}, DNAT only (no MASQ for traffic from the pod CIDR)${self ? ', MASQ when hairpinned to itself' : ''}, random over ${port.endpoints.length} endpoint(s)` };
   },
   hairpin(t, client, svc, port) {
     const n = nodeOf(t, client.node);

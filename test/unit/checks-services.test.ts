@@ -63,11 +63,14 @@ t.test('generation for a small topology', async (t) => {
   const svcChecks = checks.filter((c) => c.category.startsWith('service/'));
   const ids = svcChecks.map((c) => c.id);
   const web = S('web');
-  // one client per node: c1 and w1 are on node1 (w1 first in file order), w2 on node2
-  t.ok(ids.includes('service/cluster-ip TCP default/w1 -> svc/default/web:http'));
+  // one client per node, preferring a non-endpoint: c1 (not w1) on node1; only w2 on node2, which may hairpin
+  t.ok(ids.includes('service/cluster-ip TCP default/c1 -> svc/default/web:http'));
   t.ok(ids.includes('service/cluster-ip UDP default/w2 -> svc/default/web:dns'));
-  t.notOk(ids.some((i) => i.startsWith('service/cluster-ip') && i.includes('default/c1 ')), 'one pod per node');
-  const ci = svcChecks.find((c) => c.id === 'service/cluster-ip TCP default/w1 -> svc/default/web:http')!;
+  t.notOk(ids.some((i) => i.startsWith('service/cluster-ip') && i.includes('default/w1 ')), 'one pod per node');
+  const ci = svcChecks.find((c) => c.id === 'service/cluster-ip TCP default/c1 -> svc/default/web:http')!;
+  const w2 = svcChecks.find((c) => c.id === 'service/cluster-ip TCP default/w2 -> svc/default/web:http')!;
+  t.equal(w2.expect.sourceFor!['w2']!.preferred, '10.244.1.1', 'a client that is an endpoint may be hairpinned (E9)');
+  t.notOk(ci.expect.sourceFor, 'c1 is no endpoint');
   t.equal(ci.to.ip, web.clusterIP);
   t.equal(ci.to.port, 80);
   t.equal(ci.tries, 20, '10 × endpoints, stops when all answered');
@@ -99,8 +102,8 @@ const who = () => 'x';
 
 t.test('judge: until all endpoints answered, hairpin source, affinity', async (t) => {
   const checks = generateChecks(topo).checks;
-  const ci = checks.find((c) => c.id === 'service/cluster-ip TCP default/w1 -> svc/default/web:http')!;
-  const src = P('w1').ip;
+  const ci = checks.find((c) => c.id === 'service/cluster-ip TCP default/c1 -> svc/default/web:http')!;
+  const src = P('c1').ip;
   t.ok(wantsMore(ci, [att('w1', src)]));
   t.notOk(wantsMore(ci, [att('w1', src), att('w1', src), att('w2', src)]), 'stops once each answered');
   t.equal(judge(ci, [att('w1', src), att('w2', src)], who).status, 'pass');
@@ -108,12 +111,14 @@ t.test('judge: until all endpoints answered, hairpin source, affinity', async (t
   t.equal(miss.status, 'fail');
   t.match(miss.reason, /backend\(s\) w2 never answered/);
   const snat = judge(ci, [att('w1', '10.244.0.1')], who);
+  t.equal(snat.status, 'fail');
   t.match(snat.reason, /server saw 10.244.0.1 .*expected the pod's own/);
 
   const hp = checks.find((c) => c.id === 'service/hairpin TCP default/w1 -> svc/default/web:http')!;
-  t.ok(wantsMore(hp, [att('w2', src)]), 'keeps going until answered by itself');
-  t.equal(judge(hp, [att('w2', src), att('w1', '10.244.0.1')], who).status, 'pass', 'other endpoint sees the pod IP, itself sees cni0 .1');
-  const noMasq = judge(hp, [att('w1', src)], who);
+  const hs = P('w1').ip;
+  t.ok(wantsMore(hp, [att('w2', hs)]), 'keeps going until answered by itself');
+  t.equal(judge(hp, [att('w2', hs), att('w1', '10.244.0.1')], who).status, 'pass', 'other endpoint sees the pod IP, itself sees cni0 .1');
+  const noMasq = judge(hp, [att('w1', hs)], who);
   t.equal(noMasq.status, 'fail');
   t.match(noMasq.reason, /answered by w1 itself.*expected an address of node node1/);
 
