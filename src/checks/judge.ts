@@ -52,6 +52,12 @@ function sourceCause(src: SourceExpect, seen: string, who: string): string {
   return 'wrong source address';
 }
 
+/** A pod that never got its own answer back through its Service: the hairpin needs the masquerade (E9). */
+function hairpinHint(c: Check, missing: readonly string[]): string {
+  const self = missing.find((b) => c.expect.sourceFor?.[b]);
+  return self ? `: the hairpin back to ${self} itself did not complete (it needs kube-proxy's MASQUERADE: KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ, then KUBE-POSTROUTING; and hairpinMode on the bridge port)` : '';
+}
+
 export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms = 0): Verdict {
   const notes: string[] = [];
   const last = attempts[attempts.length - 1];
@@ -64,7 +70,7 @@ export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms =
   if (e.outcome === 'ok') {
     const oks = attempts.filter((a) => a.observed === 'ok');
     if (!oks.length) {
-      return mk('fail', `expected an answer, got ${last.observed} on all ${attempts.length} tr${attempts.length === 1 ? 'y' : 'ies'} (${last.detail})`);
+      return mk('fail', `expected an answer, got ${last.observed} on all ${attempts.length} tr${attempts.length === 1 ? 'y' : 'ies'} (${last.detail})${hairpinHint(c, c.expect.backends ?? [])}`);
     }
     if (e.source || e.sourceFor) {
       const bad = oks.find((a) => !sourceOk(c, a));
@@ -91,7 +97,7 @@ export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms =
       if (extra.length) return mk('fail', `answered by ${extra.join(', ')}, which is not among the expected backends ${allowed.join(', ')}`);
       if (e.sameBackend) {
         if (seen.size > 1) return mk('fail', `answered by ${[...seen].join(' and ')} over ${oks.length} tries, expected one backend for every try: ClientIP session affinity is not applied`);
-      } else if (missing.length) return mk('fail', `backend(s) ${missing.join(', ')} never answered in ${attempts.length} tries (seen: ${[...seen].join(', ')})`);
+      } else if (missing.length) return mk('fail', `backend(s) ${missing.join(', ')} never answered in ${attempts.length} tries (seen: ${[...seen].join(', ')})${hairpinHint(c, missing)}`);
     }
     if (oks.length < attempts.length) notes.push(`${attempts.length - oks.length} of ${attempts.length} tries failed before an answer`);
     return mk('pass', '', observedText(oks[oks.length - 1]));
