@@ -15,7 +15,7 @@ export interface GenContext {
   readonly skipped: Skip[];
 }
 
-/** One family of generated checks. Services add theirs here (pod→ClusterIP, NodePort, hairpin, …) when Topology has `services`. */
+/** One family of generated checks (pods, MTU, Services, …), listed in GENERATORS. */
 export type Generator = (g: GenContext) => void;
 
 interface NetexecPorts {
