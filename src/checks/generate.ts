@@ -1,6 +1,6 @@
 // Generated and declared checks (pure): from a Topology and the mode's expectation model, the list of checks
 // to run and the list of checks that cannot be run (with why). Probes only talk to podlab's netexec server.
-import type { Topology, PodT, NodeT } from '../model/topology.js';
+import type { Topology, PodT, NodeT, ServiceT, ServicePortT } from '../model/topology.js';
 import type { CheckSpec } from '../spec/types.js';
 import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
 import { expectationsFor, extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
@@ -15,7 +15,7 @@ export interface GenContext {
   readonly skipped: Skip[];
 }
 
-/** One family of generated checks. Services add theirs here (pod→ClusterIP, NodePort, hairpin, …) when Topology has `services`. */
+/** One family of generated checks (pods, MTU, Services, …), listed in GENERATORS. */
 export type Generator = (g: GenContext) => void;
 
 interface NetexecPorts {
@@ -182,7 +182,76 @@ export const mtu: Generator = (g) => {
   }
 };
 
-/** The generated suite, in report order. Services: push a `services` generator here. */
+/** Tries for a random choice over n endpoints until each answered once (a cap: the check stops when all were seen). */
+export const triesUntilAll = (n: number): number => Math.min(30, Math.max(DEFAULT_TRIES_OK, 10 * n));
+/** Tries for ClientIP affinity: enough that random balancing over n > 1 endpoints would show a second one. */
+export const triesAffinity = (n: number): number => Math.min(8, Math.max(4, 3 * n));
+
+const svcTarget = (svc: ServiceT, p: ServicePortT) => ({ label: `svc/${svc.key}:${p.name || p.port}`, ip: svc.clusterIP, port: p.port });
+
+/** Service checks (matrix E rows 7–14, 18, 19): pod → ClusterIP from one pod per node, node → ClusterIP, hairpin,
+ *  ClientIP affinity, no-endpoint REJECT, external → every NodePort via every node. Probes stay bounded:
+ *  one client per node and port, tries capped and stopping as soon as every endpoint has answered. */
+export const services: Generator = (g) => {
+  const { t, m } = g;
+  // One client per node, preferring a pod that is not an endpoint of the port (hairpin has its own check).
+  const clientsFor = (p: ServicePortT): PodT[] => t.nodes.map((n) => {
+    const on = t.pods.filter((x) => x.node === n.name);
+    return on.find((x) => !p.endpoints.some((e) => e.pod === x.key)) ?? on[0];
+  }).filter((x): x is PodT => !!x);
+  const ext = { label: 'external', netns: t.external.netns };
+  for (const svc of t.services ?? []) {
+    if (svc.clusterIP === 'None') {
+      g.skipped.push({ category: 'service', what: svc.key, reason: 'headless Service (clusterIP: None): kube-proxy writes no rules for it, clients reach the pods directly' });
+      continue;
+    }
+    for (const p of svc.ports) {
+      const proto = p.protocol;
+      if (proto !== 'TCP' && proto !== 'UDP') {
+        g.skipped.push({ category: 'service', what: `${svc.key}:${p.name || p.port}/${proto}`, reason: `${proto} is not probed (TCP and UDP only)` });
+        continue;
+      }
+      const to = svcTarget(svc, p);
+      if (!p.endpoints.length) {
+        const from = clientsFor(p)[0];
+        if (from) add(g, 'service/no-endpoints', podEp(from), to, proto, m.noEndpoints(t, svc, p), { tries: 1 });
+        for (const n of t.nodes) {
+          if (p.nodePort === undefined) continue;
+          add(g, 'service/no-endpoints', ext, { label: `nodeport/${n.name}/${svc.key}:${p.name || p.port} ${n.ip}:${p.nodePort}`, ip: n.ip, port: p.nodePort }, proto, m.noEndpoints(t, svc, p), { tries: 1 });
+          break; // one node is enough: the same REJECT rule is in every node
+        }
+        continue;
+      }
+      const foreign = p.endpoints.filter((e) => {
+        const pod = t.pods.find((x) => x.key === e.pod);
+        return !pod || !netexecPorts(pod).all.some((x) => x.port === e.port && x.protocol === proto);
+      });
+      if (foreign.length) {
+        g.skipped.push({ category: 'service', what: `${proto} ${svc.key}:${p.name || p.port}`, reason: `endpoint(s) ${foreign.map((e) => `${e.pod}:${e.port}`).join(', ')} are not a netexec ${proto} port (podlab only probes its netexec server)` });
+        continue;
+      }
+      const n = p.endpoints.length;
+      for (const c of clientsFor(p)) {
+        if (svc.sessionAffinity === 'ClientIP') add(g, 'service/affinity', podEp(c), to, proto, m.affinity(t, c, svc, p), { tries: triesAffinity(n) });
+        else add(g, 'service/cluster-ip', podEp(c), to, proto, m.podToClusterIP(t, c, svc, p), { tries: triesUntilAll(n) });
+      }
+      // Hairpin: the first endpoint pod calls its own Service until it is answered by itself.
+      const hp = t.pods.find((x) => x.key === p.endpoints[0]!.pod);
+      if (hp && svc.sessionAffinity !== 'ClientIP') add(g, 'service/hairpin', podEp(hp), to, proto, m.hairpin(t, hp, svc, p), { tries: triesUntilAll(n) });
+      for (const node of t.nodes) add(g, 'service/node-to-clusterip', nodeEp(node), to, proto, m.nodeToClusterIP(t, node, svc, p));
+      if (p.nodePort !== undefined) {
+        for (const node of t.nodes) {
+          const e = m.externalToNodePort(t, node, svc, p);
+          const local = p.endpoints.filter((x) => x.node === node.name).length;
+          add(g, 'service/nodeport', ext, { label: `nodeport/${node.name}/${svc.key}:${p.name || p.port} ${node.ip}:${p.nodePort}`, ip: node.ip, port: p.nodePort }, proto, e,
+            { tries: e.outcome === 'ok' ? (e.untilAll && e.backends?.length ? triesUntilAll(local) : DEFAULT_TRIES_OK) : 1 });
+        }
+      }
+    }
+  }
+};
+
+/** The generated suite, in report order. */
 export const GENERATORS: readonly [string, Generator][] = [
   ['pod-to-pod', podToPod],
   ['localhost', localhost],
@@ -192,6 +261,7 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['external-to-pod', externalToPod],
   ['vpc-host-to-pod', vpcHostToPod],
   ['mtu', mtu],
+  ['services', services],
 ];
 
 export function generateChecks(t: Topology, m: ModeExpectations = expectationsFor(t.mode)): { checks: Check[]; skipped: Skip[] } {
@@ -243,8 +313,25 @@ export function resolveDeclared(t: Topology, m: ModeExpectations, s: CheckSpec):
     case 'ip':
       to = { label: s.toText, ip: s.to.ip, port: s.to.port };
       break;
-    default:
-      return `${toKind} targets are not supported until Services land in podlab`;
+    case 'service':
+    case 'nodeport': {
+      const st = s.to;
+      const svc = (t.services ?? []).find((x) => x.namespace === st.namespace && x.name === st.name);
+      if (!svc) return `the lab has no Service ${st.namespace}/${st.name} (was the file changed after \`up\`?)`;
+      const port = findServicePort(svc, st.port, s.protocol, st.kind === 'nodeport');
+      if (typeof port === 'string') return port;
+      if (st.kind === 'service') {
+        if (svc.clusterIP === 'None') return `Service ${svc.key} is headless (clusterIP: None): it has no ClusterIP to reach`;
+        to = { label: s.toText, ip: svc.clusterIP, port: port.port };
+      } else {
+        const nodeName = st.node;
+        const n = t.nodes.find((x) => x.name === nodeName);
+        if (!n) return `the lab has no node ${nodeName}`;
+        if (port.nodePort === undefined) return `Service ${svc.key} port ${port.name || port.port} has no nodePort (type ${svc.type})`;
+        to = { label: s.toText, ip: n.ip, port: port.nodePort };
+      }
+      break;
+    }
   }
 
   let source: SourceExpect | undefined;
@@ -269,6 +356,23 @@ export function resolveDeclared(t: Topology, m: ModeExpectations, s: CheckSpec):
     probe: s.protocol === 'ICMP' ? { kind: 'ping' } : { kind: 'netexec' }, expect, tries,
     declared: { name: s.name, file: s.origin.file, line: s.origin.line },
   };
+}
+
+/** A Service port by number (the Service port; for NodePort targets also the nodePort) or name; without one, the
+ *  only port of that protocol. Returns why not, as text. Also used to validate Check documents. */
+export function findServicePort(svc: { key: string; ports: readonly { name: string; protocol: string; port: number; nodePort?: number }[] },
+  want: number | string | undefined, protocol: string, nodePort: boolean): ServicePortT | string {
+  const ports = svc.ports as readonly ServicePortT[];
+  const list = ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}${p.nodePort !== undefined ? ` (nodePort ${p.nodePort})` : ''}`).join(', ');
+  const ofProto = ports.filter((p) => protocol === 'ICMP' || p.protocol === protocol);
+  let found: ServicePortT[];
+  if (want === undefined) {
+    if (ofProto.length !== 1) return `Service ${svc.key} has ${ofProto.length || 'no'} ${protocol} port${ofProto.length === 1 ? '' : 's'}: name one (ports: ${list})`;
+    found = ofProto;
+  } else if (typeof want === 'number') found = ofProto.filter((p) => p.port === want || (nodePort && p.nodePort === want));
+  else found = ofProto.filter((p) => p.name === want);
+  if (!found.length) return `Service ${svc.key} has no ${protocol} port ${JSON.stringify(want)} (ports: ${list || 'none'})`;
+  return found[0]!;
 }
 
 /** `--filter` globs: `*` any run, `?` one character, matched against the check id (or a declared check's name). */

@@ -1,6 +1,6 @@
 // The judge (pure): attempts + expectation → verdict with a one-line reason. Also the retry policy: whether
 // another attempt is needed. A check never passes without at least one attempt's evidence.
-import type { Attempt, Check, Verdict } from './types.js';
+import type { Attempt, Check, SourceExpect, Verdict } from './types.js';
 
 export type WhoIs = (ip: string) => string;
 
@@ -11,7 +11,12 @@ export function wantsMore(c: Check, attempts: readonly Attempt[]): boolean {
   if (!last) return true;
   if (last.observed === 'error') return false;
   if (c.expect.outcome === 'ok') {
-    if (c.expect.backends) return true; // every try counts toward "each backend answered"
+    if (c.expect.backends && c.expect.untilAll) {
+      if (last.observed !== 'ok') return true;
+      const seen = new Set(attempts.filter((a) => a.observed === 'ok').map((a) => a.hostname));
+      return !c.expect.backends.every((b) => seen.has(b));
+    }
+    if (c.expect.backends?.length) return true; // every try counts toward "each backend answered"
     if (last.observed !== 'ok') return true; // a positive result may retry briefly
     return false;
   }
@@ -19,8 +24,14 @@ export function wantsMore(c: Check, attempts: readonly Attempt[]): boolean {
   return last.observed !== 'ok';
 }
 
+/** The source expectation for one answer (per-backend override first, e.g. hairpin). */
+export function sourceFor(c: Check, a: Attempt): SourceExpect | undefined {
+  return (a.hostname !== undefined ? c.expect.sourceFor?.[a.hostname] : undefined) ?? c.expect.source;
+}
+
 function sourceOk(c: Check, a: Attempt): boolean {
-  return !c.expect.source || (a.sourceIp !== undefined && c.expect.source.allowed.includes(a.sourceIp));
+  const s = sourceFor(c, a);
+  return !s || (a.sourceIp !== undefined && s.allowed.includes(a.sourceIp));
 }
 
 export function observedText(a: Attempt | undefined): string {
@@ -30,15 +41,21 @@ export function observedText(a: Attempt | undefined): string {
 }
 
 /** Why a source address differs: name the likely cause in the dataplane's words. */
-function sourceCause(c: Check, seen: string, who: string): string {
-  const cls = c.expect.source!.class;
+function sourceCause(src: SourceExpect, seen: string, who: string): string {
+  const cls = src.class;
   if (cls === 'POD' || cls === 'EXT' || cls === 'IP') return who.startsWith('node ') || who === 'unknown' ? 'unexpected SNAT' : 'wrong source address';
   if (cls === 'NODE') {
-    if (seen === c.expect.source!.preferred) return 'wrong source address';
+    if (seen === src.preferred) return 'wrong source address';
     if (who.startsWith('pod ')) return 'missing masquerade (flannel MASQUERADE did not apply)';
     return who.startsWith('node ') ? 'SNAT to the wrong node address' : 'unexpected SNAT';
   }
   return 'wrong source address';
+}
+
+/** A pod that never got its own answer back through its Service: the hairpin needs the masquerade (E9). */
+function hairpinHint(c: Check, missing: readonly string[]): string {
+  const self = missing.find((b) => c.expect.sourceFor?.[b]);
+  return self ? `: the hairpin back to ${self} itself did not complete (it needs kube-proxy's MASQUERADE: KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ, then KUBE-POSTROUTING; and hairpinMode on the bridge port)` : '';
 }
 
 export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms = 0): Verdict {
@@ -53,26 +70,34 @@ export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms =
   if (e.outcome === 'ok') {
     const oks = attempts.filter((a) => a.observed === 'ok');
     if (!oks.length) {
-      return mk('fail', `expected an answer, got ${last.observed} on all ${attempts.length} tr${attempts.length === 1 ? 'y' : 'ies'} (${last.detail})`);
+      return mk('fail', `expected an answer, got ${last.observed} on all ${attempts.length} tr${attempts.length === 1 ? 'y' : 'ies'} (${last.detail})${hairpinHint(c, c.expect.backends ?? [])}`);
     }
-    if (e.source) {
+    if (e.source || e.sourceFor) {
       const bad = oks.find((a) => !sourceOk(c, a));
       if (bad) {
         if (bad.sourceIp === undefined) return mk('error', 'the server answered without reporting the source address it saw', observedText(bad));
         const who = whoIs(bad.sourceIp);
-        return mk('fail', `server saw ${bad.sourceIp} (${who}), expected ${e.source.describe}: ${sourceCause(c, bad.sourceIp, who)}`, observedText(bad));
+        const src = sourceFor(c, bad)!;
+        const by = e.sourceFor && bad.hostname && e.sourceFor[bad.hostname] ? ` (answered by ${bad.hostname} itself)` : '';
+        return mk('fail', `server saw ${bad.sourceIp} (${who})${by}, expected ${src.describe}: ${sourceCause(src, bad.sourceIp, who)}`, observedText(bad));
       }
-      const seen = [...new Set(oks.map((a) => a.sourceIp!))];
-      if (e.source.preferred && seen.some((s) => s !== e.source!.preferred)) {
-        notes.push(`source ${seen.join(', ')} is allowed, but the real system picks ${e.source.preferred} (${e.basis})`);
+      for (const a of oks) {
+        const src = sourceFor(c, a)!;
+        if (src?.preferred && a.sourceIp !== src.preferred) {
+          notes.push(`source ${a.sourceIp} is allowed, but the real system picks ${src.preferred} (${e.basis})`);
+          break;
+        }
       }
     }
     if (e.backends) {
       const seen = new Set(oks.map((a) => a.hostname ?? '?'));
-      const extra = [...seen].filter((h) => !e.backends!.includes(h));
+      const allowed = [...e.backends, ...(e.mayAnswer ?? [])];
+      const extra = [...seen].filter((h) => !allowed.includes(h));
       const missing = e.backends.filter((b) => !seen.has(b));
-      if (extra.length) return mk('fail', `answered by ${extra.join(', ')}, which is not among the expected backends ${e.backends.join(', ')}`);
-      if (missing.length) return mk('fail', `backend(s) ${missing.join(', ')} never answered in ${attempts.length} tries (seen: ${[...seen].join(', ')})`);
+      if (extra.length) return mk('fail', `answered by ${extra.join(', ')}, which is not among the expected backends ${allowed.join(', ')}`);
+      if (e.sameBackend) {
+        if (seen.size > 1) return mk('fail', `answered by ${[...seen].join(' and ')} over ${oks.length} tries, expected one backend for every try: ClientIP session affinity is not applied`);
+      } else if (missing.length) return mk('fail', `backend(s) ${missing.join(', ')} never answered in ${attempts.length} tries (seen: ${[...seen].join(', ')})${hairpinHint(c, missing)}`);
     }
     if (oks.length < attempts.length) notes.push(`${attempts.length - oks.length} of ${attempts.length} tries failed before an answer`);
     return mk('pass', '', observedText(oks[oks.length - 1]));

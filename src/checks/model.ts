@@ -1,7 +1,7 @@
 // The expectation model (pure): for each traffic class, what Kubernetes promises on this dataplane mode —
 // the outcome and the source address the server must see. Rows cite reference/dataplane.md section E.
 // One ModeExpectations per mode, in an explicit registry, so bgp and vpc plug in beside overlay.
-import type { Topology, NodeT, PodT, VpcHostT } from '../model/topology.js';
+import type { Topology, NodeT, PodT, VpcHostT, ServiceT, ServicePortT, EndpointT } from '../model/topology.js';
 import { mustCidr, nth } from '../model/ip.js';
 import type { Expectation, SourceExpect } from './types.js';
 
@@ -29,9 +29,23 @@ export interface ModeExpectations {
   externalToPod(t: Topology, server: PodT): Expectation;
   /** vpc only: a plain VPC host (not a node) → a pod IP directly. */
   vpcHostToPod?(t: Topology, host: VpcHostT, server: PodT): Expectation;
-  // Services (rows 7–16, 18, 19) plug in here once Topology has `services`: podToClusterIP, hairpin,
-  // nodeToClusterIP, externalToNodePort(eTP), noEndpoints, affinity — see docs/checks.md "Extending".
+  /** Rows 7, 8: pod → ClusterIP:port (endpoints same node or remote): DNAT only. Every endpoint answers over the tries. */
+  podToClusterIP(t: Topology, client: PodT, svc: ServiceT, port: ServicePortT): Expectation;
+  /** Row 9: an endpoint pod → its own Service, DNATed back to itself: masqueraded (the answer from itself sees a node address). */
+  hairpin(t: Topology, client: PodT, svc: ServiceT, port: ServicePortT): Expectation;
+  /** Row 10: a node's own process → ClusterIP:port: DNAT + MASQ (source not in clusterCIDR). */
+  nodeToClusterIP(t: Topology, node: NodeT, svc: ServiceT, port: ServicePortT): Expectation;
+  /** Rows 11–14: the external host → nodeIP:nodePort via `node`, per externalTrafficPolicy. */
+  externalToNodePort(t: Topology, node: NodeT, svc: ServiceT, port: ServicePortT): Expectation;
+  /** Row 18: a Service port with no endpoints is REJECTed. */
+  noEndpoints(t: Topology, svc: ServiceT, port: ServicePortT): Expectation;
+  /** Row 19: ClientIP affinity: every try from one client answered by one backend (same NAT as rows 7/8). */
+  affinity(t: Topology, client: PodT, svc: ServiceT, port: ServicePortT): Expectation;
 }
+
+/** netexec's hostname of an endpoint ("ns/name" → "name"). */
+export const epHost = (pod: string): string => pod.slice(pod.indexOf('/') + 1);
+const hosts = (eps: readonly EndpointT[]): string[] => [...new Set(eps.map((e) => epHost(e.pod)))];
 
 export function nodeOf(t: Topology, name: string): NodeT {
   const n = t.nodes.find((x) => x.name === name);
@@ -58,6 +72,57 @@ export function nodeSource(m: ModeExpectations, t: Topology, n: NodeT, preferred
 /** A source class restricted to one exact node address (e.g. MASQUERADE to eth0). */
 export function nodeExactSource(n: NodeT, ip: string, dev: string): SourceExpect {
   return { class: 'NODE', allowed: [ip], preferred: ip, describe: `node ${n.name}'s ${dev} address ${ip}` };
+}
+
+/**
+ * Service rows 7–19: the same kube-proxy rules on every mode; what differs is which node address a
+ * masqueraded packet carries (overlay: cni0 .1 toward a local pod; bgp and vpc: the node IP, as the cali and eni
+ * veths have no address).
+ */
+function serviceRows(hairpinSource: (t: Topology, n: NodeT) => string): Pick<ModeExpectations, 'podToClusterIP' | 'hairpin' | 'nodeToClusterIP' | 'externalToNodePort' | 'noEndpoints' | 'affinity'> & ThisType<ModeExpectations> {
+  return {
+  podToClusterIP(t, client, svc, port) {
+    const local = port.endpoints.some((e) => e.node === client.node);
+    const remote = port.endpoints.some((e) => e.node !== client.node);
+    const rows = [local ? 'E7' : '', remote ? 'E8' : ''].filter(Boolean).join('/');
+    // A client that is itself an endpoint is hairpinned when the random choice picks it (row 9).
+    const self = port.endpoints.some((e) => e.pod === client.key) ? epHost(client.key) : undefined;
+    const n = nodeOf(t, client.node);
+    return { outcome: 'ok', source: podSource(client), backends: hosts(port.endpoints), untilAll: true,
+      ...(self ? { sourceFor: { [self]: nodeSource(this, t, n, hairpinSource(t, n)) } } : {}),
+      basis: `${rows}${self ? '/E9' : ''}: pod→ClusterIP ${svc.clusterIP}:${port.port}, DNAT only (no MASQ for traffic from the pod CIDR)${self ? ', MASQ when hairpinned to itself' : ''}, random over ${port.endpoints.length} endpoint(s)` };
+  },
+  hairpin(t, client, svc, port) {
+    const n = nodeOf(t, client.node);
+    const self = epHost(client.key);
+    const others = hosts(port.endpoints).filter((h) => h !== self);
+    return { outcome: 'ok', source: podSource(client), backends: [self], mayAnswer: others, untilAll: true,
+      sourceFor: { [self]: nodeSource(this, t, n, hairpinSource(t, n)) },
+      basis: `E9: hairpin ${client.key}→${svc.key} DNATed back to itself: KUBE-SEP -s ${client.ip} -j KUBE-MARK-MASQ, MASQUERADE to cni0 .1 (hairpinMode on the bridge port)` };
+  },
+  nodeToClusterIP(t, node, svc, port) {
+    return { outcome: 'ok', source: nodeSource(this, t, node), mayAnswer: hosts(port.endpoints), backends: [],
+      basis: `E10: node→ClusterIP ${svc.clusterIP}:${port.port}, DNAT + MASQ (source not in the pod CIDR): cni0 .1 for a local endpoint, flannel.1 for a remote one` };
+  },
+  externalToNodePort(t, node, svc, port) {
+    if (svc.externalTrafficPolicy === 'Local') {
+      const local = port.endpoints.filter((e) => e.node === node.name);
+      if (!local.length) return { outcome: 'dropped', basis: `E14: eTP Local NodePort ${port.nodePort} on ${node.name}, which has no local endpoint: KUBE-EXTERNAL-SERVICES DROP` };
+      return { outcome: 'ok', source: extSource(t), backends: hosts(local), untilAll: true,
+        basis: `E13: eTP Local NodePort ${port.nodePort} on ${node.name}: DNAT only to the node's local endpoint(s), the client IP is kept` };
+    }
+    const local = port.endpoints.some((e) => e.node === node.name);
+    return { outcome: 'ok', source: nodeSource(this, t, node), backends: [], mayAnswer: hosts(port.endpoints),
+      basis: `E11/E12: eTP Cluster NodePort ${port.nodePort} via ${node.name}: DNAT + MASQ on the ingress node${local ? '' : ' (no local endpoint)'}` };
+  },
+  noEndpoints(_t, svc, port) {
+    return { outcome: 'refused', basis: `E18: ${svc.key} port ${port.port}/${port.protocol} has no endpoints: filter KUBE-SERVICES REJECT (ICMP port unreachable)` };
+  },
+  affinity(_t, client, svc, port) {
+    return { outcome: 'ok', source: podSource(client), backends: hosts(port.endpoints), sameBackend: true,
+      basis: `E19: sessionAffinity ClientIP on ${svc.key} (${svc.affinityTimeoutSeconds} s): every try from ${client.ip} goes to the same endpoint` };
+  },
+  };
 }
 
 export const overlayExpectations: ModeExpectations = {
@@ -94,6 +159,7 @@ export const overlayExpectations: ModeExpectations = {
   externalToPod() {
     return { outcome: 'blocked', basis: 'overlay: the pod CIDR is not routed outside the cluster; the external host has no route to pods' };
   },
+  ...serviceRows((t, n) => nth(mustCidr(n.podCIDR), 1)),
 };
 
 export const vpcExpectations: ModeExpectations = {
@@ -132,6 +198,7 @@ export const vpcExpectations: ModeExpectations = {
       basis: 'vpc: pod IPs are native VPC IPs; the VPC router delivers to the ENI holding the secondary IP, no NAT on either side',
     };
   },
+  ...serviceRows((_t, n) => n.ip),
 };
 
 /** Calico BGP without encapsulation (matrix E, BGP column): pods are routed, natOutgoing covers pod → outside the pool. */
@@ -162,6 +229,7 @@ export const bgpExpectations: ModeExpectations = {
   externalToPod() {
     return { outcome: 'blocked', basis: 'BGP: the pool is only advertised between nodes (no external peer), so the external host has no route to pods' };
   },
+  ...serviceRows((_t, n) => n.ip),
 };
 
 const REGISTRY: ReadonlyMap<string, ModeExpectations> = new Map([

@@ -24,6 +24,14 @@ export interface Expectation {
   readonly source?: SourceExpect;
   /** Pod names (netexec's hostname) of which each must answer at least once; no other pod may answer. */
   readonly backends?: readonly string[];
+  /** With backends: stop as soon as each one answered once (`tries` is then only the cap). Services: random load balancing. */
+  readonly untilAll?: boolean;
+  /** Pods that may also answer without being required to (a hairpin check requires only the client itself). */
+  readonly mayAnswer?: readonly string[];
+  /** Every answer must come from one and the same backend, one of `backends` (ClientIP session affinity, E19). */
+  readonly sameBackend?: boolean;
+  /** Source expectation for answers by a given backend, overriding `source` (hairpin: the answer from itself, E9). */
+  readonly sourceFor?: { readonly [hostname: string]: SourceExpect };
   /** Matrix E row(s) or other ground this expectation rests on, e.g. "E2". */
   readonly basis: string;
 }
@@ -121,6 +129,8 @@ export function reportOk(r: Report): boolean {
 export function expectText(e: Expectation): string {
   let s = e.outcome;
   if (e.source) s += ` from ${e.source.class === 'NODE' || e.source.class === 'POD' || e.source.class === 'EXT' ? `${e.source.class} ` : ''}${e.source.preferred ?? e.source.allowed.join('|')}`;
-  if (e.backends) s += ` by ${e.backends.join(', ')}`;
+  if (e.sameBackend && e.backends) s += ` by one of ${e.backends.join(', ')}`;
+  else if (e.backends?.length) s += ` by ${e.backends.join(', ')}${e.untilAll ? ' (each)' : ''}`;
+  else if (e.mayAnswer?.length) s += ` by any of ${e.mayAnswer.join(', ')}`;
   return s;
 }

@@ -318,8 +318,6 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
     namespaces.add(pod.namespace);
   }
 
-  const checks = parseChecks(checkDocs, cluster, seenPods);
-
   const services: ServiceSpec[] = [];
   const seenSvcs = new Map<string, DocCtx>();
   for (const d of svcDocs) {
@@ -334,13 +332,14 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
     }
   }
   if (cluster) checkServicesTogether(services, seenSvcs, pods, cluster, notices);
+  const checks = parseChecks(checkDocs, cluster, seenPods, services);
 
   if (problems.length > 0 || !cluster) throw new SpecError(problems);
   return { cluster, namespaces: [...namespaces].sort(), pods, services, checks, notices };
 }
 
 /** Check documents: shape (spec/check.ts), unique names, and references to pods and nodes of this file. */
-function parseChecks(checkDocs: readonly RawDoc[], cluster: ClusterSpec | undefined, pods: ReadonlyMap<string, DocCtx>): CheckSpec[] {
+function parseChecks(checkDocs: readonly RawDoc[], cluster: ClusterSpec | undefined, pods: ReadonlyMap<string, DocCtx>, services: readonly ServiceSpec[]): CheckSpec[] {
   const out: CheckSpec[] = [];
   const seen = new Map<string, DocCtx>();
   const nodeNames = cluster?.nodes.map((n) => n.name) ?? [];
@@ -364,13 +363,34 @@ function parseChecks(checkDocs: readonly RawDoc[], cluster: ClusterSpec | undefi
     if (c.to.kind === 'pod') podRef(`${c.to.namespace}/${c.to.name}`, ['spec', 'to']);
     if (c.to.kind === 'nodeport') nodeRef(c.to.node, ['spec', 'to']);
     if (c.to.kind === 'service' || c.to.kind === 'nodeport') {
-      d.ctx.err(['spec', 'to'], `"${c.toText}" targets a Service: Service targets are not supported until Services land in podlab (use pod/NS/NAME:PORT or IP:PORT for now)`);
+      const to = c.to;
+      const svc = services.find((x) => x.namespace === to.namespace && x.name === to.name);
+      if (!svc) d.ctx.err(['spec', 'to'], `unknown Service "${to.namespace}/${to.name}" (Services: ${services.map((x) => x.key).join(', ') || 'none'})`);
+      else {
+        const problem = servicePortProblem(svc, to.port, c.protocol, to.kind === 'nodeport', cluster);
+        if (problem) d.ctx.err(['spec', 'to'], `"${c.toText}": ${problem}`);
+      }
     }
     if (c.to.kind === 'ip' && c.from.kind !== 'external' && c.to.ip === '0.0.0.0') d.ctx.err(['spec', 'to'], '0.0.0.0 is not a destination');
     c.expect.backends?.forEach((b, i) => podRef(b, ['spec', 'expect', 'backends', i]));
     if (d.ctx.problems.length === before) out.push(c);
   }
   return out;
+}
+
+/** Why a Check's service/nodeport target names no port of the Service (undefined when it does). A nodeport target may
+ *  name the Service port, its name, or a nodePort number (allocated ones are only known at \`up\`, so any number in
+ *  the node port range is accepted there). */
+function servicePortProblem(svc: ServiceSpec, want: number | string | undefined, protocol: string, nodePort: boolean, cluster: ClusterSpec | undefined): string | undefined {
+  const list = svc.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ');
+  if (svc.clusterIP === 'None') return `Service ${svc.key} is headless (clusterIP: None): there is no ClusterIP or NodePort to reach`;
+  if (nodePort && svc.type !== 'NodePort') return `Service ${svc.key} is of type ${svc.type}, it has no nodePorts`;
+  const ofProto = svc.ports.filter((p) => protocol === 'ICMP' || p.protocol === protocol);
+  if (want === undefined) return ofProto.length === 1 ? undefined : `Service ${svc.key} has ${ofProto.length || 'no'} ${protocol} ports: name one (ports: ${list})`;
+  if (typeof want === 'string') return ofProto.some((p) => p.name === want) ? undefined : `Service ${svc.key} has no ${protocol} port named "${want}" (ports: ${list})`;
+  if (ofProto.some((p) => p.port === want || (nodePort && p.nodePort === want))) return undefined;
+  if (nodePort && cluster && want >= cluster.nodePortRange[0] && want <= cluster.nodePortRange[1]) return undefined;
+  return `Service ${svc.key} has no ${protocol} port ${want} (ports: ${list})`;
 }
 
 function parseCluster(d: RawDoc, opts: ParseOptions, nodeNames: string[]): ClusterSpec | undefined {

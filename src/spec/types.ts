@@ -145,7 +145,7 @@ export type CheckFrom =
   | { readonly kind: 'node'; readonly name: string }
   | { readonly kind: 'external' };
 
-/** Where it goes. service/nodeport targets parse now and resolve once Services exist. */
+/** Where it goes. service/nodeport targets are validated against the files' Services and resolve to ClusterIP / node IP + nodePort. */
 export type CheckTo =
   | { readonly kind: 'pod'; readonly namespace: string; readonly name: string; readonly port?: number }
   | { readonly kind: 'service'; readonly namespace: string; readonly name: string; readonly port?: number | string }

@@ -125,19 +125,59 @@ spec: {from: external, to: 'pod/x/b:80', expect: {outcome: blocked}}
   ].sort(), 'all problems');
 });
 
-t.test('service and nodeport targets parse but are not supported until Services land', async (t) => {
-  const ps = problems(`apiVersion: podlab.io/v1alpha1
+t.test('service and nodeport targets are validated against the Services of the files', async (t) => {
+  const SVC = `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: x}
+spec: {selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: np, namespace: x}
+spec: {type: NodePort, selector: {app: web}, ports: [{name: http, port: 80, targetPort: 8080, nodePort: 30080}]}
+---
+`;
+  const ok = problems(SVC + `apiVersion: podlab.io/v1alpha1
+kind: Check
+metadata: {name: s1}
+spec: {from: pod/x/a, to: 'service/x/web:80', expect: {outcome: ok}}
+---
+apiVersion: podlab.io/v1alpha1
+kind: Check
+metadata: {name: s2}
+spec: {from: pod/x/a, to: 'service/x/web:http', expect: {outcome: ok}}
+---
+apiVersion: podlab.io/v1alpha1
+kind: Check
+metadata: {name: n1}
+spec: {from: external, to: 'nodeport/node1/x/np:30080', expect: {outcome: ok}}
+`);
+  t.same(ok, [], 'by number, name and nodePort');
+  const ps = problems(SVC + `apiVersion: podlab.io/v1alpha1
 kind: Check
 metadata: {name: svc}
-spec: {from: pod/x/a, to: 'service/x/web:80', expect: {outcome: ok}}
+spec: {from: pod/x/a, to: 'service/x/nope:80', expect: {outcome: ok}}
+---
+apiVersion: podlab.io/v1alpha1
+kind: Check
+metadata: {name: port}
+spec: {from: pod/x/a, to: 'service/x/web:dns', expect: {outcome: ok}}
+---
+apiVersion: podlab.io/v1alpha1
+kind: Check
+metadata: {name: udp}
+spec: {from: pod/x/a, to: 'service/x/web:80', protocol: UDP, expect: {outcome: ok}}
 ---
 apiVersion: podlab.io/v1alpha1
 kind: Check
 metadata: {name: np}
 spec: {from: external, to: 'nodeport/node7/x/web:80', expect: {outcome: ok}}
 `);
-  t.equal(ps.length, 3);
-  t.match(ps[0], /f.yaml:\d+: Check svc spec.to: "service\/x\/web:80" targets a Service: Service targets are not supported until Services land/);
-  t.match(ps[1], /Check np spec.to: unknown node "node7"/);
-  t.match(ps[2], /Check np spec.to: .*not supported until Services land/);
+  t.equal(ps.length, 5, ps.join('\n'));
+  t.match(ps.find((p) => p.includes('Check svc ')), /f.yaml:\d+: Check svc spec.to: unknown Service "x\/nope" \(Services: x\/web, x\/np\)/);
+  t.match(ps.find((p) => p.includes('Check port ')), /Check port spec.to: "service\/x\/web:dns": Service x\/web has no TCP port named "dns" \(ports: http 80\/TCP\)/);
+  t.match(ps.find((p) => p.includes('Check udp ')), /Service x\/web has no UDP port 80/);
+  t.ok(ps.some((p) => /Check np spec.to: unknown node "node7"/.test(p)));
+  t.ok(ps.some((p) => /Check np spec.to: .*Service x\/web is of type ClusterIP, it has no nodePorts/.test(p)));
+  t.notOk(ps.some((p) => /not supported until Services land/.test(p)), 'the old problem is gone');
 });
