@@ -7,7 +7,7 @@ import { emptyNs, type DataplaneMode, type MutableNs, type Plan } from '../types
 import { BASE_SYSCTLS } from '../pods.js';
 import { fabricNs, nodeBaseNs, externalNs } from '../underlay.js';
 import { comment, renderRestore, type Fragment } from '../iptables.js';
-import { kubeProxy } from '../proxy/index.js';
+import { nodeRuleSets } from '../proxy/index.js';
 
 /** Calico's fixed host-side MAC and the pod's fake gateway (C.1). */
 export const CALI_MAC = 'ee:ee:ee:ee:ee:ee';
@@ -140,11 +140,7 @@ export const bgp: DataplaneMode = {
         ns.routes.push({ dst: pod.ip, dev, scope: 'link' });
         out.push(caliPodNs(pod, podMtu));
       }
-      // kube-proxy's chains come first, as on a real node where kube-proxy prepends its jumps.
-      const kp = kubeProxy(t, n);
-      ns.sysctls.push(...kp.sysctls);
-      ns.iptables = renderRestore([...kp.fragments, ...calicoNatFragments(t)]);
-      if (kp.nftables !== undefined) ns.nftables = kp.nftables;
+      nodeRuleSets(ns, t, n, calicoNatFragments(t));
     }
     return { namespaces: out };
   },

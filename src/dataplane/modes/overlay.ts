@@ -7,7 +7,7 @@ import type { DataplaneMode, MutableNs, Plan } from '../types.js';
 import { bridgePodNs, podVeth } from '../pods.js';
 import { fabricNs, nodeBaseNs, externalNs } from '../underlay.js';
 import { comment, renderRestore, type Fragment } from '../iptables.js';
-import { kubeProxy } from '../proxy/index.js';
+import { nodeRuleSets } from '../proxy/index.js';
 
 export const VXLAN_OVERHEAD = 50;
 export const FLANNEL_VNI = 1;
@@ -87,11 +87,7 @@ export const overlay: DataplaneMode = {
         ns.links.push(podVeth(bridgeVethName(t.cluster, pod.namespace, pod.name), pod, podMtu, { master: 'cni0', hairpin: true }));
         out.push(bridgePodNs(t, pod, podMtu, gw, sub.prefix));
       }
-      // kube-proxy's chains come first, as on a real node where kube-proxy prepends its jumps.
-      const kp = kubeProxy(t, n);
-      ns.sysctls.push(...kp.sysctls);
-      ns.iptables = renderRestore([...kp.fragments, ...flannelFragments(t, n)]);
-      if (kp.nftables !== undefined) ns.nftables = kp.nftables;
+      nodeRuleSets(ns, t, n, flannelFragments(t, n));
     }
     return { namespaces: out };
   },

@@ -16,7 +16,7 @@ import { macFor } from '../../util/hash.js';
 import { emptyNs, type DataplaneMode, type MutableNs, type Plan } from '../types.js';
 import { BASE_SYSCTLS } from '../pods.js';
 import { comment, renderRestore, type Fragment } from '../iptables.js';
-import { kubeProxy } from '../proxy/index.js';
+import { nodeRuleSets } from '../proxy/index.js';
 
 /** AWS CNI constants (driver.go, network.go). */
 export const TO_CONTAINER_RULE_PRIORITY = 512;
@@ -151,11 +151,7 @@ export const vpc: DataplaneMode = {
         pod.neighs.push({ ip: POD_GATEWAY, mac: veth.mac, dev: 'eth0' });
         out.push(pod);
       }
-      // kube-proxy's chains come first, as on a real node where kube-proxy prepends its jumps.
-      const kp = kubeProxy(t, n);
-      ns.sysctls.push(...kp.sysctls);
-      ns.iptables = renderRestore([...kp.fragments, ...awsFragments(t, n)]);
-      if (kp.nftables !== undefined) ns.nftables = kp.nftables;
+      nodeRuleSets(ns, t, n, awsFragments(t, n));
     }
     return { namespaces: out };
   },

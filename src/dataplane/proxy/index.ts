@@ -1,7 +1,8 @@
 // kube-proxy for one node, in the cluster's proxy mode: iptables Fragments (composed before the CNI's own),
 // or an nftables ruleset for `nft -f`, plus the sysctls kube-proxy sets (pure).
 import type { Topology, NodeT } from '../../model/topology.js';
-import type { Fragment } from '../iptables.js';
+import { renderRestore, type Fragment } from '../iptables.js';
+import type { MutableNs } from '../types.js';
 import { kubeProxyIptables } from './iptables.js';
 import { kubeProxyNftables } from './nftables.js';
 
@@ -16,4 +17,15 @@ export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
   const sysctls: [string, string][] = [['net.ipv4.conf.all.route_localnet', '1']];
   if (t.proxyMode === 'nftables') return { fragments: [], nftables: kubeProxyNftables(t, n), sysctls };
   return { fragments: kubeProxyIptables(t, n), sysctls };
+}
+
+/**
+ * A node's rule sets: kube-proxy's chains first (a real kube-proxy prepends its jumps), then the CNI's own
+ * fragments (flannel's masquerade, Calico's natOutgoing, the AWS CNI's SNAT). Sets iptables, nftables, sysctls.
+ */
+export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[]): void {
+  const kp = kubeProxy(t, n);
+  ns.sysctls.push(...kp.sysctls);
+  ns.iptables = renderRestore([...kp.fragments, ...cni]);
+  if (kp.nftables !== undefined) ns.nftables = kp.nftables;
 }
