@@ -299,7 +299,6 @@ export function resolveDeclared(t: Topology, m: ModeExpectations, s: CheckSpec):
   } else from = { label: 'external', netns: t.external.netns };
 
   let to: { label: string; ip: string; port?: number };
-  const toKind = s.to.kind;
   switch (s.to.kind) {
     case 'pod': {
       const p = pod(s.to.namespace, s.to.name);

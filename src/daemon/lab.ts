@@ -10,7 +10,7 @@ import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
 import { preflight } from '../kernel/preflight.js';
-import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns, netnsExists } from '../substrate/local.js';
+import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns } from '../substrate/local.js';
 import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
 import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
 import { PREFIX } from '../model/names.js';
@@ -411,4 +411,3 @@ export function targetNetns(t: Topology, target: string): string {
   return p.netns;
 }
 
-export { netnsExists };

@@ -3,7 +3,7 @@
 import { readdirSync, readlinkSync, statSync, existsSync } from 'node:fs';
 import type { Executor } from '../kernel/exec.js';
 import { CommandError, HOST } from '../kernel/exec.js';
-import { PREFIX, clusterPrefix, fabricNetns } from '../model/names.js';
+import { PREFIX, clusterPrefix } from '../model/names.js';
 
 const NETNS_DIR = '/run/netns';
 
@@ -131,4 +131,3 @@ export async function delNetns(exec: Executor, names: readonly string[]): Promis
   if (left.length) throw new CommandError(r, `deleting network namespaces (${left.length} left: ${left.slice(0, 5).join(', ')})`);
 }
 
-export { fabricNetns };

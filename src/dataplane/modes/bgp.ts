@@ -6,7 +6,7 @@ import { cniVethName } from '../../model/names.js';
 import { emptyNs, type DataplaneMode, type MutableNs, type Plan } from '../types.js';
 import { BASE_SYSCTLS } from '../pods.js';
 import { fabricNs, nodeBaseNs, externalNs } from '../underlay.js';
-import { comment, renderRestore, type Fragment } from '../iptables.js';
+import { comment, type Fragment } from '../iptables.js';
 import { nodeRuleSets } from '../proxy/index.js';
 
 /** Calico's fixed host-side MAC and the pod's fake gateway (C.1). */

@@ -6,7 +6,7 @@ import { macFor } from '../../util/hash.js';
 import type { DataplaneMode, MutableNs, Plan } from '../types.js';
 import { bridgePodNs, podVeth } from '../pods.js';
 import { fabricNs, nodeBaseNs, externalNs } from '../underlay.js';
-import { comment, renderRestore, type Fragment } from '../iptables.js';
+import { comment, type Fragment } from '../iptables.js';
 import { nodeRuleSets } from '../proxy/index.js';
 
 export const VXLAN_OVERHEAD = 50;
