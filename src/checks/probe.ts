@@ -2,9 +2,9 @@
 // (netexec's HTTP /clientip; the X-Hostname header names who answered), a small python3 UDP client
 // ("hostname" then "clientip" on one socket), ping for ICMP, `ping -M do -s N` at the MTU boundary.
 // Every attempt keeps its evidence: the command as run, its exit code and its output.
-import { existsSync } from 'node:fs';
 import { inNs, placeArgv, type Executor, type RunResult } from '../kernel/exec.js';
 import type { Attempt, Check, Observed } from './types.js';
+import { PYTHON } from '../util/python.js';
 
 export interface ProbeTimeouts {
   /** Seconds to wait for a TCP connect / an ICMP or UDP answer before calling it dropped. */
@@ -12,8 +12,6 @@ export interface ProbeTimeouts {
 }
 export const DEFAULT_TIMEOUTS: ProbeTimeouts = { waitS: 1 };
 
-/** The system python (a pyenv shim costs ~100 ms per start). */
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** UDP client: prints "hostname\nclientip"; exit 3 refused (ICMP port unreachable), 4 timed out, 5 unreachable. */
 const UDP_CLIENT = `

@@ -22,6 +22,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 const out = (s: string) => process.stdout.write(s + '\n');
+/** How much of the lab a live change read back: only namespaces whose planned state changed. */
+const liveNote = (r: { readBack: number; created: readonly string[]; namespaces: number }) =>
+  ` (re-read ${r.readBack} of ${r.namespaces} namespaces, created ${r.created.length})`;
 const err = (s: string) => process.stderr.write(s + '\n');
 
 function fail(e: unknown): never {
@@ -97,7 +100,7 @@ await yargs(hideBin(process.argv))
     try {
       const r = await apply(a.file as string[], { cluster: a.cluster as string | undefined });
       if (a.json) out(JSON.stringify(r, null, 2));
-      else out(`applied ${r.objects.join(', ')} to lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s`);
+      else out(`applied ${r.objects.join(', ')} to lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s${liveNote(r)}`);
       for (const p of r.problems) err(`warning: ${p}`);
       process.exit(r.problems.length ? 1 : 0);
     } catch (e) {
@@ -117,7 +120,7 @@ await yargs(hideBin(process.argv))
     try {
       const r = await deleteObjects({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined }, { cluster: a.cluster as string | undefined });
       if (a.json) out(JSON.stringify(r, null, 2));
-      else out(`deleted ${r.objects.join(', ')} from lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s`);
+      else out(`deleted ${r.objects.join(', ')} from lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s${liveNote(r)}`);
       process.exit(r.problems.length ? 1 : 0);
     } catch (e) {
       fail(e);

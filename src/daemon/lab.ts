@@ -6,6 +6,7 @@ import { parseLab, objectKeysOf, objectKey, type Source } from '../spec/parse.js
 import type { LabSpec } from '../spec/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
+import type { Plan } from '../dataplane/types.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
@@ -28,6 +29,12 @@ export interface UpOptions {
   readonly deleted?: readonly string[];
   readonly mode?: string;
   readonly proxyMode?: string;
+  /**
+   * Live change (apply/delete) of a lab whose last run converged: skip the kernel feature probe and read back
+   * only the namespaces whose planned state differs from the last run's (kube-proxy's partial sync). A plain
+   * `up` always reads back every namespace and repairs any drift.
+   */
+  readonly live?: boolean;
   readonly progress?: Progress;
   /** Checked between steps: when it returns true, up stops where it is (Ctrl-C). */
   readonly aborted?: () => boolean;
@@ -40,6 +47,9 @@ export interface UpResult {
   readonly mode: string;
   /** Kernel and process changes made: 0 when the lab already matched the file. */
   readonly changes: number;
+  /** Namespaces read back and compared with the plan (a live change skips those whose plan did not change). */
+  readonly readBack: number;
+  readonly namespaces: number;
   readonly created: readonly string[];
   readonly deleted: readonly string[];
   readonly problems: readonly string[];
@@ -89,15 +99,18 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const t0 = performance.now();
   const exec = o.exec ?? new LocalExecutor();
   const say = o.progress ?? (() => undefined);
-  const routes = await hostRoutes(exec);
+  // A live change keeps the Cluster document, which `up` already checked against the host's routes.
+  const routes = o.live ? undefined : await hostRoutes(exec);
   const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes, applied: o.applied, deleted: o.deleted });
   const cluster = lab.cluster.name;
   const mode = getMode(lab.cluster.mode);
-  await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge') });
-
   const prev = readState(cluster);
+  const incremental = o.live === true && prev?.converged === true && prev.topology.mode === mode.name;
+  if (!incremental) await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge') });
+
   const topo = resolve(lab, prev?.allocations);
   const plan = mode.plan(topo);
+  const unchanged = incremental ? unchangedNamespaces(mode.plan(prev.topology), plan) : undefined;
   const abortCheck = () => {
     if (o.aborted?.()) throw new AbortedError(cluster);
   };
@@ -112,10 +125,10 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const iptState: Record<string, { want: string; saved: string }> = { ...(prev?.iptables ?? {}) };
   const nftState: Record<string, { want: string; saved: string }> = { ...(prev?.nftables ?? {}) };
   let procs = prev?.processes ?? [];
-  const save = () => writeState({
+  const save = (converged = false) => writeState({
     version: 1, cluster, files: o.files.map((f) => resolvePath(f)), applied: [...(o.applied ?? [])], deleted: [...(o.deleted ?? [])],
     mode: o.mode, proxyMode: o.proxyMode, topology: topo, allocations: allocationsOf(topo),
-    iptables: iptState, nftables: nftState, processes: procs, updatedAt: new Date().toISOString(),
+    iptables: iptState, nftables: nftState, processes: procs, converged, updatedAt: new Date().toISOString(),
   });
   save();
 
@@ -136,8 +149,9 @@ export async function up(o: UpOptions): Promise<UpResult> {
     changes += fresh.length;
   }
   const freshSet = new Set(fresh);
+  for (const n of fresh) unchanged?.delete(n);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  changes += await applyPlan(exec, plan, { fresh: freshSet, ledger: iptState, nftLedger: nftState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
+  changes += await applyPlan(exec, plan, { fresh: freshSet, unchanged, ledger: iptState, nftLedger: nftState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
   const limit = o.concurrency ?? 8;
   abortCheck();
   save();
@@ -166,11 +180,18 @@ export async function up(o: UpOptions): Promise<UpResult> {
     await mapLimit(topo.nodes, limit, (n) => exec.run(['sh', '-s'], inNs(n.netns), { input: script }));
     changes += flows.length;
   }
+  save(true);
   return {
-    cluster, mode: mode.name, changes, created: fresh, deleted: stale, problems: wl.problems,
+    cluster, mode: mode.name, changes, readBack: plan.namespaces.length - fresh.length - (unchanged?.size ?? 0), namespaces: plan.namespaces.length, created: fresh, deleted: stale, problems: wl.problems,
     notices: [...lab.notices, ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
+}
+
+/** Namespaces whose planned state is the same in both plans (compared as data, rule text included). */
+function unchangedNamespaces(before: Plan, after: Plan): Set<string> {
+  const old = new Map(before.namespaces.map((n) => [n.netns, JSON.stringify(n)]));
+  return new Set(after.namespaces.filter((n) => old.get(n.netns) === JSON.stringify(n)).map((n) => n.netns));
 }
 
 export interface LiveOptions {
@@ -193,7 +214,7 @@ export async function apply(files: readonly string[], o: LiveOptions = {}): Prom
   const abs = files.map((f) => resolvePath(f));
   const applied = [...(st.applied ?? []).filter((f) => !abs.includes(f)), ...abs];
   const deleted = (st.deleted ?? []).filter((k) => !keys.includes(k));
-  const r = await up({ files: st.files, applied, deleted, mode: st.mode, proxyMode: st.proxyMode, progress: o.progress, exec: o.exec });
+  const r = await up({ files: st.files, applied, deleted, mode: st.mode, proxyMode: st.proxyMode, live: true, progress: o.progress, exec: o.exec });
   return { ...r, objects: keys };
 }
 
@@ -214,7 +235,7 @@ export async function deleteObjects(what: { files?: readonly string[]; kind?: st
   const missing = keys.filter((k) => !exists.has(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
   const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
-  const r = await up({ files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, progress: o.progress, exec: o.exec });
+  const r = await up({ files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, live: true, progress: o.progress, exec: o.exec });
   return { ...r, objects: keys };
 }
 

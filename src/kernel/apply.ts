@@ -16,6 +16,8 @@ export interface ApplyOptions {
   readonly ledger: IptablesLedger;
   /** The same for kube-proxy's nftables table (`nft -s list table ip kube-proxy`). */
   readonly nftLedger: IptablesLedger;
+  /** Namespaces known to hold their plan already (live changes that did not touch them): not read back. */
+  readonly unchanged?: ReadonlySet<string>;
   readonly concurrency?: number;
   readonly progress?: (msg: string) => void;
   readonly aborted?: () => boolean;
@@ -40,7 +42,7 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
   const limit = o.concurrency ?? 8;
   for (const phase of [0, 1, 2] as const) {
     if (o.aborted?.()) return changes;
-    const group = plan.namespaces.filter((n) => n.phase === phase);
+    const group = plan.namespaces.filter((n) => n.phase === phase && !o.unchanged?.has(n.netns));
     if (!group.length) continue;
     o.progress?.(`${PHASES[phase]}: ${group.length} namespace(s)`);
 

@@ -52,6 +52,10 @@ export function placeArgv(argv: readonly string[], place: Place): string[] {
   return ['nsenter', `--net=/run/netns/${place.netns}`, '--', ...argv];
 }
 
+/** `PODLAB_TRACE=1`: every command, where it ran, its exit code and how long it took, on stderr. */
+const TRACE = !!process.env.PODLAB_TRACE;
+const T0 = performance.now();
+
 export class LocalExecutor implements Executor {
   spawned = 0;
   async run(argv: readonly string[], place: Place = HOST, opts: RunOpts = {}): Promise<RunResult> {
@@ -70,6 +74,7 @@ export class LocalExecutor implements Executor {
       stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? (r as { message?: string }).message ?? ''),
       timedOut: Boolean(r.timedOut), ms: performance.now() - t0,
     };
+    if (TRACE) process.stderr.write(`[trace +${Math.round(t0 - T0)}ms ${Math.round(res.ms)}ms exit ${res.code}] ${argv.join(' ')}${place.netns ? ` (in ${place.netns})` : ''}\n`);
     if (opts.check && res.code !== 0) throw new CommandError(res);
     return res;
   }

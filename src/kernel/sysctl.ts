@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Executor } from './exec.js';
 import { HOST, CommandError } from './exec.js';
+import { PYTHON } from '../util/python.js';
 
 export const NSCTL_PY = fileURLToPath(new URL('../../src/kernel/nsctl.py', import.meta.url));
 
@@ -20,7 +21,7 @@ export async function sysctlBatch(exec: Executor, items: readonly SysctlItem[]):
   const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0);
   if (todo.length === 0) return out;
   const req = todo.map((i) => ({ netns: i.netns, write: (i.write ?? []).map(([k, v]) => [sysctlPath(k), v]), read: (i.read ?? []).map(sysctlPath) }));
-  const r = await exec.run(['python3', NSCTL_PY], HOST, { input: JSON.stringify(req) });
+  const r = await exec.run([PYTHON, NSCTL_PY], HOST, { input: JSON.stringify(req) });
   if (r.code !== 0) throw new CommandError(r, 'setting sysctls in the lab namespaces');
   const res = JSON.parse(r.stdout) as { values: Record<string, Record<string, string>>; errors: string[] };
   if (res.errors.length) throw new Error(`sysctl failed:\n  ${res.errors.slice(0, 10).join('\n  ')}`);

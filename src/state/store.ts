@@ -41,6 +41,8 @@ export interface LabState {
   /** Per node namespace: the same for kube-proxy's nftables table (nftables proxy mode). */
   readonly nftables?: Readonly<Record<string, { want: string; saved: string }>>;
   readonly processes: readonly ProcRecord[];
+  /** True once an `up` (or apply/delete) finished: the kernel then holds the plan of `topology`. */
+  readonly converged?: boolean;
   readonly updatedAt: string;
 }
 

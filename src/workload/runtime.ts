@@ -10,6 +10,7 @@ import type { ProcRecord } from '../state/store.js';
 import { clusterDir, logDir } from '../state/store.js';
 import { pidAlive, pidInNetns, sleep } from '../substrate/local.js';
 import { shortHash } from '../util/hash.js';
+import { PYTHON } from '../util/python.js';
 
 export const NETEXEC_PY = fileURLToPath(new URL('../../src/workload/netexec.py', import.meta.url));
 export const RUNTIME_CONTAINER = 'netexec-runtime';
@@ -139,7 +140,7 @@ export async function syncWorkloads(t: Topology, prev: readonly ProcRecord[]): P
     } else {
       const log = join(logDir(t.cluster), `_runtime_${name}.log`);
       const fd = openSync(log, 'a');
-      const child = spawn('ip', ['netns', 'exec', g.netns, 'python3', NETEXEC_PY, cfgFile, statusFile], { detached: true, stdio: ['ignore', fd, fd] });
+      const child = spawn('ip', ['netns', 'exec', g.netns, PYTHON, NETEXEC_PY, cfgFile, statusFile], { detached: true, stdio: ['ignore', fd, fd] });
       closeSync(fd);
       child.on('error', () => undefined);
       child.unref();
