@@ -4,7 +4,7 @@
 // Every attempt keeps its evidence: the command as run, its exit code and its output.
 import { inNs, placeArgv, type Executor, type RunResult } from '../kernel/exec.js';
 import type { Attempt, Check, Observed } from './types.js';
-import { PYTHON } from '../util/python.js';
+import { PYTHON } from '../kernel/python.js';
 
 export interface ProbeTimeouts {
   /** Seconds to wait for a TCP connect / an ICMP or UDP answer before calling it dropped. */

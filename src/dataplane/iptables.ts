@@ -18,13 +18,18 @@ const BUILTIN: Record<Table, readonly string[]> = {
 };
 const ORDER: readonly Table[] = ['raw', 'mangle', 'nat', 'filter'];
 
-/** Render whole tables (iptables-restore replaces each table it names). Fragments keep their order. */
-export function renderRestore(fragments: readonly Fragment[]): string | undefined {
-  if (fragments.length === 0) return undefined;
+/**
+ * Render whole tables (iptables-restore replaces each table it names). Fragments keep their order.
+ * `always`: tables written even when empty, in a namespace whose rules there are all ours (a node): a table we
+ * no longer use is flushed, as kube-proxy's cleanup does when it leaves iptables mode.
+ */
+export function renderRestore(fragments: readonly Fragment[], o: { always?: readonly Table[] } = {}): string | undefined {
+  const always = o.always ?? [];
+  if (fragments.length === 0 && always.length === 0) return undefined;
   const out: string[] = [];
   for (const table of ORDER) {
     const fs = fragments.filter((f) => f.table === table);
-    if (fs.length === 0) continue;
+    if (fs.length === 0 && !always.includes(table)) continue;
     out.push(`*${table}`);
     for (const c of BUILTIN[table]) out.push(`:${c} ACCEPT [0:0]`);
     const seen = new Set<string>();

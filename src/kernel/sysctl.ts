@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Executor } from './exec.js';
 import { HOST, CommandError } from './exec.js';
-import { PYTHON } from '../util/python.js';
+import { PYTHON } from './python.js';
 
 export const NSCTL_PY = fileURLToPath(new URL('../../src/kernel/nsctl.py', import.meta.url));
 

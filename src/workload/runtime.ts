@@ -10,7 +10,7 @@ import type { ProcRecord } from '../state/store.js';
 import { clusterDir, logDir } from '../state/store.js';
 import { pidAlive, pidInNetns, sleep } from '../substrate/local.js';
 import { shortHash } from '../util/hash.js';
-import { PYTHON } from '../util/python.js';
+import { PYTHON } from '../kernel/python.js';
 
 export const NETEXEC_PY = fileURLToPath(new URL('../../src/workload/netexec.py', import.meta.url));
 export const RUNTIME_CONTAINER = 'netexec-runtime';

@@ -100,3 +100,30 @@ async function run(t: Test, name: string, file: string): Promise<void> {
     t.match(String(r.stderr), 'not in lab');
   });
 }
+
+t.test('switching proxy mode leaves nothing of the other mode behind', { skip: !isRoot && 'needs root' }, async (t) => {
+  const name = clusterName('s');
+  const file = writeLab({ name, nodes: 2, extra: pod('shop', 'web-1', 'node2') + pod('shop', 'client', 'node1', undefined, '{app: client}') + SVC });
+  const client = `pl-${name}-shop-client`;
+  const rules = async (node: string) => {
+    const r = await inNetns(`pl-${name}-${node}`, ['sh', '-c', 'iptables-save; echo ==; nft list tables']);
+    const [ipt, nft] = r.out.split('==');
+    return { kubeChains: (ipt!.match(/^:KUBE-\S+/gm) ?? []).length, kubeTable: /table ip kube-proxy/.test(nft!) };
+  };
+  try {
+    for (const mode of ['iptables', 'nftables', 'iptables']) {
+      const r = await podlab(['up', '-f', file, '--proxy-mode', mode]);
+      t.equal(r.exitCode, 0, `up --proxy-mode ${mode}: ${r.stderr}`);
+      for (const node of ['node1', 'node2']) {
+        const got = await rules(node);
+        if (mode === 'iptables') t.ok(got.kubeChains > 0 && !got.kubeTable, `${mode}: ${node} has KUBE-* chains and no kube-proxy nft table`);
+        else t.same(got, { kubeChains: 0, kubeTable: true }, `${mode}: ${node} has the nft table and not one KUBE-* iptables chain (mangle's canary included)`);
+      }
+      const c = await inNetns(client, ['curl', '-s', '-m', '2', 'http://10.96.0.53/hostname']);
+      t.equal(c.out, 'web-1', `${mode}: the ClusterIP answers`);
+    }
+  } finally {
+    await podlab(['down', '-c', name]);
+    t.same(netnsOf(name), [], 'down leaves no namespaces');
+  }
+});

@@ -22,10 +22,12 @@ export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
 /**
  * A node's rule sets: kube-proxy's chains first (a real kube-proxy prepends its jumps), then the CNI's own
  * fragments (flannel's masquerade, Calico's natOutgoing, the AWS CNI's SNAT). Sets iptables, nftables, sysctls.
+ * Every table kube-proxy or a CNI uses is written (not raw, where a learner's TRACE rules live), so switching to
+ * nftables mode leaves none of kube-proxy's iptables chains behind.
  */
 export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[]): void {
   const kp = kubeProxy(t, n);
   ns.sysctls.push(...kp.sysctls);
-  ns.iptables = renderRestore([...kp.fragments, ...cni]);
+  ns.iptables = renderRestore([...kp.fragments, ...cni], { always: ['mangle', 'nat', 'filter'] });
   if (kp.nftables !== undefined) ns.nftables = kp.nftables;
 }
