@@ -10,7 +10,7 @@ import type { Plan } from '../dataplane/types.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
-import { preflight } from '../kernel/preflight.js';
+import { preflight, sctpUsers } from '../kernel/preflight.js';
 import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns } from '../substrate/local.js';
 import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
 import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
@@ -106,7 +106,9 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const mode = getMode(lab.cluster.mode);
   const prev = readState(cluster);
   const incremental = o.live === true && prev?.converged === true && prev.topology.mode === mode.name;
-  if (!incremental) await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge') });
+  const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
+  if (!incremental) await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp });
+  else if (sctp.length) await preflight(exec, { commands: [], linkKinds: [], sctp });
 
   const topo = resolve(lab, prev?.allocations);
   const plan = mode.plan(topo);

@@ -5,6 +5,8 @@ import { execa } from 'execa';
 import type { Executor } from './exec.js';
 import { HOST, inNs } from './exec.js';
 import type { LinkKind } from '../dataplane/types.js';
+import type { LabSpec } from '../spec/types.js';
+import { PYTHON } from './python.js';
 
 /** Debian/Ubuntu package for each command podlab may need. */
 export const PACKAGES: Record<string, string> = {
@@ -20,13 +22,35 @@ export class PreflightError extends Error {
   }
 }
 
+/** Whether this kernel can make an SCTP socket (which also loads the sctp module where it is a module). */
+async function hasSctp(exec: Executor): Promise<boolean> {
+  const r = await exec.run([PYTHON, '-c', 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132).close()'], HOST);
+  return r.code === 0;
+}
+
+/** Every place the lab uses SCTP, as "file:line: Kind ns/name field: port/SCTP" (for the preflight message). */
+export function sctpUsers(lab: LabSpec): string[] {
+  const out: string[] = [];
+  for (const p of lab.pods) {
+    p.containers.forEach((c, ci) => c.ports.forEach((port, pi) => {
+      if (port.protocol === 'SCTP') out.push(`${p.origin.file}:${p.origin.line}: Pod ${p.namespace}/${p.name} spec.containers[${ci}].ports[${pi}]: ${port.containerPort}/SCTP`);
+    }));
+  }
+  for (const s of lab.services) {
+    s.ports.forEach((port, pi) => {
+      if (port.protocol === 'SCTP') out.push(`${s.origin.file}:${s.origin.line}: Service ${s.key} spec.ports[${pi}]: ${port.port}/SCTP`);
+    });
+  }
+  return out;
+}
+
 async function hasCommand(cmd: string): Promise<boolean> {
   const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
   return r.exitCode === 0;
 }
 
 /** Checks commands and kernel features; throws PreflightError naming each missing piece and how to get it. */
-export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean }): Promise<void> {
+export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean; sctp?: readonly string[] }): Promise<void> {
   const missing: string[] = [];
   if (process.getuid && process.getuid() !== 0) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
   const cmds = [...new Set(['ip', 'nsenter', 'python3', ...need.commands])];
@@ -38,8 +62,16 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
   }
   if (missing.length) throw new PreflightError(missing);
 
+  if (need.sctp?.length && !(await hasSctp(exec))) {
+    const users = need.sctp.slice(0, 10).map((u) => `      ${u}`).join('\n') + (need.sctp.length > 10 ? `\n      … and ${need.sctp.length - 10} more` : '');
+    missing.push(`kernel support for SCTP (module sctp: socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails here); these use protocol SCTP:\n${users}\n    use a kernel with SCTP, or TCP/UDP ports`);
+  }
   if (need.bridgeNetfilter && !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
     missing.push('kernel module br_netfilter (bridge netfilter, so Service replies on a node bridge go through conntrack): run `modprobe br_netfilter` (podlab does not load modules itself)');
+  }
+  if (need.linkKinds.length === 0 && !need.commands.includes('iptables-restore')) {
+    if (missing.length) throw new PreflightError(missing);
+    return;
   }
   // Probe link kinds in a namespace of our own; it is removed right after.
   const probe = `pl-probe-${process.pid}`;

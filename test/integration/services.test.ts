@@ -2,6 +2,7 @@
 // cross-node backends, source preserved), hairpin, node → ClusterIP, ClientIP affinity, REJECT without
 // endpoints, NodePort from outside (eTP Cluster and Local) and from a pod.
 import t, { type Test } from 'tap';
+import { execaSync } from 'execa';
 import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot } from '../helpers/lab.js';
 
 const MODES = (process.env.PODLAB_PROXY_MODES ?? 'iptables,nftables').split(',');
@@ -161,3 +162,30 @@ async function run(t: Test, name: string, file: string, proxyMode: string): Prom
       t.equal(l.out.split(':')[0], client.ip, 'eTP Local: pod source kept');
     });
 }
+
+t.test('SCTP: used where the kernel has it, refused up front (exit 3, naming each use) where it does not', { skip: !isRoot && 'needs root' }, async (t) => {
+  const name = clusterName('s');
+  const file = writeLab({
+    name, nodes: 1,
+    extra: pod('shop', 'web-1', 'node1', '[{containerPort: 8080}, {containerPort: 9, protocol: SCTP}]') +
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: shop}\nspec:\n  selector: {app: web}\n  ports: [{port: 9, protocol: SCTP}]\n',
+  });
+  const kernelHasSctp = execaSync('python3', ['-c', 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132)'], { reject: false }).exitCode === 0;
+  t.comment(`this kernel ${kernelHasSctp ? 'has' : 'has no'} SCTP`);
+  try {
+    const r = await podlab(['up', '-f', file]);
+    if (!kernelHasSctp) {
+      t.equal(r.exitCode, 3, 'missing kernel feature: exit 3');
+      t.match(String(r.stderr), /kernel support for SCTP/);
+      t.match(String(r.stderr), /lab\.yaml:\d+: Pod shop\/web-1 spec\.containers\[0\]\.ports\[1\]: 9\/SCTP/);
+      t.match(String(r.stderr), /lab\.yaml:\d+: Service shop\/s spec\.ports\[0\]: 9\/SCTP/);
+      t.same(netnsOf(name), [], 'nothing was built');
+    } else {
+      t.equal(r.exitCode, 0, `up: ${r.stderr}`);
+      const nat = await inNetns(`pl-${name}-node1`, ['iptables-save', '-t', 'nat']);
+      t.match(nat.out, /-p sctp/, 'the Service has SCTP rules');
+    }
+  } finally {
+    await podlab(['down', '-c', name]);
+  }
+});
