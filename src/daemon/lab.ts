@@ -11,6 +11,7 @@ import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
 import { preflight, sctpUsers } from '../kernel/preflight.js';
+import { sysctlBatch } from '../kernel/sysctl.js';
 import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns } from '../substrate/local.js';
 import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
 import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
@@ -119,8 +120,11 @@ export async function up(o: UpOptions): Promise<UpResult> {
 
   const existing = new Set(clusterNetns(cluster));
   const desired = new Set(plan.namespaces.map((n) => n.netns));
-  const stale = [...existing].filter((n) => !desired.has(n));
-  const fresh = plan.namespaces.filter((n) => !existing.has(n.netns)).map((n) => n.netns);
+  // A pod whose spec changed (node, address, containers; not labels) is recreated, as Kubernetes does: its
+  // namespace goes (with its veth and processes) and a new one is built.
+  const recreate = new Set(prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
+  const stale = [...existing].filter((n) => !desired.has(n) || recreate.has(n));
+  const fresh = plan.namespaces.filter((n) => !existing.has(n.netns) || recreate.has(n.netns)).map((n) => n.netns);
   let changes = 0;
 
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
@@ -135,8 +139,10 @@ export async function up(o: UpOptions): Promise<UpResult> {
   save();
 
   if (stale.length) {
-    say(`removing ${stale.length} namespace(s) no longer in the file`);
+    say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
     await killIn(stale);
+    // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
+    await sysctlBatch(exec, stale.map((netns) => ({ netns, unlink: true })));
     await delNetns(exec, stale);
     for (const n of stale) {
       delete iptState[n];
@@ -188,6 +194,14 @@ export async function up(o: UpOptions): Promise<UpResult> {
     notices: [...lab.notices, ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
+}
+
+/** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */
+function recreatedPods(before: Topology, after: Topology): string[] {
+  // netexec containers ignore workingDir (it defaults to the folder of the file that declared the pod).
+  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, p.containers.map((c) => (c.command ? c : { ...c, workingDir: '' }))]);
+  const old = new Map(before.pods.map((p) => [p.netns, spec(p)]));
+  return after.pods.filter((p) => old.has(p.netns) && old.get(p.netns) !== spec(p)).map((p) => p.netns);
 }
 
 /** Namespaces whose planned state is the same in both plans (compared as data, rule text included). */

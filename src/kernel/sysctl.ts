@@ -13,14 +13,16 @@ export interface SysctlItem {
   readonly netns: string;
   readonly write?: readonly (readonly [string, string])[];
   readonly read?: readonly string[];
+  /** Delete every link but lo first (see nsctl.py: before deleting a namespace that sockets may keep alive). */
+  readonly unlink?: boolean;
 }
 
 /** Writes then reads, per namespace; returns the values read, keyed by dotted name. Throws on any write error. */
 export async function sysctlBatch(exec: Executor, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
   const out = new Map<string, Record<string, string>>();
-  const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0);
+  const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0 || i.unlink);
   if (todo.length === 0) return out;
-  const req = todo.map((i) => ({ netns: i.netns, write: (i.write ?? []).map(([k, v]) => [sysctlPath(k), v]), read: (i.read ?? []).map(sysctlPath) }));
+  const req = todo.map((i) => ({ netns: i.netns, write: (i.write ?? []).map(([k, v]) => [sysctlPath(k), v]), read: (i.read ?? []).map(sysctlPath), unlink: i.unlink === true }));
   const r = await exec.run([PYTHON, NSCTL_PY], HOST, { input: JSON.stringify(req) });
   if (r.code !== 0) throw new CommandError(r, 'setting sysctls in the lab namespaces');
   const res = JSON.parse(r.stdout) as { values: Record<string, Record<string, string>>; errors: string[] };

@@ -17,7 +17,7 @@ CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 SEL = selectors.DefaultSelector()
 HOME_NS = os.open('/proc/self/ns/net', os.O_RDONLY)
-listeners = {}  # key (netns, port, proto) -> dict(sock, pod)
+listeners = {}  # key (netns, sandbox inode, port, proto) -> dict(sock, pod)
 conns = {}  # sock -> dict(buf, pod, peer, t)
 reload_wanted = True
 
@@ -69,7 +69,7 @@ def reload(cfg_path, status_path):
     wanted = {}
     for pod in cfg.get('pods', []):
         for l in pod.get('listeners', []):
-            wanted[(pod['netns'], int(l['port']), l.get('protocol', 'TCP'))] = pod
+            wanted[(pod['netns'], pod.get('sandbox', ''), int(l['port']), l.get('protocol', 'TCP'))] = pod
     for key in list(listeners):
         if key not in wanted:
             ent = listeners.pop(key)
@@ -77,7 +77,7 @@ def reload(cfg_path, status_path):
             ent['sock'].close()
     status = []
     for key, pod in wanted.items():
-        netns, port, proto = key
+        netns, _sandbox, port, proto = key
         ent = listeners.get(key)
         if ent:
             ent['pod'] = pod

@@ -2,7 +2,7 @@
 // namespace; containers without one are served by podlab's netexec server (one small process per node
 // namespace that holds listening sockets inside each of that node's pods).
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, writeFileSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { openSync, closeSync, readFileSync, writeFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Topology, PodT } from '../model/topology.js';
@@ -22,7 +22,16 @@ export interface WorkloadResult {
 }
 
 interface Listener { port: number; protocol: string }
-interface RuntimePod { id: string; netns: string; hostname: string; listeners: Listener[]; log: string }
+/** `sandbox`: the namespace's inode, so a pod recreated under the same name gets new listeners, not the old ones. */
+interface RuntimePod { id: string; netns: string; sandbox: string; hostname: string; listeners: Listener[]; log: string }
+
+function sandboxOf(netns: string): string {
+  try {
+    return String(statSync(`/run/netns/${netns}`).ino);
+  } catch {
+    return '';
+  }
+}
 
 export function containerLog(cluster: string, pod: { namespace: string; name: string }, container: string): string {
   return join(logDir(cluster), `${pod.namespace}_${pod.name}_${container}.log`);
@@ -89,7 +98,7 @@ export async function syncWorkloads(t: Topology, prev: readonly ProcRecord[]): P
   groups.set('external', {
     netns: t.external.netns,
     pods: t.external.ports.length ? [{
-      id: 'external', netns: t.external.netns, hostname: 'external', log: containerLog(t.cluster, { namespace: '_', name: 'external' }, 'netexec'),
+      id: 'external', netns: t.external.netns, sandbox: sandboxOf(t.external.netns), hostname: 'external', log: containerLog(t.cluster, { namespace: '_', name: 'external' }, 'netexec'),
       listeners: t.external.ports.flatMap((p) => [{ port: p, protocol: 'TCP' }, { port: p, protocol: 'UDP' }]),
     }] : [],
   });
@@ -97,7 +106,7 @@ export async function syncWorkloads(t: Topology, prev: readonly ProcRecord[]): P
     for (const c of pod.containers) {
       if (c.command) continue;
       groups.get(pod.node)!.pods.push({
-        id: `${pod.key}/${c.name}`, netns: pod.netns, hostname: pod.name, log: containerLog(t.cluster, pod, c.name),
+        id: `${pod.key}/${c.name}`, netns: pod.netns, sandbox: sandboxOf(pod.netns), hostname: pod.name, log: containerLog(t.cluster, pod, c.name),
         listeners: c.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol })),
       });
     }

@@ -68,6 +68,37 @@ async function run(t: Test, name: string, file: string): Promise<void> {
     t.same({ changes: j.changes, readBack: j.readBack }, { changes: 0, readBack: 0 }, 'applying the same file again reads back and changes nothing');
   });
 
+  await t.test('apply with changed labels only moves endpoints; a changed pod spec recreates the pod', async (t) => {
+    const podsFile = join(dir, 'pods.yaml');
+    const ip = async (p: string) => {
+      const x = (JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { pods: { name: string; ip: string; node: string }[] }).pods.find((q) => q.name === p)!;
+      return { ip: x.ip, node: x.node };
+    };
+    const before = await ip('web-2');
+    // web-2 leaves the Service (label app: other): only web-1 answers; no namespace is created or removed.
+    writeFileSync(podsFile, pod('shop', 'web-2', 'node2', undefined, '{app: other}').replace(/---\n$/, ''));
+    const r = await podlab(['apply', '-c', name, '-f', podsFile, '--json']);
+    t.equal(r.exitCode, 0, r.stderr);
+    const j = JSON.parse(String(r.stdout)) as { created: string[]; deleted: string[] };
+    t.same([j.created, j.deleted], [[], []], 'a label change creates and removes no namespace');
+    const seen = new Set((await Promise.all(Array.from({ length: 12 }, () => inNetns(client, ['curl', '-s', '-m', '1', 'http://10.96.0.53/hostname'])))).map((x) => x.out));
+    t.same([...seen], ['web-1'], 'only web-1 is an endpoint now');
+    t.same(await ip('web-2'), before, 'web-2 kept its address and node');
+    // Back into the Service, and moved to node1: the pod is rebuilt there and answers again.
+    writeFileSync(podsFile, pod('shop', 'web-2', 'node1').replace(/---\n$/, ''));
+    const m = await podlab(['apply', '-c', name, '-f', podsFile, '--json']);
+    t.equal(m.exitCode, 0, m.stderr);
+    const mj = JSON.parse(String(m.stdout)) as { created: string[]; deleted: string[] };
+    t.same([mj.created, mj.deleted], [[`pl-${name}-shop-web-2`], [`pl-${name}-shop-web-2`]], 'the moved pod is recreated: its namespace goes and comes back');
+    const moved = await ip('web-2');
+    t.equal(moved.node, 'node1', 'web-2 is on node1 now');
+    const answers = new Set<string>();
+    for (let i = 0; i < 30 && answers.size < 2; i++) answers.add((await inNetns(client, ['curl', '-s', '-m', '1', 'http://10.96.0.53/hostname'])).out);
+    t.same([...answers].sort(), ['web-1', 'web-2'], 'both endpoints answer again');
+    const direct = await inNetns(client, ['curl', '-s', '-m', '1', `http://${moved.ip}:8080/hostname`]);
+    t.equal(direct.out, 'web-2', `web-2 answers at its new address ${moved.ip}`);
+  });
+
   await t.test('delete pod: its UDP flows are flushed and go to the remaining endpoint', async (t) => {
     const first = await udpFrom(client, 41000, '10.96.0.53', 53);
     t.match(first, /^web-[12]$/, 'answered');
