@@ -6,7 +6,6 @@ import { parseLab, objectKeysOf, objectKey, type Source } from '../spec/parse.js
 import type { LabSpec } from '../spec/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
-import type { Plan } from '../dataplane/types.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
@@ -16,6 +15,7 @@ import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, 
 import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
 import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
 import { PREFIX } from '../model/names.js';
+import { shortHash } from '../util/hash.js';
 import { syncBird, waitConverged, isBirdRecord, bgpStatus, birdDown, birdUp, type BgpSession, type BgpRoute } from './bgp.js';
 
 export type Progress = (msg: string) => void;
@@ -106,14 +106,15 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const cluster = lab.cluster.name;
   const mode = getMode(lab.cluster.mode);
   const prev = readState(cluster);
-  const incremental = o.live === true && prev?.converged === true && prev.topology.mode === mode.name;
+  const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === mode.name;
   const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
   if (!incremental) await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp });
   else if (sctp.length) await preflight(exec, { commands: [], linkKinds: [], sctp });
 
   const topo = resolve(lab, prev?.allocations);
   const plan = mode.plan(topo);
-  const unchanged = incremental ? unchangedNamespaces(mode.plan(prev.topology), plan) : undefined;
+  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify(n), 16)]));
+  const unchanged = incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
   const abortCheck = () => {
     if (o.aborted?.()) throw new AbortedError(cluster);
   };
@@ -132,9 +133,10 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const nftState: Record<string, { want: string; saved: string }> = { ...(prev?.nftables ?? {}) };
   let procs = prev?.processes ?? [];
   const save = (converged = false) => writeState({
+    ...(converged ? { converged, planHashes } : {}),
     version: 1, cluster, files: o.files.map((f) => resolvePath(f)), applied: [...(o.applied ?? [])], deleted: [...(o.deleted ?? [])],
     mode: o.mode, proxyMode: o.proxyMode, topology: topo, allocations: allocationsOf(topo),
-    iptables: iptState, nftables: nftState, processes: procs, converged, updatedAt: new Date().toISOString(),
+    iptables: iptState, nftables: nftState, processes: procs, updatedAt: new Date().toISOString(),
   });
   save();
 
@@ -198,16 +200,11 @@ export async function up(o: UpOptions): Promise<UpResult> {
 
 /** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */
 function recreatedPods(before: Topology, after: Topology): string[] {
-  // netexec containers ignore workingDir (it defaults to the folder of the file that declared the pod).
-  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, p.containers.map((c) => (c.command ? c : { ...c, workingDir: '' }))]);
+  // Not workingDir: it defaults to the folder of the file that declared the pod, so the same pod read from
+  // another folder would be recreated. A changed workingDir restarts the container's process instead.
+  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, p.containers.map((c) => ({ ...c, workingDir: '' }))]);
   const old = new Map(before.pods.map((p) => [p.netns, spec(p)]));
   return after.pods.filter((p) => old.has(p.netns) && old.get(p.netns) !== spec(p)).map((p) => p.netns);
-}
-
-/** Namespaces whose planned state is the same in both plans (compared as data, rule text included). */
-function unchangedNamespaces(before: Plan, after: Plan): Set<string> {
-  const old = new Map(before.namespaces.map((n) => [n.netns, JSON.stringify(n)]));
-  return new Set(after.namespaces.filter((n) => old.get(n.netns) === JSON.stringify(n)).map((n) => n.netns));
 }
 
 export interface LiveOptions {

@@ -43,6 +43,8 @@ export interface LabState {
   readonly processes: readonly ProcRecord[];
   /** True once an `up` (or apply/delete) finished: the kernel then holds the plan of `topology`. */
   readonly converged?: boolean;
+  /** Per namespace, a hash of the plan it was converged to: a live change re-reads only those whose hash moves. */
+  readonly planHashes?: Readonly<Record<string, string>>;
   readonly updatedAt: string;
 }
 
