@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Service dataplane benchmark (root). Prints JSON:
 //  - full sync of N services × M endpoints into one node namespace: iptables-restore and nft -f (wall time)
-//  - time from `podlab apply` of one new endpoint (a pod) to its rule being live on a node, in both proxy modes.
+//  - time from `podlab apply` of one new endpoint (a pod) to its rule being live on a node, in both proxy modes,
+//    and in a lab of 1,000 pods and 100 Services (iptables).
 // Usage: node scripts/bench-services.mjs [--services 1000] [--endpoints 10]
 // Everything happens in namespaces this script creates (pl-<random>-…) and removes again.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,28 +73,50 @@ try {
 }
 
 // Endpoint change through the CLI: from the start of `podlab apply` to the new endpoint's DNAT rule being live.
+// Small lab (2 nodes, 1 pod) in both proxy modes, then a big one: 20 nodes × 50 pods and 100 Services.
 const stateDir = mkdtempSync(join(tmpdir(), 'podlab-bench-state-'));
 const env = { ...process.env, PODLAB_STATE_DIR: stateDir };
-for (const mode of ['iptables', 'nftables']) {
+const podDoc = (n, node, app) => `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${n}, labels: {app: ${app}}}\nspec:\n  nodeName: ${node}\n  containers: [{name: c, ports: [{containerPort: 8080}]}]\n`;
+const svcDoc = (n, app) => `---\napiVersion: v1\nkind: Service\nmetadata: {name: ${n}}\nspec:\n  selector: {app: ${app}}\n  ports: [{port: 80, targetPort: 8080}]\n`;
+
+async function applyLatency(mode, nodes, podsPerNode, services) {
   const name = `b${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'podlab-bench-'));
-  const pod = (n, node) => `---\napiVersion: v1\nkind: Pod\nmetadata: {name: ${n}, labels: {app: web}}\nspec:\n  nodeName: ${node}\n  containers: [{name: c, ports: [{containerPort: 8080}]}]\n`;
-  writeFileSync(join(dir, 'lab.yaml'), `apiVersion: podlab.io/v1alpha1\nkind: Cluster\nmetadata: {name: ${name}}\nspec:\n  proxyMode: ${mode}\n  nodes: [{name: node1}, {name: node2}]\n` +
-    pod('web-1', 'node1') + `---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n`);
-  writeFileSync(join(dir, 'add.yaml'), pod('web-2', 'node2').slice(4));
+  const nodeList = Array.from({ length: nodes }, (_, i) => `{name: node${i + 1}}`).join(', ');
+  let docs = '';
+  for (let n = 0; n < nodes; n++) for (let p = 0; p < podsPerNode; p++) docs += podDoc(`p${n}-${p}`, `node${n + 1}`, `web${(n * podsPerNode + p) % services}`);
+  for (let s = 0; s < services; s++) docs += svcDoc(`web${s}`, `web${s}`);
+  writeFileSync(join(dir, 'lab.yaml'), `apiVersion: podlab.io/v1alpha1\nkind: Cluster\nmetadata: {name: ${name}}\nspec:\n  proxyMode: ${mode}\n  nodes: [${nodeList}]\n` + docs);
+  writeFileSync(join(dir, 'add.yaml'), podDoc('new', 'node2', 'web0').slice(4));
   try {
     execFileSync('node', [CLI, 'up', '-f', join(dir, 'lab.yaml')], { env, stdio: 'ignore' });
-    const t0 = performance.now();
-    execFileSync('node', [CLI, 'apply', '-c', name, '-f', join(dir, 'add.yaml')], { env, stdio: 'ignore' });
-    const applyMs = Math.round(performance.now() - t0);
+    // The rule is live when node1 has one more DNAT to an endpoint than before.
     const show = mode === 'iptables' ? ['iptables-save', '-t', 'nat'] : ['nft', 'list', 'table', 'ip', 'kube-proxy'];
+    const dnats = () => (run(['nsenter', `--net=/run/netns/pl-${name}-node1`, '--', ...show]).match(/-j DNAT|dnat to/g) ?? []).length;
+    // The command alone (nothing polling beside it), then undone, then again while polling for the rule.
+    const c0 = performance.now();
+    execFileSync('node', [CLI, 'apply', '-c', name, '-f', join(dir, 'add.yaml')], { env, stdio: 'ignore' });
+    const commandMs = Math.round(performance.now() - c0);
+    execFileSync('node', [CLI, 'delete', '-c', name, 'pod', 'default/new'], { env, stdio: 'ignore' });
+    const before = dnats();
+    const t0 = performance.now();
+    const child = spawn('node', [CLI, 'apply', '-c', name, '-f', join(dir, 'add.yaml'), '--json'], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    const exited = new Promise((r) => child.on('exit', () => r(Math.round(performance.now() - t0))));
     let liveMs = -1;
     while (performance.now() - t0 < 10_000) {
-      if (run(['ip', 'netns', 'exec', `pl-${name}-node1`, ...show]).includes('10.244.1.2:8080')) { liveMs = Math.round(performance.now() - t0); break; }
+      if (dnats() > before) { liveMs = Math.round(performance.now() - t0); break; }
+      await new Promise((r) => setTimeout(r, 10));
     }
-    result[`applyEndpoint_${mode}`] = { applyCommandMs: applyMs, ruleLiveMs: liveMs };
+    await exited;
+    const out = JSON.parse(stdout);
+    return { pods: nodes * podsPerNode, services, applyCommandMs: commandMs, ruleLiveMs: liveMs, namespacesReRead: out.readBack, namespaces: out.namespaces };
   } finally {
     execFileSync('node', [CLI, 'down', '-c', name], { env, stdio: 'ignore' });
   }
 }
+
+for (const mode of ['iptables', 'nftables']) result[`applyEndpoint_${mode}`] = await applyLatency(mode, 2, 1, 1);
+result.applyEndpoint_iptables_1000pods = await applyLatency('iptables', 20, 50, 100);
 console.log(JSON.stringify(result, null, 2));

@@ -23,8 +23,8 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 const out = (s: string) => process.stdout.write(s + '\n');
 /** How much of the lab a live change read back: only namespaces whose planned state changed. */
-const liveNote = (r: { readBack: number; created: readonly string[]; namespaces: number }) =>
-  ` (re-read ${r.readBack} of ${r.namespaces} namespaces, created ${r.created.length})`;
+const liveNote = (r: { readBack: number; rulesSynced: number; created: readonly string[]; namespaces: number }) =>
+  ` (${r.namespaces} namespaces: re-read ${r.readBack}, rules rewritten in ${r.rulesSynced}, created ${r.created.length})`;
 const err = (s: string) => process.stderr.write(s + '\n');
 
 function fail(e: unknown): never {

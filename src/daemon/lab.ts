@@ -7,7 +7,7 @@ import type { LabSpec } from '../spec/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
 import { getMode, supportedModes } from '../dataplane/modes/index.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
-import { applyPlan, initFresh } from '../kernel/apply.js';
+import { applyPlan, initFresh, type IptablesLedger } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
 import { preflight, sctpUsers } from '../kernel/preflight.js';
 import { sysctlBatch } from '../kernel/sysctl.js';
@@ -50,6 +50,8 @@ export interface UpResult {
   readonly changes: number;
   /** Namespaces read back and compared with the plan (a live change skips those whose plan did not change). */
   readonly readBack: number;
+  /** Live change: namespaces where only the rule sets changed, written without reading anything back. */
+  readonly rulesSynced: number;
   readonly namespaces: number;
   readonly created: readonly string[];
   readonly deleted: readonly string[];
@@ -113,8 +115,14 @@ export async function up(o: UpOptions): Promise<UpResult> {
 
   const topo = resolve(lab, prev?.allocations);
   const plan = mode.plan(topo);
-  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify(n), 16)]));
-  const unchanged = incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
+  // Per namespace, a hash of its plan without the rule sets (those have their own ledgers, by hash of the text).
+  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, iptables: undefined, nftables: undefined }), 16)]));
+  const netSame = plan.namespaces.filter((n) => incremental && prev.planHashes?.[n.netns] === planHashes[n.netns]);
+  const rulesSame = (n: (typeof plan.namespaces)[number]) =>
+    (prev?.iptables[n.netns]?.want ?? '') === (n.iptables ? shortHash(n.iptables, 16) : '') &&
+    (prev?.nftables?.[n.netns]?.want ?? '') === (n.nftables ? shortHash(n.nftables, 16) : '');
+  const unchanged = incremental ? new Set(netSame.filter(rulesSame).map((n) => n.netns)) : undefined;
+  const rulesOnly = incremental ? new Set(netSame.filter((n) => !rulesSame(n)).map((n) => n.netns)) : undefined;
   const abortCheck = () => {
     if (o.aborted?.()) throw new AbortedError(cluster);
   };
@@ -129,7 +137,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   let changes = 0;
 
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
-  const iptState: Record<string, { want: string; saved: string }> = { ...(prev?.iptables ?? {}) };
+  const iptState: IptablesLedger = { ...(prev?.iptables ?? {}) };
   const nftState: Record<string, { want: string; saved: string }> = { ...(prev?.nftables ?? {}) };
   let procs = prev?.processes ?? [];
   const save = (converged = false) => writeState({
@@ -159,9 +167,12 @@ export async function up(o: UpOptions): Promise<UpResult> {
     changes += fresh.length;
   }
   const freshSet = new Set(fresh);
-  for (const n of fresh) unchanged?.delete(n);
+  for (const n of fresh) {
+    unchanged?.delete(n);
+    rulesOnly?.delete(n);
+  }
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  changes += await applyPlan(exec, plan, { fresh: freshSet, unchanged, ledger: iptState, nftLedger: nftState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
+  changes += await applyPlan(exec, plan, { fresh: freshSet, unchanged, rulesOnly, ledger: iptState, nftLedger: nftState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
   const limit = o.concurrency ?? 8;
   abortCheck();
   save();
@@ -192,7 +203,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   }
   save(true);
   return {
-    cluster, mode: mode.name, changes, readBack: plan.namespaces.length - fresh.length - (unchanged?.size ?? 0), namespaces: plan.namespaces.length, created: fresh, deleted: stale, problems: wl.problems,
+    cluster, mode: mode.name, changes, readBack: plan.namespaces.length - fresh.length - (unchanged?.size ?? 0) - (rulesOnly?.size ?? 0), rulesSynced: rulesOnly?.size ?? 0, namespaces: plan.namespaces.length, created: fresh, deleted: stale, problems: wl.problems,
     notices: [...lab.notices, ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };

@@ -2,7 +2,7 @@
 // the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -n … -batch`,
 // plus `bridge -batch` and one iptables-restore where needed; sysctls of a whole phase in one process.
 import type { NsState, Plan } from '../dataplane/types.js';
-import { diffNs, opsCount, EMPTY_OBSERVED, NFT_DELETE, type Observed, type Ops } from './ops.js';
+import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, NFT_DELETE, type Observed, type Ops } from './ops.js';
 import { observeNs, normalizeIptablesSave, normalizeNft } from './observe.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
@@ -18,6 +18,11 @@ export interface ApplyOptions {
   readonly nftLedger: IptablesLedger;
   /** Namespaces known to hold their plan already (live changes that did not touch them): not read back. */
   readonly unchanged?: ReadonlySet<string>;
+  /**
+   * Namespaces whose links, addresses, routes and sysctls are known to hold their plan (a live change touched only
+   * their rule sets): nothing is read back; iptables-restore / nft -f run when the text differs from the ledger's.
+   */
+  readonly rulesOnly?: ReadonlySet<string>;
   readonly concurrency?: number;
   readonly progress?: (msg: string) => void;
   readonly aborted?: () => boolean;
@@ -47,13 +52,15 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
     o.progress?.(`${PHASES[phase]}: ${group.length} namespace(s)`);
 
     // Observe the namespaces that existed before this run (fresh ones are known to be empty).
-    const old = group.filter((n) => !o.fresh.has(n.netns));
+    const rulesOnly = (n: NsState) => !o.fresh.has(n.netns) && o.rulesOnly?.has(n.netns) === true;
+    const old = group.filter((n) => !o.fresh.has(n.netns) && !rulesOnly(n));
     const sys = await sysctlBatch(exec, old.map((n) => ({ netns: n.netns, read: n.sysctls.map(([k]) => k) })));
     const observed = new Map<string, Observed>();
     await mapLimit(old, limit, async (n) => {
       observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node' }));
     });
     const ops = group.map((n) => {
+      if (rulesOnly(n)) return { n, d: rulesOps(n, o) };
       const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
       const d = diffNs(n, obs, o.fresh.has(n.netns));
       iptablesDecision(n, obs, d, o);
@@ -66,6 +73,15 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
   }
   return changes;
+}
+
+/** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */
+function rulesOps(n: NsState, o: ApplyOptions): Ops {
+  const d = emptyOps(n.netns);
+  if (n.iptables && o.ledger[n.netns]?.want !== shortHash(n.iptables, 16)) d.iptables = n.iptables;
+  if (n.nftables && o.nftLedger[n.netns]?.want !== shortHash(n.nftables, 16)) d.nftables = n.nftables;
+  else if (!n.nftables && o.nftLedger[n.netns]) d.nftables = NFT_DELETE;
+  return d;
 }
 
 function iptablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {

@@ -188,6 +188,12 @@ def main():
         reload_wanted = True
     signal.signal(signal.SIGHUP, on_hup)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # Wake select() at once on a signal (it would otherwise resume waiting until its timeout, PEP 475).
+    wake_r, wake_w = socket.socketpair()
+    wake_r.setblocking(False)
+    wake_w.setblocking(False)
+    signal.set_wakeup_fd(wake_w.fileno(), warn_on_full_buffer=False)
+    SEL.register(wake_r, selectors.EVENT_READ, ('wake', None))
     while True:
         if reload_wanted:
             reload_wanted = False
@@ -198,6 +204,13 @@ def main():
                 close_conn(s)
         for key, _ in SEL.select(timeout=1.0):
             kind, ref = key.data
+            if kind == 'wake':
+                try:
+                    while wake_r.recv(512):
+                        pass
+                except BlockingIOError:
+                    pass
+                continue
             if kind == 'listen':
                 ent = listeners.get(ref)
                 if not ent:
