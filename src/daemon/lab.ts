@@ -117,12 +117,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const plan = mode.plan(topo);
   // Per namespace, a hash of its plan without the rule sets (those have their own ledgers, by hash of the text).
   const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, iptables: undefined, nftables: undefined }), 16)]));
-  const netSame = plan.namespaces.filter((n) => incremental && prev.planHashes?.[n.netns] === planHashes[n.netns]);
-  const rulesSame = (n: (typeof plan.namespaces)[number]) =>
-    (prev?.iptables[n.netns]?.want ?? '') === (n.iptables ? shortHash(n.iptables, 16) : '') &&
-    (prev?.nftables?.[n.netns]?.want ?? '') === (n.nftables ? shortHash(n.nftables, 16) : '');
-  const unchanged = incremental ? new Set(netSame.filter(rulesSame).map((n) => n.netns)) : undefined;
-  const rulesOnly = incremental ? new Set(netSame.filter((n) => !rulesSame(n)).map((n) => n.netns)) : undefined;
+  const netUnchanged = incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
   const abortCheck = () => {
     if (o.aborted?.()) throw new AbortedError(cluster);
   };
@@ -138,7 +133,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
 
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
   const iptState: IptablesLedger = { ...(prev?.iptables ?? {}) };
-  const nftState: Record<string, { want: string; saved: string }> = { ...(prev?.nftables ?? {}) };
+  const nftState: IptablesLedger = { ...(prev?.nftables ?? {}) };
   let procs = prev?.processes ?? [];
   const save = (converged = false) => writeState({
     ...(converged ? { converged, planHashes } : {}),
@@ -167,12 +162,9 @@ export async function up(o: UpOptions): Promise<UpResult> {
     changes += fresh.length;
   }
   const freshSet = new Set(fresh);
-  for (const n of fresh) {
-    unchanged?.delete(n);
-    rulesOnly?.delete(n);
-  }
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  changes += await applyPlan(exec, plan, { fresh: freshSet, unchanged, rulesOnly, ledger: iptState, nftLedger: nftState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
+  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: iptState, nftLedger: nftState, concurrency: o.concurrency, progress: say, aborted: o.aborted });
+  changes += applied.changes;
   const limit = o.concurrency ?? 8;
   abortCheck();
   save();
@@ -203,7 +195,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   }
   save(true);
   return {
-    cluster, mode: mode.name, changes, readBack: plan.namespaces.length - fresh.length - (unchanged?.size ?? 0) - (rulesOnly?.size ?? 0), rulesSynced: rulesOnly?.size ?? 0, namespaces: plan.namespaces.length, created: fresh, deleted: stale, problems: wl.problems,
+    cluster, mode: mode.name, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length, created: fresh, deleted: stale, problems: wl.problems,
     notices: [...lab.notices, ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };

@@ -16,13 +16,11 @@ export interface ApplyOptions {
   readonly ledger: IptablesLedger;
   /** The same for kube-proxy's nftables table (`nft -s list table ip kube-proxy`). */
   readonly nftLedger: IptablesLedger;
-  /** Namespaces known to hold their plan already (live changes that did not touch them): not read back. */
-  readonly unchanged?: ReadonlySet<string>;
   /**
-   * Namespaces whose links, addresses, routes and sysctls are known to hold their plan (a live change touched only
-   * their rule sets): nothing is read back; iptables-restore / nft -f run when the text differs from the ledger's.
+   * Namespaces whose links, addresses, routes and sysctls are known to hold their plan (a live change did not touch
+   * them): nothing is read back; iptables-restore / nft -f run only when the text differs from the ledger's.
    */
-  readonly rulesOnly?: ReadonlySet<string>;
+  readonly netUnchanged?: ReadonlySet<string>;
   readonly concurrency?: number;
   readonly progress?: (msg: string) => void;
   readonly aborted?: () => boolean;
@@ -41,26 +39,40 @@ export async function initFresh(exec: Executor, plan: Plan, fresh: ReadonlySet<s
   return items.reduce((a, i) => a + i.write.length, 0);
 }
 
-/** Returns the number of changes made. Throws AbortSignal-style when `aborted` turns true between phases. */
-export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Promise<number> {
+export interface ApplyResult {
+  readonly changes: number;
+  /** Namespaces read back from the kernel and diffed. */
+  readonly readBack: number;
+  /** Namespaces of `netUnchanged` whose rule sets were rewritten. */
+  readonly rulesSynced: number;
+}
+
+/** Stops between phases when `aborted` turns true. */
+export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
   let changes = 0;
+  let readBack = 0;
+  let rulesSynced = 0;
   const limit = o.concurrency ?? 8;
+  // Known to hold their plan but for the rule sets: what to write is decided from the ledgers alone.
+  const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o)]));
   for (const phase of [0, 1, 2] as const) {
-    if (o.aborted?.()) return changes;
-    const group = plan.namespaces.filter((n) => n.phase === phase && !o.unchanged?.has(n.netns));
+    if (o.aborted?.()) break;
+    const group = plan.namespaces.filter((n) => n.phase === phase && (!known.has(n.netns) || opsCount(known.get(n.netns)!) > 0));
     if (!group.length) continue;
     o.progress?.(`${PHASES[phase]}: ${group.length} namespace(s)`);
 
     // Observe the namespaces that existed before this run (fresh ones are known to be empty).
-    const rulesOnly = (n: NsState) => !o.fresh.has(n.netns) && o.rulesOnly?.has(n.netns) === true;
-    const old = group.filter((n) => !o.fresh.has(n.netns) && !rulesOnly(n));
+    const old = group.filter((n) => !o.fresh.has(n.netns) && !known.has(n.netns));
+    readBack += old.length;
+    rulesSynced += group.filter((n) => known.has(n.netns)).length;
     const sys = await sysctlBatch(exec, old.map((n) => ({ netns: n.netns, read: n.sysctls.map(([k]) => k) })));
     const observed = new Map<string, Observed>();
     await mapLimit(old, limit, async (n) => {
       observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node' }));
     });
     const ops = group.map((n) => {
-      if (rulesOnly(n)) return { n, d: rulesOps(n, o) };
+      const rules = known.get(n.netns);
+      if (rules) return { n, d: rules };
       const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
       const d = diffNs(n, obs, o.fresh.has(n.netns));
       iptablesDecision(n, obs, d, o);
@@ -72,7 +84,7 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
     await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
   }
-  return changes;
+  return { changes, readBack, rulesSynced };
 }
 
 /** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */

@@ -79,3 +79,24 @@ export async function inNetns(netns: string, argv: string[], timeoutMs = 10_000)
   const r = await execa('ip', ['netns', 'exec', netns, ...argv], { reject: false, timeout: timeoutMs });
   return { code: r.exitCode ?? -1, out: String(r.stdout).trim(), err: String(r.stderr).trim() };
 }
+
+/** One check of `podlab check -r json`, as the integration tests read it. */
+export interface JCheck {
+  id: string; category: string; from: string; to: string; status: string; reason: string;
+  expected: { outcome: string }; attempts: { sourceIp?: string; hostname?: string }[];
+}
+
+/** `podlab check -c CLUSTER -r json [extra…]`: exit code, the checks (empty if the JSON did not parse), raw output. */
+export async function checkJson(cluster: string, extra: string[] = []): Promise<{ code: number; checks: JCheck[]; raw: string }> {
+  const r = await podlab(['check', '-c', cluster, '-r', 'json', ...extra]);
+  let checks: JCheck[] = [];
+  try {
+    checks = JSON.parse(String(r.stdout)).runs[0].checks;
+  } catch {
+    /* reported by the callers' asserts */
+  }
+  return { code: r.exitCode ?? -1, checks, raw: `${r.stdout}\n${r.stderr}` };
+}
+
+/** Ids of the checks that did not pass, sorted. */
+export const failedIds = (cs: readonly JCheck[]) => cs.filter((c) => c.status !== 'pass').map((c) => c.id).sort();

@@ -3,9 +3,8 @@
 // hairpin via node1 and eTP Cluster NodePorts entered at node1 — with a reason naming the source seen.
 import t from 'tap';
 import { execa } from 'execa';
-import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot } from '../helpers/lab.js';
+import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot, checkJson, failedIds } from '../helpers/lab.js';
 
-interface JCheck { id: string; category: string; status: string; reason: string; attempts: { sourceIp?: string; hostname?: string }[] }
 
 const SVCS = `apiVersion: v1
 kind: Service
@@ -51,17 +50,8 @@ const file = writeLab({
 });
 const n1 = `pl-${cluster}-node1`;
 
-async function check(extra: string[] = []): Promise<{ code: number; checks: JCheck[]; raw: string }> {
-  const r = await podlab(['check', '-c', cluster, '-r', 'json', ...extra]);
-  let checks: JCheck[] = [];
-  try {
-    checks = JSON.parse(String(r.stdout)).runs[0].checks;
-  } catch {
-    /* reported by the asserts */
-  }
-  return { code: r.exitCode ?? -1, checks, raw: `${r.stdout}\n${r.stderr}` };
-}
-const failed = (cs: JCheck[]) => cs.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
+const check = (extra: string[] = []) => checkJson(cluster, extra);
+const failed = failedIds;
 
 t.teardown(async () => {
   if (isRoot) await podlab(['down', '-c', cluster]);

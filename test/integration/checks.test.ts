@@ -6,9 +6,8 @@ import { execa } from 'execa';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
+import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot, CLI, STATE_DIR, checkJson, failedIds } from '../helpers/lab.js';
 
-interface JCheck { id: string; category: string; from: string; to: string; status: string; reason: string; expected: { outcome: string }; attempts: { sourceIp?: string }[] }
 
 const DECLARED = `apiVersion: podlab.io/v1alpha1
 kind: Check
@@ -31,17 +30,8 @@ function labFile(name: string, extraChecks = DECLARED): string {
 }
 const NODE_OF: Record<string, string> = { 'x/a1': 'node1', 'x/a2': 'node1', 'x/b1': 'node2' };
 
-async function check(cluster: string, extra: string[] = []): Promise<{ code: number; checks: JCheck[]; raw: string }> {
-  const r = await podlab(['check', '-c', cluster, '-r', 'json', ...extra]);
-  let checks: JCheck[] = [];
-  try {
-    checks = JSON.parse(String(r.stdout)).runs[0].checks;
-  } catch {
-    /* reported below */
-  }
-  return { code: r.exitCode ?? -1, checks, raw: `${r.stdout}\n${r.stderr}` };
-}
-const failed = (cs: JCheck[]) => cs.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
+const check = checkJson;
+const failed = failedIds;
 
 const cluster = clusterName('k');
 const file = labFile(cluster);
