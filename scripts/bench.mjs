@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.env.PODLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'podlab-bench-'));
-const { up, down, loadLab } = await import(join(ROOT, 'dist/daemon/lab.js'));
+const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/lab.js'));
 const { clusterNetns, pidsIn } = await import(join(ROOT, 'dist/substrate/local.js'));
 const { LocalExecutor } = await import(join(ROOT, 'dist/kernel/exec.js'));
 

@@ -5,16 +5,16 @@ import { hideBin } from 'yargs/helpers';
 import { spawn } from 'node:child_process';
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SpecError } from '../spec/problems.js';
+import { SpecError } from '../input/problems.js';
 import { PreflightError } from '../kernel/preflight.js';
-import { up, down, clean, status, statusFull, fault, FAULTS, type FaultKind, pickCluster, labState, targetNetns, loadLab, apply, deleteObjects, AbortedError, type UpResult } from '../daemon/lab.js';
-import { containerLog } from '../workload/runtime.js';
+import { up, down, clean, status, statusFull, fault, FAULTS, type FaultKind, pickCluster, labState, targetNetns, loadLab, apply, deleteObjects, AbortedError, type UpResult } from '../lab/lab.js';
+import { containerLog } from '../workload/process.js';
 import { resolve } from '../model/topology.js';
-import { getMode, supportedModes } from '../dataplane/modes/index.js';
+import { getMode, supportedModes } from '../modes/registry.js';
 import { diffNs, opsText, EMPTY_OBSERVED } from '../kernel/ops.js';
-import { checkLab, testLabs } from '../daemon/check.js';
-import { render, REPORTERS, counts, type ReporterName } from '../checks/report.js';
-import { reportOk, type Report } from '../checks/types.js';
+import { checkLab, testLabs } from '../lab/check.js';
+import { render, REPORTERS, counts, type ReporterName } from '../report/checks.js';
+import { reportOk, type Report } from '../expect/types.js';
 
 const isTTY = process.stderr.isTTY;
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

@@ -6,7 +6,7 @@ import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, NFT_DELETE, type Observed, 
 import { observeNs, normalizeIptablesSave, normalizeNft } from './observe.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
-import { shortHash } from '../util/hash.js';
+import { shortHash } from '../net/hash.js';
 
 /** Per namespace: hash of the iptables-restore input applied and of iptables-save right after. */
 export type IptablesLedger = Record<string, { want: string; saved: string }>;

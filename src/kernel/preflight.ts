@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { Executor } from './exec.js';
 import { HOST, inNs } from './exec.js';
 import type { LinkKind } from '../dataplane/types.js';
-import type { LabSpec } from '../spec/types.js';
+import type { LabSpec } from '../input/types.js';
 import { PYTHON } from './python.js';
 
 /** Debian/Ubuntu package for each command podlab may need. */

@@ -1,8 +1,8 @@
 // Services: clusterIP and nodePort allocation (deterministic, sticky) and endpoints from label selectors (pure).
-import type { ServiceSpec, ServiceType, TrafficPolicy, Protocol, LabSpec } from '../spec/types.js';
-import type { Problem } from '../spec/problems.js';
-import { selects } from '../spec/parse.js';
-import { contains, mustCidr, nth, ipToNum } from './ip.js';
+import type { ServiceSpec, ServiceType, TrafficPolicy, Protocol, LabSpec } from '../input/types.js';
+import type { Problem } from '../input/problems.js';
+import { selects } from '../input/parse.js';
+import { contains, mustCidr, nth, ipToNum } from '../net/ip.js';
 
 export interface EndpointT {
   /** "ns/name" of the pod. */

@@ -1,14 +1,14 @@
 // Resolve a validated LabSpec into a Topology: every address, name and MAC decided (pure).
 // IPAM is deterministic and sticky: previous allocations (from the state file) are kept when still valid.
-import type { LabSpec, ContainerSpec, Mode, ProxyMode, BgpSpec } from '../spec/types.js';
-import { SpecError, type Problem } from '../spec/problems.js';
-import { contains, mustCidr, nth, offset, subnet, subnetCount, ipToNum, type Cidr } from './ip.js';
-import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from './names.js';
-import { macFor } from '../util/hash.js';
+import type { LabSpec, ContainerSpec, Mode, ProxyMode, BgpSpec } from '../input/types.js';
+import { SpecError, type Problem } from '../input/problems.js';
+import { contains, mustCidr, nth, offset, subnet, subnetCount, ipToNum, type Cidr } from '../net/ip.js';
+import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from '../net/names.js';
+import { macFor } from '../net/hash.js';
 import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
-import { maxPods, maxPodsFormula, NODE_PRIMARY_OFFSET, FIRST_POD_OFFSET, HOST_OFFSET, SUBNET_ROUTER } from './vpc.js';
-import { vpcHostNetns, vpcHostPortName } from './names.js';
+import { maxPods, maxPodsFormula, NODE_PRIMARY_OFFSET, FIRST_POD_OFFSET, HOST_OFFSET, SUBNET_ROUTER } from '../modes/vpc/instances.js';
+import { vpcHostNetns, vpcHostPortName } from '../net/names.js';
 
 export interface NodeT {
   readonly name: string;

@@ -3,7 +3,7 @@
 import { readdirSync, readlinkSync, statSync, existsSync } from 'node:fs';
 import type { Executor } from '../kernel/exec.js';
 import { CommandError, HOST } from '../kernel/exec.js';
-import { PREFIX, clusterPrefix } from '../model/names.js';
+import { PREFIX, clusterPrefix } from '../net/names.js';
 
 const NETNS_DIR = '/run/netns';
 

@@ -1,5 +1,5 @@
 // Pure helpers for Service unit tests: a small lab text → Topology, and kube-proxy's rules for one node.
-import { parseLab } from '../../src/spec/parse.js';
+import { parseLab } from '../../src/input/parse.js';
 import { resolve } from '../../src/model/topology.js';
 import type { Topology } from '../../src/model/topology.js';
 

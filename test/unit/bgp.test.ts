@@ -1,13 +1,13 @@
 // bgp mode (pure parts): Calico names and IPAM blocks, bird.cfg for a full mesh and for route reflectors,
 // spec.bgp validation, the plan as iproute2 text, and the diff leaving BIRD's routes alone.
 import t from 'tap';
-import { parseLab } from '../../src/spec/parse.js';
-import { SpecError } from '../../src/spec/problems.js';
+import { parseLab } from '../../src/input/parse.js';
+import { SpecError } from '../../src/input/problems.js';
 import { resolve } from '../../src/model/topology.js';
-import { cniVethName } from '../../src/model/names.js';
-import { bgp, birdConfig, bgpPeers, isPassive, meshProtocolName } from '../../src/dataplane/modes/bgp.js';
+import { cniVethName } from '../../src/net/names.js';
+import { bgp, birdConfig, bgpPeers, isPassive, meshProtocolName } from '../../src/modes/bgp/index.js';
 import { diffNs, opsText, EMPTY_OBSERVED } from '../../src/kernel/ops.js';
-import { parseProtocols, expectedRoutes } from '../../src/daemon/bgp.js';
+import { parseProtocols, expectedRoutes } from '../../src/modes/bgp/runtime.js';
 
 const lab = (specExtra: string, pods: [string, string][], nodes = 3) => `apiVersion: podlab.io/v1alpha1
 kind: Cluster

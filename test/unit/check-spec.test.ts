@@ -1,8 +1,8 @@
 // `kind: Check` documents: parsing and validation problems with file, line and path.
 import t from 'tap';
-import { parseLab } from '../../src/spec/parse.js';
-import { SpecError } from '../../src/spec/problems.js';
-import { parseTo, parseFrom } from '../../src/spec/check.js';
+import { parseLab } from '../../src/input/parse.js';
+import { SpecError } from '../../src/input/problems.js';
+import { parseTo, parseFrom } from '../../src/input/kinds/check.js';
 
 const BASE = `apiVersion: podlab.io/v1alpha1
 kind: Cluster

@@ -1,12 +1,12 @@
 // The expectation model (matrix E, overlay rows), generation, declared-check resolution, the judge and probe parsing.
 import t from 'tap';
-import { parseLab } from '../../src/spec/parse.js';
+import { parseLab } from '../../src/input/parse.js';
 import { resolve, type Topology } from '../../src/model/topology.js';
-import { expectationsFor, overlayExpectations as ov, whoIs } from '../../src/checks/model.js';
-import { generateChecks, declaredChecks, filterChecks, globMatch, netexecPorts } from '../../src/checks/generate.js';
-import { judge, wantsMore } from '../../src/checks/judge.js';
-import { interpret } from '../../src/checks/probe.js';
-import type { Attempt, Check } from '../../src/checks/types.js';
+import { expectationsFor, overlayExpectations as ov, whoIs } from '../../src/expect/model.js';
+import { generateChecks, declaredChecks, filterChecks, globMatch, netexecPorts } from '../../src/expect/generate.js';
+import { judge, wantsMore } from '../../src/expect/judge.js';
+import { interpret } from '../../src/probe/probe.js';
+import type { Attempt, Check } from '../../src/expect/types.js';
 
 const LAB = `apiVersion: podlab.io/v1alpha1
 kind: Cluster

@@ -3,8 +3,8 @@
 import t from 'tap';
 import { Parser } from 'tap-parser';
 import { execa } from 'execa';
-import { render, tap, junit, json, human } from '../../src/checks/report.js';
-import type { Check, Report, Verdict, Attempt } from '../../src/checks/types.js';
+import { render, tap, junit, json, human } from '../../src/report/checks.js';
+import type { Check, Report, Verdict, Attempt } from '../../src/expect/types.js';
 
 const check = (id: string, category: string, outcome: 'ok' | 'blocked' = 'ok'): Check => ({
   id, category, from: { label: 'x/a', netns: 'pl-r-x-a' }, to: { label: 'x/b:8080', ip: '10.244.1.2', port: 8080 }, protocol: 'TCP',

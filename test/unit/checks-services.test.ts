@@ -2,13 +2,13 @@
 // service/nodeport targets, and the judge's service semantics (until-all, hairpin source, affinity).
 import t from 'tap';
 import { lab, pod, svc } from '../helpers/svclab.js';
-import { overlayExpectations as ov } from '../../src/checks/model.js';
-import { generateChecks, declaredChecks, resolveDeclared } from '../../src/checks/generate.js';
-import { judge, wantsMore } from '../../src/checks/judge.js';
-import { parseLab } from '../../src/spec/parse.js';
+import { overlayExpectations as ov } from '../../src/expect/model.js';
+import { generateChecks, declaredChecks, resolveDeclared } from '../../src/expect/generate.js';
+import { judge, wantsMore } from '../../src/expect/judge.js';
+import { parseLab } from '../../src/input/parse.js';
 import { resolve } from '../../src/model/topology.js';
 import { CLUSTER } from '../helpers/svclab.js';
-import type { Attempt, Check } from '../../src/checks/types.js';
+import type { Attempt, Check } from '../../src/expect/types.js';
 
 const topo = lab(
   pod('w1', 'node1'), pod('w2', 'node2'), pod('c1', 'node1', '{app: client}'),

@@ -159,7 +159,7 @@ t.test('multi-port: one SVC chain per port and protocol, named ports in comments
 });
 
 t.test('kube-proxy chains come before flannel in the node restore text', async (t) => {
-  const { overlay } = await import('../../src/dataplane/modes/overlay.js');
+  const { overlay } = await import('../../src/modes/overlay/index.js');
   const topo = lab(...two, svc('web', 'selector: {app: web}\nports: [{port: 80, targetPort: 8080}]'));
   const node = overlay.plan(topo).namespaces.find((n) => n.role === 'node')!;
   const ipt = node.iptables!;

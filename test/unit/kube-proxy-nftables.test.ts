@@ -2,8 +2,8 @@
 import t from 'tap';
 import { nftChainName, kubeProxyNftables } from '../../src/dataplane/proxy/nftables.js';
 import { pod, svc, lab } from '../helpers/svclab.js';
-import { overlay } from '../../src/dataplane/modes/overlay.js';
-import { parseLab } from '../../src/spec/parse.js';
+import { overlay } from '../../src/modes/overlay/index.js';
+import { parseLab } from '../../src/input/parse.js';
 import { resolve } from '../../src/model/topology.js';
 import { CLUSTER } from '../helpers/svclab.js';
 

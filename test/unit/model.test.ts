@@ -1,9 +1,9 @@
 import t from 'tap';
-import { parseLab } from '../../src/spec/parse.js';
+import { parseLab } from '../../src/input/parse.js';
 import { resolve, allocationsOf } from '../../src/model/topology.js';
-import { SpecError } from '../../src/spec/problems.js';
-import { podNetns, bridgeVethName, cniVethName, nodeNetns, fabricPortName, NETNS_MAX } from '../../src/model/names.js';
-import { parseCidr, subnet, nth } from '../../src/model/ip.js';
+import { SpecError } from '../../src/input/problems.js';
+import { podNetns, bridgeVethName, cniVethName, nodeNetns, fabricPortName, NETNS_MAX } from '../../src/net/names.js';
+import { parseCidr, subnet, nth } from '../../src/net/ip.js';
 
 function lab(pods: string[], nodes = ['node1', 'node2', 'node3'], extra = '') {
   const text = `apiVersion: podlab.io/v1alpha1

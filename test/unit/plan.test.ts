@@ -1,9 +1,9 @@
 // Plans as readable iproute2 / iptables text, and the diff that makes re-runs free.
 import t from 'tap';
-import { parseLab } from '../../src/spec/parse.js';
+import { parseLab } from '../../src/input/parse.js';
 import { resolve } from '../../src/model/topology.js';
-import { overlay } from '../../src/dataplane/modes/overlay.js';
-import { getMode, supportedModes } from '../../src/dataplane/modes/index.js';
+import { overlay } from '../../src/modes/overlay/index.js';
+import { getMode, supportedModes } from '../../src/modes/registry.js';
 import { diffNs, opsText, opsCount, EMPTY_OBSERVED, type Observed } from '../../src/kernel/ops.js';
 import { parseObserved } from '../../src/kernel/observe.js';
 import type { NsState } from '../../src/dataplane/types.js';

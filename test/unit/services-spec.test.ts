@@ -1,7 +1,7 @@
 // Service documents: validation with paths and reasons, allocation (deterministic, sticky), endpoints.
 import t from 'tap';
-import { parseLab } from '../../src/spec/parse.js';
-import { SpecError } from '../../src/spec/problems.js';
+import { parseLab } from '../../src/input/parse.js';
+import { SpecError } from '../../src/input/problems.js';
 import { resolve, allocationsOf } from '../../src/model/topology.js';
 import { CLUSTER, pod, svc, lab } from '../helpers/svclab.js';
 

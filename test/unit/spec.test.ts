@@ -1,8 +1,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseLab, type Source } from '../../src/spec/parse.js';
-import { SpecError } from '../../src/spec/problems.js';
+import { parseLab, type Source } from '../../src/input/parse.js';
+import { SpecError } from '../../src/input/problems.js';
 import { ROOT } from '../helpers/paths.js';
 
 const src = (text: string, file = 'lab.yaml'): Source => ({ file, text, dir: '/tmp' });

@@ -1,14 +1,14 @@
 // vpc mode (pure): spec.vpc validation, VPC addressing within EKS max-pods, the AWS CNI plan as text.
 import t from 'tap';
-import { parseLab } from '../../src/spec/parse.js';
-import { SpecError } from '../../src/spec/problems.js';
+import { parseLab } from '../../src/input/parse.js';
+import { SpecError } from '../../src/input/problems.js';
 import { resolve } from '../../src/model/topology.js';
-import { maxPods } from '../../src/model/vpc.js';
-import { cniVethName } from '../../src/model/names.js';
-import { vpc } from '../../src/dataplane/modes/vpc.js';
-import { getMode } from '../../src/dataplane/modes/index.js';
-import { expectationsFor } from '../../src/checks/model.js';
-import { generateChecks } from '../../src/checks/generate.js';
+import { maxPods } from '../../src/modes/vpc/instances.js';
+import { cniVethName } from '../../src/net/names.js';
+import { vpc } from '../../src/modes/vpc/index.js';
+import { getMode } from '../../src/modes/registry.js';
+import { expectationsFor } from '../../src/expect/model.js';
+import { generateChecks } from '../../src/expect/generate.js';
 import { diffNs, opsText, EMPTY_OBSERVED } from '../../src/kernel/ops.js';
 import { parseObserved } from '../../src/kernel/observe.js';
 

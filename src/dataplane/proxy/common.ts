@@ -1,6 +1,6 @@
 // What kube-proxy computes before it renders any rule (shared by the iptables and nftables renderers) (pure).
 import type { Topology, NodeT, ServiceT, ServicePortT, EndpointT } from '../../model/topology.js';
-import { base32, sha256 } from '../../util/hash.js';
+import { base32, sha256 } from '../../net/hash.js';
 
 /** Default `--iptables-masquerade-bit` 14. */
 export const MASQ_MARK = '0x4000';

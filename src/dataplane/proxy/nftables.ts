@@ -1,7 +1,7 @@
 // kube-proxy, nftables mode (KPN; reference A.8): one `table ip kube-proxy` per node, rendered as `nft -f`
 // input that replaces the table atomically (pure).
 import type { Topology, NodeT } from '../../model/topology.js';
-import { base32, sha256 } from '../../util/hash.js';
+import { base32, sha256 } from '../../net/hash.js';
 import { MASQ_MARK, proxiedServices, portView, reachable, type PortView } from './common.js';
 
 const T = 'ip kube-proxy';

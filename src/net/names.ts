@@ -1,5 +1,5 @@
 // Every kernel name podlab makes, derived from the cluster name and the object's name (pure).
-import { sha1Hex, shortHash } from '../util/hash.js';
+import { sha1Hex, shortHash } from './hash.js';
 
 export const PREFIX = 'pl-';
 /** Kernel limit for interface names (IFNAMSIZ - 1). */

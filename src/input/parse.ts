@@ -1,15 +1,15 @@
 // Parse and validate cluster files: multi-document YAML → LabSpec. Pure: the caller reads the files.
 // Every problem found is collected (with file, line and field path) and reported together.
 import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import { isIPv4, parseCidr, contains, overlaps, type Cidr } from '../model/ip.js';
-import { INSTANCE_TYPES } from '../model/vpc.js';
+import { isIPv4, parseCidr, contains, overlaps, type Cidr } from '../net/ip.js';
+import { INSTANCE_TYPES } from '../modes/vpc/instances.js';
 import type {
   BgpSpec, BgpTopology,
   ClusterSpec, ContainerPort, ContainerSpec, LabSpec, Mode, NodeSpec, PodSpec, Protocol, ProxyMode, VpcHostSpec, VpcSpec,
   ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy,
 } from './types.js';
 import { SpecError, type Problem } from './problems.js';
-import { parseCheck } from './check.js';
+import { parseCheck } from './kinds/check.js';
 import type { CheckSpec } from './types.js';
 
 export interface Source {

@@ -2,12 +2,12 @@
 // proxy ARP, /32 pods behind 169.254.1.1, IPAM blocks, natOutgoing, and BIRD 2 peering between nodes.
 // Pure: the plan and the bird.cfg text; src/daemon/bgp.ts runs BIRD.
 import type { Topology, NodeT, PodT } from '../../model/topology.js';
-import { cniVethName } from '../../model/names.js';
-import { emptyNs, type DataplaneMode, type MutableNs, type Plan } from '../types.js';
-import { BASE_SYSCTLS } from '../pods.js';
-import { fabricNs, nodeBaseNs, externalNs } from '../underlay.js';
-import { comment, type Fragment } from '../iptables.js';
-import { nodeRuleSets } from '../proxy/index.js';
+import { cniVethName } from '../../net/names.js';
+import { emptyNs, type DataplaneMode, type MutableNs, type Plan } from '../../dataplane/types.js';
+import { BASE_SYSCTLS } from '../../dataplane/pods.js';
+import { fabricNs, nodeBaseNs, externalNs } from '../../dataplane/underlay.js';
+import { comment, type Fragment } from '../../dataplane/iptables.js';
+import { nodeRuleSets } from '../../dataplane/proxy/index.js';
 
 /** Calico's fixed host-side MAC and the pod's fake gateway (C.1). */
 export const CALI_MAC = 'ee:ee:ee:ee:ee:ee';

@@ -1,7 +1,7 @@
 // `kind: Check` documents: declared expectations about real traffic (pure). Syntax only here; references to
 // pods and nodes are checked by parseLab against the rest of the file, with the same file/line/path problems.
-import { isIPv4 } from '../model/ip.js';
-import type { CheckFrom, CheckOutcome, CheckProtocol, CheckSourceSpec, CheckSpec, CheckTo, Origin } from './types.js';
+import { isIPv4 } from '../../net/ip.js';
+import type { CheckFrom, CheckOutcome, CheckProtocol, CheckSourceSpec, CheckSpec, CheckTo, Origin } from '../types.js';
 
 type Path = (string | number)[];
 export interface CheckCtx {

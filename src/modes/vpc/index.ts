@@ -9,14 +9,14 @@
 //
 // All pods sit on the primary ENI (eth0): no secondary ENIs, so no per-ENI route tables and no rule 1536.
 import type { Topology, NodeT, PodT } from '../../model/topology.js';
-import { mustCidr, nth } from '../../model/ip.js';
-import { cniVethName } from '../../model/names.js';
-import { POD_GATEWAY, SUBNET_ROUTER } from '../../model/vpc.js';
-import { macFor } from '../../util/hash.js';
-import { emptyNs, type DataplaneMode, type MutableNs, type Plan } from '../types.js';
-import { BASE_SYSCTLS } from '../pods.js';
-import { comment, renderRestore, type Fragment } from '../iptables.js';
-import { nodeRuleSets } from '../proxy/index.js';
+import { mustCidr, nth } from '../../net/ip.js';
+import { cniVethName } from '../../net/names.js';
+import { POD_GATEWAY, SUBNET_ROUTER } from './instances.js';
+import { macFor } from '../../net/hash.js';
+import { emptyNs, type DataplaneMode, type MutableNs, type Plan } from '../../dataplane/types.js';
+import { BASE_SYSCTLS } from '../../dataplane/pods.js';
+import { comment, renderRestore, type Fragment } from '../../dataplane/iptables.js';
+import { nodeRuleSets } from '../../dataplane/proxy/index.js';
 
 /** AWS CNI constants (driver.go, network.go). */
 export const TO_CONTAINER_RULE_PRIORITY = 512;

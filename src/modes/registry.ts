@@ -1,8 +1,8 @@
 // The explicit registry of dataplane modes. Unknown names are reported with the list of supported ones.
-import type { DataplaneMode } from '../types.js';
-import { overlay } from './overlay.js';
-import { bgp } from './bgp.js';
-import { vpc } from './vpc.js';
+import type { DataplaneMode } from '../dataplane/types.js';
+import { overlay } from './overlay/index.js';
+import { bgp } from './bgp/index.js';
+import { vpc } from './vpc/index.js';
 
 const REGISTRY: ReadonlyMap<string, DataplaneMode> = new Map([[overlay.name, overlay], [bgp.name, bgp], [vpc.name, vpc]]);
 

@@ -1,6 +1,6 @@
 // Reporters (pure: report → text): human table grouped by category, TAP 14, JUnit XML, JSON.
 import { stringify } from 'yaml';
-import { expectText, reportOk, type Report, type RunReport, type Verdict } from './types.js';
+import { expectText, reportOk, type Report, type RunReport, type Verdict } from '../expect/types.js';
 
 export const REPORTERS = ['human', 'tap', 'junit', 'json'] as const;
 export type ReporterName = (typeof REPORTERS)[number];

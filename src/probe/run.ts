@@ -1,8 +1,8 @@
 // The runner (effectful): attempts each check until the judge's retry policy is satisfied, with a bound on
 // how many probes are in flight (the lab shares the host's cores with the kernel work it is checking).
 import { mapLimit, type Executor } from '../kernel/exec.js';
-import type { Attempt, Check, Verdict } from './types.js';
-import { judge, wantsMore, type WhoIs } from './judge.js';
+import type { Attempt, Check, Verdict } from '../expect/types.js';
+import { judge, wantsMore, type WhoIs } from '../expect/judge.js';
 import { attempt, DEFAULT_TIMEOUTS, type ProbeTimeouts } from './probe.js';
 
 export interface RunOptions {

@@ -2,15 +2,15 @@
 // mode, check it and always tear it down (also on failure, SIGINT and SIGTERM).
 import { LocalExecutor, type Executor } from '../kernel/exec.js';
 import type { Topology } from '../model/topology.js';
-import type { CheckSpec } from '../spec/types.js';
-import { SpecError } from '../spec/problems.js';
-import { expectationsFor, whoIs } from '../checks/model.js';
-import { declaredChecks, filterChecks, filterSkips, generateChecks } from '../checks/generate.js';
-import { runChecks, type RunOptions } from '../checks/run.js';
-import type { Report, RunReport, Verdict } from '../checks/types.js';
+import type { CheckSpec } from '../input/types.js';
+import { SpecError } from '../input/problems.js';
+import { expectationsFor, whoIs } from '../expect/model.js';
+import { declaredChecks, filterChecks, filterSkips, generateChecks } from '../expect/generate.js';
+import { runChecks, type RunOptions } from '../probe/run.js';
+import type { Report, RunReport, Verdict } from '../expect/types.js';
 import { labState, loadLab, up, down } from './lab.js';
 import { clusterNetns } from '../substrate/local.js';
-import { readState } from '../state/store.js';
+import { readState } from '../store/file.js';
 
 export interface CheckOptions extends RunOptions {
   readonly filter?: string;

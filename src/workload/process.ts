@@ -6,13 +6,13 @@ import { openSync, closeSync, readFileSync, writeFileSync, existsSync, mkdirSync
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Topology, PodT } from '../model/topology.js';
-import type { ProcRecord } from '../state/store.js';
-import { clusterDir, logDir } from '../state/store.js';
+import type { ProcRecord } from '../store/file.js';
+import { clusterDir, logDir } from '../store/file.js';
 import { pidAlive, pidInNetns, sleep } from '../substrate/local.js';
-import { shortHash } from '../util/hash.js';
+import { shortHash } from '../net/hash.js';
 import { PYTHON } from '../kernel/python.js';
 
-export const NETEXEC_PY = fileURLToPath(new URL('../../src/workload/netexec.py', import.meta.url));
+export const NETEXEC_PY = fileURLToPath(new URL('./netexec.py', import.meta.url));
 export const RUNTIME_CONTAINER = 'netexec-runtime';
 
 export interface WorkloadResult {

@@ -2,11 +2,11 @@
 // wait, session/route status, and the bgp-down / bgp-up faults.
 import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Topology, NodeT } from '../model/topology.js';
-import { birdConfig, bgpPeers, meshProtocolName } from '../dataplane/modes/bgp.js';
-import { clusterDir, type ProcRecord } from '../state/store.js';
-import { inNs, type Executor } from '../kernel/exec.js';
-import { pidAlive, pidInNetns, sleep } from '../substrate/local.js';
+import type { Topology, NodeT } from '../../model/topology.js';
+import { birdConfig, bgpPeers, meshProtocolName } from './index.js';
+import { clusterDir, type ProcRecord } from '../../store/file.js';
+import { inNs, type Executor } from '../../kernel/exec.js';
+import { pidAlive, pidInNetns, sleep } from '../../substrate/local.js';
 
 export const BIRD_PREFIX = 'bird/';
 

@@ -2,7 +2,7 @@
 // the outcome and the source address the server must see. Rows cite reference/dataplane.md section E.
 // One ModeExpectations per mode, in an explicit registry, so bgp and vpc plug in beside overlay.
 import type { Topology, NodeT, PodT, VpcHostT, ServiceT, ServicePortT, EndpointT } from '../model/topology.js';
-import { mustCidr, nth } from '../model/ip.js';
+import { mustCidr, nth } from '../net/ip.js';
 import type { Expectation, SourceExpect } from './types.js';
 
 /** An address a node owns, and on which device (for "who is 172.18.0.11?" in failure reasons). */

@@ -3,7 +3,7 @@
 // ("hostname" then "clientip" on one socket), ping for ICMP, `ping -M do -s N` at the MTU boundary.
 // Every attempt keeps its evidence: the command as run, its exit code and its output.
 import { inNs, placeArgv, type Executor, type RunResult } from '../kernel/exec.js';
-import type { Attempt, Check, Observed } from './types.js';
+import type { Attempt, Check, Observed } from '../expect/types.js';
 import { PYTHON } from '../kernel/python.js';
 
 export interface ProbeTimeouts {

@@ -1,7 +1,7 @@
 // Generated and declared checks (pure): from a Topology and the mode's expectation model, the list of checks
 // to run and the list of checks that cannot be run (with why). Probes only talk to podlab's netexec server.
 import type { Topology, PodT, NodeT, ServiceT, ServicePortT } from '../model/topology.js';
-import type { CheckSpec } from '../spec/types.js';
+import type { CheckSpec } from '../input/types.js';
 import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
 import { expectationsFor, extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
 

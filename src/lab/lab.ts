@@ -2,21 +2,21 @@
 // The CLI calls these directly; a long-running daemon will call the same functions.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { parseLab, objectKeysOf, objectKey, type Source } from '../spec/parse.js';
-import type { LabSpec } from '../spec/types.js';
+import { parseLab, objectKeysOf, objectKey, type Source } from '../input/parse.js';
+import type { LabSpec } from '../input/types.js';
 import { resolve, allocationsOf, type Topology } from '../model/topology.js';
-import { getMode, supportedModes } from '../dataplane/modes/index.js';
+import { getMode, supportedModes } from '../modes/registry.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type IptablesLedger } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
 import { preflight, sctpUsers } from '../kernel/preflight.js';
 import { sysctlBatch } from '../kernel/sysctl.js';
 import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns } from '../substrate/local.js';
-import { readState, writeState, removeState, knownClusters, type LabState } from '../state/store.js';
-import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/runtime.js';
-import { PREFIX } from '../model/names.js';
-import { shortHash } from '../util/hash.js';
-import { syncBird, waitConverged, isBirdRecord, bgpStatus, birdDown, birdUp, type BgpSession, type BgpRoute } from './bgp.js';
+import { readState, writeState, removeState, knownClusters, type LabState } from '../store/file.js';
+import { syncWorkloads, readStatus, runtimeStatusFile } from '../workload/process.js';
+import { PREFIX } from '../net/names.js';
+import { shortHash } from '../net/hash.js';
+import { syncBird, waitConverged, isBirdRecord, bgpStatus, birdDown, birdUp, type BgpSession, type BgpRoute } from '../modes/bgp/runtime.js';
 
 export type Progress = (msg: string) => void;
 
