@@ -881,7 +881,7 @@ function checkServicesTogether(services: readonly ServiceSpec[], ctxs: Map<strin
       else nodePorts.set(k, `Service ${s.key}`);
     });
     if (!s.selector) continue;
-    const selected = pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels));
+    const selected = pods.filter((p) => p.namespace === s.namespace && serviceSelects(s.selector!, p.labels));
     s.ports.forEach((p, i) => {
       if (typeof p.targetPort !== 'string' || selected.length === 0) return;
       const declared = selected.some((pod) => pod.containers.some((c) => c.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol)));
@@ -890,8 +890,6 @@ function checkServicesTogether(services: readonly ServiceSpec[], ctxs: Map<strin
   }
 }
 
-/** Label selector match (equality-based, as Service selectors are). An empty selector selects nothing here. */
-export function selects(selector: Readonly<Record<string, string>>, lbls: Readonly<Record<string, string>>): boolean {
-  const keys = Object.keys(selector);
-  return keys.length > 0 && keys.every((k) => lbls[k] === selector[k]);
-}
+/** Label selector match with a Service's semantics (an empty selector selects nothing). */
+import { serviceSelects } from '../model/selectors.js';
+export { serviceSelects as selects };

@@ -1,7 +1,7 @@
 // Services: clusterIP and nodePort allocation (deterministic, sticky) and endpoints from label selectors (pure).
 import type { ServiceSpec, ServiceType, TrafficPolicy, Protocol, LabSpec } from '../input/types.js';
 import type { Problem } from '../input/problems.js';
-import { selects } from '../input/parse.js';
+import { serviceSelects as selects } from './selectors.js';
 import { contains, mustCidr, nth, ipToNum } from '../net/ip.js';
 
 export interface EndpointT {

@@ -1,13 +1,13 @@
 // overlay: flannel's VXLAN backend with the bridge CNI and host-local IPAM (reference/dataplane.md section B).
 import type { Topology, NodeT } from '../../model/topology.js';
-import { mustCidr, nth } from '../../model/ip.js';
-import { bridgeVethName } from '../../model/names.js';
-import { macFor } from '../../util/hash.js';
-import type { DataplaneMode, MutableNs, Plan } from '../types.js';
-import { bridgePodNs, podVeth } from '../pods.js';
-import { fabricNs, nodeBaseNs, externalNs } from '../underlay.js';
-import { comment, type Fragment } from '../iptables.js';
-import { nodeRuleSets } from '../proxy/index.js';
+import { mustCidr, nth } from '../../net/ip.js';
+import { bridgeVethName } from '../../net/names.js';
+import { macFor } from '../../net/hash.js';
+import type { DataplaneMode, MutableNs, Plan } from '../../dataplane/types.js';
+import { bridgePodNs, podVeth } from '../../dataplane/pods.js';
+import { fabricNs, nodeBaseNs, externalNs } from '../../dataplane/underlay.js';
+import { comment, type Fragment } from '../../dataplane/iptables.js';
+import { nodeRuleSets } from '../../dataplane/proxy/index.js';
 
 export const VXLAN_OVERHEAD = 50;
 export const FLANNEL_VNI = 1;
