@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.env.PODLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'podlab-bench-'));
-const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/lab.js'));
+const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/index.js'));
 const { clusterNetns, pidsIn } = await import(join(ROOT, 'dist/substrate/local.js'));
-const { LocalExecutor } = await import(join(ROOT, 'dist/kernel/exec.js'));
+const { LocalExecutor } = await import(join(ROOT, 'dist/substrate/local.js'));
 
 const only = process.argv.slice(2);
 const want = (k) => only.length === 0 || only.includes(k);

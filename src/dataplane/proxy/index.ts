@@ -2,9 +2,9 @@
 // or an nftables ruleset for `nft -f`, plus the sysctls kube-proxy sets (pure).
 import type { Topology, NodeT } from '../../model/topology.js';
 import { renderRestore, type Fragment } from '../iptables.js';
-import type { MutableNs } from '../types.js';
+import { rulesetKey, type MutableNs } from '../types.js';
 import { kubeProxyIptables } from './iptables.js';
-import { kubeProxyNftables } from './nftables.js';
+import { kubeProxyNftables, KUBE_PROXY_TABLE } from './nftables.js';
 
 export interface ProxyPlan {
   readonly fragments: readonly Fragment[];
@@ -28,6 +28,8 @@ export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
 export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[]): void {
   const kp = kubeProxy(t, n);
   ns.sysctls.push(...kp.sysctls);
-  ns.iptables = renderRestore([...kp.fragments, ...cni], { always: ['mangle', 'nat', 'filter'] });
-  if (kp.nftables !== undefined) ns.nftables = kp.nftables;
+  ns.rulesets.push({ engine: 'iptables', owner: 'node', text: renderRestore([...kp.fragments, ...cni], { always: ['mangle', 'nat', 'filter'] })! });
+  if (kp.nftables !== undefined) ns.rulesets.push({ engine: 'nftables', owner: 'kube-proxy', table: KUBE_PROXY_TABLE, text: kp.nftables });
+  // kube-proxy in iptables mode cleans up what its nftables mode left (and the other way round: the always-written tables).
+  else ns.absentRulesets = [...(ns.absentRulesets ?? []), rulesetKey({ engine: 'nftables', table: KUBE_PROXY_TABLE })];
 }
