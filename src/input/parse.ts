@@ -17,6 +17,8 @@ export interface ParseOptions {
   readonly hostRoutes?: readonly string[];
   /** The modes this build has (the mode registry's names) and their Cluster spec sections. */
   readonly modes: readonly string[];
+  /** The kube-proxy modes this build has. */
+  readonly proxyModes?: readonly string[];
   readonly schemas: readonly ModeSchema[];
   /**
    * Live changes (`podlab apply`): a later document with the same kind, namespace and name replaces an earlier one

@@ -2,7 +2,8 @@
 
 /** A dataplane mode's name (modes/registry.ts lists them: overlay, bgp, vpc). */
 export type Mode = string;
-export type ProxyMode = 'iptables' | 'nftables';
+/** kube-proxy's mode (dataplane/proxy/index.ts lists them: iptables, nftables). */
+export type ProxyMode = string;
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 /** Where an object came from, for error messages and for container working directories. */

@@ -2,6 +2,7 @@
 // them) and the preflight (tools, root, kernel features, probed for real) — then reconcile(desired, observed).
 import type { LabSpec } from '../input/types.js';
 import { getMode } from '../modes/registry.js';
+import { getProxyMode } from '../dataplane/proxy/index.js';
 import { preflight, sctpUsers } from '../kernel/preflight.js';
 import { labContext, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
@@ -31,7 +32,8 @@ export interface UpOptions extends Partial<LabContext> {
 export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolean): Promise<void> {
   const mode = getMode(lab.cluster.mode);
   const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
-  if (!incremental) await preflight(ctx.exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
+  const commands = [...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands];
+  if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
   else if (sctp.length) await preflight(ctx.exec, { commands: [], linkKinds: [], sctp, root: ctx.root });
 }
 

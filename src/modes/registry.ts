@@ -9,6 +9,7 @@ import { parseLab, type ParseOptions, type Source } from '../input/parse.js';
 import type { LabSpec } from '../input/types.js';
 import { resolve, type Allocations, type Topology } from '../model/topology.js';
 import type { ModeSchema } from '../input/kinds/cluster.js';
+import { proxyModeNames } from '../dataplane/proxy/index.js';
 
 const MODES: readonly ModePlugin[] = [overlay, bgp, vpc];
 
@@ -38,7 +39,7 @@ export function modeSchemas(): ModeSchema[] {
 
 /** parseLab with this build's modes. */
 export function parseLabFiles(sources: readonly Source[], opts: Omit<ParseOptions, 'modes' | 'schemas'> = {}): LabSpec {
-  return parseLab(sources, { ...opts, modes: supportedModes(), schemas: modeSchemas() });
+  return parseLab(sources, { ...opts, modes: supportedModes(), proxyModes: proxyModeNames(), schemas: modeSchemas() });
 }
 
 /** resolve with the lab's mode's IPAM. */

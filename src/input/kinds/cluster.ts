@@ -6,7 +6,6 @@ import type { ClusterSpec, NodeSpec, ProxyMode } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
 import { checkKeys, int, isObj, labels, str, DNS_LABEL } from '../fields.js';
 
-export const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'nftables'];
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,9}$/;
 /** Node names podlab's own namespaces use (pl-<cluster>-fabric, pl-<cluster>-ext). */
 export const RESERVED_NAMES = ['fabric', 'ext'];
@@ -42,6 +41,8 @@ export interface ClusterOptions {
   readonly hostRoutes?: readonly string[];
   /** Every mode this build has, in registry order. */
   readonly modes: readonly string[];
+  /** Every kube-proxy mode this build has (default: iptables, nftables). */
+  readonly proxyModes?: readonly string[];
   readonly schemas: readonly ModeSchema[];
 }
 
@@ -71,8 +72,9 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     mode = opts.modes[0] ?? 'overlay';
   }
   let proxyMode = (opts.proxyMode ?? spec.proxyMode ?? 'iptables') as string;
-  if (!PROXY_MODES.includes(proxyMode as ProxyMode)) {
-    ctx.err(opts.proxyMode !== undefined ? ['(--proxy-mode)'] : ['spec', 'proxyMode'], `unknown proxy mode ${JSON.stringify(proxyMode)} (one of: ${PROXY_MODES.join(', ')})`);
+  const proxyModes = opts.proxyModes ?? ['iptables', 'nftables'];
+  if (!proxyModes.includes(proxyMode)) {
+    ctx.err(opts.proxyMode !== undefined ? ['(--proxy-mode)'] : ['spec', 'proxyMode'], `unknown proxy mode ${JSON.stringify(proxyMode)} (one of: ${proxyModes.join(', ')})`);
     proxyMode = 'iptables';
   }
 
