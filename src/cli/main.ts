@@ -15,6 +15,7 @@ import { diffNs, opsText, EMPTY_OBSERVED } from '../kernel/ops.js';
 import { checkLab, testLabs } from '../lab/check.js';
 import { render, REPORTERS, counts, type ReporterName } from '../report/checks.js';
 import { reportOk, type Report } from '../expect/types.js';
+import { imageCommand } from './commands/image.js';
 
 const isTTY = process.stderr.isTTY;
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -311,8 +312,9 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
+  .command(imageCommand)
   .parserConfiguration({ 'populate--': true })
-  .demandCommand(1, 'name a command: up, apply, delete, status, check, test, exec, logs, fault, down, clean, plan')
+  .demandCommand(1, 'name a command: up, apply, delete, status, check, test, exec, logs, fault, down, clean, plan, image')
   .strict()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))
