@@ -1,7 +1,7 @@
 // The Docker engine layer without an engine: engine errors, image names and the missing-image message, the busybox
 // rootfs tar, ELF linkage, labels and names, command/args mapping, Kubernetes container states, log demux.
 import t from 'tap';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -15,6 +15,7 @@ import { labelFilter } from '../../src/workload/docker/labels.js';
 
 t.test('engine: a missing, non-socket, stale or remote DOCKER_HOST is a clear error naming what to do', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'podlab-docker-unit-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const none = await connectEngine({ host: `unix://${dir}/docker.sock` }).catch((e) => e);
   t.type(none, EngineError);
   t.match(none.message, new RegExp(`no Docker engine: ${dir}/docker.sock does not exist`));
