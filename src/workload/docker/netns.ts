@@ -3,7 +3,6 @@
 // Linking and unlinking go through one `ip -batch` for many sandboxes.
 import { statSync } from 'node:fs';
 import type { Executor } from '../../kernel/exec.js';
-import { HOST } from '../../kernel/exec.js';
 import { LocalExecutor } from '../../substrate/local.js';
 import { netnsInode } from '../../substrate/local.js';
 
@@ -40,7 +39,7 @@ export async function linkNetns(links: readonly NetnsLink[], exec: Executor = ne
     }
   }
   if (todo.length) {
-    const r = await exec.run(['ip', '-force', '-batch', '-'], HOST, { input: todo.map((l) => `netns attach ${l.name} ${l.pid}`).join('\n') + '\n' });
+    const r = await exec.run(['ip', '-force', '-batch', '-'], { host: exec.host }, { input: todo.map((l) => `netns attach ${l.name} ${l.pid}`).join('\n') + '\n' });
     for (const l of todo) {
       if (netnsInode(l.name) !== pidNetnsInode(l.pid)) problems.push(`\`ip netns attach ${l.name} ${l.pid}\` did not link it${r.stderr.trim() ? `: ${r.stderr.trim().split('\n').slice(-3).join('; ')}` : ''}`);
     }
@@ -52,7 +51,7 @@ export async function linkNetns(links: readonly NetnsLink[], exec: Executor = ne
 /** Remove the /run/netns links that exist (the namespace itself goes when its last process and link are gone). */
 export async function unlinkNetns(names: readonly string[], exec: Executor = new LocalExecutor()): Promise<string[]> {
   const present = [...new Set(names)].filter((n) => netnsInode(n) !== undefined);
-  if (present.length) await exec.run(['ip', '-force', '-batch', '-'], HOST, { input: present.map((n) => `netns delete ${n}`).join('\n') + '\n' });
+  if (present.length) await exec.run(['ip', '-force', '-batch', '-'], { host: exec.host }, { input: present.map((n) => `netns delete ${n}`).join('\n') + '\n' });
   const left = present.filter((n) => netnsInode(n) !== undefined);
   if (left.length) throw new Error(`could not remove /run/netns/${left.join(', /run/netns/')}`);
   return present;
