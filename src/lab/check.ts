@@ -2,6 +2,7 @@
 import type { Topology } from '../model/topology.js';
 import type { CheckSpec } from '../input/types.js';
 import { whoIs } from '../expect/model.js';
+import { diagnose } from '../expect/diagnose.js';
 import { declaredChecks, filterChecks, filterSkips, generateChecks } from '../expect/generate.js';
 import { getMode } from '../modes/registry.js';
 import { runChecks, type RunOptions } from '../probe/run.js';
@@ -33,8 +34,10 @@ export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<R
   const problems: string[] = [];
   const declared: readonly CheckSpec[] = o.declared ?? st.checks ?? [];
   const { checks, skipped, m } = planChecks(t, declared, o);
-  const verdicts: Verdict[] = await runChecks(ctx.exec, checks, (ip) => whoIs(m, t, ip), o);
+  const ran: Verdict[] = await runChecks(ctx.exec, checks, (ip) => whoIs(m, t, ip), o);
+  // Stopped (SIGINT/SIGTERM): the checks that never ran are left out, not counted as errors; the report says how many.
   const interrupted = o.aborted?.() === true;
-  return { cluster, mode: t.mode, verdicts: interrupted ? verdicts.filter((v) => v.attempts.length > 0) : verdicts, skipped, problems, ms: performance.now() - t0, ...(interrupted ? { interrupted: true } : {}) };
+  const verdicts = diagnose(interrupted ? ran.filter((v) => v.attempts.length > 0) : ran, t);
+  return { cluster, mode: t.mode, verdicts, skipped, problems, ms: performance.now() - t0, ...(interrupted ? { interrupted: true, notRun: checks.length - verdicts.length } : {}) };
 }
 

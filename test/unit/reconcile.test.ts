@@ -109,3 +109,23 @@ t.test('every effect went through the executor: nothing on this machine was touc
   t.ok(h.exec.log.some((c) => c.startsWith('spawn ')), 'processes were started through it');
   t.ok([...h.exec.fileMap.keys()].some((f) => f.includes('/netexec/')), 'runtime files were written through it');
 });
+
+// #8 (hardening): SIGINT during `podlab check` reported "RESULT: FAIL" and counted every unrun check as an error.
+t.test('an interrupted check reports only the checks that ran, counts none of the rest, and says so', async (t) => {
+  const h = host();
+  await up({ ...h, files: ['lab.yaml'], lab: lab(EXAMPLE) });
+  const start = h.exec.log.length;
+  const r = await checkLab('demo', { ...h, concurrency: 1, aborted: () => h.exec.log.length - start >= 5 });
+  t.equal(r.interrupted, true);
+  t.ok(r.verdicts.length >= 1 && r.verdicts.length < 20, `${r.verdicts.length} ran`);
+  t.ok((r.notRun ?? 0) > 100, `${r.notRun} not run`);
+  t.ok(r.verdicts.every((v) => v.attempts.length > 0), 'every reported check has evidence');
+  t.same(r.problems, []);
+  const { human, json } = await import('../../src/report/checks.js');
+  const text = human({ runs: [r] });
+  t.match(text, /interrupted: \d+ not run/);
+  t.match(text, /RESULT: INTERRUPTED/);
+  t.notMatch(text, /no attempt was made/);
+  const j = JSON.parse(json({ runs: [r] })).runs[0];
+  t.same([j.interrupted, j.notRun, j.counts.total], [true, r.notRun, r.verdicts.length]);
+});
