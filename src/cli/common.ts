@@ -2,8 +2,10 @@
 import { SpecError } from '../input/problems.js';
 import { PreflightError } from '../kernel/preflight.js';
 import { AbortedError } from '../lab/reconcile.js';
-import { CorruptStateError } from '../store/types.js';
-import { labContext, type LabContext } from '../lab/context.js';
+import { CorruptStateError, StateVersionError } from '../store/types.js';
+import { UnsafeStateDirError } from '../store/safe.js';
+import { labContext, requireRoot, RootRequiredError, type LabContext } from '../lab/context.js';
+import type { LockHolder, LockOptions } from '../lab/lock.js';
 
 export const isTTY = process.stderr.isTTY;
 export const out = (s: string): void => void process.stdout.write(s + '\n');
@@ -19,12 +21,22 @@ export function fail(e: unknown): never {
     err(`podlab: ${e.message}`);
     process.exit(3);
   }
+  if (e instanceof RootRequiredError) {
+    err(`podlab: ${e.message}`);
+    process.exit(3);
+  }
   if (e instanceof AbortedError) {
     err(`podlab: ${e.message}`);
     process.exit(130);
   }
   if (e instanceof CorruptStateError) {
-    err(`podlab: ${e.message}\n  \`podlab down -c NAME\` or \`podlab clean -c NAME\` still removes the lab from the kernel`);
+    const c = e.cluster ?? 'NAME';
+    const what = e instanceof StateVersionError ? 'this podlab cannot use that state' : 'the state cannot be used';
+    err(`podlab: ${e.message}\n  ${what}: \`podlab down -c ${c}\` (or \`podlab clean -c ${c}\`) still removes the lab from the kernel; then \`podlab up -f FILE\` builds it anew`);
+    process.exit(1);
+  }
+  if (e instanceof UnsafeStateDirError) {
+    err(`podlab: ${e.message}`);
     process.exit(1);
   }
   err(`podlab: ${e instanceof Error ? e.message : String(e)}`);
@@ -35,9 +47,22 @@ export function fail(e: unknown): never {
 export const clusterOpt = { alias: 'c', type: 'string', describe: 'lab name (default: the only lab that exists)' } as const;
 export const jsonOpt = { type: 'boolean', default: false, describe: 'print machine-readable JSON on stdout' } as const;
 
-/** The context of a command run in-process on this machine. */
-export function context(o: Partial<LabContext> = {}): LabContext {
-  return labContext(o);
+export const noWaitOpt = { type: 'boolean', default: false, describe: 'if another command is changing this lab, fail at once (exit 1) instead of waiting its turn' } as const;
+
+/** How a command that changes a lab takes its lock: waits (saying for whom, once, on stderr) unless --no-wait. */
+export function lockOptions(a: Record<string, unknown>): LockOptions {
+  return {
+    wait: !(a['no-wait'] === true || a.wait === false),
+    command: `podlab ${process.argv.slice(2).join(' ')}`,
+    onWait: (h: LockHolder) => err(`podlab: waiting its turn: the lab is being changed by pid ${h.pid} (${h.command}, since ${h.since}); --no-wait fails at once instead`),
+  };
+}
+
+/** The context of a command run in-process on this machine; `command` (e.g. "status") needs root. */
+export function context(o: Partial<LabContext> = {}, command?: string): LabContext {
+  const ctx = labContext(o);
+  if (command) requireRoot(ctx, command);
+  return ctx;
 }
 
 export function table(head: string[], rows: string[][]): void {

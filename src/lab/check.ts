@@ -7,7 +7,7 @@ import { declaredChecks, filterChecks, filterSkips, generateChecks } from '../ex
 import { getMode } from '../modes/registry.js';
 import { runChecks, type RunOptions } from '../probe/run.js';
 import type { RunReport, Verdict } from '../expect/types.js';
-import { labContext, type LabContext } from './context.js';
+import { labContext, requireRoot, type LabContext } from './context.js';
 import { labState } from './targets.js';
 
 export interface CheckOptions extends RunOptions, Partial<Omit<LabContext, 'aborted'>> {
@@ -29,6 +29,7 @@ export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { fil
 export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<RunReport> {
   const t0 = performance.now();
   const ctx = labContext(o);
+  requireRoot(ctx, 'check');
   const st = await labState(ctx, cluster);
   const t = st.topology;
   const problems: string[] = [];

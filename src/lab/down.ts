@@ -5,7 +5,7 @@ import { delNetns } from '../kernel/netns.js';
 import { clusterNetns, clustersInKernel } from '../substrate/local.js';
 import { PREFIX } from '../net/names.js';
 import { CorruptStateError, type LabState } from '../store/types.js';
-import { labContext, type LabContext } from './context.js';
+import { labContext, requireRoot, withLock, type LabContext } from './context.js';
 
 export interface DownResult {
   readonly cluster: string;
@@ -19,6 +19,12 @@ export interface DownResult {
 
 export async function down(cluster: string, o: Partial<LabContext> = {}): Promise<DownResult> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'down');
+  return withLock(ctx, cluster, () => downLocked(ctx, cluster));
+}
+
+/** `down` for a caller that holds the lab's lock already (test). */
+export async function downLocked(ctx: LabContext, cluster: string): Promise<DownResult> {
   const { exec } = ctx;
   const nsList = clusterNetns(cluster, exec.listNetns());
   const warnings: string[] = [];
@@ -61,10 +67,17 @@ export interface CleanResult {
 /** Remove leftovers of crashed runs from the kernel alone, without any state file. */
 export async function clean(opts: { cluster?: string; all?: boolean }, o: Partial<LabContext> = {}): Promise<CleanResult> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'clean');
+  const clusters = opts.all ? [...new Set([...clustersInKernel(ctx.exec.listNetns()), ...(await ctx.store.list())])].sort() : [opts.cluster!];
+  // Every lab it removes, locked in name order (so two `clean --all` cannot each wait for the other).
+  const locked = (i: number): Promise<CleanResult> => (i < clusters.length ? withLock(ctx, clusters[i]!, () => locked(i + 1)) : cleanLocked(ctx, opts, clusters));
+  return locked(0);
+}
+
+async function cleanLocked(ctx: LabContext, opts: { cluster?: string; all?: boolean }, clusters: readonly string[]): Promise<CleanResult> {
   const { exec } = ctx;
   const all = exec.listNetns();
   const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : clusterNetns(opts.cluster!, all);
-  const clusters = opts.all ? [...new Set([...clustersInKernel(all), ...(await ctx.store.list())])] : [opts.cluster!];
   await stopPids(exec, [...exec.pidsIn(targets).keys()]);
   await delNetns(exec, targets).catch(() => undefined);
   for (const c of clusters) await ctx.store.remove(c);

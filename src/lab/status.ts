@@ -2,7 +2,7 @@
 // and what the kernel and the runtimes say now; plus what only the running mode can tell (bgp: sessions, routes).
 import { modeRuntime } from '../modes/runtimes.js';
 import type { ContainerState } from '../workload/types.js';
-import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labContext, requireRoot, runtimeContext, type LabContext } from './context.js';
 import { labState } from './targets.js';
 
 export interface PodStatus {
@@ -38,6 +38,7 @@ export interface StatusJson {
 /** The lab as its state and the runtimes see it (no call into the mode's daemons). */
 export async function status(cluster: string, o: Partial<LabContext> = {}): Promise<StatusJson> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'status');
   const st = await labState(ctx, cluster);
   const t = st.topology;
   const present = new Set(ctx.exec.listNetns());

@@ -129,3 +129,30 @@ t.test('an interrupted check reports only the checks that ran, counts none of th
   const j = JSON.parse(json({ runs: [r] })).runs[0];
   t.same([j.interrupted, j.notRun, j.counts.total], [true, r.notRun, r.verdicts.length]);
 });
+
+// #3 (hardening): two `up`s at once left duplicate netexec processes and every pod Failed; `up` and `down` at once both
+// exited 0 with the lab fully built. Every command that changes a lab holds its lock (lab/lock.ts).
+t.test('the lab lock: a second up waits its turn (told who holds it), --no-wait fails at once, up + down at once ends with no lab', async (t) => {
+  const h = host();
+  const l = lab(EXAMPLE);
+  const waits: string[] = [];
+  const a = up({ ...h, files: ['lab.yaml'], lab: l, lock: { command: 'podlab up (first)' } });
+  const b = up({ ...h, files: ['lab.yaml'], lab: l, lock: { command: 'podlab up (second)', onWait: (x) => waits.push(`${x.pid} ${x.command}`) } });
+  const [ra, rb] = await Promise.all([a, b]);
+  t.same(waits, [`${process.pid} podlab up (first)`], 'the second was told who holds the lock');
+  t.ok(ra.changes > 100);
+  t.equal(rb.changes, 0, 'the second found the lab built: nothing to do');
+  const runtimes = [...h.exec.procs.values()].filter((p) => p.alive && p.argv.some((x) => x.endsWith('netexec.py')));
+  t.equal(runtimes.length, new Set(runtimes.map((p) => p.netns)).size, 'one netexec runtime per namespace, no duplicates');
+  t.ok((await status('demo', h)).pods.every((p) => p.phase === 'Running'));
+
+  const { LabLockedError } = await import('../../src/lab/lock.js');
+  const c = up({ ...h, files: ['lab.yaml'], lab: l });
+  await t.rejects(down('demo', { ...h, lock: { wait: false } }), LabLockedError, '--no-wait: fails at once while up runs');
+  await t.rejects(down('demo', { ...h, lock: { wait: false } }), /lab "demo" is being changed by pid \d+ \(.*\)/);
+  const d = down('demo', h);
+  await c;
+  const dr = await d;
+  t.same(dr.leftovers, []);
+  t.same(h.exec.listNetns(), [], 'up then down, in turn: no lab is left');
+});

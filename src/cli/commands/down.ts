@@ -1,15 +1,15 @@
 import type { Argv, CommandModule } from 'yargs';
 import { down, clean } from '../../lab/down.js';
 import { pickCluster } from '../../lab/targets.js';
-import { clusterOpt, context, err, fail, jsonOpt, out } from '../common.js';
+import { clusterOpt, context, err, fail, jsonOpt, lockOptions, noWaitOpt, out } from '../common.js';
 
 export const downCommand: CommandModule = {
   command: 'down',
   describe: 'remove a lab and verify nothing of it is left (namespaces, links, processes)',
-  builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt),
+  builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt).option('no-wait', noWaitOpt),
   handler: async (a) => {
     try {
-      const ctx = context();
+      const ctx = context({ lock: lockOptions(a) }, 'down');
       const r = await down(await pickCluster(ctx, a.cluster as string | undefined), ctx);
       for (const w of r.warnings ?? []) err(`warning: ${w}`);
       if (a.json) out(JSON.stringify(r, null, 2));
@@ -30,10 +30,11 @@ export const cleanCommand: CommandModule = {
   builder: (y: Argv) => y
     .option('cluster', clusterOpt)
     .option('all', { type: 'boolean', default: false, describe: 'every podlab namespace (pl-*) on this host, of any lab' })
-    .option('json', jsonOpt),
+    .option('json', jsonOpt)
+    .option('no-wait', noWaitOpt),
   handler: async (a) => {
     try {
-      const ctx = context();
+      const ctx = context({ lock: lockOptions(a) }, 'clean');
       const r = await clean(a.all ? { all: true } : { cluster: await pickCluster(ctx, a.cluster as string | undefined) }, ctx);
       if (a.json) out(JSON.stringify(r, null, 2));
       else {

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { fault, FAULTS } from '../../lab/fault.js';
 import { pickCluster } from '../../lab/targets.js';
-import { clusterOpt, context, fail, out } from '../common.js';
+import { clusterOpt, context, fail, lockOptions, noWaitOpt, out } from '../common.js';
 
 export const faultCommand: CommandModule = {
   command: 'fault <kind> <node>',
@@ -10,10 +10,11 @@ export const faultCommand: CommandModule = {
     .positional('kind', { choices: FAULTS, describe: 'fault kind' })
     .positional('node', { type: 'string', describe: 'node name' })
     .option('cluster', clusterOpt)
+    .option('no-wait', noWaitOpt)
     .example('$0 fault bgp-down node2', 'stop BIRD on node2; checks to its pods fail until `$0 fault bgp-up node2`'),
   handler: async (a) => {
     try {
-      const ctx = context();
+      const ctx = context({ lock: lockOptions(a) }, 'fault');
       const r = await fault(await pickCluster(ctx, a.cluster as string | undefined), a.kind as string, a.node as string, ctx);
       out(`${a.kind as string} ${a.node as string}: routes converged in ${(r.ms / 1000).toFixed(1)}s`);
     } catch (e) {

@@ -9,7 +9,7 @@ export const statusCommand: CommandModule = {
   builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt),
   handler: async (a) => {
     try {
-      const ctx = context();
+      const ctx = context({}, 'status');
       const s = await statusFull(await pickCluster(ctx, a.cluster as string | undefined), ctx);
       if (a.json) {
         out(JSON.stringify(s, null, 2));

@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { up, type UpResult } from '../../lab/up.js';
 import { status } from '../../lab/status.js';
 import { supportedModes } from '../../modes/registry.js';
-import { context, err, fail, isTTY, jsonOpt, out, stopOnSignals } from '../common.js';
+import { context, err, fail, isTTY, jsonOpt, lockOptions, noWaitOpt, out, stopOnSignals } from '../common.js';
 
 function printUp(r: UpResult, nodes: number, pods: number): void {
   const secs = (r.ms / 1000).toFixed(2);
@@ -27,6 +27,7 @@ export const upCommand: CommandModule = {
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
     .option('json', jsonOpt)
+    .option('no-wait', noWaitOpt)
     .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
     .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON')
     .example('$0 up -f lab.yaml --mode bgp', 'the same lab as Calico BGP (a real BIRD per node)')
@@ -37,7 +38,7 @@ export const upCommand: CommandModule = {
     });
     const progress = a.json || !isTTY ? undefined : (m: string) => err(`  · ${m}`);
     try {
-      const ctx = context({ progress, aborted: stopped });
+      const ctx = context({ progress, aborted: stopped, lock: lockOptions(a) });
       const r = await up({ ...ctx, files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined });
       if (a.json) out(JSON.stringify(r, null, 2));
       else {
