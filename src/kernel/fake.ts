@@ -21,6 +21,8 @@ export interface FakeLink {
   vxlan?: { id: number; port: number; local: string; learning: boolean };
   /** veth: where the other end is. */
   peer?: { netns: string; name: string };
+  /** ifalias (podlab's ownership mark on lo). */
+  alias?: string;
 }
 
 export interface FakeNs {
@@ -432,8 +434,9 @@ export class FakeExecutor implements Executor {
   }
 
   private nsctl(input: string): Omit<RunResult, 'argv' | 'place' | 'ms'> {
-    const items = JSON.parse(input) as { netns: string; write: [string, string][]; read: string[]; unlink: boolean }[];
+    const items = JSON.parse(input) as { netns: string; write: [string, string][]; read: string[]; unlink: boolean; mark?: string; readMark?: boolean }[];
     const values: Record<string, Record<string, string>> = {};
+    const marks: Record<string, string | null> = {};
     const errors: string[] = [];
     for (const it of items) {
       const ns = this.netns.get(it.netns);
@@ -442,6 +445,8 @@ export class FakeExecutor implements Executor {
         continue;
       }
       if (it.unlink) for (const l of [...ns.links.keys()]) if (l !== 'lo') this.dropLink(it.netns, l);
+      if (it.mark) ns.links.get('lo')!.alias = it.mark;
+      if (it.readMark) marks[it.netns] = ns.links.get('lo')?.alias ?? null;
       for (const [k, v] of it.write) {
         const ifname = /^net\/ipv[46]\/(?:conf|neigh)\/([^/]+)\//.exec(k)?.[1];
         if (ifname && ifname !== 'all' && ifname !== 'default' && !ns.links.has(ifname)) {
@@ -454,14 +459,14 @@ export class FakeExecutor implements Executor {
       for (const k of it.read) res[k] = ns.sysctls.get(k) ?? '0';
       values[it.netns] = res;
     }
-    return ok(JSON.stringify({ values, errors }));
+    return ok(JSON.stringify({ values, marks, errors }));
   }
 
   /** The five arrays of `ip -j -d -batch -` for OBSERVE_BATCH (link, addr, route, neigh nud permanent, rule). */
   private observe(netns: string | undefined): string {
     const ns = this.ns(netns!);
     const links = [...ns.links.values()].map((l) => ({
-      ifname: l.name, mtu: l.mtu, address: l.mac, flags: l.up ? ['UP'] : [], ...(l.master ? { master: l.master } : {}),
+      ifname: l.name, mtu: l.mtu, address: l.mac, flags: l.up ? ['UP'] : [], ...(l.master ? { master: l.master } : {}), ...(l.alias ? { ifalias: l.alias } : {}),
       link_type: l.kind === 'loopback' ? 'loopback' : 'ether',
       ...(l.kind === 'loopback' ? {} : {
         linkinfo: {

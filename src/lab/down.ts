@@ -1,8 +1,8 @@
 // `podlab down`: stop the lab's processes, delete its namespaces (their links go with them), forget its state,
 // then verify that nothing of it is left. `podlab clean`: the same from the kernel alone, for a crashed run.
 import { HOST, stopPids, type Executor } from '../kernel/exec.js';
-import { delNetns } from '../kernel/netns.js';
-import { clusterNetns, clustersInKernel } from '../substrate/local.js';
+import { delNetns, ownedNetns } from '../kernel/netns.js';
+import { clustersInKernel } from '../substrate/local.js';
 import { PREFIX } from '../net/names.js';
 import { CorruptStateError, type LabState } from '../store/types.js';
 import { labContext, requireRoot, withLock, type LabContext } from './context.js';
@@ -26,7 +26,7 @@ export async function down(cluster: string, o: Partial<LabContext> = {}): Promis
 /** `down` for a caller that holds the lab's lock already (test). */
 export async function downLocked(ctx: LabContext, cluster: string): Promise<DownResult> {
   const { exec } = ctx;
-  const nsList = clusterNetns(cluster, exec.listNetns());
+  const nsList = (await ownedNetns(exec, cluster)).mine;
   const warnings: string[] = [];
   let st: LabState | undefined;
   try {
@@ -46,7 +46,7 @@ export async function downLocked(ctx: LabContext, cluster: string): Promise<Down
 /** What of a lab still exists in the kernel: namespaces, processes in them, host links with our names. */
 export async function leftovers(exec: Executor, cluster: string): Promise<string[]> {
   const out: string[] = [];
-  const ns = clusterNetns(cluster, exec.listNetns());
+  const ns = (await ownedNetns(exec, cluster)).mine;
   for (const n of ns) out.push(`network namespace ${n}`);
   for (const [pid, n] of exec.pidsIn(ns)) out.push(`process ${pid} in ${n}`);
   const links = await exec.run(['ip', '-j', 'link', 'show'], { ...HOST, host: exec.host });
@@ -77,7 +77,7 @@ export async function clean(opts: { cluster?: string; all?: boolean }, o: Partia
 async function cleanLocked(ctx: LabContext, opts: { cluster?: string; all?: boolean }, clusters: readonly string[]): Promise<CleanResult> {
   const { exec } = ctx;
   const all = exec.listNetns();
-  const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : clusterNetns(opts.cluster!, all);
+  const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : (await ownedNetns(exec, opts.cluster!, all)).mine;
   await stopPids(exec, [...exec.pidsIn(targets).keys()]);
   await delNetns(exec, targets).catch(() => undefined);
   for (const c of clusters) await ctx.store.remove(c);

@@ -12,8 +12,8 @@ import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
 import { inNs, mapLimit, stopPids } from '../kernel/exec.js';
 import { sysctlBatch } from '../kernel/sysctl.js';
-import { addNetns, delNetns } from '../kernel/netns.js';
-import { clusterNetns } from '../substrate/local.js';
+import { addNetns, delNetns, markNetns, ownedNetns } from '../kernel/netns.js';
+import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
@@ -90,8 +90,12 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     if (ctx.aborted?.()) throw new AbortedError(cluster);
   };
 
-  const existing = new Set(clusterNetns(cluster, exec.listNetns()));
+  const own = await ownedNetns(exec, cluster);
+  const existing = new Set(own.mine);
   const desired = new Set(plan.namespaces.map((n) => n.netns));
+  // A namespace this lab needs that another lab owns: a validation error naming both, before anything is touched.
+  const clashes = clashProblems(d, own.foreign);
+  if (clashes.length) throw new SpecError(clashes);
   // A pod whose spec changed (node, address, containers; not labels) is recreated, as Kubernetes does: its
   // namespace goes (with its veth and processes) and a new one is built.
   const recreate = new Set(prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
@@ -122,8 +126,14 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   abortCheck();
   if (fresh.length) {
     say(`creating ${fresh.length} network namespace(s)`);
-    await addNetns(exec, fresh);
+    await addNetns(exec, fresh, cluster);
     changes += fresh.length;
+  }
+  // Ours by name but without the mark (built by an older podlab, or interrupted right after `ip netns add`).
+  const unmarked = own.unmarked.filter((n) => desired.has(n) && !stale.includes(n));
+  if (unmarked.length) {
+    await markNetns(exec, unmarked, cluster);
+    changes += unmarked.length;
   }
   const freshSet = new Set(fresh);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
@@ -162,6 +172,26 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
+}
+
+/** Every namespace of the plan that another lab owns, as a problem at the object that needs it. */
+function clashProblems(d: Desired, foreign: ReadonlyMap<string, string>): Problem[] {
+  if (!foreign.size) return [];
+  const c = d.lab.cluster;
+  const at = new Map<string, { who: string; file: string; line?: number }>();
+  c.nodes.forEach((n, i) => at.set(d.topo.nodes[i]!.netns, { who: `Cluster ${c.name} spec.nodes[${i}].name`, file: n.origin.file, line: n.origin.line }));
+  for (const p of d.lab.pods) {
+    const t = d.topo.pods.find((x) => x.key === `${p.namespace}/${p.name}`);
+    if (t) at.set(t.netns, { who: `Pod ${t.key}`, file: p.origin.file, line: p.origin.line });
+  }
+  const out: Problem[] = [];
+  for (const n of d.plan.namespaces) {
+    const owner = foreign.get(n.netns);
+    if (owner === undefined) continue;
+    const w = at.get(n.netns) ?? { who: `Cluster ${c.name}`, file: c.origin.file, line: c.origin.line };
+    out.push({ file: w.file, line: w.line, path: w.who, message: `its network namespace ${n.netns} belongs to lab "${owner}" (${n.netns.slice(`pl-${owner}-`.length) || n.netns} there): the names of lab "${c.name}" and lab "${owner}" clash; rename this object or the cluster` });
+  }
+  return out;
 }
 
 /** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */

@@ -2,7 +2,7 @@
 // SIGTERM); one report across modes.
 import type { Report, RunReport } from '../expect/types.js';
 import type { RunOptions } from '../probe/run.js';
-import { clusterNetns } from '../substrate/local.js';
+import { ownedNetns } from '../kernel/netns.js';
 import { labContext, requireRoot, withLock, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
 import { upLocked } from './up.js';
@@ -31,7 +31,7 @@ export async function testLabs(o: TestOptions): Promise<Report> {
 async function testLocked(ctx: LabContext, o: TestOptions, lab: ReturnType<typeof loadLab>, say: (m: string) => void): Promise<Report> {
   const cluster = lab.cluster.name;
   const routes = await hostRoutes(ctx.exec);
-  if (clusterNetns(cluster, ctx.exec.listNetns()).length || (await ctx.store.list()).includes(cluster)) {
+  if ((await ownedNetns(ctx.exec, cluster)).mine.length || (await ctx.store.list()).includes(cluster)) {
     throw new Error(`a lab named "${cluster}" already exists: \`podlab test\` builds and removes its own lab, so it will not touch yours (rename the cluster or \`podlab down -c ${cluster}\`)`);
   }
   const modes = o.modes?.length ? o.modes : [lab.cluster.mode];

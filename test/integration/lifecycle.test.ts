@@ -1,6 +1,7 @@
 // Lifecycle edges: bad input builds nothing, interrupted and killed runs are cleanable, the host stays untouched.
 import t from 'tap';
 import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { clusterName, writeLab, pod, podlab, netnsOf, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
 
 if (!isRoot) {
@@ -101,4 +102,31 @@ t.test('exec and logs name their targets clearly; several labs need -c', async (
   t.match(String(ok.stdout), /flannel\.1/);
   t.equal((await podlab(['down', '-c', name])).exitCode, 0);
   t.same(netnsOf(name), []);
+});
+
+// #11 (hardening): lab A's node "a-node1" and lab "A-a"'s node1 are both pl-A-a-node1; up used to leave a partial build
+// and status -c A showed the other lab's namespace as its node.
+t.test('a namespace-name clash between two labs is a validation error naming both; clean of one leaves the other', async (t) => {
+  const a = clusterName('r').slice(0, 7);
+  const b = `${a}-a`;
+  const fa = writeLab({ name: a, nodes: 2, extra: pod('x', 'p', 'node2') });
+  writeFileSync(fa, readFileSync(fa, 'utf8').replace('    - name: node1', '    - name: a-node1'));
+  const fb = writeLab({ name: b, nodes: 1, underlay: '172.19.0.0/24', podCIDR: '10.245.0.0/16', extra: pod('x', 'p', 'node1') });
+  try {
+    t.equal((await podlab(['up', '-f', fb])).exitCode, 0);
+    const lo = await execa('ip', ['-n', `pl-${b}-node1`, '-j', 'link', 'show', 'lo']);
+    t.equal(JSON.parse(String(lo.stdout))[0].ifalias, `podlab:${b}`, 'the mark: the alias of lo');
+    const before = netnsOf(b).sort();
+    const r = await podlab(['up', '-f', fa]);
+    t.equal(r.exitCode, 2, String(r.stderr));
+    t.match(String(r.stderr), new RegExp(`lab\\.yaml:\\d+: Cluster ${a} spec\\.nodes\\[0\\]\\.name: its network namespace pl-${b}-node1 belongs to lab "${b}" .*clash`));
+    t.same(netnsOf(a).filter((n) => !n.startsWith(`pl-${b}-`)), [], `nothing of ${a} was built`);
+    const c = await podlab(['clean', '-c', a]);
+    t.equal(c.exitCode, 0, String(c.stderr));
+    t.same(netnsOf(b).sort(), before, `clean -c ${a} left every namespace of ${b}`);
+  } finally {
+    await podlab(['down', '-c', b]);
+    await podlab(['clean', '-c', a]);
+  }
+  t.same(netnsOf(a), []);
 });
