@@ -40,6 +40,7 @@ export interface FakeNs {
 
 export interface FakeProcess {
   argv: readonly string[];
+  env?: Readonly<Record<string, string>>;
   netns?: string;
   alive: boolean;
   signals: string[];
@@ -95,7 +96,7 @@ export class FakeExecutor implements Executor {
     this.spawned++;
     if (place.netns && !this.netns.has(place.netns)) throw new Error(`Cannot open network namespace "${place.netns}": No such file or directory`);
     const pid = this.nextPid++;
-    this.procs.set(pid, { argv, netns: place.netns, alive: true, signals: [] });
+    this.procs.set(pid, { argv, env: opts.env, netns: place.netns, alive: true, signals: [] });
     this.log.push(`spawn ${pid}: ${placeArgv(argv, place).join(' ')}`);
     await this.files.append(opts.log, '');
     this.emulateStart(pid);
@@ -136,7 +137,14 @@ export class FakeExecutor implements Executor {
     const m = this.fileMap;
     const key = (p: string) => normalize(p);
     return {
-      read: async (p: string) => m.get(key(p)),
+      read: async (p: string) => {
+        const proc = /^\/proc\/(\d+)\/(cmdline|environ)$/.exec(p);
+        if (proc) {
+          const x = this.procs.get(Number(proc[1]));
+          return x?.alive ? (proc[2] === 'cmdline' ? x.argv : Object.entries(x.env ?? {}).map(([k, v]) => `${k}=${v}`)).join('\0') + '\0' : undefined;
+        }
+        return m.get(key(p));
+      },
       write: async (p: string, text: string) => void m.set(key(p), text),
       append: async (p: string, text: string) => void m.set(key(p), (m.get(key(p)) ?? '') + text),
       mkdir: async () => undefined,

@@ -120,7 +120,7 @@ function createLink(l: LinkSpec): string[] {
  * The commands that take a namespace from `obs` to `want`. With EMPTY_OBSERVED this is the full build.
  * Only what differs is touched: re-running on an unchanged lab yields no commands.
  */
-export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
+export function diffNs(want: NsState, obs: Observed, fresh = false, freshPeers: ReadonlySet<string> = new Set()): Ops {
   const ops = emptyOps(want.netns);
   const obsLinks = new Map(obs.links.map((l) => [l.name, l]));
   const recreated = new Set<string>();
@@ -151,7 +151,10 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
     }
     const wrongKind = o && o.kind !== l.kind;
     const wrongVxlan = o && l.vxlan && o.vxlan && (o.vxlan.id !== l.vxlan.id || (o.vxlan.port !== undefined && o.vxlan.port !== l.vxlan.port) || (o.vxlan.local !== undefined && o.vxlan.local !== l.vxlan.local));
-    if (o && (wrongKind || wrongVxlan)) {
+    // A veth whose peer's namespace is new this run: its other end is gone with the old namespace (deleted by hand,
+    // kept alive by an open socket), so this end is an orphan to replace.
+    const orphan = o && l.kind === 'veth' && l.peer !== undefined && freshPeers.has(l.peer.netns);
+    if (o && (wrongKind || wrongVxlan || orphan)) {
       ops.ip.push(`link del ${l.name}`);
       recreated.add(l.name);
     }

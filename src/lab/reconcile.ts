@@ -18,6 +18,7 @@ import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
 import { runtimeContext, type LabContext } from './context.js';
+import { stopStrays } from './strays.js';
 
 /** What a lab must be: the validated files, every address decided, and the kernel state of every namespace. */
 export interface Desired {
@@ -142,6 +143,11 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   abortCheck();
   await save();
 
+  // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first.
+  const strays = await stopStrays(ctx, cluster, topo, plan.namespaces.map((n) => n.netns).filter((n) => !freshSet.has(n)), procs);
+  changes += strays.stopped;
+  if (strays.stopped) say(`stopped ${strays.stopped} process(es) of the lab that its state did not know`);
+
   say('starting pod processes');
   const rctx = runtimeContext(ctx, cluster);
   const mr = modeRuntime(topo.mode);
@@ -169,7 +175,8 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems: wl.problems,
-    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
+    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
+      ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
 }
