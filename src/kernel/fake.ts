@@ -329,6 +329,10 @@ export class FakeExecutor implements Executor {
       } else if (verb === 'del') {
         if (has < 0) throw new BatchError('RTNETLINK answers: Cannot assign requested address');
         ns.addrs.splice(has, 1);
+        // As the kernel does: routes through a gateway no address of the device reaches any more go with the address.
+        const d = opt('dev')!;
+        const reach = (ip: string) => ns.addrs.some((a) => a.dev === d && inCidr(a.cidr, ip));
+        ns.routes = ns.routes.filter((r) => r.dev !== d || !r.via || r.onlink || reach(r.via));
       } else throw new BatchError(`fake: unsupported "${line}"`);
       return;
     }
@@ -509,6 +513,13 @@ export class FakeExecutor implements Executor {
     const listeners = c.pods.flatMap((pod) => pod.listeners.map((l) => ({ id: pod.id, port: l.port, protocol: l.protocol, ok: true })));
     this.fileMap.set(normalize(status), JSON.stringify({ generation: c.generation, pid, listeners }));
   }
+}
+
+function inCidr(c: string, ip: string): boolean {
+  const [b, p] = c.split('/');
+  const n = (s: string) => s.split('.').reduce((a, x) => a * 256 + Number(x), 0);
+  const size = 2 ** (32 - Number(p));
+  return Math.floor(n(ip) / size) === Math.floor(n(b!) / size);
 }
 
 /** A route destination as the kernel prints it: "default", a bare address for a /32. */

@@ -99,7 +99,10 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   if (clashes.length) throw new SpecError(clashes);
   // A pod whose spec changed (node, address, containers; not labels) is recreated, as Kubernetes does: its
   // namespace goes (with its veth and processes) and a new one is built.
-  const recreate = new Set(prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
+  // A new mode (overlay → vpc…) is a new dataplane: every namespace is built anew, so nothing of the old mode's
+  // devices, sysctls or rules lingers.
+  const modeSwitch = prev !== undefined && prev.topology.mode !== topo.mode;
+  const recreate = new Set(modeSwitch ? [...existing].filter((n) => desired.has(n)) : prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
   const stale = [...existing].filter((n) => !desired.has(n) || recreate.has(n));
   const fresh = plan.namespaces.filter((n) => !existing.has(n.netns) || recreate.has(n.netns)).map((n) => n.netns);
   let changes = 0;
