@@ -15,6 +15,7 @@ import { diffNs, opsText, EMPTY_OBSERVED } from '../kernel/ops.js';
 import { checkLab, testLabs } from '../lab/check.js';
 import { render, REPORTERS, counts, type ReporterName } from '../report/checks.js';
 import { reportOk, type Report } from '../expect/types.js';
+import { compareCommand } from './commands/compare.js';
 
 const isTTY = process.stderr.isTTY;
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -298,6 +299,7 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
+  .command(compareCommand)
   .command('plan', 'print the kernel commands `up` would run on an empty host, per namespace (needs no root)', (y: Argv) => y
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s)' })
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')}; bgp runs BIRD 2 on each node)` })
@@ -312,7 +314,7 @@ await yargs(hideBin(process.argv))
     }
   })
   .parserConfiguration({ 'populate--': true })
-  .demandCommand(1, 'name a command: up, apply, delete, status, check, test, exec, logs, fault, down, clean, plan')
+  .demandCommand(1, 'name a command: up, apply, delete, status, check, test, compare, exec, logs, fault, down, clean, plan')
   .strict()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))
