@@ -1,7 +1,7 @@
 // report.html (pure): one self-contained page — inline CSS and SVG, no script, nothing fetched — with the
 // measured figures, the parity matrix and the charts; light or dark following prefers-color-scheme.
 import { chartsOf } from './charts.js';
-import { LEVEL_TEXT, durationText, summarySections } from './summary.js';
+import { LEVEL_TEXT, whyText, durationText, summarySections } from './summary.js';
 import { barChartSvg, esc } from './svg.js';
 import type { CompareReport } from './types.js';
 
@@ -50,7 +50,7 @@ function matrix(r: CompareReport): string {
       if (!x) return '<td class="num absent">–</td>';
       return `<td class="num ${x.passed === x.total ? 'pass' : 'fail'}">${x.passed}/${x.total}</td>`;
     }).join('');
-    return `<tr class="level-${c.level}" data-category="${esc(c.category)}"><td>${esc(c.category)}</td>${cells}<td class="parity">${esc(LEVEL_TEXT[c.level])}</td><td class="why">${esc(c.explanation)}</td></tr>`;
+    return `<tr class="level-${c.level}" data-category="${esc(c.category)}"><td>${esc(c.category)}</td>${cells}<td class="parity">${esc(LEVEL_TEXT[c.level])}</td><td class="why">${esc(whyText(c))}</td></tr>`;
   });
   return `<table id="parity">${head}${rows.join('')}</table>`;
 }

@@ -1,5 +1,5 @@
 // report.md (pure): the same content as the terminal report, as Markdown tables, with every difference explained.
-import { LEVEL_TEXT, RELATIVE_LABELS, durationText, summarySections } from './summary.js';
+import { LEVEL_TEXT, whyText, RELATIVE_LABELS, durationText, summarySections } from './summary.js';
 import type { CompareReport } from './types.js';
 
 const cell = (s: string) => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -17,7 +17,7 @@ export function renderMarkdown(r: CompareReport): string {
   out.push('## Check parity', '');
   out.push('Each category of checks, per mode: checks passed / run. *Parity* says whether the modes agree; *why* quotes the expectation model (the matrix rows E1–E19 of reference/dataplane.md).', '');
   out.push(mdTable(['category', ...modes, 'parity', 'why'], r.parity.categories.map((c) => [
-    c.category, ...modes.map((m) => (c.cells[m] ? `${c.cells[m]!.passed}/${c.cells[m]!.total}` : '–')), LEVEL_TEXT[c.level], c.explanation,
+    c.category, ...modes.map((m) => (c.cells[m] ? `${c.cells[m]!.passed}/${c.cells[m]!.total}` : '–')), LEVEL_TEXT[c.level], whyText(c),
   ])), '');
   const diff = r.parity.rows.filter((x) => x.level === 'behaviour' || x.level === 'only' || x.level === 'unexpected');
   if (diff.length) {

@@ -100,3 +100,9 @@ export const RELATIVE_LABELS: Readonly<Record<RelativeMetric, string>> = {
   serviceClusterIPP50: 'request via ClusterIP p50', throughputRatio: 'throughput ratio (share of the best)',
   cpuSecondsPerGB: 'CPU seconds per GB', buildMs: 'build time', podReadyMs: 'new pod answers', routesPerNode: 'routes per node',
 };
+
+/** A category's explanation without the words its parity column already says ("same result, different mechanism — …"). */
+export function whyText(c: { readonly level: ParityLevel; readonly explanation: string }): string {
+  const lead = c.level === 'mechanism' ? 'same result, different mechanism — ' : c.level === 'same' ? 'same in every mode — ' : '';
+  return lead && c.explanation.startsWith(lead) ? c.explanation.slice(lead.length) : c.explanation;
+}
