@@ -286,6 +286,7 @@ async function runMode(c: ModeContext): Promise<ModeRun> {
     if (at) dataplane.push(at);
   }
   m.dataplane = dataplane;
+  if (c.aborted()) problems.push('interrupted: results are partial');
   return { mode, cluster, ms: performance.now() - t0, problems, notes, verdicts, skipped, measurements: m, endpoints };
 }
 

@@ -178,6 +178,33 @@ t.test('report.html in a real headless Chromium: parity matrix and every chart r
   t.comment(`screenshot of the report: ${png}`);
 });
 
+t.test('Ctrl-C during the first mode: the lab is torn down, the other modes are not run, exit 130', async (t) => {
+  const p = execa('node', [join(ROOT, 'dist', 'cli', 'main.js'), 'compare', '-f', file, '--modes', 'overlay,bgp', '--nodes', '0', '--json'], {
+    reject: false, timeout: 120_000, env: { PODLAB_STATE_DIR: STATE_DIR },
+  });
+  let err = '';
+  let sent = false;
+  p.stderr!.on('data', (d: Buffer) => {
+    err += String(d);
+    if (!sent && /overlay \(1\/2\) · checking/.test(err)) {
+      sent = true;
+      p.kill('SIGINT');
+    }
+  });
+  const r = await p;
+  t.ok(sent, 'interrupted while checking');
+  t.equal(r.exitCode, 130);
+  t.match(err, /SIGINT: stopping after the current step; tearing the lab down/);
+  t.match(err, /overlay \(1\/2\) · tearing down/);
+  t.notMatch(err, /bgp \(2\/2\)/, 'bgp never started');
+  const rep = JSON.parse(String(r.stdout)) as Report & { interrupted: boolean };
+  t.equal(rep.interrupted, true);
+  t.equal(rep.ok, false);
+  t.same(rep.modes.bgp!.problems, ['not run: interrupted']);
+  t.match(rep.modes.overlay!.problems, ['interrupted: results are partial']);
+  t.same(netnsOf(name), [], 'nothing of the interrupted lab is left');
+});
+
 t.test('nothing of the labs is left: namespaces, state, host links, processes', async (t) => {
   t.same(netnsOf(name), [], 'no namespace');
   t.notOk(existsSync(join(STATE_DIR, name)), 'no state folder');

@@ -46,9 +46,14 @@ export function barChartSvg(c: Chart): string {
   // Legend
   let lx = 0;
   for (const l of c.legend) {
+    const w = 17 + 7 * l.label.length + 18;
+    if (lx > 0 && lx + w > W) {
+      lx = 0;
+      y += 18;
+    }
     parts.push(`<rect class="sw s${l.series}${l.alt ? ' alt' : ''}" x="${lx}" y="${y}" width="12" height="12" rx="2"/>`);
     parts.push(`<text class="legend" x="${lx + 17}" y="${y + 10}">${esc(l.label)}</text>`);
-    lx += 17 + 8 * l.label.length + 18;
+    lx += w;
   }
   y += 24;
   for (const g of c.groups) {
