@@ -45,7 +45,7 @@ let seconds = 0;
 t.before(async () => {
   const t0 = Date.now();
   const r = await execa('node', [join(ROOT, 'dist', 'cli', 'main.js'), 'compare', '-f', file, '--out', out, '--json'], {
-    reject: false, timeout: 420_000, env: { PODLAB_STATE_DIR: STATE_DIR },
+    reject: false, timeout: 250_000, env: { PODLAB_STATE_DIR: STATE_DIR },
   });
   seconds = (Date.now() - t0) / 1000;
   code = r.exitCode ?? -1;

@@ -9,7 +9,7 @@ import { parsePingTimes, parseRequestTimes } from '../../src/probe/measure/laten
 import { parseIperf } from '../../src/probe/measure/throughput.js';
 import { parseDataplane, SIZE_SCRIPT } from '../../src/probe/measure/dataplane.js';
 import { scaledCopy } from '../../src/lab/compare-scale.js';
-import { pickEndpoints } from '../../src/lab/compare.js';
+import { pickEndpoints } from '../../src/lab/compare-endpoints.js';
 import { parseLab } from '../../src/input/parse.js';
 import type { StatusJson } from '../../src/lab/index.js';
 import { ROOT } from '../helpers/paths.js';
