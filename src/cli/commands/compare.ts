@@ -37,7 +37,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     .option('out', { alias: 'o', type: 'string', describe: 'directory for report.json, report.md and report.html (one self-contained page: open it in a browser, no network needed)' })
     .option('json', { type: 'boolean', default: false, describe: 'print report.json on stdout instead of the table' })
     .option('nodes', { type: 'number', default: DEFAULT_SCALE_NODES, describe: 'also build a generated copy with this many nodes (one netexec pod per added node) to show how the dataplane grows; 0 skips it' })
-    .option('seconds', { type: 'number', default: 2, describe: 'iperf3 duration of each throughput run (pod → pod and node → node)' })
+    .option('seconds', { type: 'number', default: 1, describe: 'iperf3 duration of each throughput run: 3 runs pod → pod and node → node, taking turns, the best of each kept' })
     .option('pings', { type: 'number', default: 100, describe: 'pings per RTT figure (10 ms apart)' })
     .example('$0 compare -f examples/lab.yaml --out compare/', 'all three modes; then open compare/report.html')
     .example('$0 compare -f lab.yaml --modes overlay,bgp --nodes 0', 'two modes, without the larger copy')
