@@ -20,6 +20,13 @@ export interface LabContext {
   readonly concurrency?: number;
   /** Whether this process may change the kernel (root). */
   readonly root?: boolean;
+  /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */
+  readonly cwd?: string;
+  /**
+   * The rule-set texts last written, per "netns|key", kept by a long-running caller (the daemon): a changed
+   * iptables rule set is then written as a partial restore of its changed chains, as kube-proxy does.
+   */
+  readonly ruleTexts?: Map<string, string>;
 }
 
 export function labContext(o: Partial<LabContext> = {}): LabContext {
