@@ -20,9 +20,10 @@ import { shortHash } from '../net/hash.js';
 import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
 
-/** What a lab must be: the validated files, every address decided, and the kernel state of every namespace. */
+/** What a lab must be: every address decided, the kernel state of every namespace, and what the files declared besides. */
 export interface Desired {
-  readonly lab: LabSpec;
+  /** The declared `kind: Check` documents and the files' notices. */
+  readonly lab: Pick<LabSpec, 'checks' | 'notices'>;
   readonly topo: Topology;
   readonly plan: Plan;
   /** Per namespace, a hash of its plan without the rule sets (those have their own ledger, by hash of the text). */
@@ -32,9 +33,23 @@ export interface Desired {
 /** Decide everything (pure): topology with sticky allocations from the previous state, and the plan. */
 export function desire(lab: LabSpec, prev?: LabState): Desired {
   const topo = resolveLab(lab, prev?.allocations);
+  return planned(lab, topo);
+}
+
+function planned(lab: Pick<LabSpec, 'checks' | 'notices'>, topo: Topology): Desired {
   const plan = getMode(topo.mode).plan(topo);
   const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
   return { lab, topo, plan, planHashes };
+}
+
+/** What a lab's state says was applied (its topology as decided then: no file is read again). */
+export function desiredOf(st: LabState): Desired {
+  return planned({ checks: st.checks ?? [], notices: [] }, st.topology);
+}
+
+/** Where a state's desired state came from, to record it again. */
+export function provenanceOf(st: LabState): Provenance {
+  return { files: st.files, applied: st.applied, deleted: st.deleted, mode: st.mode, proxyMode: st.proxyMode };
 }
 
 /** How the lab's state records where the desired state came from (so apply/delete can rebuild it). */
@@ -58,6 +73,8 @@ export interface ReconcileOptions {
    * processes are still found and made again everywhere.
    */
   readonly scope?: ReadonlySet<string>;
+  /** Leave the faults injected with `podlab fault` in place (a resync): the mode's runtime is then not synced. */
+  readonly keepFaults?: boolean;
 }
 
 export interface UpResult {
@@ -93,6 +110,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const say = ctx.progress ?? (() => undefined);
   const { topo, plan, planHashes } = d;
   const cluster = topo.cluster;
+  ctx.onDesired?.(d);
   const incremental = o.incremental === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === topo.mode;
   const netUnchanged = o.scope ? new Set(plan.namespaces.filter((n) => !o.scope!.has(n.netns)).map((n) => n.netns))
     : incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
@@ -114,12 +132,13 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   let procs: readonly ProcRecord[] = prev?.processes ?? [];
   // The state is written before each change (the daemon's journal); a write that would record nothing new is skipped.
   let last = prev ? stateKey(prev) : '';
+  const faults = o.keepFaults ? prev?.faults ?? [] : [];
   const save = async (converged = false) => {
     const s: LabState = {
       ...(converged ? { converged, planHashes } : {}),
       version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
       mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
-      rules, processes: procs, updatedAt: new Date().toISOString(),
+      rules, processes: procs, ...(faults.length ? { faults } : {}), updatedAt: new Date().toISOString(),
     };
     const key = stateKey(s);
     if (key === last) return;
@@ -163,7 +182,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   procs = [...wl.records, ...modeProcs];
   changes += wl.changes;
   await save();
-  if (mr) {
+  if (mr && faults.length === 0) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
     procs = [...wl.records, ...m.records];
