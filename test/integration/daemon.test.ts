@@ -106,9 +106,9 @@ t.test('podlab daemon', { skip: !isRoot && 'needs root', timeout: 1_500_000 }, a
 
   await t.test('a non-root client is refused, clearly', async (t) => {
     t.equal(statSync(SOCK).mode & 0o777, 0o600, 'socket mode 0600');
-    const r = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', CLI, 'status'], // Not the test runner's environment (its NODE_OPTIONS hooks write where nobody may not).
+    const r = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, 'status'], // Not the test runner's environment (its NODE_OPTIONS hooks write where nobody may not).
       { reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PODLAB_STATE_DIR: SD }, timeout: 120_000 });
-    t.equal(r.exitCode, 3, 'exit 3 (privilege)');
+    t.equal(r.exitCode, 3, `exit 3 (privilege): ${String(r.stderr).slice(0, 300)}`);
     t.match(String(r.stderr), /permission denied on the podlab daemon's socket .*root only/);
   });
 
