@@ -145,9 +145,10 @@ t.test('podlab daemon', { skip: !isRoot && 'needs root', timeout: 1_500_000 }, a
     t.equal(cd.exitCode, cl.exitCode, 'check: same exit code');
     const verdicts = (s: string) => JSON.parse(s).runs[0].checks.map((c: { id: string; status: string }) => `${c.id} ${c.status}`);
     t.same(verdicts(String(cd.stdout)), verdicts(String(cl.stdout)), 'check: same verdicts');
-    const ld = await cli(['logs', '-c', name, 'shop/web-1']);
+    const ld = await cli(['logs', '--cluster', name, 'shop/web-1']);
     const ll = await cli(['logs', '--cluster', name, 'shop/web-1'], { local: true });
-    t.equal(ld.exitCode, 0);
+    t.equal(ld.exitCode, 0, String(ld.stderr));
+    t.equal(String(ld.stdout), String(ll.stdout), 'logs: same text');
     t.equal(ll.exitCode, ld.exitCode, 'logs: same exit code');
     const nf = await cli(['status', '-c', 'nosuchlab']);
     const nfl = await cli(['status', '-c', 'nosuchlab'], { local: true });
