@@ -1,48 +1,9 @@
-// What every command shares: output, exit codes for each kind of failure, the common options, tables.
-import { SpecError } from '../input/problems.js';
-import { PreflightError } from '../kernel/preflight.js';
-import { AbortedError } from '../lab/reconcile.js';
-import { CorruptStateError, StateVersionError } from '../store/types.js';
-import { UnsafeStateDirError } from '../store/safe.js';
-import { labContext, requireRoot, RootRequiredError, type LabContext } from '../lab/context.js';
+// What every command shares: output and exit codes (output.ts, light for the thin client), the common options,
+// the in-process context, the lab lock's options, signals.
+import { labContext, requireRoot, type LabContext } from '../lab/context.js';
 import type { LockHolder, LockOptions } from '../lab/lock.js';
-
-export const isTTY = process.stderr.isTTY;
-export const out = (s: string): void => void process.stdout.write(s + '\n');
-export const err = (s: string): void => void process.stderr.write(s + '\n');
-
-/** Exit codes: 0 ok · 1 failure · 2 invalid cluster file · 3 missing tool, kernel feature or privilege · 130 interrupted. */
-export function fail(e: unknown): never {
-  if (e instanceof SpecError) {
-    err(`podlab: ${e.message}`);
-    process.exit(2);
-  }
-  if (e instanceof PreflightError) {
-    err(`podlab: ${e.message}`);
-    process.exit(3);
-  }
-  if (e instanceof RootRequiredError) {
-    err(`podlab: ${e.message}`);
-    process.exit(3);
-  }
-  if (e instanceof AbortedError) {
-    err(`podlab: ${e.message}`);
-    process.exit(130);
-  }
-  if (e instanceof CorruptStateError) {
-    const c = e.cluster ?? 'NAME';
-    const what = e instanceof StateVersionError ? 'this podlab cannot use that state' : 'the state cannot be used';
-    err(`podlab: ${e.message}\n  ${what}: \`podlab down -c ${c}\` (or \`podlab clean -c ${c}\`) still removes the lab from the kernel; then \`podlab up -f FILE\` builds it anew`);
-    process.exit(1);
-  }
-  if (e instanceof UnsafeStateDirError) {
-    err(`podlab: ${e.message}`);
-    process.exit(1);
-  }
-  err(`podlab: ${e instanceof Error ? e.message : String(e)}`);
-  if (process.env.PODLAB_DEBUG && e instanceof Error) err(e.stack ?? '');
-  process.exit(1);
-}
+import { err } from './output.js';
+export { isTTY, out, err, exitCodeOf, fail, table, exitFlushed } from './output.js';
 
 export const clusterOpt = { alias: 'c', type: 'string', describe: 'lab name (default: the only lab that exists)' } as const;
 export const jsonOpt = { type: 'boolean', default: false, describe: 'print machine-readable JSON on stdout' } as const;
@@ -63,17 +24,6 @@ export function context(o: Partial<LabContext> = {}, command?: string): LabConte
   const ctx = labContext(o);
   if (command) requireRoot(ctx, command);
   return ctx;
-}
-
-export function table(head: string[], rows: string[][]): void {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  out(head.map((h, i) => h.padEnd(w[i]!)).join('  '));
-  for (const r of rows) out(r.map((c, i) => c.padEnd(w[i]!)).join('  ').trimEnd());
-}
-
-/** Exit once stdout has drained: reports can be large, and process.exit drops what a pipe has not taken yet. */
-export function exitFlushed(code: number): void {
-  process.stdout.write('', () => process.exit(code));
 }
 
 /** SIGINT/SIGTERM turn `stop` on (a second Ctrl-C exits at once); returns the flag's reader. */

@@ -7,6 +7,7 @@ import { FileStore } from '../store/file.js';
 import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
 import { processRuntime } from '../workload/process.js';
 import { withLabLock, type LockOptions } from './lock.js';
+import type { Desired } from './reconcile.js';
 
 export type Progress = (msg: string) => void;
 
@@ -23,6 +24,15 @@ export interface LabContext {
   readonly root?: boolean;
   /** How a use-case that changes a lab takes its lock (lock.ts): wait (default) or not, who is told, what we are. */
   readonly lock?: LockOptions;
+  /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */
+  readonly cwd?: string;
+  /**
+   * The rule-set texts last written, per "netns|key", kept by a long-running caller (the daemon): a changed
+   * iptables rule set is then written as a partial restore of its changed chains, as kube-proxy does.
+   */
+  readonly ruleTexts?: Map<string, string>;
+  /** Told the desired state a reconcile works toward (the daemon keeps it for its repairs). */
+  readonly onDesired?: (d: Desired) => void;
 }
 
 /** A command that reads or changes labs, run by a user who is not root (exit 3 in the CLI). */

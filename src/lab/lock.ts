@@ -2,7 +2,10 @@
 // lock for its whole run, in-process or in the daemon. The lock is a file in the lab's folder holding the holder's pid,
 // command and start time, created with O_EXCL; a holder that died (kill -9) is detected by its pid and its lock taken
 // over. A second caller waits its turn (saying who holds it), or fails at once with `wait: false`. Within one process
-// (the daemon) callers queue on the same lock in memory first, so two use-cases of one process never share it.
+// (the daemon) callers queue on the same lock in memory first, so two use-cases of one process never share it; a
+// use-case called by one that holds the lock already (the daemon's lab queue → up; test → up) re-enters it: the
+// locks a call chain holds travel with it (AsyncLocalStorage).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../kernel/exec.js';
@@ -99,6 +102,11 @@ async function lockFile(dir: string, file: string, cluster: string, me: LockHold
         }
       };
     } catch (e) {
+      // The holder's release removed the lab's emptied folder while we waited: make it again and retry.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        continue;
+      }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const holder = readHolder(file);
@@ -118,11 +126,17 @@ async function lockFile(dir: string, file: string, cluster: string, me: LockHold
   }
 }
 
-/** Run `fn` holding the lab's lock. */
+/** The lock files held by the current call chain. */
+const chain = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/** Run `fn` holding the lab's lock (at once when this call chain holds it already). */
 export async function withLabLock<T>(dir: string, cluster: string, o: LockOptions, fn: () => Promise<T>): Promise<T> {
+  const file = join(dir, 'lock');
+  const mine = chain.getStore();
+  if (mine?.has(file)) return fn();
   const release = await lockLab(dir, cluster, o);
   try {
-    return await fn();
+    return await chain.run(new Set([...(mine ?? []), file]), fn);
   } finally {
     release();
   }

@@ -17,12 +17,14 @@ import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
+import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
 import { stopStrays } from './strays.js';
 
-/** What a lab must be: the validated files, every address decided, and the kernel state of every namespace. */
+/** What a lab must be: every address decided, the kernel state of every namespace, and what the files declared besides. */
 export interface Desired {
-  readonly lab: LabSpec;
+  /** The declared `kind: Check` documents and the files' notices. */
+  readonly lab: Pick<LabSpec, 'checks' | 'notices'>;
   readonly topo: Topology;
   readonly plan: Plan;
   /** Per namespace, a hash of its plan without the rule sets (those have their own ledger, by hash of the text). */
@@ -32,9 +34,23 @@ export interface Desired {
 /** Decide everything (pure): topology with sticky allocations from the previous state, and the plan. */
 export function desire(lab: LabSpec, prev?: LabState): Desired {
   const topo = resolveLab(lab, prev?.allocations);
+  return planned(lab, topo);
+}
+
+function planned(lab: Pick<LabSpec, 'checks' | 'notices'>, topo: Topology): Desired {
   const plan = getMode(topo.mode).plan(topo);
   const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
   return { lab, topo, plan, planHashes };
+}
+
+/** What a lab's state says was applied (its topology as decided then: no file is read again). */
+export function desiredOf(st: LabState): Desired {
+  return planned({ checks: st.checks ?? [], notices: [] }, st.topology);
+}
+
+/** Where a state's desired state came from, to record it again. */
+export function provenanceOf(st: LabState): Provenance {
+  return { files: st.files, applied: st.applied, deleted: st.deleted, mode: st.mode, proxyMode: st.proxyMode };
 }
 
 /** How the lab's state records where the desired state came from (so apply/delete can rebuild it). */
@@ -52,6 +68,14 @@ export interface ReconcileOptions {
    * state differs from what they were converged to; the rest get their rule sets written from the ledger alone.
    */
   readonly incremental?: boolean;
+  /**
+   * A repair of a lab that holds its plan but for these namespaces (the daemon heard of drift there): only they are
+   * read back and diffed; the others are taken as holding their plan, as in a partial sync. Missing namespaces and
+   * processes are still found and made again everywhere.
+   */
+  readonly scope?: ReadonlySet<string>;
+  /** Leave the faults injected with `podlab fault` in place (a resync): the mode's runtime is then not synced. */
+  readonly keepFaults?: boolean;
 }
 
 export interface UpResult {
@@ -70,6 +94,8 @@ export interface UpResult {
   readonly notices: readonly string[];
   readonly ms: number;
   readonly spawned: number;
+  /** What was changed in namespaces that existed before, per namespace and object, and processes (re)started. */
+  readonly repairs: readonly Change[];
 }
 
 export class AbortedError extends Error {
@@ -85,8 +111,10 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const say = ctx.progress ?? (() => undefined);
   const { topo, plan, planHashes } = d;
   const cluster = topo.cluster;
+  ctx.onDesired?.(d);
   const incremental = o.incremental === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === topo.mode;
-  const netUnchanged = incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
+  const netUnchanged = o.scope ? new Set(plan.namespaces.filter((n) => !o.scope!.has(n.netns)).map((n) => n.netns))
+    : incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
   const abortCheck = () => {
     if (ctx.aborted?.()) throw new AbortedError(cluster);
   };
@@ -110,13 +138,23 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
   const rules: RuleLedger = structuredClone(prev?.rules ?? {});
   let procs: readonly ProcRecord[] = prev?.processes ?? [];
-  const save = (converged = false) => store.write({
-    ...(converged ? { converged, planHashes } : {}),
-    version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
-    mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
-    rules, processes: procs, updatedAt: new Date().toISOString(),
-  });
+  // The state is written before each change (the daemon's journal); a write that would record nothing new is skipped.
+  let last = prev ? stateKey(prev) : '';
+  const faults = o.keepFaults ? prev?.faults ?? [] : [];
+  const save = async (converged = false) => {
+    const s: LabState = {
+      ...(converged ? { converged, planHashes } : {}),
+      version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
+      mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
+      rules, processes: procs, ...(faults.length ? { faults } : {}), updatedAt: new Date().toISOString(),
+    };
+    const key = stateKey(s);
+    if (key === last) return;
+    last = key;
+    await store.write(s);
+  };
   await save();
+  const repairs: Change[] = [];
 
   if (stale.length) {
     say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
@@ -126,12 +164,15 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     await delNetns(exec, stale);
     for (const n of stale) delete rules[n];
     changes += stale.length;
+    for (const n of stale) repairs.push({ netns: n, kind: 'namespace', object: n, action: recreate.has(n) ? 'changed' : 'removed' });
   }
   abortCheck();
   if (fresh.length) {
     say(`creating ${fresh.length} network namespace(s)`);
     await addNetns(exec, fresh, cluster);
     changes += fresh.length;
+    // A namespace the last run had built is gone: someone deleted it.
+    for (const n of fresh) if (prev?.planHashes?.[n] !== undefined && !recreate.has(n)) repairs.push({ netns: n, kind: 'namespace', object: n, action: 'added' });
   }
   // Ours by name but without the mark (built by an older podlab, or interrupted right after `ip netns add`).
   const unmarked = own.unmarked.filter((n) => desired.has(n) && !stale.includes(n));
@@ -140,9 +181,12 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     changes += unmarked.length;
   }
   const freshSet = new Set(fresh);
+  // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
+  if (netUnchanged) for (const n of plan.namespaces) if (n.links.some((l) => l.peer && freshSet.has(l.peer.netns))) netUnchanged.delete(n.netns);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted });
+  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
   changes += applied.changes;
+  repairs.push(...applied.changed);
   abortCheck();
   await save();
 
@@ -159,7 +203,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   procs = [...wl.records, ...modeProcs];
   changes += wl.changes;
   await save();
-  if (mr) {
+  if (mr && faults.length === 0) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
     procs = [...wl.records, ...m.records];
@@ -175,33 +219,44 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     changes += flows.length;
   }
   await save(true);
+  const before = new Set((prev?.processes ?? []).map((r) => r.pid));
+  for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems: wl.problems,
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
       ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
-    ms: performance.now() - t0, spawned: exec.spawned,
+    ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
 }
 
 /** Every namespace of the plan that another lab owns, as a problem at the object that needs it. */
 function clashProblems(d: Desired, foreign: ReadonlyMap<string, string>): Problem[] {
   if (!foreign.size) return [];
-  const c = d.lab.cluster;
+  // The files' objects when the desired state came from files; a repair from the state alone names the namespaces.
+  const full = 'cluster' in d.lab ? (d.lab as LabSpec) : undefined;
+  const name = d.topo.cluster;
   const at = new Map<string, { who: string; file: string; line?: number }>();
-  c.nodes.forEach((n, i) => at.set(d.topo.nodes[i]!.netns, { who: `Cluster ${c.name} spec.nodes[${i}].name`, file: n.origin.file, line: n.origin.line }));
-  for (const p of d.lab.pods) {
-    const t = d.topo.pods.find((x) => x.key === `${p.namespace}/${p.name}`);
-    if (t) at.set(t.netns, { who: `Pod ${t.key}`, file: p.origin.file, line: p.origin.line });
+  if (full) {
+    full.cluster.nodes.forEach((n, i) => at.set(d.topo.nodes[i]!.netns, { who: `Cluster ${name} spec.nodes[${i}].name`, file: n.origin.file, line: n.origin.line }));
+    for (const p of full.pods) {
+      const t = d.topo.pods.find((x) => x.key === `${p.namespace}/${p.name}`);
+      if (t) at.set(t.netns, { who: `Pod ${t.key}`, file: p.origin.file, line: p.origin.line });
+    }
   }
   const out: Problem[] = [];
   for (const n of d.plan.namespaces) {
     const owner = foreign.get(n.netns);
     if (owner === undefined) continue;
-    const w = at.get(n.netns) ?? { who: `Cluster ${c.name}`, file: c.origin.file, line: c.origin.line };
-    out.push({ file: w.file, line: w.line, path: w.who, message: `its network namespace ${n.netns} belongs to lab "${owner}" (${n.netns.slice(`pl-${owner}-`.length) || n.netns} there): the names of lab "${c.name}" and lab "${owner}" clash; rename this object or the cluster` });
+    const w = at.get(n.netns) ?? { who: `Cluster ${name}`, file: full?.cluster.origin.file ?? '(state)', line: full?.cluster.origin.line };
+    out.push({ file: w.file, line: w.line, path: w.who, message: `its network namespace ${n.netns} belongs to lab "${owner}" (${n.netns.slice(`pl-${owner}-`.length) || n.netns} there): the names of lab "${name}" and lab "${owner}" clash; rename this object or the cluster` });
   }
   return out;
+}
+
+/** A state's content but for when it was written. */
+function stateKey(s: LabState): string {
+  return JSON.stringify({ ...s, updatedAt: undefined });
 }
 
 /** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */

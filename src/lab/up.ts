@@ -51,8 +51,8 @@ export async function up(o: UpOptions): Promise<UpResult> {
   return { ...r, ms: performance.now() - t0 };
 }
 
-function parseForUp(_ctx: LabContext, o: UpOptions): LabSpec {
-  return o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: o.hostRoutes, applied: o.applied, deleted: o.deleted });
+function parseForUp(ctx: LabContext, o: UpOptions): LabSpec {
+  return o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: o.hostRoutes, applied: o.applied, deleted: o.deleted, cwd: ctx.cwd });
 }
 
 /** `up` for a caller that holds the lab's lock already (apply, delete, test). */

@@ -1,8 +1,10 @@
 // The file store: one folder per lab under the state root ($PODLAB_STATE_DIR, default /run/podlab), the state in
-// state.json, written atomically (write + rename). The root, every folder above it, the lab's folder and its state
-// file are checked before use (safe.ts): a state another user could replace is refused.
-import { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// state.json, written atomically and durably (write + fsync + rename + fsync of the folder): a kill -9 or a power cut
+// leaves either the old state or the new one, never a torn file. The daemon's journal is these files. The root, every
+// folder above it, the lab's folder and its state file are checked before use (safe.ts): a state another user could
+// replace is refused.
+import { mkdirSync, readFileSync, renameSync, rmSync, existsSync, readdirSync, openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CorruptStateError, STATE_VERSION, type LabState, type Store } from './types.js';
 import { migrateState } from './migrate.js';
 import { checkOwnedEntry, checkStateRoot } from './safe.js';
@@ -13,6 +15,25 @@ export function stateRoot(): string {
 
 /** The lab's lock file (lab/lock.ts) lives in its folder and outlives the state while its holder runs. */
 const LOCK = 'lock';
+
+/** Write a file atomically and durably: a temporary file, fsync, rename over the old one, fsync of the folder. */
+export function writeDurably(f: string, text: string, mode = 0o600): void {
+  const tmp = `${f}.tmp${process.pid}`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, f);
+  const dfd = openSync(dirname(f), 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
 
 export class FileStore implements Store {
   private checked = false;
@@ -63,8 +84,7 @@ export class FileStore implements Store {
     const dir = join(this.root, s.cluster);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const f = join(dir, 'state.json');
-    writeFileSync(f + '.tmp', JSON.stringify({ ...s, version: STATE_VERSION }, null, 1), { mode: 0o600 });
-    renameSync(f + '.tmp', f);
+    writeDurably(f, JSON.stringify({ ...s, version: STATE_VERSION }));
   }
 
   /** Everything of the lab's folder but a lock file held by a running command (its holder removes it). */
