@@ -8,7 +8,7 @@ export { isTTY, out, err, exitCodeOf, fail, table, exitFlushed } from './output.
 export const clusterOpt = { alias: 'c', type: 'string', describe: 'lab name (default: the only lab that exists)' } as const;
 export const jsonOpt = { type: 'boolean', default: false, describe: 'print machine-readable JSON on stdout' } as const;
 
-export const noWaitOpt = { type: 'boolean', default: false, describe: 'if another command is changing this lab, fail at once (exit 1) instead of waiting its turn' } as const;
+export const waitOpt = { type: 'boolean', default: true, describe: 'wait its turn when another command is changing this lab; --no-wait fails at once (exit 1)' } as const;
 
 /** How a command that changes a lab takes its lock: waits (saying for whom, once, on stderr) unless --no-wait. */
 export function lockOptions(a: Record<string, unknown>): LockOptions {

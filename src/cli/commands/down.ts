@@ -1,14 +1,14 @@
 import type { Argv, CommandModule } from 'yargs';
 import { clean } from '../../lab/down.js';
 import { pickCluster } from '../../lab/targets.js';
-import { clusterOpt, context, err, fail, jsonOpt, lockOptions, noWaitOpt, out } from '../common.js';
+import { clusterOpt, context, err, fail, jsonOpt, lockOptions, waitOpt, out } from '../common.js';
 import { printDown } from '../print.js';
 import { viaDown } from '../via.js';
 
 export const downCommand: CommandModule = {
   command: 'down',
   describe: 'remove a lab and verify nothing of it is left (namespaces, links, processes)',
-  builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt).option('no-wait', noWaitOpt),
+  builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt).option('wait', waitOpt),
   handler: async (a) => {
     try {
       const { result: r } = await viaDown({ cluster: a.cluster as string | undefined }, { lock: lockOptions(a) });
@@ -27,7 +27,7 @@ export const cleanCommand: CommandModule = {
     .option('cluster', clusterOpt)
     .option('all', { type: 'boolean', default: false, describe: 'every podlab namespace (pl-*) on this host, of any lab' })
     .option('json', jsonOpt)
-    .option('no-wait', noWaitOpt),
+    .option('wait', waitOpt),
   handler: async (a) => {
     try {
       const ctx = context({ lock: lockOptions(a) }, 'clean');

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { FAULTS } from '../../lab/fault.js';
-import { clusterOpt, fail, lockOptions, noWaitOpt, out } from '../common.js';
+import { clusterOpt, fail, lockOptions, waitOpt, out } from '../common.js';
 import { viaFault } from '../via.js';
 
 export const faultCommand: CommandModule = {
@@ -10,7 +10,7 @@ export const faultCommand: CommandModule = {
     .positional('kind', { choices: FAULTS, describe: 'fault kind' })
     .positional('node', { type: 'string', describe: 'node name' })
     .option('cluster', clusterOpt)
-    .option('no-wait', noWaitOpt)
+    .option('wait', waitOpt)
     .example('$0 fault bgp-down node2', 'stop BIRD on node2; checks to its pods fail until `$0 fault bgp-up node2`'),
   handler: async (a) => {
     try {

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { supportedModes } from '../../modes/registry.js';
-import { err, fail, isTTY, jsonOpt, lockOptions, noWaitOpt, out, stopOnSignals } from '../common.js';
+import { err, fail, isTTY, jsonOpt, lockOptions, waitOpt, out, stopOnSignals } from '../common.js';
 import { printUp, summarizeNotices } from '../print.js';
 import { viaStatus, viaUp } from '../via.js';
 
@@ -14,7 +14,7 @@ export const upCommand: CommandModule = {
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
     .option('json', jsonOpt)
-    .option('no-wait', noWaitOpt)
+    .option('wait', waitOpt)
     .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
     .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON')
     .example('$0 up -f lab.yaml --mode bgp', 'the same lab as Calico BGP (a real BIRD per node)')
