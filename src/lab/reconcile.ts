@@ -17,6 +17,7 @@ import { clusterNetns } from '../substrate/local.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
+import { isDnsRecord, removeNetnsFiles, syncDns, syncResolvConf } from '../workload/dns/server.js';
 import { runtimeContext, type LabContext } from './context.js';
 
 /** What a lab must be: the validated files, every address decided, and the kernel state of every namespace. */
@@ -116,6 +117,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
     await sysctlBatch(exec, stale.map((netns) => ({ netns, unlink: true })));
     await delNetns(exec, stale);
+    await removeNetnsFiles(exec, stale.filter((n) => !desired.has(n)));
     for (const n of stale) delete rules[n];
     changes += stale.length;
   }
@@ -132,21 +134,32 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   abortCheck();
   await save();
 
+  // Every pod's resolv.conf before its processes start (they see /etc/netns/<netns>/ through `ip netns exec`).
+  changes += await syncResolvConf(exec, topo);
   say('starting pod processes');
   const rctx = runtimeContext(ctx, cluster);
   const mr = modeRuntime(topo.mode);
-  const modeProcs = procs.filter((r) => mr?.owns(r));
-  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r)));
-  procs = [...wl.records, ...modeProcs];
+  let modeProcs = procs.filter((r) => mr?.owns(r));
+  let dnsProcs = procs.filter(isDnsRecord);
+  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isDnsRecord(r)));
+  procs = [...wl.records, ...modeProcs, ...dnsProcs];
   changes += wl.changes;
   await save();
   if (mr) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
-    procs = [...wl.records, ...m.records];
+    modeProcs = m.records;
+    procs = [...wl.records, ...modeProcs, ...dnsProcs];
     changes += m.changes;
     await save();
   }
+  abortCheck();
+  say('cluster DNS');
+  const dns = await syncDns(rctx, topo, dnsProcs);
+  dnsProcs = dns.records;
+  procs = [...wl.records, ...modeProcs, ...dnsProcs];
+  changes += dns.changes;
+  await save();
 
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
   const flows = staleUdpFlows(prev?.topology, topo);
@@ -158,7 +171,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   await save(true);
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems: wl.problems,
+    created: fresh, deleted: stale, problems: [...wl.problems, ...dns.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
