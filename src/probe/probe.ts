@@ -132,7 +132,7 @@ export async function attempt(exec: Executor, c: Check, to: ProbeTimeouts = DEFA
   const argv = probeArgv(c, to);
   // Names are resolved with the pod's own resolv.conf: `ip netns exec` bind-mounts /etc/netns/<netns>/ over /etc.
   const byName = c.probe.kind === 'dns' || c.to.host !== undefined;
-  const place = byName ? { ...inNs(c.from.netns), nsFiles: true } : inNs(c.from.netns);
+  const place = byName ? { ...inNs(c.from.netns, exec.host), nsFiles: true } : inNs(c.from.netns, exec.host);
   const r = await exec.run(argv, place, { timeoutMs: (to.waitS + (byName ? 14 : 4)) * 1000 });
   const shown = commandText(placeArgv(argv, place));
   const output = `${r.stdout}${r.stderr ? (r.stdout ? '\n' : '') + r.stderr : ''}`.trim().slice(0, 2000);
