@@ -47,7 +47,7 @@ export async function removeNetnsFiles(exec: Executor, netns: readonly string[])
 }
 
 async function ctl(exec: Executor, conf: string, args: string[]): Promise<{ ok: boolean; out: string }> {
-  const r = await exec.run(['unbound-control', '-c', conf, ...args], HOST, { timeoutMs: 5000 });
+  const r = await exec.run(['unbound-control', '-c', conf, ...args], { ...HOST, host: exec.host }, { timeoutMs: 5000 });
   const out = `${r.stdout}${r.stderr}`.trim();
   return { ok: r.code === 0 && !/^error/m.test(out), out };
 }
