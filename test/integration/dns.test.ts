@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot, checkJson, failedIds } from '../helpers/lab.js';
 
-const MODES = (process.env.PODLAB_DNS_MODES ?? 'overlay').split(',');
+const MODES = (process.env.PODLAB_DNS_MODES ?? 'overlay,bgp,vpc').split(',');
 const haveDig = existsSync('/usr/bin/dig');
 
 const sts = (name: string, node: string) => `apiVersion: v1
