@@ -81,7 +81,8 @@ export const processRuntime: WorkloadRuntime = {
         };
         changes++;
         try {
-          const { pid } = await exec.spawn(c.command, inNs(pod.netns, exec.host), { log, env, cwd: c.workingDir });
+          // `ip netns exec` (nsFiles): the process sees the pod's /etc/netns files, its resolv.conf (the cluster DNS) first.
+          const { pid } = await exec.spawn(c.command, { ...inNs(pod.netns, exec.host), nsFiles: true }, { log, env, cwd: c.workingDir });
           const rec = { pod: pod.key, container: c.name, pid, netns: pod.netns, log, startedAt: new Date().toISOString(), spec: specHash(pod, ci) };
           records.push(rec);
           started.push(rec);

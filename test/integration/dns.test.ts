@@ -7,7 +7,9 @@ import t, { type Test } from 'tap';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { execa } from 'execa';
 import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot, checkJson, failedIds } from '../helpers/lab.js';
+import { contains, mustCidr } from '../../src/net/ip.js';
 
 const MODES = (process.env.PODLAB_DNS_MODES ?? 'overlay,bgp,vpc').split(',');
 const haveDig = existsSync('/usr/bin/dig');
@@ -22,6 +24,19 @@ spec:
   containers:
     - name: netexec
       ports: [{containerPort: 8080}]
+---
+`;
+
+/** A pod whose container is a process of its own (so its environment and mounts can be read). */
+const app = (name: string, links: boolean) => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}, namespace: shop, labels: {app: tool}}
+spec:
+  nodeName: node2
+  enableServiceLinks: ${links}
+  containers:
+    - name: main
+      command: ["sleep", "3600"]
 ---
 `;
 
@@ -78,7 +93,7 @@ for (const mode of MODES) {
     const file = writeLab({
       name, nodes: 2, clusterSpecExtra: `  mode: ${mode}`,
       extra: pod('shop', 'web-1', 'node1') + pod('shop', 'web-2', 'node2') + sts('db-0', 'node1') + sts('db-1', 'node2')
-        + pod('shop', 'client', 'node1', undefined, '{app: client}') + SERVICES.replace(/---\n$/, ''),
+        + pod('shop', 'client', 'node1', undefined, '{app: client}') + app('app', true) + app('nolinks', false) + SERVICES.replace(/---\n$/, ''),
     });
     try {
       await run(t, name, file);
@@ -160,6 +175,30 @@ async function run(t: Test, name: string, file: string): Promise<void> {
     const r = await inNetns(client, ['curl', '-s', '-m', '3', 'http://web/hostname']);
     t.equal(r.code, 0, r.err);
     t.match(r.out, /^web-[12]$/);
+  });
+
+  await t.test("a pod's own process: the cluster DNS in its mounts, the service environment variables", async (t) => {
+    const pidOf = (n: string) => st.pods.find((p: { name: string }) => p.name === n).containers[0].pid as number;
+    const env = (n: string) => Object.fromEntries(readFileSync(`/proc/${pidOf(n)}/environ`, 'utf8').split('\0').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    const web = svc('shop/web').clusterIP as string;
+    t.match(env('app'), { WEB_SERVICE_HOST: web, WEB_SERVICE_PORT: '80', WEB_SERVICE_PORT_HTTP: '80', WEB_PORT: `tcp://${web}:80`, WEB_PORT_80_TCP_ADDR: web, KUBERNETES_SERVICE_HOST: '10.96.0.1' });
+    t.equal(env('app').DB_SERVICE_HOST, undefined, 'no variables for a headless Service');
+    t.equal(env('nolinks').WEB_SERVICE_HOST, undefined, 'enableServiceLinks: false');
+    t.equal(env('nolinks').KUBERNETES_SERVICE_HOST, '10.96.0.1', 'the API server Service always');
+    const r = await execa('nsenter', ['-t', String(pidOf('app')), '-m', '-n', 'getent', 'hosts', 'web'], { reject: false });
+    t.equal(String(r.stdout).split(/\s+/)[0], web, 'the process resolves through the pod\'s resolv.conf');
+  });
+
+  await t.test('queries for outside names never leave the lab (capture in the fabric)', async (t) => {
+    const nets = [st.underlay, st.podCIDR, st.serviceCIDR].map((c: string) => mustCidr(c));
+    const cap = execa('ip', ['netns', 'exec', `pl-${name}-fabric`, 'timeout', '8', 'tcpdump', '-i', 'any', '-n', '-l', '-U', 'ip'], { reject: false });
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const q of ['example.com.', 'www.google.com.', 'a.root-servers.net.', 'www.ext.example.', 'ext.shop.svc.cluster.local.', 'nothing.ext.example.']) await dig(q);
+    await getent('example.com');
+    const out = String((await cap).stdout);
+    const dsts = [...out.matchAll(/ IP \S+ > (\d+\.\d+\.\d+\.\d+)(?:\.\d+)?:/g)].map((m) => m[1]!);
+    t.ok(out.includes(`> ${st.external.ip}.53:`), 'the capture sees the forwarded ext.example queries (so it works)');
+    t.same(dsts.filter((ip) => !nets.some((c) => contains(c, ip))), [], 'no packet to an address outside the lab');
   });
 
   await t.test('records follow apply and delete', async (t) => {
