@@ -10,7 +10,7 @@ import { PYTHON } from './python.js';
 export const PACKAGES: Record<string, string> = {
   ip: 'iproute2', bridge: 'iproute2', 'iptables-restore': 'iptables', 'iptables-save': 'iptables', nft: 'nftables',
   nsenter: 'util-linux', python3: 'python3-minimal', curl: 'curl', ping: 'iputils-ping', sh: 'dash', bird: 'bird2', birdc: 'bird2',
-  conntrack: 'conntrack', tcpdump: 'tcpdump',
+  conntrack: 'conntrack', tcpdump: 'tcpdump', unbound: 'unbound', 'unbound-control': 'unbound',
 };
 
 export class PreflightError extends Error {
