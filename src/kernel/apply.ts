@@ -1,10 +1,13 @@
 // Apply a plan: observe → diff → do only what is missing. Namespaces go in phases (fabric, then nodes and
-// the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -n … -batch`,
-// plus `bridge -batch` and one iptables-restore where needed; sysctls of a whole phase in one process.
+// the external host, then pods); within a phase they run concurrently. Per namespace: its ip and bridge lines
+// (through netlink in-process, or `ip -batch` / `bridge -batch`: kernel/backend.ts decides), plus one
+// iptables-restore / nft -f where needed; sysctls of a whole phase in one pass.
 import type { NsState, Plan } from '../dataplane/types.js';
 import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, NFT_DELETE, type Observed, type Ops } from './ops.js';
-import { observeNs, normalizeIptablesSave, normalizeNft } from './observe.js';
-import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
+import { normalizeIptablesSave, normalizeNft } from './observe.js';
+import { mapLimit, type Executor } from './exec.js';
+import { stepError } from './rulesets.js';
+import { openKernel, type Kernel } from './backend.js';
 import { sysctlBatch } from './sysctl.js';
 import { shortHash } from '../net/hash.js';
 
@@ -49,10 +52,20 @@ export interface ApplyResult {
 
 /** Stops between phases when `aborted` turns true. */
 export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
+  const k = openKernel(exec);
+  try {
+    return await applyPhases(k, plan, o);
+  } finally {
+    k.close();
+  }
+}
+
+async function applyPhases(k: Kernel, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
   let changes = 0;
   let readBack = 0;
   let rulesSynced = 0;
   const limit = o.concurrency ?? 8;
+  const pendingRules: Promise<void>[] = [];
   // Known to hold their plan but for the rule sets: what to write is decided from the ledgers alone.
   const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o)]));
   for (const phase of [0, 1, 2] as const) {
@@ -65,11 +78,9 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
     const old = group.filter((n) => !o.fresh.has(n.netns) && !known.has(n.netns));
     readBack += old.length;
     rulesSynced += group.filter((n) => known.has(n.netns)).length;
-    const sys = await sysctlBatch(exec, old.map((n) => ({ netns: n.netns, read: n.sysctls.map(([k]) => k) })));
-    const observed = new Map<string, Observed>();
-    await mapLimit(old, limit, async (n) => {
-      observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node' }));
-    });
+    const observed = await k.observe(old.map((n) => ({
+      netns: n.netns, role: n.role, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node',
+    })), limit);
     const ops = group.map((n) => {
       const rules = known.get(n.netns);
       if (rules) return { n, d: rules };
@@ -79,11 +90,16 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
       nftablesDecision(n, obs, d, o);
       return { n, d };
     });
-    await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
-    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger, o.nftLedger));
-    await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
+    await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
+    await mapLimit(ops, k.path === 'netlink' ? Math.max(limit, 32) : limit, async ({ n, d }) => k.run(n, d.ip, d.bridge));
+    await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
+    // Rule sets go while the next phases build: pods need the nodes' links, not their rules.
+    const rules = applyRules(k, ops, o.ledger, o.nftLedger, limit);
+    rules.catch(() => undefined);
+    pendingRules.push(rules);
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
   }
+  await Promise.all(pendingRules);
   return { changes, readBack, rulesSynced };
 }
 
@@ -115,25 +131,25 @@ function nftablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): v
   }
 }
 
-async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: IptablesLedger, nftLedger: IptablesLedger): Promise<void> {
-  const place = inNs(n.netns);
-  const run = async (argv: string[], input: string, what: string) => {
-    const r = await exec.run(argv, place, { input, timeoutMs: 120_000 });
-    if (r.code !== 0) throw new CommandError(r, `${what} in ${n.netns}`);
-  };
-  if (d.ip.length) await run(['ip', '-batch', '-'], d.ip.join('\n') + '\n', 'ip -batch');
-  if (d.bridge.length) await run(['bridge', '-batch', '-'], d.bridge.join('\n') + '\n', 'bridge -batch');
-  if (d.iptables) {
-    await run(['iptables-restore', '-w', '5'], d.iptables, 'iptables-restore');
-    const s = await exec.run(['iptables-save'], place);
-    ledger[n.netns] = { want: shortHash(d.iptables, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16) };
+/** iptables-restore / nft -f where the diff wants them, then the ledgers from what the kernel holds right after. */
+async function applyRules(k: Kernel, ops: readonly { n: NsState; d: Ops }[], ledger: IptablesLedger, nftLedger: IptablesLedger, limit: number): Promise<void> {
+  const jobs = ops.filter(({ d }) => d.iptables || d.nftables).map(({ n, d }) => ({
+    netns: n.netns, iptablesRestore: d.iptables, iptablesSave: !!d.iptables, nft: d.nftables, nftList: !!d.nftables && d.nftables !== NFT_DELETE,
+  }));
+  if (!jobs.length) return;
+  const res = await k.rules(jobs, limit);
+  const errors: Error[] = [];
+  for (const j of jobs) {
+    const r = res.get(j.netns)!;
+    const restore = r.get('iptables-restore');
+    if (restore && restore.code !== 0) errors.push(stepError(j.netns, 'iptables-restore', restore));
+    else if (j.iptablesRestore) ledger[j.netns] = { want: shortHash(j.iptablesRestore, 16), saved: shortHash(normalizeIptablesSave(r.get('iptables-save')?.out ?? ''), 16) };
+    if (j.nft === NFT_DELETE) delete nftLedger[j.netns];
+    else if (j.nft) {
+      const nft = r.get('nft')!;
+      if (nft.code !== 0) errors.push(stepError(j.netns, 'nft', nft));
+      else nftLedger[j.netns] = { want: shortHash(j.nft, 16), saved: shortHash(normalizeNft(r.get('nft-list')?.out ?? ''), 16) };
+    }
   }
-  if (d.nftables === NFT_DELETE) {
-    await exec.run(['nft', 'delete', 'table', 'ip', 'kube-proxy'], place);
-    delete nftLedger[n.netns];
-  } else if (d.nftables) {
-    await run(['nft', '-f', '-'], d.nftables, 'nft -f');
-    const s = await exec.run(['nft', '-s', 'list', 'table', 'ip', 'kube-proxy'], place);
-    nftLedger[n.netns] = { want: shortHash(d.nftables, 16), saved: shortHash(normalizeNft(s.stdout), 16) };
-  }
+  if (errors.length) throw errors[0]!;
 }

@@ -53,8 +53,13 @@ export function placeArgv(argv: readonly string[], place: Place): string[] {
 }
 
 /** `PODLAB_TRACE=1`: every command, where it ran, its exit code and how long it took, on stderr. */
-const TRACE = !!process.env.PODLAB_TRACE;
+export const TRACE = !!process.env.PODLAB_TRACE;
 const T0 = performance.now();
+
+/** One trace line (commands here; netlink batches and read-backs from kernel/backend.ts). */
+export function trace(t0: number, ms: number, result: string, what: string, netns?: string): void {
+  if (TRACE) process.stderr.write(`[trace +${Math.round(t0 - T0)}ms ${Math.round(ms)}ms ${result}] ${what}${netns ? ` (in ${netns})` : ''}\n`);
+}
 
 export class LocalExecutor implements Executor {
   spawned = 0;
@@ -74,7 +79,7 @@ export class LocalExecutor implements Executor {
       stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? (r as { message?: string }).message ?? ''),
       timedOut: Boolean(r.timedOut), ms: performance.now() - t0,
     };
-    if (TRACE) process.stderr.write(`[trace +${Math.round(t0 - T0)}ms ${Math.round(res.ms)}ms exit ${res.code}] ${argv.join(' ')}${place.netns ? ` (in ${place.netns})` : ''}\n`);
+    trace(t0, res.ms, `exit ${res.code}`, argv.join(' '), place.netns);
     if (opts.check && res.code !== 0) throw new CommandError(res);
     return res;
   }

@@ -1,7 +1,10 @@
 // Before anything is built: are we root, are the tools there, does the kernel have what the mode needs?
-// Kernel features are probed for real, in a throwaway namespace of our own.
-import { existsSync } from 'node:fs';
-import { execa } from 'execa';
+// Kernel features are probed for real, in a throwaway namespace of our own — once per kernel and boot: a passed
+// probe is remembered (keyed by kernel release, boot id and what was probed) under the state folder, so later
+// `up`s skip it. A failed probe is never remembered (after `modprobe` the next run probes again).
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { release } from 'node:os';
+import { delimiter, join } from 'node:path';
 import type { Executor } from './exec.js';
 import { HOST, inNs } from './exec.js';
 import type { LinkKind } from '../dataplane/types.js';
@@ -44,9 +47,59 @@ export function sctpUsers(lab: LabSpec): string[] {
   return out;
 }
 
-async function hasCommand(cmd: string): Promise<boolean> {
-  const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
-  return r.exitCode === 0;
+/** Whether an executable of that name is on PATH (what `command -v` finds), looked up without a process. */
+function hasCommand(cmd: string): boolean {
+  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
+    try {
+      accessSync(join(d || '.', cmd), constants.X_OK);
+      return true;
+    } catch {
+      /* not here */
+    }
+  }
+  return false;
+}
+
+/** The state folder (store/file.ts's stateRoot: kernel/ sits below store/, so it reads the same variable). */
+const stateRoot = () => process.env.PODLAB_STATE_DIR ?? '/run/podlab';
+const CACHE = () => join(stateRoot(), 'preflight.json');
+
+/** What a passed kernel probe is remembered by: kernel release, boot, and what was probed. */
+export function probeKey(probed: object): string {
+  let boot = '';
+  try {
+    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    /* no boot id: the release alone */
+  }
+  return JSON.stringify({ kernel: release(), boot, probed });
+}
+
+function probePassed(key: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(CACHE(), 'utf8')) as { passed?: string[] }).passed?.includes(key) === true;
+  } catch {
+    return false;
+  }
+}
+
+function rememberProbe(key: string): void {
+  try {
+    let passed: string[] = [];
+    try {
+      passed = (JSON.parse(readFileSync(CACHE(), 'utf8')) as { passed?: string[] }).passed ?? [];
+    } catch {
+      /* first one */
+    }
+    const boot = JSON.parse(key).boot as string;
+    passed = [...passed.filter((k) => k !== key && (JSON.parse(k) as { boot: string }).boot === boot), key];
+    mkdirSync(stateRoot(), { recursive: true });
+    const tmp = `${CACHE()}.${process.pid}`;
+    writeFileSync(tmp, JSON.stringify({ passed }, null, 1) + '\n');
+    renameSync(tmp, CACHE());
+  } catch {
+    /* a cache we cannot write only costs the probe next time */
+  }
 }
 
 /** Checks commands and kernel features; throws PreflightError naming each missing piece and how to get it. */
@@ -54,23 +107,26 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
   const missing: string[] = [];
   if (process.getuid && process.getuid() !== 0) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
   const cmds = [...new Set(['ip', 'nsenter', 'python3', ...need.commands])];
-  const have = await Promise.all(cmds.map(hasCommand));
-  const noCmd = cmds.filter((_, i) => !have[i]);
+  const noCmd = cmds.filter((c) => !hasCommand(c));
   if (noCmd.length) {
     const pkgs = [...new Set(noCmd.map((c) => PACKAGES[c] ?? c))];
     missing.push(`command${noCmd.length > 1 ? 's' : ''} ${noCmd.join(', ')}: apt-get install ${pkgs.join(' ')}`);
   }
   if (missing.length) throw new PreflightError(missing);
 
-  if (need.sctp?.length && !(await hasSctp(exec))) {
+  const wantIptables = need.commands.includes('iptables-restore');
+  const key = probeKey({ linkKinds: [...need.linkKinds].sort(), iptablesNat: wantIptables, sctp: !!need.sctp?.length });
+  const known = probePassed(key);
+  if (need.sctp?.length && !known && !(await hasSctp(exec))) {
     const users = need.sctp.slice(0, 10).map((u) => `      ${u}`).join('\n') + (need.sctp.length > 10 ? `\n      … and ${need.sctp.length - 10} more` : '');
     missing.push(`kernel support for SCTP (module sctp: socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails here); these use protocol SCTP:\n${users}\n    use a kernel with SCTP, or TCP/UDP ports`);
   }
   if (need.bridgeNetfilter && !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
     missing.push('kernel module br_netfilter (bridge netfilter, so Service replies on a node bridge go through conntrack): run `modprobe br_netfilter` (podlab does not load modules itself)');
   }
-  if (need.linkKinds.length === 0 && !need.commands.includes('iptables-restore')) {
+  if (known || (need.linkKinds.length === 0 && !wantIptables)) {
     if (missing.length) throw new PreflightError(missing);
+    if (!known && need.sctp?.length) rememberProbe(key);
     return;
   }
   // Probe link kinds in a namespace of our own; it is removed right after.
@@ -87,7 +143,7 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
       if (r.code !== 0) missing.push(`kernel support for ${kind} links (${r.stderr.trim() || 'ip link add failed'}); this mode needs it`);
       else await exec.run(['ip', 'link', 'del', 'probe0'], inNs(probe));
     }
-    if (need.commands.includes('iptables-restore')) {
+    if (wantIptables) {
       const r = await exec.run(['iptables-restore', '-w', '5'], inNs(probe), { input: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully\nCOMMIT\n' });
       if (r.code !== 0) missing.push(`iptables NAT (MASQUERADE, mark) in a namespace: ${r.stderr.trim()}`);
     }
@@ -95,4 +151,5 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
     await exec.run(['ip', 'netns', 'del', probe], HOST);
   }
   if (missing.length) throw new PreflightError(missing);
+  rememberProbe(key);
 }

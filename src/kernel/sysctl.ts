@@ -1,8 +1,11 @@
-// Sysctls of many namespaces in one process (src/kernel/nsctl.py), instead of one spawn per namespace.
+// Sysctls of many namespaces without a process per namespace: in-process (a main-thread setns per namespace, see
+// kernel/netlink/) on the netlink path, else one process for all of them (src/kernel/nsctl.py).
 import { fileURLToPath } from 'node:url';
 import type { Executor } from './exec.js';
 import { HOST, CommandError } from './exec.js';
 import { PYTHON } from './python.js';
+import { kernelPath, netlinkSysctls } from './backend.js';
+import { NetlinkSession } from './netlink/session.js';
 
 export const NSCTL_PY = fileURLToPath(new URL('./nsctl.py', import.meta.url));
 
@@ -19,6 +22,17 @@ export interface SysctlItem {
 
 /** Writes then reads, per namespace; returns the values read, keyed by dotted name. Throws on any write error. */
 export async function sysctlBatch(exec: Executor, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
+  if (kernelPath().path === 'iproute2') return pySysctlBatch(exec, items);
+  const s = new NetlinkSession();
+  try {
+    return await netlinkSysctls(s, items);
+  } finally {
+    s.close();
+  }
+}
+
+/** sysctlBatch through nsctl.py: one process for every namespace. */
+export async function pySysctlBatch(exec: Executor, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
   const out = new Map<string, Record<string, string>>();
   const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0 || i.unlink);
   if (todo.length === 0) return out;

@@ -1,0 +1,79 @@
+// Entering a named network namespace from the main thread: setns(2) through koffi calling libc, some synchronous
+// work (open a netlink socket, read or write /proc/sys), setns back. Nothing else runs in between: JavaScript is
+// single-threaded and the work is synchronous, so no other code ever sees the thread in a lab namespace. libuv's
+// worker threads never move, so only synchronous fs calls may touch /proc/sys in here.
+import { closeSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const CLONE_NEWNET = 0x40000000;
+const NETNS_DIR = '/run/netns';
+
+interface Libc {
+  setns(fd: number, nstype: number): number;
+  errno(): number;
+}
+
+let libc: Libc | undefined;
+let loadError: string | undefined;
+let home: number | undefined;
+
+function load(): Libc {
+  if (libc) return libc;
+  if (loadError) throw new Error(loadError);
+  try {
+    const require = createRequire(import.meta.url);
+    const koffi = require('koffi') as { load(p: string): { func(sig: string): (...a: unknown[]) => number }; errno(): number };
+    const lib = koffi.load('libc.so.6');
+    const setns = lib.func('int setns(int fd, int nstype)');
+    libc = { setns: (fd, t) => setns(fd, t), errno: () => koffi.errno() };
+    home = openSync('/proc/self/ns/net', 'r');
+    return libc;
+  } catch (e) {
+    loadError = `setns through koffi is not available here: ${(e as Error).message}`;
+    throw new Error(loadError);
+  }
+}
+
+/** Whether this process can enter namespaces in-process (koffi loads, libc has setns). */
+export function canSetns(): string | undefined {
+  try {
+    load();
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 9: 'EBADF', 22: 'EINVAL' };
+
+/** Opens a named namespace (the caller closes the fd). */
+export function openNetns(netns: string): number {
+  try {
+    return openSync(`${NETNS_DIR}/${netns}`, 'r');
+  } catch (e) {
+    throw new Error(`opening network namespace ${netns}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Runs `fn` synchronously with the main thread inside the named namespace. */
+export function inNetns<T>(netns: string, fn: () => T): T {
+  const c = load();
+  const fd = openNetns(netns);
+  try {
+    if (c.setns(fd, CLONE_NEWNET) !== 0) {
+      const e = c.errno();
+      throw new Error(`entering network namespace ${netns}: setns: ${ERRNO[e] ?? `errno ${e}`}`);
+    }
+    try {
+      return fn();
+    } finally {
+      if (c.setns(home!, CLONE_NEWNET) !== 0) {
+        // Never carry on in a lab namespace: every later socket and child process would land there.
+        process.stderr.write(`podlab: fatal: cannot return to the original network namespace after ${netns} (errno ${c.errno()})\n`);
+        process.exit(70);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
