@@ -9,7 +9,7 @@
 // node scripts/bench-floor.mjs --nodes 20 --pods 1000 [--name NAME]  → one JSON line: {upMs, rereadMs, downMs, …}
 // Needs root. Every name starts with pl-<name>- so `podlab clean -c <name>` removes what a crash leaves.
 import { createRequire } from 'node:module';
-import { openSync, closeSync, writeFileSync, readFileSync, unlinkSync, existsSync, mkdirSync } from 'node:fs';
+import { openSync, closeSync, writeSync, readSync, unlinkSync, existsSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
 const require = createRequire(import.meta.url);
@@ -20,6 +20,7 @@ const setns = libc.func('int setns(int fd, int nstype)');
 const unshare = libc.func('int unshare(int flags)');
 const mount = libc.func('int mount(const char *src, const char *dst, const char *type, unsigned long flags, const void *data)');
 const umount2 = libc.func('int umount2(const char *target, int flags)');
+const openat = libc.func('int openat(int dirfd, const char *path, int flags)');
 const CLONE_NEWNET = 0x40000000, MS_BIND = 4096, MNT_DETACH = 2;
 
 const arg = (k, d) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? process.argv[i + 1] : d; };
@@ -84,15 +85,24 @@ class Sock {
 
 // ---- namespaces: created in-process as `ip netns add` does (unshare, bind-mount under /run/netns) ----
 const home = openSync('/proc/self/ns/net', 'r');
-const sysctl = (k, v) => writeFileSync(`/proc/sys/${k.replace(/\./g, '/')}`, v);
+// Sysctls relative to the namespace's /proc/sys/net, opened once per visit (the cheapest lookup; podlab does the same).
+function sysctls(write, read = []) {
+  const dir = openSync('/proc/sys/net', 'r');
+  const at = (k, flags) => { const fd = openat(dir, k.slice(4).replace(/\./g, '/'), flags | 0o2000000); if (fd < 0) throw new Error(`${k}: errno ${koffi.errno()}`); return fd; };
+  try {
+    for (const [k, v] of write) { const fd = at(k, 1); try { writeSync(fd, v); } finally { closeSync(fd); } }
+    const buf = Buffer.alloc(64);
+    for (const k of read) { const fd = at(k, 0); try { readSync(fd, buf, 0, 64, null); } finally { closeSync(fd); } }
+  } finally { closeSync(dir); }
+}
 function back() { if (setns(home, CLONE_NEWNET) !== 0) { process.stderr.write('floor: cannot return to the original namespace\n'); process.exit(70); } }
-function create(name, sysctls) {
+function create(name, sys) {
   const path = `/run/netns/${name}`;
   closeSync(openSync(path, 'wx'));
   if (unshare(CLONE_NEWNET) !== 0) throw new Error(`unshare: errno ${koffi.errno()}`);
   try {
     if (mount('/proc/self/ns/net', path, 'none', MS_BIND, null) !== 0) throw new Error(`mount ${path}: errno ${koffi.errno()}`);
-    for (const [k, v] of sysctls) sysctl(k, v);
+    sysctls(sys);
     return new Sock();
   } finally { back(); }
 }
@@ -129,7 +139,7 @@ const nsMs = ms(t0);
   const br = await s.index('fabric');
   await s.run([...nodes.map((n, i) => vethReq(`n-${n.i}`, 1500, 'eth0', fds[i], br)), vethReq('n-ext', 1500, 'eth0', fds[nodes.length], br), addrReq('172.18.0.1', 24, br)]);
   fds.forEach(closeSync);
-  enter(fabric, () => sysctl('net.bridge.bridge-nf-call-iptables', '0'));
+  enter(fabric, () => sysctls([['net.bridge.bridge-nf-call-iptables', '0']]));
 }
 {
   const s = socks.get(ext);
@@ -149,7 +159,7 @@ await limit(nodes, 32, async (n) => {
   n.pods.forEach((p, j) => r.push(vethReq(p.veth, 1450, 'eth0', fds[j], cni0), hairpinReq(p.veth)));
   await s.run(r);
   fds.forEach(closeSync);
-  enter(n.ns, () => sysctl('net.bridge.bridge-nf-call-iptables', '1'));
+  enter(n.ns, () => sysctls([['net.bridge.bridge-nf-call-iptables', '1']]));
 });
 const nodesMs = ms(t0) - nsMs - fabricMs;
 // pods: lo and eth0 up, the address, the default route and the pod network route via the bridge
@@ -168,7 +178,7 @@ const t1 = performance.now();
 let objects = 0;
 const dumpBody = { link: cat(ifi(), u32(29, 8)), addr: ifa(0, 0), route: rtm(0, 0), neigh: ndm(2, 0, 0), rule: rtm(0, 0) };
 await limit(all, 64, async (ns) => {
-  const s = enter(ns, () => { for (const k of ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6', 'net.ipv4.ip_forward']) readFileSync(`/proc/sys/${k.replace(/\./g, '/')}`, 'latin1'); return new Sock(); });
+  const s = enter(ns, () => { sysctls([], ['net.ipv6.conf.all.disable_ipv6', 'net.ipv6.conf.default.disable_ipv6', 'net.ipv4.ip_forward']); return new Sock(); });
   try {
     for (const [type, body] of [[GETLINK, dumpBody.link], [GETADDR, dumpBody.addr], [GETROUTE, dumpBody.route], [GETNEIGH, dumpBody.neigh], [GETRULE, dumpBody.rule]]) { const r = await s.dump(type, body); objects += r.length; }
   } finally { s.close(); }

@@ -298,7 +298,7 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('plan', 'print the kernel commands `up` would run on an empty host, per namespace (needs no root)', (y: Argv) => y
+  .command('plan', 'print the changes `up` would make on an empty host, per namespace, as the equivalent ip/bridge/sysctl/iptables commands (needs no root)', (y: Argv) => y
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s)' })
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')}; bgp runs BIRD 2 on each node)` })
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode (iptables | nftables)' }),

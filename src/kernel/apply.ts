@@ -68,6 +68,15 @@ async function applyPhases(k: Kernel, plan: Plan, o: ApplyOptions): Promise<Appl
   const pendingRules: Promise<void>[] = [];
   // Known to hold their plan but for the rule sets: what to write is decided from the ledgers alone.
   const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o)]));
+  const toRead = (ns: readonly NsState[]) => ns.map((n) => ({
+    netns: n.netns, role: n.role, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node',
+  }));
+  // Netlink path: the pods' read-back starts with the first phase's (it waits mostly on rule-set processes). Only
+  // links made or removed by an earlier phase change a pod's namespace; then the pods are read again in their turn.
+  const oldPods = plan.namespaces.filter((n) => n.phase === 2 && !o.fresh.has(n.netns) && !known.has(n.netns));
+  const early = k.path === 'netlink' && oldPods.length ? k.observe(toRead(oldPods), limit) : undefined;
+  early?.catch(() => undefined);
+  let linksChanged = false;
   for (const phase of [0, 1, 2] as const) {
     if (o.aborted?.()) break;
     const group = plan.namespaces.filter((n) => n.phase === phase && (!known.has(n.netns) || opsCount(known.get(n.netns)!) > 0));
@@ -78,9 +87,7 @@ async function applyPhases(k: Kernel, plan: Plan, o: ApplyOptions): Promise<Appl
     const old = group.filter((n) => !o.fresh.has(n.netns) && !known.has(n.netns));
     readBack += old.length;
     rulesSynced += group.filter((n) => known.has(n.netns)).length;
-    const observed = await k.observe(old.map((n) => ({
-      netns: n.netns, role: n.role, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node',
-    })), limit);
+    const observed = phase === 2 && early && !linksChanged ? await early : await k.observe(toRead(old), limit);
     const ops = group.map((n) => {
       const rules = known.get(n.netns);
       if (rules) return { n, d: rules };
@@ -90,6 +97,7 @@ async function applyPhases(k: Kernel, plan: Plan, o: ApplyOptions): Promise<Appl
       nftablesDecision(n, obs, d, o);
       return { n, d };
     });
+    if (ops.some(({ d }) => d.ip.some((l) => /^link (add|del) /.test(l)))) linksChanged = true;
     await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
     await mapLimit(ops, k.path === 'netlink' ? Math.max(limit, 32) : limit, async ({ n, d }) => k.run(n, d.ip, d.bridge));
     await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
@@ -100,6 +108,7 @@ async function applyPhases(k: Kernel, plan: Plan, o: ApplyOptions): Promise<Appl
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
   }
   await Promise.all(pendingRules);
+  await early?.catch(() => undefined); // read early but not used (links changed): let it finish before the session closes
   return { changes, readBack, rulesSynced };
 }
 

@@ -1,5 +1,6 @@
-// Rule sets of many namespaces in one process: iptables-restore / nft -f and the read-backs that feed the ledgers
-// (iptables-save, nft -s list) for every namespace of a phase run from one `sh`, each command through nsenter.
+// Rule sets of many namespaces in a few processes: iptables-restore / nft -f and the read-backs that feed the
+// ledgers (iptables-save, nft -s list) for every namespace of a phase run from a few `sh`, each command through
+// nsenter.
 // Spawning from Node blocks its main thread for the whole fork (7–20 ms at this heap size on a loaded 2-core
 // machine); a shell forks cheaply. Commands run in order; each one's exit code and output come back separately.
 import { randomBytes } from 'node:crypto';
@@ -80,20 +81,31 @@ export function parseRuleOutput(stdout: string): Map<string, Map<RuleStep, StepR
   return out;
 }
 
-/** Runs the jobs in one `sh`; every step of every job gets a result (a missing one is an error). */
-export async function runRuleSets(exec: Executor, jobs: readonly RuleSetJob[]): Promise<Map<string, Map<RuleStep, StepResult>>> {
+/** Shells run side by side: enough to keep both cores busy, few enough that their forks cost little. */
+export const RULE_SHELLS = 4;
+
+/**
+ * Runs the jobs in up to `shells` shells at once (jobs dealt round-robin, each shell taking its share in order);
+ * every step of every job gets a result (a missing one is an error).
+ */
+export async function runRuleSets(exec: Executor, jobs: readonly RuleSetJob[], shells = RULE_SHELLS): Promise<Map<string, Map<RuleStep, StepResult>>> {
   const todo = jobs.filter((j) => steps(j).length > 0);
-  if (!todo.length) return new Map();
-  const r: RunResult = await exec.run(['sh', '-s'], HOST, { input: ruleScript(todo), timeoutMs: 120_000 + 10_000 * todo.length });
-  const res = parseRuleOutput(r.stdout);
-  for (const j of todo) {
-    for (const [step] of steps(j)) {
-      const s = res.get(j.netns)?.get(step);
-      if (!s) throw new CommandError(r, `the rule set batch (${todo.length} namespace(s)) stopped before ${step} in ${j.netns}`);
-      trace(performance.now(), 0, `exit ${s.code}`, `${STEP_ARGV[step].join(' ')} (batched)`, j.netns);
+  const out = new Map<string, Map<RuleStep, StepResult>>();
+  if (!todo.length) return out;
+  const groups = Array.from({ length: Math.min(shells, todo.length) }, (_, g) => todo.filter((_, i) => i % Math.min(shells, todo.length) === g));
+  await Promise.all(groups.map(async (group) => {
+    const r: RunResult = await exec.run(['sh', '-s'], HOST, { input: ruleScript(group), timeoutMs: 120_000 + 10_000 * group.length });
+    const res = parseRuleOutput(r.stdout);
+    for (const j of group) {
+      for (const [step] of steps(j)) {
+        const s = res.get(j.netns)?.get(step);
+        if (!s) throw new CommandError(r, `the rule set batch (${group.length} namespace(s)) stopped before ${step} in ${j.netns}`);
+        trace(performance.now(), 0, `exit ${s.code}`, `${STEP_ARGV[step].join(' ')} (batched)`, j.netns);
+      }
+      out.set(j.netns, res.get(j.netns)!);
     }
-  }
-  return res;
+  }));
+  return out;
 }
 
 /** A failed write step as the error the per-namespace process would have raised. */

@@ -8,6 +8,11 @@ import { LocalExecutor } from '../../src/kernel/exec.js';
 import { observeNs } from '../../src/kernel/observe.js';
 import { pySysctlBatch } from '../../src/kernel/sysctl.js';
 import { NetlinkSession } from '../../src/kernel/netlink/session.js';
+import { preflight } from '../../src/kernel/preflight.js';
+import type { LinkKind } from '../../src/dataplane/types.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir, release } from 'node:os';
+import { join } from 'node:path';
 
 if (!isRoot) {
   t.skip('needs root: creates network namespaces');
@@ -19,6 +24,9 @@ const up = async (file: string, path: 'netlink' | 'iproute2') => {
   return { code: r.exitCode, json: r.exitCode === 0 ? JSON.parse(String(r.stdout)) as { changes: number; spawned: number; readBack: number } : undefined, err: String(r.stderr) };
 };
 const down = (name: string) => execa('node', [CLI, 'down', '-c', name], { reject: false, env: { PODLAB_STATE_DIR: STATE_DIR } });
+
+/** JSON with sorted keys and no undefined values: equal strings mean equal values, types included. */
+const canonical = (v: unknown): string => JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).filter(([, y]) => y !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
 
 /** Every namespace of the lab read by both observers (sysctls: the keys the plan manages, read both ways too). */
 async function sameObserved(t: Test, name: string): Promise<void> {
@@ -33,10 +41,10 @@ async function sameObserved(t: Test, name: string): Promise<void> {
       const node = /-(node\d|fabric)$/.test(netns);
       const viaIp = await observeNs(exec, netns, sys.get(netns) ?? {}, { fdb: node, iptables: false });
       const viaNl = await s.observe(netns, keys, { fdb: node });
-      const strip = (o: typeof viaIp) => JSON.parse(JSON.stringify({ ...o, iptablesSave: undefined, nftList: undefined }));
-      if (JSON.stringify(strip(viaIp)) !== JSON.stringify(strip(viaNl))) {
+      const strip = (o: typeof viaIp) => canonical({ ...o, iptablesSave: undefined, nftList: undefined });
+      if (strip(viaIp) !== strip(viaNl)) {
         differ++;
-        t.same(strip(viaNl), strip(viaIp), `${netns}: netlink reads what ip -j reads`);
+        t.equal(strip(viaNl), strip(viaIp), `${netns}: netlink reads what ip -j reads`);
       }
     }
     t.equal(differ, 0, `${all.length} namespaces read the same through both observers`);
@@ -103,5 +111,36 @@ t.test('a line outside podlab grammar fails before the kernel is touched; errors
     s.close();
     await down(name);
     t.same(netnsOf(name), []);
+  }
+});
+
+t.test('the kernel probe runs once per kernel and boot; a failed probe is not remembered', async (t) => {
+  const saved = process.env.PODLAB_STATE_DIR;
+  process.env.PODLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'podlab-preflight-'));
+  try {
+    const need = { commands: ['ip', 'bridge', 'iptables-restore', 'iptables-save'], linkKinds: ['bridge', 'veth', 'vxlan'] as LinkKind[], bridgeNetfilter: true };
+    const exec = new LocalExecutor();
+    await preflight(exec, need);
+    const first = exec.spawned;
+    t.ok(first >= 5, `the first preflight probes the kernel (${first} processes)`);
+    await preflight(exec, need);
+    t.equal(exec.spawned, first, 'the second one remembers the verdict: no process');
+    const cache = readFileSync(join(process.env.PODLAB_STATE_DIR, 'preflight.json'), 'utf8');
+    t.match(cache, new RegExp(release().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'keyed by the kernel release');
+    await preflight(exec, { ...need, linkKinds: ['bridge'] });
+    t.ok(exec.spawned > first, 'other needs are probed on their own');
+    // This kernel has no dummy links (BRIEF): a failing probe throws and is probed again next time.
+    const bad = { ...need, linkKinds: ['dummy'] as unknown as LinkKind[] };
+    const n0 = exec.spawned;
+    const e1 = await preflight(exec, bad).then(() => undefined, (e: Error) => e);
+    const n1 = exec.spawned;
+    const e2 = await preflight(exec, bad).then(() => undefined, (e: Error) => e);
+    if (!e1) t.pass('this kernel has dummy links: nothing to check for a failure');
+    else {
+      t.match(e1.message, /kernel support for dummy links/);
+      t.ok(e2 && exec.spawned > n1 && n1 > n0, 'a failed probe is probed again');
+    }
+  } finally {
+    process.env.PODLAB_STATE_DIR = saved;
   }
 });

@@ -10,6 +10,7 @@ const NETNS_DIR = '/run/netns';
 
 interface Libc {
   setns(fd: number, nstype: number): number;
+  openat(dirfd: number, path: string, flags: number): number;
   errno(): number;
 }
 
@@ -25,7 +26,9 @@ function load(): Libc {
     const koffi = require('koffi') as { load(p: string): { func(sig: string): (...a: unknown[]) => number }; errno(): number };
     const lib = koffi.load('libc.so.6');
     const setns = lib.func('int setns(int fd, int nstype)');
-    libc = { setns: (fd, t) => setns(fd, t), errno: () => koffi.errno() };
+    // Declared without its optional mode: podlab never passes O_CREAT.
+    const openat = lib.func('int openat(int dirfd, const char *path, int flags)');
+    libc = { setns: (fd, t) => setns(fd, t), openat: (d, p, f) => openat(d, p, f), errno: () => koffi.errno() };
     home = openSync('/proc/self/ns/net', 'r');
     return libc;
   } catch (e) {
@@ -44,7 +47,25 @@ export function canSetns(): string | undefined {
   }
 }
 
-const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 9: 'EBADF', 22: 'EINVAL' };
+const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 9: 'EBADF', 11: 'EAGAIN', 13: 'EACCES', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL' };
+
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * openat(2) relative to an open directory. /proc/sys lookups are the expensive part of a sysctl read when the host
+ * holds thousands of namespaces (every namespace's `net` entry shares one dentry hash chain, walked under a lock),
+ * so a namespace's sysctls are opened relative to its /proc/sys/net, looked up once per visit.
+ */
+export function openAt(dirfd: number, path: string, flags: number): number {
+  const fd = load().openat(dirfd, path, flags | O_CLOEXEC);
+  if (fd < 0) {
+    const e = libc!.errno();
+    throw Object.assign(new Error(`${path}: ${ERRNO[e] ?? `errno ${e}`}`), { code: ERRNO[e] ?? `errno ${e}` });
+  }
+  return fd;
+}
 
 /** Opens a named namespace (the caller closes the fd). */
 export function openNetns(netns: string): number {

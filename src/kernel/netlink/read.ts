@@ -27,6 +27,8 @@ const tableName = (t: number) => TABLE_NAMES[t] ?? String(t);
 /** printf("%#x"), as ip prints marks: "0x80", but "0" for zero. */
 const hex = (n: number) => (n === 0 ? '0' : `0x${n.toString(16)}`);
 
+const LINK_ATTRS: ReadonlySet<number> = new Set([IFLA.IFNAME, IFLA.MTU, IFLA.ADDRESS, IFLA.MASTER, IFLA.LINKINFO]);
+
 export const LINK_DUMP = () => attrs(ifinfomsg({ family: AF_UNSPEC }), u32(IFLA.EXT_MASK, RTEXT_FILTER_SKIP_STATS));
 
 /** A link message → its name, index and the fields Observed keeps (master as an index until names are known). */
@@ -35,7 +37,7 @@ export function decodeLink(m: RawMessage): { index: number; link: ObservedLink; 
   const type = d.readUInt16LE(2);
   const index = d.readInt32LE(4);
   const flags = d.readUInt32LE(8);
-  const a = parseAttrs(d, 16);
+  const a = parseAttrs(d, 16, LINK_ATTRS);
   const info = a.get(IFLA.LINKINFO);
   const li = info ? parseAttrs(info) : undefined;
   const kindName = cstr(li?.get(IFLA_INFO.KIND));

@@ -1,9 +1,9 @@
 // One pass over many namespaces: a socket per namespace, opened on first use through a main-thread setns (with
 // that namespace's sysctl reads and writes done in the same visit), kept while the pass needs it and closed at
 // the end. At most MAX_OPEN sockets are open at once; an idle one is closed to make room (reopening costs ~0.1 ms).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Observed } from '../ops.js';
-import { inNetns } from './netns.js';
+import { inNetns, openAt, O_RDONLY, O_WRONLY } from './netns.js';
 import { RtSocket } from './socket.js';
 import { parseBatch } from './commands.js';
 import { readLinks, readNs } from './read.js';
@@ -17,28 +17,53 @@ export interface SysctlWork {
   readonly read?: readonly string[];
 }
 
-/** Dotted sysctl name → path under /proc/sys (interface names here never contain dots). */
-const sysPath = (key: string) => `/proc/sys/${key.replace(/\./g, '/')}`;
-
 /**
- * Sysctls of the namespace the thread is in (only synchronous fs calls see it): writes, then reads. Errors are
- * collected as nsctl.py words them; a key that cannot be read is left out.
+ * Sysctls of the namespace the thread is in (only synchronous fs calls see it): writes, then reads, every key
+ * under net. opened relative to this namespace's /proc/sys/net. Errors are collected as nsctl.py words them; a
+ * key that cannot be read is left out.
  */
 function doSysctls(netns: string, w: SysctlWork, errors: string[]): Record<string, string> {
-  for (const [k, v] of w.write ?? []) {
-    try {
-      writeFileSync(sysPath(k), v);
-    } catch (e) {
-      errors.push(`${netns}: ${k}=${v}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
   const out: Record<string, string> = {};
-  for (const k of w.read ?? []) {
-    try {
-      out[k] = readFileSync(sysPath(k), 'latin1').trim();
-    } catch {
-      /* absent here (an interface not made yet, a module not loaded) */
+  const keys = [...(w.write ?? []).map(([k]) => k), ...(w.read ?? [])];
+  if (!keys.length) return out;
+  const dir = keys.some((k) => k.startsWith('net.')) ? openSync('/proc/sys/net', 'r') : -1;
+  const open = (k: string, flags: number) => (k.startsWith('net.') ? openAt(dir, k.slice(4).replace(/\./g, '/'), flags) : openSync(`/proc/sys/${k.replace(/\./g, '/')}`, flags === O_WRONLY ? 'w' : 'r'));
+  try {
+    for (const [k, v] of w.write ?? []) {
+      try {
+        const fd = open(k, O_WRONLY);
+        try {
+          writeSync(fd, v);
+        } finally {
+          closeSync(fd);
+        }
+      } catch (e) {
+        errors.push(`${netns}: ${k}=${v}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
     }
+    const buf = Buffer.alloc(4096);
+    for (const k of w.read ?? []) {
+      // Absent (ENOENT: an interface not made yet, a module not loaded) is left out; a read interrupted by a
+      // signal is tried again (libuv does not retry reads on EINTR); anything else is an error, never "absent".
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const fd = open(k, O_RDONLY);
+          try {
+            out[k] = buf.toString('latin1', 0, readSync(fd, buf, 0, buf.length, null)).trim();
+          } finally {
+            closeSync(fd);
+          }
+          break;
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'ENOENT') break;
+          if ((code === 'EINTR' || code === 'EAGAIN') && attempt < 5) continue;
+          throw new Error(`reading ${k} in ${netns}: ${code ?? (e as Error).message}`);
+        }
+      }
+    }
+  } finally {
+    if (dir >= 0) closeSync(dir);
   }
   return out;
 }

@@ -160,15 +160,19 @@ export function splitMessages(buf: Buffer): RawMessage[] {
   return out;
 }
 
-/** Attributes of a message body after its fixed header, by type (the last of a repeated type wins). */
-export function parseAttrs(buf: Buffer, start = 0): Map<number, Buffer> {
+/**
+ * Attributes of a message body after its fixed header, by type (the last of a repeated type wins); with `only`,
+ * just those types (a link message carries ~40 attributes, a read-back needs 5).
+ */
+export function parseAttrs(buf: Buffer, start = 0, only?: ReadonlySet<number>): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
   let off = start;
   while (off + 4 <= buf.length) {
-    const len = buf.readUInt16LE(off);
+    const len = buf[off]! | (buf[off + 1]! << 8);
     if (len < 4 || off + len > buf.length) break;
-    out.set(buf.readUInt16LE(off + 2) & 0x3fff, buf.subarray(off + 4, off + len));
-    off += align4(len);
+    const type = (buf[off + 2]! | (buf[off + 3]! << 8)) & 0x3fff;
+    if (!only || only.has(type)) out.set(type, buf.subarray(off + 4, off + len));
+    off += (len + 3) & ~3;
   }
   return out;
 }
@@ -187,7 +191,12 @@ export function mac(text: string): Buffer {
   if (!/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text)) throw new Error(`not a MAC address: "${text}"`);
   return Buffer.from(text.split(':').map((h) => parseInt(h, 16)));
 }
-export const macText = (b: Buffer): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join(':');
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+export function macText(b: Buffer): string {
+  let s = b.length ? HEX[b[0]!]! : '';
+  for (let i = 1; i < b.length; i++) s += ':' + HEX[b[i]!]!;
+  return s;
+}
 
 /** "10.0.0.0/24" | "10.0.0.5" (a host) | "default" → address bytes and prefix length. */
 export function prefix(text: string): { addr?: Buffer; len: number } {
