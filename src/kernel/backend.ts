@@ -7,7 +7,7 @@
 // Rule sets (iptables-restore, nft -f) run as processes either way.
 import type { NsState } from '../dataplane/types.js';
 import type { Observed } from './ops.js';
-import { CommandError, inNs, trace, type Executor } from './exec.js';
+import { CommandError, inNs, trace, TRACE, type Executor } from './exec.js';
 import { observeNs, normalizeIptablesSave as normalizeIpt, normalizeNft as normalizeNftText } from './observe.js';
 import { pySysctlBatch, type SysctlItem } from './sysctl.js';
 import { canSetns } from './netlink/netns.js';
@@ -142,7 +142,7 @@ class NetlinkKernel implements Kernel {
       } catch (e) {
         throw new Error(`reading the state of ${n.netns} through netlink: ${(e as Error).message}`);
       } finally {
-        trace(t0, performance.now() - t0, 'netlink', 'read back links, addresses, routes, neighbours, rules' + (n.fdb ? ', fdb' : '') + (n.sysctls.length ? `, ${n.sysctls.length} sysctls` : ''), n.netns);
+        if (TRACE) trace(t0, performance.now() - t0, 'netlink', 'read back links, addresses, routes, neighbours, rules' + (n.fdb ? ', fdb' : '') + (n.sysctls.length ? `, ${n.sysctls.length} sysctls` : ''), n.netns);
       }
     });
     const rs = await reads;
@@ -176,7 +176,7 @@ class NetlinkKernel implements Kernel {
       await this.s.run(n.netns, ip, bridge);
       ok = true;
     } finally {
-      trace(t0, performance.now() - t0, ok ? 'netlink ok' : 'netlink failed', `${ip.length + bridge.length} line(s): ${[...ip, ...bridge.map((b) => `bridge ${b}`)].slice(0, 3).join('; ')}${ip.length + bridge.length > 3 ? '; …' : ''}`, n.netns);
+      if (TRACE) trace(t0, performance.now() - t0, ok ? 'netlink ok' : 'netlink failed', `${ip.length + bridge.length} line(s): ${[...ip, ...bridge.map((b) => `bridge ${b}`)].slice(0, 3).join('; ')}${ip.length + bridge.length > 3 ? '; …' : ''}`, n.netns);
     }
   }
 

@@ -230,3 +230,15 @@ t.test('rule sets of many namespaces: one script, every step\'s result apart', a
   t.same(res.get('pl-x-node1')?.get('nft-list'), { code: 1, out: '' });
   t.same(res.get('pl-x-node2')?.get('nft-delete'), { code: 1, out: 'Error: no table\n' });
 });
+
+t.test('PODLAB_KERNEL names a path or fails', async (t) => {
+  const saved = process.env.PODLAB_KERNEL;
+  process.env.PODLAB_KERNEL = 'ipvs';
+  try {
+    const { kernelPath } = await import('../../src/kernel/backend.js');
+    t.throws(() => kernelPath(), /PODLAB_KERNEL=ipvs: say netlink or iproute2/);
+  } finally {
+    if (saved === undefined) delete process.env.PODLAB_KERNEL;
+    else process.env.PODLAB_KERNEL = saved;
+  }
+});
