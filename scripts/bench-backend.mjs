@@ -9,12 +9,12 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { parseLab } = await import(join(ROOT, 'dist/input/parse.js'));
-const { resolve } = await import(join(ROOT, 'dist/model/topology.js'));
+const { parseLabFiles: parseLab, resolveLab: resolve } = await import(join(ROOT, 'dist/modes/registry.js'));
 const { overlay } = await import(join(ROOT, 'dist/modes/overlay/index.js'));
 const { diffNs, EMPTY_OBSERVED } = await import(join(ROOT, 'dist/kernel/ops.js'));
 const { NetlinkSession } = await import(join(ROOT, 'dist/kernel/netlink/session.js'));
-const { LocalExecutor, inNs } = await import(join(ROOT, 'dist/kernel/exec.js'));
+const { inNs } = await import(join(ROOT, 'dist/kernel/exec.js'));
+const { LocalExecutor } = await import(join(ROOT, 'dist/substrate/local.js'));
 
 const arg = (k, d) => { const i = process.argv.indexOf(`--${k}`); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const PODS = arg('pods', 50), RUNS = arg('runs', 5);

@@ -4,8 +4,9 @@
 // objects made by one minimal process through raw rtnetlink) on the same shapes in the same run — 1 node × 100
 // pods and 20 nodes × 50 pods, up / re-up / down as ratios to the floor — and the per-pod slope of both at 250,
 // 500, 1,000 and 2,000 pods; RSS of 100 pods running netexec; kube-proxy full sync of 1,000 services × 10
-// endpoints and apply-to-live (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs).
-// `node scripts/bench.mjs example scale slope netexec services checks` picks parts; `--runs N` (default 3) sets how
+// endpoints and apply-to-live (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs); the daemon's
+// apply → live, drift → repair and RSS (scripts/bench-daemon.mjs).
+// `node scripts/bench.mjs example scale slope netexec services checks daemon` picks parts; `--runs N` (default 3) sets how
 // many times each floor shape runs (medians are printed). PODLAB_BENCH_ROOT=DIR measures another build of podlab
 // (its dist/) against the same floor, e.g. the commit before a change.
 import { readFileSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -17,9 +18,9 @@ import { spawnSync } from 'node:child_process';
 const HERE = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROOT = process.env.PODLAB_BENCH_ROOT ?? HERE;
 process.env.PODLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'podlab-bench-'));
-const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/lab.js'));
+const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/index.js'));
 const { clusterNetns, pidsIn } = await import(join(ROOT, 'dist/substrate/local.js'));
-const { LocalExecutor } = await import(join(ROOT, 'dist/kernel/exec.js'));
+const { LocalExecutor } = await import(join(ROOT, 'dist/substrate/local.js'));
 
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
@@ -167,9 +168,9 @@ if (want('netexec')) {
 }
 
 // The per-area benchmarks print JSON of their own; run them as children and fold their results in.
-for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']]]) {
+for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['daemon', 'bench-daemon.mjs', []]]) {
   if (!want(key)) continue;
-  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 600_000 });
+  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 1_800_000 });
   try {
     result[key] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
   } catch {

@@ -1,32 +1,34 @@
 // Apply a plan: observe → diff → do only what is missing. Namespaces go in phases (fabric, then nodes and
 // the external host, then pods); within a phase they run concurrently. Per namespace: its ip and bridge lines
-// (through netlink in-process, or `ip -batch` / `bridge -batch`: kernel/backend.ts decides), plus one
-// iptables-restore / nft -f where needed; sysctls of a whole phase in one pass.
-import type { NsState, Plan } from '../dataplane/types.js';
-import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, NFT_DELETE, type Observed, type Ops } from './ops.js';
-import { normalizeIptablesSave, normalizeNft } from './observe.js';
-import { mapLimit, type Executor } from './exec.js';
-import { stepError } from './rulesets.js';
-import { openKernel, type Kernel } from './backend.js';
+// (through the executor's in-process netlink session, or `ip -batch` / `bridge -batch`: kernel/backend.ts decides),
+// plus one write per rule set where needed; sysctls of a whole phase in one pass.
+import { rulesetKey, type NsState, type Plan } from '../dataplane/types.js';
+import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, type Observed, type Ops, type RuleWrite } from './ops.js';
+import { readRuleset } from './observe.js';
+import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
+import { openKernel, type Kernel } from './backend.js';
 import { shortHash } from '../net/hash.js';
+import { describeOps, type Change } from './changes.js';
+import { partialRestore } from './partial.js';
 
-/** Per namespace: hash of the iptables-restore input applied and of iptables-save right after. */
-export type IptablesLedger = Record<string, { want: string; saved: string }>;
+/** Per namespace, per rule set (its ledger key): hash of the text applied and of the read-back right after. */
+export type RuleLedger = Record<string, Record<string, { want: string; saved: string }>>;
 
 export interface ApplyOptions {
   readonly fresh: ReadonlySet<string>;
-  readonly ledger: IptablesLedger;
-  /** The same for kube-proxy's nftables table (`nft -s list table ip kube-proxy`). */
-  readonly nftLedger: IptablesLedger;
+  /** Updated in place as rule sets are written. */
+  readonly ledger: RuleLedger;
   /**
    * Namespaces whose links, addresses, routes and sysctls are known to hold their plan (a live change did not touch
-   * them): nothing is read back; iptables-restore / nft -f run only when the text differs from the ledger's.
+   * them): nothing is read back; a rule set is written only when its text differs from the ledger's.
    */
   readonly netUnchanged?: ReadonlySet<string>;
   readonly concurrency?: number;
   readonly progress?: (msg: string) => void;
   readonly aborted?: () => boolean;
+  /** The texts last written, per "netns|key" (kept by the daemon): a changed iptables rule set is written as a partial restore. */
+  readonly texts?: Map<string, string>;
 }
 
 const PHASES = ['fabric', 'nodes and external host', 'pods'] as const;
@@ -34,6 +36,7 @@ const isIfKey = (k: string) => {
   const m = /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./.exec(k);
   return !!m && m[2] !== 'all' && m[2] !== 'default';
 };
+const hash = (text: string) => shortHash(text, 16);
 
 /** Global sysctls of fresh namespaces, written right after they are made (before any link exists). */
 export async function initFresh(exec: Executor, plan: Plan, fresh: ReadonlySet<string>): Promise<number> {
@@ -48,33 +51,39 @@ export interface ApplyResult {
   readonly readBack: number;
   /** Namespaces of `netUnchanged` whose rule sets were rewritten. */
   readonly rulesSynced: number;
+  /** What was changed, per namespace and object (what the daemon logs as repairs). */
+  readonly changed: readonly Change[];
+}
+
+/** Rule sets to read back in a namespace: the wanted ones, those the ledger says we wrote, and those that must be absent. */
+export function rulesetKeysToRead(n: NsState, ledger: RuleLedger): string[] {
+  return [...new Set([...n.rulesets.map(rulesetKey), ...Object.keys(ledger[n.netns] ?? {}), ...(n.absentRulesets ?? [])])];
 }
 
 /** Stops between phases when `aborted` turns true. */
 export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
   const k = openKernel(exec);
   try {
-    return await applyPhases(k, plan, o);
+    return await applyPhases(exec, k, plan, o);
   } finally {
     k.close();
   }
 }
 
-async function applyPhases(k: Kernel, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
+async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
   let changes = 0;
   let readBack = 0;
   let rulesSynced = 0;
+  const changed: Change[] = [];
   const limit = o.concurrency ?? 8;
-  const pendingRules: Promise<void>[] = [];
-  // Known to hold their plan but for the rule sets: what to write is decided from the ledgers alone.
-  const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o)]));
-  const toRead = (ns: readonly NsState[]) => ns.map((n) => ({
-    netns: n.netns, role: n.role, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node',
-  }));
-  // Netlink path: the pods' read-back starts with the first phase's (it waits mostly on rule-set processes). Only
-  // links made or removed by an earlier phase change a pod's namespace; then the pods are read again in their turn.
+  // Known to hold their plan but for the rule sets: what to write is decided from the ledger alone.
+  const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o.ledger, o.texts)]));
+  for (const n of plan.namespaces) if (o.fresh.has(n.netns)) for (const t of [...(o.texts?.keys() ?? [])]) if (t.startsWith(`${n.netns}|`)) o.texts!.delete(t);
+  const toRead = (ns: readonly NsState[]) => ns.map((n) => ({ netns: n.netns, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', rulesets: rulesetKeysToRead(n, o.ledger) }));
+  // With a session: the pods' read-back starts with the first phase's (that phase waits mostly on rule-set processes).
+  // Only links made or removed by an earlier phase change a pod's namespace; then the pods are read again in their turn.
   const oldPods = plan.namespaces.filter((n) => n.phase === 2 && !o.fresh.has(n.netns) && !known.has(n.netns));
-  const early = k.path === 'netlink' && oldPods.length ? k.observe(toRead(oldPods), limit) : undefined;
+  const early = k.inProcess && oldPods.length ? k.observe(toRead(oldPods), limit) : undefined;
   early?.catch(() => undefined);
   let linksChanged = false;
   for (const phase of [0, 1, 2] as const) {
@@ -87,78 +96,94 @@ async function applyPhases(k: Kernel, plan: Plan, o: ApplyOptions): Promise<Appl
     const old = group.filter((n) => !o.fresh.has(n.netns) && !known.has(n.netns));
     readBack += old.length;
     rulesSynced += group.filter((n) => known.has(n.netns)).length;
-    const observed = phase === 2 && early && !linksChanged ? await early : await k.observe(toRead(old), limit);
+    const observed: Map<string, Observed> = phase === 2 && early && !linksChanged ? await early : await k.observe(toRead(old), limit);
     const ops = group.map((n) => {
       const rules = known.get(n.netns);
       if (rules) return { n, d: rules };
       const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
-      const d = diffNs(n, obs, o.fresh.has(n.netns));
-      iptablesDecision(n, obs, d, o);
-      nftablesDecision(n, obs, d, o);
+      const fresh = o.fresh.has(n.netns);
+      const d = diffNs(n, obs, fresh);
+      if (!fresh) d.rulesets.push(...rulesDecision(n, obs, o.ledger, o.texts));
       return { n, d };
     });
     if (ops.some(({ d }) => d.ip.some((l) => /^link (add|del) /.test(l)))) linksChanged = true;
     await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
-    await mapLimit(ops, k.path === 'netlink' ? Math.max(limit, 32) : limit, async ({ n, d }) => k.run(n, d.ip, d.bridge));
+    await mapLimit(ops, k.inProcess ? Math.max(limit, 32) : limit, async ({ n, d }) => applyOps(exec, k, n, d, o.ledger, o.texts));
     await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
-    // Rule sets go while the next phases build: pods need the nodes' links, not their rules.
-    const rules = applyRules(k, ops, o.ledger, o.nftLedger, limit);
-    rules.catch(() => undefined);
-    pendingRules.push(rules);
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
+    for (const { n, d } of ops) if (!o.fresh.has(n.netns)) changed.push(...describeOps(d));
   }
-  await Promise.all(pendingRules);
-  await early?.catch(() => undefined); // read early but not used (links changed): let it finish before the session closes
-  return { changes, readBack, rulesSynced };
+  await early?.catch(() => undefined); // read early but not used (links changed): let it end before the session closes
+  return { changes, readBack, rulesSynced, changed };
 }
 
 /** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */
-function rulesOps(n: NsState, o: ApplyOptions): Ops {
+function rulesOps(n: NsState, ledger: RuleLedger, texts?: Map<string, string>): Ops {
   const d = emptyOps(n.netns);
-  if (n.iptables && o.ledger[n.netns]?.want !== shortHash(n.iptables, 16)) d.iptables = n.iptables;
-  if (n.nftables && o.nftLedger[n.netns]?.want !== shortHash(n.nftables, 16)) d.nftables = n.nftables;
-  else if (!n.nftables && o.nftLedger[n.netns]) d.nftables = NFT_DELETE;
+  const mine = ledger[n.netns] ?? {};
+  const wanted = new Set<string>();
+  for (const r of n.rulesets) {
+    const key = rulesetKey(r);
+    wanted.add(key);
+    if (mine[key]?.want !== hash(r.text)) d.rulesets.push({ engine: r.engine, table: r.table, key, text: r.text, since: knownText(n.netns, key, mine[key]?.want, texts) });
+  }
+  for (const key of Object.keys(mine)) if (!wanted.has(key) && key !== 'iptables') d.rulesets.push(deletion(key));
   return d;
 }
 
-function iptablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
-  if (!n.iptables) return;
-  const want = shortHash(n.iptables, 16);
-  const st = o.ledger[n.netns];
-  const saved = obs.iptablesSave !== undefined ? shortHash(obs.iptablesSave, 16) : '';
-  d.iptables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.iptables : undefined;
+/** The text we last wrote, when the ledger says the kernel got exactly it. */
+function knownText(netns: string, key: string, want: string | undefined, texts?: Map<string, string>): string | undefined {
+  const t = texts?.get(`${netns}|${key}`);
+  return t !== undefined && want !== undefined && hash(t) === want ? t : undefined;
 }
 
-function nftablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
-  if (n.nftables) {
-    const want = shortHash(n.nftables, 16);
-    const st = o.nftLedger[n.netns];
-    const saved = obs.nftList !== undefined ? shortHash(obs.nftList, 16) : '';
-    d.nftables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.nftables : undefined;
-  } else if (obs.nftList) {
-    d.nftables = NFT_DELETE; // switched back to iptables mode: kube-proxy's nftables table goes
+function deletion(key: string): RuleWrite {
+  return { engine: 'nftables', table: key.slice('nftables '.length), key, delete: true };
+}
+
+/** Against what the kernel holds: write a rule set that differs from what we wrote or that drifted since; remove leftovers. */
+function rulesDecision(n: NsState, obs: Observed, ledger: RuleLedger, texts?: Map<string, string>): RuleWrite[] {
+  const out: RuleWrite[] = [];
+  const mine = ledger[n.netns] ?? {};
+  const wanted = new Set<string>();
+  for (const r of n.rulesets) {
+    const key = rulesetKey(r);
+    wanted.add(key);
+    const st = mine[key];
+    const saved = obs.rulesets?.[key] !== undefined ? hash(obs.rulesets[key]!) : '';
+    // Drifted (what the kernel holds is not what we read back after writing): write it whole.
+    if (!st || st.want !== hash(r.text) || st.saved !== saved) out.push({ engine: r.engine, table: r.table, key, text: r.text, since: st?.saved === saved ? knownText(n.netns, key, st?.want, texts) : undefined });
   }
+  for (const key of Object.keys(obs.rulesets ?? {})) {
+    if (wanted.has(key) || key === 'iptables') continue;
+    if (obs.rulesets![key]) out.push(deletion(key));
+    else if (mine[key]) delete mine[key];
+  }
+  return out;
 }
 
-/** iptables-restore / nft -f where the diff wants them, then the ledgers from what the kernel holds right after. */
-async function applyRules(k: Kernel, ops: readonly { n: NsState; d: Ops }[], ledger: IptablesLedger, nftLedger: IptablesLedger, limit: number): Promise<void> {
-  const jobs = ops.filter(({ d }) => d.iptables || d.nftables).map(({ n, d }) => ({
-    netns: n.netns, iptablesRestore: d.iptables, iptablesSave: !!d.iptables, nft: d.nftables, nftList: !!d.nftables && d.nftables !== NFT_DELETE,
-  }));
-  if (!jobs.length) return;
-  const res = await k.rules(jobs, limit);
-  const errors: Error[] = [];
-  for (const j of jobs) {
-    const r = res.get(j.netns)!;
-    const restore = r.get('iptables-restore');
-    if (restore && restore.code !== 0) errors.push(stepError(j.netns, 'iptables-restore', restore));
-    else if (j.iptablesRestore) ledger[j.netns] = { want: shortHash(j.iptablesRestore, 16), saved: shortHash(normalizeIptablesSave(r.get('iptables-save')?.out ?? ''), 16) };
-    if (j.nft === NFT_DELETE) delete nftLedger[j.netns];
-    else if (j.nft) {
-      const nft = r.get('nft')!;
-      if (nft.code !== 0) errors.push(stepError(j.netns, 'nft', nft));
-      else nftLedger[j.netns] = { want: shortHash(j.nft, 16), saved: shortHash(normalizeNft(r.get('nft-list')?.out ?? ''), 16) };
+async function applyOps(exec: Executor, k: Kernel, n: NsState, d: Ops, ledger: RuleLedger, texts?: Map<string, string>): Promise<void> {
+  const place = inNs(n.netns, exec.host);
+  const run = async (argv: string[], input: string, what: string) => {
+    const r = await exec.run(argv, place, { input, timeoutMs: 120_000 });
+    if (r.code !== 0) throw new CommandError(r, `${what} in ${n.netns}`);
+  };
+  await k.run(n.netns, d.ip, d.bridge);
+  const mine = (ledger[n.netns] ??= {});
+  for (const r of d.rulesets) {
+    if (r.delete) {
+      await exec.run(['nft', 'delete', 'table', ...r.table!.split(' ')], place);
+      delete mine[r.key];
+      texts?.delete(`${n.netns}|${r.key}`);
+      continue;
     }
+    const partial = r.engine === 'iptables' && r.since !== undefined ? partialRestore(r.since, r.text!) : undefined;
+    if (partial) {
+      if (partial.text) await run(['iptables-restore', '-w', '5', '--noflush'], partial.text, 'iptables-restore --noflush');
+    } else if (r.engine === 'iptables') await run(['iptables-restore', '-w', '5'], r.text!, 'iptables-restore');
+    else await run(['nft', '-f', '-'], r.text!, 'nft -f');
+    texts?.set(`${n.netns}|${r.key}`, r.text!);
+    mine[r.key] = { want: hash(r.text!), saved: hash(await readRuleset(exec, n.netns, r.key)) };
   }
-  if (errors.length) throw errors[0]!;
+  if (Object.keys(mine).length === 0) delete ledger[n.netns];
 }

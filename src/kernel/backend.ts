@@ -1,25 +1,23 @@
-// Which executor runs the plan's iproute2 lines, and reads namespaces back. The lines stay the readable form
-// (`podlab plan` prints them); this module decides what runs them:
-//  - netlink (default where the `netlink` and `koffi` packages load and we are root): every namespace through a
-//    socket of its own opened in-process (kernel/netlink/), sysctls in the same visit — no process per namespace;
-//  - iproute2 (`PODLAB_KERNEL=iproute2`, or where netlink cannot load): `ip -batch` / `bridge -batch` and
-//    `ip -j -d -batch` read-backs, one process per namespace, sysctls through nsctl.py.
-// Rule sets (iptables-restore, nft -f) run as processes either way.
-import type { NsState } from '../dataplane/types.js';
+// Which path runs the plan's iproute2 lines and reads namespaces back. The lines stay the readable form (`podlab
+// plan` prints them); this module decides what runs them:
+//  - in-process (where the executor hands out a session: LocalExecutor as root where the `netlink` and `koffi`
+//    packages load): every namespace through a socket of its own (kernel/netlink/), sysctls in the same visit —
+//    no process per namespace;
+//  - iproute2 (`PODLAB_KERNEL=iproute2`, a host without netlink, the FakeExecutor): `ip -batch` / `bridge -batch`
+//    and `ip -j -d -batch` read-backs, one process per namespace, sysctls through nsctl.py.
+// Rule sets (iptables-restore, nft -f, and their read-backs) run as processes either way.
 import type { Observed } from './ops.js';
-import { CommandError, inNs, trace, TRACE, type Executor } from './exec.js';
-import { observeNs, normalizeIptablesSave as normalizeIpt, normalizeNft as normalizeNftText } from './observe.js';
-import { pySysctlBatch, type SysctlItem } from './sysctl.js';
+import { CommandError, inNs, mapLimit, trace, TRACE, type Executor, type KernelSession } from './exec.js';
+import { observeNs, readRuleset } from './observe.js';
+import { pySysctlBatch, sessionSysctls, type SysctlItem } from './sysctl.js';
 import { canSetns } from './netlink/netns.js';
-import { runRuleSets, STEP_ARGV, type RuleSetJob, type RuleStep, type StepResult } from './rulesets.js';
 import { netlinkLoads } from './netlink/socket.js';
-import { NetlinkSession } from './netlink/session.js';
 
 export type KernelPath = 'netlink' | 'iproute2';
 
 let decided: { path: KernelPath; why: string } | undefined;
 
-/** PODLAB_KERNEL=iproute2|netlink forces a path; otherwise netlink where it works here. */
+/** PODLAB_KERNEL=iproute2|netlink forces a path; otherwise netlink where it works on this machine. */
 export function kernelPath(): { path: KernelPath; why: string } {
   if (decided) return decided;
   const want = process.env.PODLAB_KERNEL;
@@ -30,153 +28,99 @@ export function kernelPath(): { path: KernelPath; why: string } {
   return (decided = missing ? { path: 'iproute2', why: missing } : { path: 'netlink', why: want ? 'PODLAB_KERNEL=netlink' : 'default' });
 }
 
-/**
- * Namespaces whose batches netlink runs when the path is netlink. All of them: measured on this machine (bench:
- * `node scripts/bench-backend.mjs`), one node's 250-line batch through netlink costs no more than one `ip -batch`
- * process, and the pod phase is many times faster.
- */
-const NETLINK_ROLES: ReadonlySet<NsState['role']> = new Set(['fabric', 'node', 'ext', 'pod', 'host']);
-
 export interface ObserveItem {
   readonly netns: string;
-  readonly role: NsState['role'];
   readonly sysctls: readonly string[];
   readonly fdb: boolean;
-  readonly iptables: boolean;
-  readonly nftables: boolean;
+  /** Ledger keys of the rule sets to read back. */
+  readonly rulesets: readonly string[];
 }
 
+/** The kernel for one pass (an `up`): what runs a namespace's lines and reads it back. */
 export interface Kernel {
-  readonly path: KernelPath;
-  /** Reads namespaces back (with their sysctls, and rule sets where asked). */
+  /** Whether the lines run in-process (a session), not as a process per namespace. */
+  readonly inProcess: boolean;
+  /** Reads namespaces back (with their sysctls and the rule sets asked for). */
   observe(items: readonly ObserveItem[], limit: number): Promise<Map<string, Observed>>;
   /** Sysctl writes (and reads) of many namespaces. */
   sysctls(items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>>;
   /** Runs one namespace's ip and bridge lines. */
-  run(n: Pick<NsState, 'netns' | 'role'>, ip: readonly string[], bridge: readonly string[]): Promise<void>;
-  /** Rule sets of many namespaces, and their read-backs: per namespace, per step, the exit code and output. */
-  rules(jobs: readonly RuleSetJob[], limit: number): Promise<Map<string, Map<RuleStep, StepResult>>>;
+  run(netns: string, ip: readonly string[], bridge: readonly string[]): Promise<void>;
   close(): void;
 }
 
-/** Each step as its own process in its namespace (the iproute2 path: as podlab always did). */
-async function rulesPerProcess(exec: Executor, jobs: readonly RuleSetJob[], limit: number): Promise<Map<string, Map<RuleStep, StepResult>>> {
-  const out = new Map<string, Map<RuleStep, StepResult>>();
-  await eachLimit(jobs, limit, async (j) => {
-    const res = new Map<RuleStep, StepResult>();
-    const step = async (s: RuleStep, input?: string) => {
-      const r = await exec.run(STEP_ARGV[s], inNs(j.netns), { input, timeoutMs: 120_000 });
-      res.set(s, { code: r.code, out: s === 'iptables-save' || s === 'nft-list' ? r.stdout : r.stderr || r.stdout });
-    };
-    if (j.iptablesRestore !== undefined) await step('iptables-restore', j.iptablesRestore);
-    if (j.iptablesSave && (res.get('iptables-restore')?.code ?? 0) === 0) await step('iptables-save');
-    if (j.nft === 'delete') await step('nft-delete');
-    else if (j.nft !== undefined) await step('nft', j.nft);
-    if (j.nftList && (res.get('nft')?.code ?? 0) === 0) await step('nft-list');
-    out.set(j.netns, res);
-  });
-  return out;
-}
-
-async function eachLimit<T>(items: readonly T[], n: number, f: (x: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await f(items[next++]!);
-  }));
-}
-
 class Iproute2Kernel implements Kernel {
-  readonly path = 'iproute2' as const;
+  readonly inProcess = false;
   constructor(private readonly exec: Executor) {}
   async observe(items: readonly ObserveItem[], limit: number): Promise<Map<string, Observed>> {
     const sys = await pySysctlBatch(this.exec, items.map((n) => ({ netns: n.netns, read: n.sysctls })));
     const out = new Map<string, Observed>();
-    await eachLimit(items, limit, async (n) => {
-      out.set(n.netns, await observeNs(this.exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.fdb, iptables: n.iptables, nftables: n.nftables }));
+    await mapLimit(items, limit, async (n) => {
+      out.set(n.netns, await observeNs(this.exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.fdb, rulesets: n.rulesets }));
     });
     return out;
   }
   sysctls(items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
     return pySysctlBatch(this.exec, items);
   }
-  async run(n: Pick<NsState, 'netns'>, ip: readonly string[], bridge: readonly string[]): Promise<void> {
-    await iproute2Run(this.exec, n.netns, ip, bridge);
-  }
-  rules(jobs: readonly RuleSetJob[], limit: number): Promise<Map<string, Map<RuleStep, StepResult>>> {
-    return rulesPerProcess(this.exec, jobs, limit);
+  async run(netns: string, ip: readonly string[], bridge: readonly string[]): Promise<void> {
+    const place = inNs(netns, this.exec.host);
+    const run = async (argv: string[], lines: readonly string[], what: string) => {
+      const r = await this.exec.run(argv, place, { input: lines.join('\n') + '\n', timeoutMs: 120_000 });
+      if (r.code !== 0) throw new CommandError(r, `${what} in ${netns}`);
+    };
+    if (ip.length) await run(['ip', '-batch', '-'], ip, 'ip -batch');
+    if (bridge.length) await run(['bridge', '-batch', '-'], bridge, 'bridge -batch');
   }
   close(): void {}
-}
-
-async function iproute2Run(exec: Executor, netns: string, ip: readonly string[], bridge: readonly string[]): Promise<void> {
-  const place = inNs(netns);
-  const run = async (argv: string[], lines: readonly string[], what: string) => {
-    const r = await exec.run(argv, place, { input: lines.join('\n') + '\n', timeoutMs: 120_000 });
-    if (r.code !== 0) throw new CommandError(r, `${what} in ${netns}`);
-  };
-  if (ip.length) await run(['ip', '-batch', '-'], ip, 'ip -batch');
-  if (bridge.length) await run(['bridge', '-batch', '-'], bridge, 'bridge -batch');
 }
 
 /** Namespaces read back through netlink at once (each holds one socket and one dump at a time). */
 const READ_WIDTH = 64;
 
-class NetlinkKernel implements Kernel {
-  readonly path = 'netlink' as const;
-  private readonly s = new NetlinkSession();
-  constructor(private readonly exec: Executor) {}
+class SessionKernel implements Kernel {
+  readonly inProcess = true;
+  constructor(private readonly exec: Executor, private readonly s: KernelSession) {}
 
   async observe(items: readonly ObserveItem[], limit: number): Promise<Map<string, Observed>> {
-    const out = new Map<string, Observed>();
-    const viaIp = items.filter((n) => !NETLINK_ROLES.has(n.role));
-    if (viaIp.length) for (const [k, v] of await new Iproute2Kernel(this.exec).observe(viaIp, limit)) out.set(k, v);
-    const mine = items.filter((n) => NETLINK_ROLES.has(n.role));
-    // The rule sets' read-backs in one process, while the netlink reads run.
-    const reads = this.rules(mine.filter((n) => n.iptables || n.nftables).map((n) => ({ netns: n.netns, iptablesSave: n.iptables, nftList: n.nftables })));
+    // The rule sets' read-backs (processes) run while the netlink reads do.
+    const withRules = items.filter((n) => n.rulesets.length);
+    const rules = new Map<string, Record<string, string>>();
+    const reads = mapLimit(withRules, limit, async (n) => {
+      const sets = await Promise.all(n.rulesets.map((k) => readRuleset(this.exec, n.netns, k)));
+      rules.set(n.netns, Object.fromEntries(n.rulesets.map((k, i) => [k, sets[i]!])));
+    });
     reads.catch(() => undefined);
-    const nl = new Map<string, Observed>();
-    await eachLimit(mine, READ_WIDTH, async (n) => {
+    const out = new Map<string, Observed>();
+    await mapLimit(items, READ_WIDTH, async (n) => {
       const t0 = performance.now();
       try {
-        nl.set(n.netns, await this.s.observe(n.netns, n.sysctls, { fdb: n.fdb }));
+        out.set(n.netns, await this.s.observe(n.netns, n.sysctls, { fdb: n.fdb }));
       } catch (e) {
         throw new Error(`reading the state of ${n.netns} through netlink: ${(e as Error).message}`);
       } finally {
         if (TRACE) trace(t0, performance.now() - t0, 'netlink', 'read back links, addresses, routes, neighbours, rules' + (n.fdb ? ', fdb' : '') + (n.sysctls.length ? `, ${n.sysctls.length} sysctls` : ''), n.netns);
       }
     });
-    const rs = await reads;
-    for (const n of mine) {
-      const r = rs.get(n.netns);
-      const i = r?.get('iptables-save');
-      const f = r?.get('nft-list');
-      out.set(n.netns, {
-        ...nl.get(n.netns)!,
-        iptablesSave: n.iptables ? (i && i.code === 0 ? normalizeIpt(i.out) : '') : undefined,
-        nftList: n.nftables ? (f && f.code === 0 ? normalizeNftText(f.out) : '') : undefined,
-      });
-    }
+    await reads;
+    for (const n of withRules) out.set(n.netns, { ...out.get(n.netns)!, rulesets: rules.get(n.netns)! });
+    for (const n of items) if (!n.rulesets.length) out.set(n.netns, { ...out.get(n.netns)!, rulesets: {} });
     return out;
   }
 
-  rules(jobs: readonly RuleSetJob[]): Promise<Map<string, Map<RuleStep, StepResult>>> {
-    return runRuleSets(this.exec, jobs);
-  }
-
   async sysctls(items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
-    return netlinkSysctls(this.s, items);
+    return sessionSysctls(this.s, items);
   }
 
-  async run(n: Pick<NsState, 'netns' | 'role'>, ip: readonly string[], bridge: readonly string[]): Promise<void> {
-    if (!NETLINK_ROLES.has(n.role)) return iproute2Run(this.exec, n.netns, ip, bridge);
+  async run(netns: string, ip: readonly string[], bridge: readonly string[]): Promise<void> {
     if (!ip.length && !bridge.length) return;
     const t0 = performance.now();
     let ok = false;
     try {
-      await this.s.run(n.netns, ip, bridge);
+      await this.s.run(netns, ip, bridge);
       ok = true;
     } finally {
-      if (TRACE) trace(t0, performance.now() - t0, ok ? 'netlink ok' : 'netlink failed', `${ip.length + bridge.length} line(s): ${[...ip, ...bridge.map((b) => `bridge ${b}`)].slice(0, 3).join('; ')}${ip.length + bridge.length > 3 ? '; …' : ''}`, n.netns);
+      if (TRACE) trace(t0, performance.now() - t0, ok ? 'netlink ok' : 'netlink failed', `${ip.length + bridge.length} line(s): ${[...ip, ...bridge.map((b) => `bridge ${b}`)].slice(0, 3).join('; ')}${ip.length + bridge.length > 3 ? '; …' : ''}`, netns);
     }
   }
 
@@ -185,19 +129,8 @@ class NetlinkKernel implements Kernel {
   }
 }
 
-/** In-process sysctls (and unlink) through a session: what nsctl.py does, without the process. */
-export async function netlinkSysctls(s: NetlinkSession, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
-  const errors: string[] = [];
-  for (const i of items) if (i.unlink) errors.push(...(await s.unlink(i.netns)));
-  if (errors.length) throw new Error(`sysctl failed:\n  ${errors.slice(0, 10).join('\n  ')}`);
-  const t0 = performance.now();
-  const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0);
-  const out = s.sysctls(todo);
-  if (todo.length) trace(t0, performance.now() - t0, 'in-process', `sysctls of ${todo.length} namespace(s)`);
-  return out;
-}
-
-/** The kernel for one pass (an `up`): close it when the pass ends. */
+/** The kernel for one pass: the executor's in-process session where it has one, else iproute2 processes. Close it when the pass ends. */
 export function openKernel(exec: Executor): Kernel {
-  return kernelPath().path === 'netlink' ? new NetlinkKernel(exec) : new Iproute2Kernel(exec);
+  const s = exec.openSession?.();
+  return s ? new SessionKernel(exec, s) : new Iproute2Kernel(exec);
 }

@@ -1,28 +1,36 @@
 // From desired state (and what the kernel has) to the few commands that close the gap. Pure: no I/O here,
 // so fresh builds and diffs are unit-tested as readable iproute2 text.
-import type { LinkSpec, NsState, RouteSpec, RuleSpec } from '../dataplane/types.js';
+import type { LinkSpec, NsState, RouteSpec, RuleSpec, RuleEngine } from '../dataplane/types.js';
+import { rulesetKey } from '../dataplane/types.js';
 
-/** Commands for one namespace, run as one batch each (ip -batch, bridge -batch, iptables-restore). */
+/** A rule set to write (`text`) or to remove (`delete`: an nft table no longer wanted, e.g. after a proxy-mode switch). */
+export interface RuleWrite {
+  readonly engine: RuleEngine;
+  readonly table?: string;
+  /** The ledger key (dataplane/types.ts rulesetKey). */
+  readonly key: string;
+  readonly text?: string;
+  readonly delete?: boolean;
+  /** The text the kernel is known to hold now (what we last wrote, not drifted since): only the difference is written. */
+  readonly since?: string;
+}
+
+/** Commands for one namespace, run as one batch each (ip -batch, bridge -batch, iptables-restore, nft -f). */
 export interface Ops {
   readonly netns: string;
   readonly sysctlsBefore: [string, string][];
   readonly ip: string[];
   readonly bridge: string[];
-  iptables?: string;
-  /** `nft -f` input (kube-proxy's table), or "delete" to remove the table when it is no longer wanted. */
-  nftables?: string;
+  readonly rulesets: RuleWrite[];
   readonly sysctlsAfter: [string, string][];
 }
 
-/** Ops.nftables value meaning: remove kube-proxy's nftables table. */
-export const NFT_DELETE = 'delete';
-
 export function emptyOps(netns: string): Ops {
-  return { netns, sysctlsBefore: [], ip: [], bridge: [], sysctlsAfter: [] };
+  return { netns, sysctlsBefore: [], ip: [], bridge: [], rulesets: [], sysctlsAfter: [] };
 }
 
 export function opsCount(o: Ops): number {
-  return o.sysctlsBefore.length + o.ip.length + o.bridge.length + (o.iptables ? 1 : 0) + (o.nftables ? 1 : 0) + o.sysctlsAfter.length;
+  return o.sysctlsBefore.length + o.ip.length + o.bridge.length + o.rulesets.length + o.sysctlsAfter.length;
 }
 
 /** What the kernel holds in a namespace, as far as podlab manages it. */
@@ -35,10 +43,8 @@ export interface Observed {
   readonly sysctls: Readonly<Record<string, string>>;
   /** ip rules other than the kernel's defaults (absent when not read). */
   readonly rules?: readonly RuleSpec[];
-  /** iptables-save output (normalized), if read. */
-  readonly iptablesSave?: string;
-  /** `nft list table ip kube-proxy` output ("" when the table does not exist), if read. */
-  readonly nftList?: string;
+  /** Rule sets read back, by ledger key: normalized iptables-save output, or `nft -s list table` ("" when absent). */
+  readonly rulesets?: Readonly<Record<string, string>>;
 }
 
 export interface ObservedLink {
@@ -199,8 +205,7 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   for (const f of obs.fdb) if (!gone(f.dev) && !wantFdb.has(fk(f))) ops.bridge.push(`fdb del ${f.mac} dev ${f.dev} dst ${f.dst} self`);
   for (const f of want.fdb) if (!haveFdb.has(fk(f))) ops.bridge.push(`fdb replace ${f.mac} dev ${f.dev} dst ${f.dst} self permanent`);
 
-  if (fresh && want.iptables) ops.iptables = want.iptables;
-  if (fresh && want.nftables) ops.nftables = want.nftables;
+  if (fresh) for (const r of want.rulesets) ops.rulesets.push({ engine: r.engine, table: r.table, key: rulesetKey(r), text: r.text });
   return ops;
 }
 
@@ -210,8 +215,10 @@ export function opsText(o: Ops): string {
   for (const [k, v] of [...o.sysctlsBefore, ...o.sysctlsAfter]) out.push(`sysctl -w ${k}=${v}`);
   for (const l of o.ip) out.push(`ip ${l}`);
   for (const l of o.bridge) out.push(`bridge ${l}`);
-  if (o.iptables) out.push('iptables-restore <<EOF', o.iptables.trimEnd(), 'EOF');
-  if (o.nftables === NFT_DELETE) out.push('nft delete table ip kube-proxy');
-  else if (o.nftables) out.push('nft -f - <<EOF', o.nftables.trimEnd(), 'EOF');
+  for (const r of o.rulesets) {
+    if (r.delete) out.push(`nft delete table ${r.table}`);
+    else if (r.engine === 'iptables') out.push('iptables-restore <<EOF', r.text!.trimEnd(), 'EOF');
+    else out.push('nft -f - <<EOF', r.text!.trimEnd(), 'EOF');
+  }
   return out.join('\n') + '\n';
 }

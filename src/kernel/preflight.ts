@@ -1,12 +1,9 @@
 // Before anything is built: are we root, are the tools there, does the kernel have what the mode needs?
 // Kernel features are probed for real, in a throwaway namespace of our own — once per kernel and boot: a passed
-// probe is remembered (keyed by kernel release, boot id and what was probed) under the state folder, so later
+// probe is remembered (keyed by kernel release, boot id and what was probed) in the host's state folder, so later
 // `up`s skip it. A failed probe is never remembered (after `modprobe` the next run probes again).
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { release } from 'node:os';
-import { delimiter, join } from 'node:path';
 import type { Executor } from './exec.js';
-import { HOST, inNs } from './exec.js';
+import { inNs } from './exec.js';
 import type { LinkKind } from '../dataplane/types.js';
 import type { LabSpec } from '../input/types.js';
 import { PYTHON } from './python.js';
@@ -27,7 +24,7 @@ export class PreflightError extends Error {
 
 /** Whether this kernel can make an SCTP socket (which also loads the sctp module where it is a module). */
 async function hasSctp(exec: Executor): Promise<boolean> {
-  const r = await exec.run([PYTHON, '-c', 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132).close()'], HOST);
+  const r = await exec.run([PYTHON, '-c', 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132).close()'], { host: exec.host });
   return r.code === 0;
 }
 
@@ -47,67 +44,48 @@ export function sctpUsers(lab: LabSpec): string[] {
   return out;
 }
 
-/** Whether an executable of that name is on PATH (what `command -v` finds), looked up without a process. */
-function hasCommand(cmd: string): boolean {
-  for (const d of (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)) {
-    try {
-      accessSync(join(d || '.', cmd), constants.X_OK);
-      return true;
-    } catch {
-      /* not here */
-    }
-  }
-  return false;
+async function hasCommands(exec: Executor, cmds: readonly string[]): Promise<boolean[]> {
+  // One shell for all of them: prints one 0/1 per command.
+  const script = cmds.map((c) => `command -v ${c} >/dev/null 2>&1 && echo 1 || echo 0`).join('\n');
+  const r = await exec.run(['sh', '-s'], { host: exec.host }, { input: script + '\n' });
+  const bits = r.stdout.trim().split('\n');
+  return cmds.map((_, i) => bits[i] === '1');
 }
 
 /** The state folder (store/file.ts's stateRoot: kernel/ sits below store/, so it reads the same variable). */
-const stateRoot = () => process.env.PODLAB_STATE_DIR ?? '/run/podlab';
-const CACHE = () => join(stateRoot(), 'preflight.json');
+const CACHE = () => `${process.env.PODLAB_STATE_DIR ?? '/run/podlab'}/preflight.json`;
 
-/** What a passed kernel probe is remembered by: kernel release, boot, and what was probed. */
-export function probeKey(probed: object): string {
-  let boot = '';
-  try {
-    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    /* no boot id: the release alone */
-  }
-  return JSON.stringify({ kernel: release(), boot, probed });
+/** What a passed kernel probe is remembered by: the host's kernel release, its boot, and what was probed. */
+export async function probeKey(exec: Executor, probed: object): Promise<string> {
+  const [kernel, boot] = await Promise.all([exec.files.read('/proc/sys/kernel/osrelease'), exec.files.read('/proc/sys/kernel/random/boot_id')]);
+  return JSON.stringify({ kernel: (kernel ?? '').trim(), boot: (boot ?? '').trim(), probed });
 }
 
-function probePassed(key: string): boolean {
+async function passedProbes(exec: Executor): Promise<string[]> {
   try {
-    return (JSON.parse(readFileSync(CACHE(), 'utf8')) as { passed?: string[] }).passed?.includes(key) === true;
+    return (JSON.parse((await exec.files.read(CACHE())) ?? '{}') as { passed?: string[] }).passed ?? [];
   } catch {
-    return false;
+    return [];
   }
 }
 
-function rememberProbe(key: string): void {
+async function rememberProbe(exec: Executor, key: string): Promise<void> {
   try {
-    let passed: string[] = [];
-    try {
-      passed = (JSON.parse(readFileSync(CACHE(), 'utf8')) as { passed?: string[] }).passed ?? [];
-    } catch {
-      /* first one */
-    }
-    const boot = JSON.parse(key).boot as string;
-    passed = [...passed.filter((k) => k !== key && (JSON.parse(k) as { boot: string }).boot === boot), key];
-    mkdirSync(stateRoot(), { recursive: true });
-    const tmp = `${CACHE()}.${process.pid}`;
-    writeFileSync(tmp, JSON.stringify({ passed }, null, 1) + '\n');
-    renameSync(tmp, CACHE());
+    const boot = (JSON.parse(key) as { boot: string }).boot;
+    const passed = [...(await passedProbes(exec)).filter((k) => k !== key && (JSON.parse(k) as { boot: string }).boot === boot), key];
+    await exec.files.write(CACHE(), JSON.stringify({ passed }, null, 1) + '\n');
   } catch {
     /* a cache we cannot write only costs the probe next time */
   }
 }
 
 /** Checks commands and kernel features; throws PreflightError naming each missing piece and how to get it. */
-export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean; sctp?: readonly string[] }): Promise<void> {
+export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean; sctp?: readonly string[]; root?: boolean }): Promise<void> {
   const missing: string[] = [];
-  if (process.getuid && process.getuid() !== 0) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
+  if (need.root === false) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
   const cmds = [...new Set(['ip', 'nsenter', 'python3', ...need.commands])];
-  const noCmd = cmds.filter((c) => !hasCommand(c));
+  const have = await hasCommands(exec, cmds);
+  const noCmd = cmds.filter((_, i) => !have[i]);
   if (noCmd.length) {
     const pkgs = [...new Set(noCmd.map((c) => PACKAGES[c] ?? c))];
     missing.push(`command${noCmd.length > 1 ? 's' : ''} ${noCmd.join(', ')}: apt-get install ${pkgs.join(' ')}`);
@@ -115,23 +93,24 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
   if (missing.length) throw new PreflightError(missing);
 
   const wantIptables = need.commands.includes('iptables-restore');
-  const key = probeKey({ linkKinds: [...need.linkKinds].sort(), iptablesNat: wantIptables, sctp: !!need.sctp?.length });
-  const known = probePassed(key);
+  const key = await probeKey(exec, { linkKinds: [...need.linkKinds].sort(), iptablesNat: wantIptables, sctp: !!need.sctp?.length });
+  const known = (await passedProbes(exec)).includes(key);
   if (need.sctp?.length && !known && !(await hasSctp(exec))) {
     const users = need.sctp.slice(0, 10).map((u) => `      ${u}`).join('\n') + (need.sctp.length > 10 ? `\n      … and ${need.sctp.length - 10} more` : '');
     missing.push(`kernel support for SCTP (module sctp: socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails here); these use protocol SCTP:\n${users}\n    use a kernel with SCTP, or TCP/UDP ports`);
   }
-  if (need.bridgeNetfilter && !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
+  if (need.bridgeNetfilter && !(await exec.files.exists('/proc/sys/net/bridge/bridge-nf-call-iptables'))) {
     missing.push('kernel module br_netfilter (bridge netfilter, so Service replies on a node bridge go through conntrack): run `modprobe br_netfilter` (podlab does not load modules itself)');
   }
   if (known || (need.linkKinds.length === 0 && !wantIptables)) {
     if (missing.length) throw new PreflightError(missing);
-    if (!known && need.sctp?.length) rememberProbe(key);
+    if (!known && need.sctp?.length) await rememberProbe(exec, key);
     return;
   }
   // Probe link kinds in a namespace of our own; it is removed right after.
   const probe = `pl-probe-${process.pid}`;
-  const add = await exec.run(['ip', 'netns', 'add', probe], HOST);
+  const root = { host: exec.host };
+  const add = await exec.run(['ip', 'netns', 'add', probe], root);
   if (add.code !== 0) {
     missing.push(`network namespaces: \`ip netns add\` failed: ${add.stderr.trim()}`);
     throw new PreflightError(missing);
@@ -139,17 +118,17 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
   try {
     for (const kind of need.linkKinds) {
       const args = kind === 'vxlan' ? ['type', 'vxlan', 'id', '42', 'dstport', '8472'] : kind === 'veth' ? ['type', 'veth', 'peer', 'name', 'probe1'] : ['type', kind];
-      const r = await exec.run(['ip', 'link', 'add', 'name', 'probe0', ...args], inNs(probe));
+      const r = await exec.run(['ip', 'link', 'add', 'name', 'probe0', ...args], inNs(probe, exec.host));
       if (r.code !== 0) missing.push(`kernel support for ${kind} links (${r.stderr.trim() || 'ip link add failed'}); this mode needs it`);
-      else await exec.run(['ip', 'link', 'del', 'probe0'], inNs(probe));
+      else await exec.run(['ip', 'link', 'del', 'probe0'], inNs(probe, exec.host));
     }
     if (wantIptables) {
-      const r = await exec.run(['iptables-restore', '-w', '5'], inNs(probe), { input: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully\nCOMMIT\n' });
+      const r = await exec.run(['iptables-restore', '-w', '5'], inNs(probe, exec.host), { input: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully\nCOMMIT\n' });
       if (r.code !== 0) missing.push(`iptables NAT (MASQUERADE, mark) in a namespace: ${r.stderr.trim()}`);
     }
   } finally {
-    await exec.run(['ip', 'netns', 'del', probe], HOST);
+    await exec.run(['ip', 'netns', 'del', probe], root);
   }
   if (missing.length) throw new PreflightError(missing);
-  rememberProbe(key);
+  await rememberProbe(exec, key);
 }

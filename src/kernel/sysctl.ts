@@ -1,13 +1,12 @@
-// Sysctls of many namespaces without a process per namespace: in-process (a main-thread setns per namespace, see
-// kernel/netlink/) on the netlink path, else one process for all of them (src/kernel/nsctl.py).
+// Sysctls of many namespaces without a process per namespace: in-process through the executor's session (a
+// main-thread setns per namespace, see kernel/netlink/) where it has one, else one process for all of them
+// (src/kernel/nsctl.py).
 import { fileURLToPath } from 'node:url';
-import type { Executor } from './exec.js';
-import { HOST, CommandError } from './exec.js';
+import type { Executor, KernelSession } from './exec.js';
+import { CommandError, trace } from './exec.js';
 import { PYTHON } from './python.js';
-import { kernelPath, netlinkSysctls } from './backend.js';
-import { NetlinkSession } from './netlink/session.js';
 
-export const NSCTL_PY = fileURLToPath(new URL('./nsctl.py', import.meta.url));
+export const NSCTL_PY = fileURLToPath(new URL('../../src/kernel/nsctl.py', import.meta.url));
 
 /** Dotted sysctl name → path under /proc/sys (interface names here never contain dots). */
 export const sysctlPath = (key: string) => key.replace(/\./g, '/');
@@ -22,13 +21,25 @@ export interface SysctlItem {
 
 /** Writes then reads, per namespace; returns the values read, keyed by dotted name. Throws on any write error. */
 export async function sysctlBatch(exec: Executor, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
-  if (kernelPath().path === 'iproute2') return pySysctlBatch(exec, items);
-  const s = new NetlinkSession();
+  const s = items.length ? exec.openSession?.() : undefined;
+  if (!s) return pySysctlBatch(exec, items);
   try {
-    return await netlinkSysctls(s, items);
+    return await sessionSysctls(s, items);
   } finally {
     s.close();
   }
+}
+
+/** In-process sysctls (and unlink) through a session: what nsctl.py does, without the process. */
+export async function sessionSysctls(s: KernelSession, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
+  const errors: string[] = [];
+  for (const i of items) if (i.unlink) errors.push(...(await s.unlink(i.netns)));
+  if (errors.length) throw new Error(`sysctl failed:\n  ${errors.slice(0, 10).join('\n  ')}`);
+  const t0 = performance.now();
+  const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0);
+  const out = s.sysctls(todo);
+  if (todo.length) trace(t0, performance.now() - t0, 'in-process', `sysctls of ${todo.length} namespace(s)`);
+  return out;
 }
 
 /** sysctlBatch through nsctl.py: one process for every namespace. */
@@ -37,7 +48,7 @@ export async function pySysctlBatch(exec: Executor, items: readonly SysctlItem[]
   const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0 || i.unlink);
   if (todo.length === 0) return out;
   const req = todo.map((i) => ({ netns: i.netns, write: (i.write ?? []).map(([k, v]) => [sysctlPath(k), v]), read: (i.read ?? []).map(sysctlPath), unlink: i.unlink === true }));
-  const r = await exec.run([PYTHON, NSCTL_PY], HOST, { input: JSON.stringify(req) });
+  const r = await exec.run([PYTHON, NSCTL_PY], { host: exec.host }, { input: JSON.stringify(req), timeoutMs: 60_000 + 30 * todo.length });
   if (r.code !== 0) throw new CommandError(r, 'setting sysctls in the lab namespaces');
   const res = JSON.parse(r.stdout) as { values: Record<string, Record<string, string>>; errors: string[] };
   if (res.errors.length) throw new Error(`sysctl failed:\n  ${res.errors.slice(0, 10).join('\n  ')}`);

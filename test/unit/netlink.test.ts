@@ -1,15 +1,12 @@
 // The netlink executor's pure parts: podlab's batch grammar, the requests it encodes (byte for byte what the kernel
 // headers define and iproute2 sends), and the decoding of dumps into the Observed shape that `ip -j` yields.
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
-import { resolve } from '../../src/model/topology.js';
-import { getMode } from '../../src/modes/registry.js';
+import { getMode, parseLabFiles as parseLab, resolveLab as resolve } from '../../src/modes/registry.js';
 import { diffNs, EMPTY_OBSERVED } from '../../src/kernel/ops.js';
 import { parseBatch, parseBridgeLine, parseIpLine, describe } from '../../src/kernel/netlink/commands.js';
 import { encode, needs } from '../../src/kernel/netlink/encode.js';
 import { readNs } from '../../src/kernel/netlink/read.js';
 import type { RtSocket } from '../../src/kernel/netlink/socket.js';
-import { ruleScript, parseRuleOutput } from '../../src/kernel/rulesets.js';
 import { RTM, attr, attrs, ifinfomsg, ifaddrmsg, ndmsg, rtmsg, rulemsg, str, u32, u8, u16be, message, splitMessages, parseAttrs, type RawMessage } from '../../src/kernel/netlink/wire.js';
 
 const idx: Record<string, number> = { eth0: 2, cni0: 5, 'flannel.1': 6, lo: 1 };
@@ -205,30 +202,6 @@ t.test('messages split and attributes parse', async (t) => {
   const ms: RawMessage[] = splitMessages(two);
   t.same(ms.map((m) => [m.type, m.seq, m.data.length]), [[RTM.NEWLINK, 7, 3], [3, 7, 4]], 'padding between messages is skipped');
   t.throws(() => splitMessages(Buffer.from('ff000000000000000000000000000000', 'hex')), /malformed netlink message/);
-});
-
-t.test('rule sets of many namespaces: one script, every step\'s result apart', async (t) => {
-  const script = ruleScript([
-    { netns: 'pl-x-node1', iptablesRestore: '*nat\nCOMMIT\n', iptablesSave: true, nftList: true },
-    { netns: 'pl-x-node2', nft: 'delete' },
-  ], 'END42');
-  t.equal(script, [
-    'set +e',
-    "nsenter --net=/run/netns/pl-x-node1 -- iptables-restore -w 5 2>&1 <<'END42'", '*nat\nCOMMIT', 'END42',
-    "printf '\x1e%s %s %d\x1e' iptables-restore pl-x-node1 $?",
-    'nsenter --net=/run/netns/pl-x-node1 -- iptables-save 2>/dev/null </dev/null',
-    "printf '\x1e%s %s %d\x1e' iptables-save pl-x-node1 $?",
-    'nsenter --net=/run/netns/pl-x-node1 -- nft -s list table ip kube-proxy 2>/dev/null </dev/null',
-    "printf '\x1e%s %s %d\x1e' nft-list pl-x-node1 $?",
-    'nsenter --net=/run/netns/pl-x-node2 -- nft delete table ip kube-proxy 2>&1 </dev/null',
-    "printf '\x1e%s %s %d\x1e' nft-delete pl-x-node2 $?",
-  ].join('\n') + '\n');
-  t.throws(() => ruleScript([{ netns: 'x; rm -rf /', iptablesSave: true }]), /not a namespace name/);
-  t.throws(() => ruleScript([{ netns: 'n', iptablesRestore: 'a\nEND\nb' }], 'END'), /terminator/);
-  const res = parseRuleOutput('\x1eiptables-restore pl-x-node1 0\x1e*nat\n:A - [0:0]\nCOMMIT\n\x1eiptables-save pl-x-node1 0\x1e\x1enft-list pl-x-node1 1\x1eError: no table\n\x1enft-delete pl-x-node2 1\x1e');
-  t.same(res.get('pl-x-node1')?.get('iptables-save'), { code: 0, out: '*nat\n:A - [0:0]\nCOMMIT\n' });
-  t.same(res.get('pl-x-node1')?.get('nft-list'), { code: 1, out: '' });
-  t.same(res.get('pl-x-node2')?.get('nft-delete'), { code: 1, out: 'Error: no table\n' });
 });
 
 t.test('PODLAB_KERNEL names a path or fails', async (t) => {

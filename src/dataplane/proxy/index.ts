@@ -1,33 +1,57 @@
-// kube-proxy for one node, in the cluster's proxy mode: iptables Fragments (composed before the CNI's own),
-// or an nftables ruleset for `nft -f`, plus the sysctls kube-proxy sets (pure).
+// kube-proxy for one node (pure). Its proxy modes in an explicit registry, one line each: a mode renders one node's
+// rules as iptables Fragments (composed before the CNI's own) and/or an nftables table, plus the sysctls kube-proxy
+// sets; and names what its cleanup removes when the node runs another mode.
 import type { Topology, NodeT } from '../../model/topology.js';
 import { renderRestore, type Fragment } from '../iptables.js';
-import type { MutableNs } from '../types.js';
+import { rulesetKey, type MutableNs } from '../types.js';
 import { kubeProxyIptables } from './iptables.js';
-import { kubeProxyNftables } from './nftables.js';
+import { kubeProxyNftables, KUBE_PROXY_TABLE } from './nftables.js';
 
 export interface ProxyPlan {
   readonly fragments: readonly Fragment[];
-  readonly nftables?: string;
+  /** nft -f text for `table` (nftables mode). */
+  readonly nftables?: { readonly table: string; readonly text: string };
   readonly sysctls: readonly (readonly [string, string])[];
+}
+
+export interface ProxyMode {
+  readonly name: string;
+  /** Commands the mode needs on the host (preflight). */
+  readonly commands: readonly string[];
+  render(t: Topology, n: NodeT): Omit<ProxyPlan, 'sysctls'>;
+}
+
+const iptablesMode: ProxyMode = { name: 'iptables', commands: ['iptables-restore', 'iptables-save'], render: (t, n) => ({ fragments: kubeProxyIptables(t, n) }) };
+const nftablesMode: ProxyMode = { name: 'nftables', commands: ['nft'], render: (t, n) => ({ fragments: [], nftables: { table: KUBE_PROXY_TABLE, text: kubeProxyNftables(t, n) } }) };
+
+const PROXY_MODES: readonly ProxyMode[] = [iptablesMode, nftablesMode];
+
+export function proxyModeNames(): string[] {
+  return PROXY_MODES.map((m) => m.name);
+}
+
+export function getProxyMode(name: string): ProxyMode {
+  const m = PROXY_MODES.find((x) => x.name === name);
+  if (!m) throw new Error(`unknown proxy mode "${name}" (supported: ${proxyModeNames().join(', ')})`);
+  return m;
 }
 
 export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
   // Localhost NodePorts are on by default (IPv4): kube-proxy sets route_localnet=1 for them.
-  const sysctls: [string, string][] = [['net.ipv4.conf.all.route_localnet', '1']];
-  if (t.proxyMode === 'nftables') return { fragments: [], nftables: kubeProxyNftables(t, n), sysctls };
-  return { fragments: kubeProxyIptables(t, n), sysctls };
+  return { ...getProxyMode(t.proxyMode).render(t, n), sysctls: [['net.ipv4.conf.all.route_localnet', '1']] };
 }
 
 /**
  * A node's rule sets: kube-proxy's chains first (a real kube-proxy prepends its jumps), then the CNI's own
  * fragments (flannel's masquerade, Calico's natOutgoing, the AWS CNI's SNAT). Sets iptables, nftables, sysctls.
  * Every table kube-proxy or a CNI uses is written (not raw, where a learner's TRACE rules live), so switching to
- * nftables mode leaves none of kube-proxy's iptables chains behind.
+ * nftables mode leaves none of kube-proxy's iptables chains behind; kube-proxy's nft table is declared absent in the
+ * other modes, as its cleanup removes it.
  */
 export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[]): void {
   const kp = kubeProxy(t, n);
   ns.sysctls.push(...kp.sysctls);
-  ns.iptables = renderRestore([...kp.fragments, ...cni], { always: ['mangle', 'nat', 'filter'] });
-  if (kp.nftables !== undefined) ns.nftables = kp.nftables;
+  ns.rulesets.push({ engine: 'iptables', owner: 'node', text: renderRestore([...kp.fragments, ...cni], { always: ['mangle', 'nat', 'filter'] })! });
+  if (kp.nftables) ns.rulesets.push({ engine: 'nftables', owner: 'kube-proxy', table: kp.nftables.table, text: kp.nftables.text });
+  else ns.absentRulesets = [...(ns.absentRulesets ?? []), rulesetKey({ engine: 'nftables', table: KUBE_PROXY_TABLE })];
 }

@@ -3,6 +3,7 @@
 // the end. At most MAX_OPEN sockets are open at once; an idle one is closed to make room (reopening costs ~0.1 ms).
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Observed } from '../ops.js';
+import type { KernelSession, SysctlWork } from '../exec.js';
 import { inNetns, openAt, O_RDONLY, O_WRONLY } from './netns.js';
 import { RtSocket } from './socket.js';
 import { parseBatch } from './commands.js';
@@ -11,11 +12,6 @@ import { runCommands, type NsLink } from './run.js';
 import { AF_UNSPEC, RTM, errnoName, ifinfomsg } from './wire.js';
 
 const MAX_OPEN = 256;
-
-export interface SysctlWork {
-  readonly write?: readonly (readonly [string, string])[];
-  readonly read?: readonly string[];
-}
 
 /**
  * Sysctls of the namespace the thread is in (only synchronous fs calls see it): writes, then reads, every key
@@ -68,7 +64,8 @@ function doSysctls(netns: string, w: SysctlWork, errors: string[]): Record<strin
   return out;
 }
 
-export class NetlinkSession {
+/** The LocalExecutor's KernelSession (kernel/exec.ts): rtnetlink sockets per namespace of this host. */
+export class NetlinkSession implements KernelSession {
   private readonly open = new Map<string, NsLink>();
   private closed = false;
   /** Requests sent and namespaces entered, for benchmarks and traces. */
