@@ -103,6 +103,8 @@ export interface KernelSession {
   sysctls(items: readonly ({ netns: string } & SysctlWork)[]): Map<string, Record<string, string>>;
   /** Deletes every link but lo in a namespace (before it is deleted); returns the errors. */
   unlink(netns: string): Promise<string[]>;
+  /** Deletes named namespaces (as `ip netns del`); returns the errors. */
+  deleteNetns(names: readonly string[]): string[];
   close(): void;
 }
 

@@ -2,7 +2,7 @@
 // work (open a netlink socket, read or write /proc/sys), setns back. Nothing else runs in between: JavaScript is
 // single-threaded and the work is synchronous, so no other code ever sees the thread in a lab namespace. libuv's
 // worker threads never move, so only synchronous fs calls may touch /proc/sys in here.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const CLONE_NEWNET = 0x40000000;
@@ -11,6 +11,7 @@ const NETNS_DIR = '/run/netns';
 interface Libc {
   setns(fd: number, nstype: number): number;
   openat(dirfd: number, path: string, flags: number): number;
+  umount2(target: string, flags: number): number;
   errno(): number;
 }
 
@@ -28,7 +29,8 @@ function load(): Libc {
     const setns = lib.func('int setns(int fd, int nstype)');
     // Declared without its optional mode: podlab never passes O_CREAT.
     const openat = lib.func('int openat(int dirfd, const char *path, int flags)');
-    libc = { setns: (fd, t) => setns(fd, t), openat: (d, p, f) => openat(d, p, f), errno: () => koffi.errno() };
+    const umount2 = lib.func('int umount2(const char *target, int flags)');
+    libc = { setns: (fd, t) => setns(fd, t), openat: (d, p, f) => openat(d, p, f), umount2: (p, f) => umount2(p, f), errno: () => koffi.errno() };
     home = openSync('/proc/self/ns/net', 'r');
     return libc;
   } catch (e) {
@@ -97,4 +99,27 @@ export function inNetns<T>(netns: string, fn: () => T): T {
   } finally {
     closeSync(fd);
   }
+}
+
+const MNT_DETACH = 2;
+const EINVAL = 22;
+
+/**
+ * Deletes a named namespace as `ip netns del` does: detach its bind mount and remove the name (the kernel frees the
+ * namespace, and its links, once nothing holds it). An absent name is not an error; the error is returned, not thrown.
+ */
+export function deleteNetns(netns: string): string | undefined {
+  const c = load();
+  const path = `${NETNS_DIR}/${netns}`;
+  // EINVAL: not a mount point (a name left without its mount); the unlink below still removes it.
+  if (c.umount2(path, MNT_DETACH) !== 0) {
+    const e = c.errno();
+    if (e !== EINVAL && e !== 2) return `${netns}: umount: ${ERRNO[e] ?? `errno ${e}`}`;
+  }
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return `${netns}: unlink: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  }
+  return undefined;
 }

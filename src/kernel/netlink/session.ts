@@ -4,7 +4,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Observed } from '../ops.js';
 import type { KernelSession, SysctlWork } from '../exec.js';
-import { inNetns, openAt, O_RDONLY, O_WRONLY } from './netns.js';
+import { deleteNetns, inNetns, openAt, O_RDONLY, O_WRONLY } from './netns.js';
 import { RtSocket } from './socket.js';
 import { parseBatch } from './commands.js';
 import { readLinks, readNs } from './read.js';
@@ -162,6 +162,18 @@ export class NetlinkSession implements KernelSession {
       });
     }
     h.index.clear();
+    return errs;
+  }
+
+  /** Deletes named namespaces in-process (what `ip -force -batch` with `netns del` lines does); returns the errors. */
+  deleteNetns(names: readonly string[]): string[] {
+    const errs: string[] = [];
+    for (const n of names) {
+      this.open.get(n)?.sock.close();
+      this.open.delete(n);
+      const e = deleteNetns(n);
+      if (e) errs.push(e);
+    }
     return errs;
   }
 
