@@ -14,13 +14,14 @@ import { execCommand, logsCommand } from './commands/exec.js';
 import { checkCommand, testCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { imageCommand } from './commands/image.js';
+import { createCommand, rolloutCommand, scaleCommand } from './commands/workloads.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
 
-const COMMANDS = [upCommand, applyCommand, deleteCommand, statusCommand, checkCommand, testCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand];
+const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand];
 const modes = supportedModes().map((m) => `  ${m.padEnd(8)} ${getMode(m).description}`).join('\n');
 
 await COMMANDS.reduce((y, c) => y.command(c), yargs(hideBin(process.argv)))

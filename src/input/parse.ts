@@ -10,7 +10,7 @@ import { hasSchema, reportSchema, validateSchema } from './schema.js';
 import { IgnoredFields } from './usage.js';
 
 export type { Source } from './doc.js';
-export { objectKey, objectKeysOf, fmtPath } from './doc.js';
+export { objectKey, objectKeysOf, fmtPath, findDocument } from './doc.js';
 
 export interface ParseOptions {
   readonly mode?: string;

@@ -20,6 +20,11 @@ export interface LabContext {
   readonly concurrency?: number;
   /** Whether this process may change the kernel (root). */
   readonly root?: boolean;
+  /**
+   * A long-running process (the daemon) runs the controllers over time — Jobs, CronJobs, replacing pods that died. When
+   * absent, `up`/`apply` expand the workloads once, walk rollouts and ordered StatefulSets in-process, and say so.
+   */
+  readonly controllers?: boolean;
 }
 
 export function labContext(o: Partial<LabContext> = {}): LabContext {

@@ -4,7 +4,7 @@
 // second call on an unchanged lab makes no change.
 import { resolve as resolvePath } from 'node:path';
 import type { LabSpec } from '../input/types.js';
-import { allocationsOf, type Topology } from '../model/topology.js';
+import { allocationsOf, type Allocations, type Topology } from '../model/topology.js';
 import type { Plan } from '../dataplane/types.js';
 import { getMode, resolveLab } from '../modes/registry.js';
 import { modeRuntime } from '../modes/runtimes.js';
@@ -28,9 +28,13 @@ export interface Desired {
   readonly planHashes: Readonly<Record<string, string>>;
 }
 
-/** Decide everything (pure): topology with sticky allocations from the previous state, and the plan. */
-export function desire(lab: LabSpec, prev?: LabState): Desired {
-  const topo = resolveLab(lab, prev?.allocations);
+/**
+ * Decide everything (pure): topology with sticky allocations from the previous state, and the plan. `workloads`:
+ * the controllers' state to start from instead of the previous state's (a step of a rollout, lab/workloads.ts).
+ */
+export function desire(lab: LabSpec, prev?: LabState, workloads?: Allocations['workloads']): Desired {
+  const allocations = { ...(prev?.allocations ?? {}), ...(workloads ? { workloads } : {}) };
+  const topo = resolveLab(lab, allocations, { progressive: true, now: new Date().toISOString() });
   const plan = getMode(topo.mode).plan(topo);
   const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
   return { lab, topo, plan, planHashes };
@@ -69,6 +73,8 @@ export interface UpResult {
   readonly notices: readonly string[];
   readonly ms: number;
   readonly spawned: number;
+  /** The controllers' steps walked in-process (a rollout's ReplicaSet sizes, a StatefulSet's next ordinal). */
+  readonly steps?: readonly string[];
 }
 
 export class AbortedError extends Error {
@@ -159,9 +165,17 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems: wl.problems,
-    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
+    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...controllerNotice(topo, ctx)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
+}
+
+/** Without a daemon running the controllers, say once that nothing reacts after this run. */
+function controllerNotice(t: Topology, ctx: LabContext): string[] {
+  const ws = t.workloads ?? [];
+  if (!ws.length || ctx.controllers) return [];
+  const names = ws.slice(0, 3).map((w) => w.key).join(', ') + (ws.length > 3 ? `, … (${ws.length})` : '');
+  return [`${names}: expanded once by this command; nothing reacts to a pod that exits, a Job's completions or a CronJob's schedule until the podlab daemon runs`];
 }
 
 /** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */

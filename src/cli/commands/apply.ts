@@ -31,19 +31,21 @@ export const applyCommand: CommandModule = {
 
 export const deleteCommand: CommandModule = {
   command: 'delete [kind] [name]',
-  describe: 'remove Pods or Services from a running lab (UDP conntrack entries of removed endpoints are flushed)',
+  describe: 'remove objects (Pods, Services, Deployments, …) from a running lab (UDP conntrack entries of removed endpoints are flushed)',
   builder: (y: Argv) => y
-    .positional('kind', { type: 'string', describe: 'pod | service (also po, svc)' })
-    .positional('name', { type: 'string', describe: 'NS/NAME (namespace default when NAME alone)' })
+    .positional('kind', { type: 'string', describe: 'pod | service | deployment | statefulset | daemonset | job | cronjob | configmap | secret … (kubectl\'s short names too; or KIND/NAME)' })
+    .positional('name', { type: 'string', describe: 'NAME or NS/NAME' })
+    .option('namespace', { alias: 'n', type: 'string', describe: 'the namespace (default: default)' })
     .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the objects these files declare' })
     .option('cluster', clusterOpt)
     .option('json', jsonOpt)
     .example('$0 delete pod shop/web-2', 'the pod goes; Services stop sending traffic to it')
     .example('$0 delete service shop/web', "the Service's rules go from every node")
+    .example('$0 delete deployment/web -n shop', 'the Deployment, its ReplicaSets and pods go')
     .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
   handler: async (a) => {
     try {
-      const r = await deleteObjects({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined }, { ...context(), cluster: a.cluster as string | undefined });
+      const r = await deleteObjects({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined, namespace: a.namespace as string | undefined }, { ...context(), cluster: a.cluster as string | undefined });
       if (a.json) out(JSON.stringify(r, null, 2));
       else out(`deleted ${r.objects.join(', ')} from lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s${liveNote(r)}`);
       process.exit(r.problems.length ? 1 : 0);
