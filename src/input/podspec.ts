@@ -14,13 +14,14 @@ const strMap = (v: unknown): Record<string, string> | undefined =>
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const items = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
-export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Path, dir: string, lbls: Record<string, string>, annotations?: Record<string, string>): PodBody {
+/** `claims`: volume names a StatefulSet's volumeClaimTemplates add to every pod. */
+export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Path, dir: string, lbls: Record<string, string>, annotations?: Record<string, string>, claims: readonly string[] = []): PodBody {
   const containers = parseContainers(ctx, spec.containers, [...at, 'containers'], dir);
   const nodeName = str(ctx, spec.nodeName, [...at, 'nodeName']);
   const hostname = str(ctx, spec.hostname, [...at, 'hostname'], { re: DNS_LABEL, what: 'a hostname (DNS label)', max: 63 });
   const subdomain = str(ctx, spec.subdomain, [...at, 'subdomain'], { re: DNS_LABEL, what: 'a subdomain (DNS label)', max: 63 });
   const volumes = parseVolumes(ctx, spec.volumes, [...at, 'volumes']);
-  const names = new Set(volumes.map((v) => v.name));
+  const names = new Set([...volumes.map((v) => v.name), ...claims]);
   containers.forEach((c, i) => c.volumeMounts?.forEach((m, j) => {
     if (!names.has(m.name)) ctx.err([...at, 'containers', i, 'volumeMounts', j, 'name'], `no volume named "${m.name}" in ${[...at, 'volumes'].join('.')}${names.size ? ` (volumes: ${[...names].join(', ')})` : ''}`);
   }));

@@ -72,6 +72,12 @@ export const USAGE: Readonly<Record<string, Tree>> = {
   }),
 };
 
+/** Where each kind's pod spec is: a field of a pod template is reported once for all the kinds that carry it. */
+const POD_ROOT: Readonly<Record<string, string>> = {
+  Pod: 'spec', Deployment: 'spec.template.spec', ReplicaSet: 'spec.template.spec', StatefulSet: 'spec.template.spec',
+  DaemonSet: 'spec.template.spec', Job: 'spec.template.spec', CronJob: 'spec.jobTemplate.spec.template.spec',
+};
+
 /** Notices of ignored fields, one per field pattern over the whole file set. */
 export class IgnoredFields {
   private readonly seen = new Map<string, { first: string; count: number }>();
@@ -83,7 +89,9 @@ export class IgnoredFields {
     for (const path of known) {
       const leaf = classify(tree, path);
       if (!leaf || typeof leaf === 'string') continue;
-      const pattern = `${kind} ${path.map((k) => (typeof k === 'number' ? '[]' : k)).join('.')}`;
+      const flat = path.map((k) => (typeof k === 'number' ? '[]' : k)).join('.');
+      const root = POD_ROOT[kind];
+      const pattern = root && flat.startsWith(root + '.') ? `pod ${flat.slice(root.length + 1)}` : `${kind} ${flat}`;
       const s = this.seen.get(pattern);
       if (s) s.count++;
       else {

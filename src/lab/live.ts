@@ -1,6 +1,7 @@
 // Live changes of a running lab: `podlab apply -f FILE…` adds or updates objects, `podlab delete` removes them.
 // The files join the lab's file set (a later document replaces an earlier one of the same object) and the same
 // convergent up runs as a partial sync: only what changed is touched. The whole set is validated first.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { objectKey, objectKeysOf } from '../input/parse.js';
 import { LIVE_KINDS } from '../input/kinds/index.js';
@@ -68,11 +69,12 @@ export function labObjects(st: { files: readonly string[]; applied?: readonly st
 export async function applyGenerated(doc: Record<string, unknown>, what: string, o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
   const ctx = labContext(o);
   const cluster = await pickCluster(ctx, o.cluster);
+  // On this host, beside the lab's state, where readSources (and so every later apply) reads the lab's files.
   const dir = join(ctx.store.dir(cluster), 'applied');
-  await ctx.exec.files.mkdir(dir);
+  mkdirSync(dir, { recursive: true });
   const m = doc.metadata as { name: string; namespace?: string };
   const file = join(dir, `${String(doc.kind).toLowerCase()}-${m.namespace ?? 'default'}-${m.name}-${what}-${Date.now()}.json`);
-  await ctx.exec.files.write(file, JSON.stringify(doc, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify(doc, null, 2) + '\n');
   return apply([file], { ...ctx, cluster });
 }
 

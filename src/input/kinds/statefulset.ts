@@ -9,7 +9,8 @@ export const statefulSetKind = workloadKind('StatefulSet', (d) => {
   const spec = isObj(d.obj.spec) ? d.obj.spec : {};
   // Pod names <name>-<ordinal> are DNS labels (hostname), so the StatefulSet's name must leave room for the ordinal.
   if (h.name && (!DNS_LABEL.test(h.name) || h.name.length > 52)) d.ctx.err(['metadata', 'name'], `"${h.name}" must be a DNS label of at most 52 characters (its pods are named ${h.name}-0, ${h.name}-1, …)`);
-  const template = parseTemplate(d, ['spec', 'template'], ['Always']);
+  const claimNames = (Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : []).filter(isObj).map((v) => (isObj(v.metadata) ? String(v.metadata.name ?? '') : ''));
+  const template = parseTemplate(d, ['spec', 'template'], ['Always'], claimNames);
   const selector = parseSelector(d, ['spec', 'selector'], template);
   const serviceName = str(d.ctx, spec.serviceName, ['spec', 'serviceName'], { re: DNS_LABEL, what: 'a Service name (DNS label)', max: 63 }) || undefined;
   const policy = spec.podManagementPolicy === 'Parallel' ? 'Parallel' : 'OrderedReady';

@@ -34,7 +34,7 @@ export function canonicalJson(v: unknown): string {
 }
 
 /** A template at `at` (e.g. spec.template); `restart` lists the restartPolicy values the controller accepts (first = default). */
-export function parseTemplate(d: RawDoc, at: Path, restart: readonly string[]): PodTemplate | undefined {
+export function parseTemplate(d: RawDoc, at: Path, restart: readonly string[], claims: readonly string[] = []): PodTemplate | undefined {
   const { ctx } = d;
   let raw: unknown = d.obj;
   for (const k of at) raw = isObj(raw) ? raw[k as string] : undefined;
@@ -48,7 +48,7 @@ export function parseTemplate(d: RawDoc, at: Path, restart: readonly string[]): 
     ctx.err([...at, 'spec'], 'is required (spec.containers lists what runs in each pod)');
     return undefined;
   }
-  const body = parsePodBody(ctx, raw.spec, [...at, 'spec'], d.dir, lbls, annotations);
+  const body = parsePodBody(ctx, raw.spec, [...at, 'spec'], d.dir, lbls, annotations, claims);
   const rp = body.restartPolicy ?? restart[0];
   if (!restart.includes(rp!)) ctx.err([...at, 'spec', 'restartPolicy'], `"${rp}" is not allowed for a ${d.kind}: use ${restart.map((r) => `"${r}"`).join(' or ')}`);
   return { ...body, restartPolicy: rp as PodTemplate['restartPolicy'], canonical: canonicalJson(raw) };
