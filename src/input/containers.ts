@@ -5,6 +5,8 @@ import type { ContainerPort, ContainerSpec, EnvFromSpec, EnvSource, EnvVarSpec, 
 import type { DocCtx, Path } from './doc.js';
 import { int, isObj, str, DNS_LABEL, PROTOCOLS } from './fields.js';
 
+/** resource.Quantity: a signed decimal number with an SI, binary-SI or exponent suffix. */
+const QUANTITY = /^[+-]?(\d+|\d+\.\d*|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** Fields a fieldRef may name, as the API server allows them for env. */
 export const FIELD_REFS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
@@ -66,6 +68,12 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
       volumeMounts.push({ name: m.name, mountPath: m.mountPath, subPath: typeof m.subPath === 'string' && m.subPath ? m.subPath : undefined, readOnly: m.readOnly === true });
     });
     const res = isObj(c.resources) ? c.resources : {};
+    for (const kind of ['requests', 'limits'] as const) {
+      const m = res[kind];
+      if (isObj(m)) for (const [k, v] of Object.entries(m)) {
+        if ((typeof v === 'string' || typeof v === 'number') && !QUANTITY.test(String(v))) ctx.err([...p, 'resources', kind, k], `${JSON.stringify(v)} is not a quantity (like 100m, 64Mi, 2)`);
+      }
+    }
     const strMap = (v: unknown) => (isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, String(x)])) : undefined);
     const resources = { requests: strMap(res.requests), limits: strMap(res.limits) };
     const wd = typeof c.workingDir === 'string' ? c.workingDir : undefined;

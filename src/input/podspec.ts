@@ -116,7 +116,7 @@ function keyToPaths(ctx: DocCtx, v: unknown, at: Path): KeyToPath[] | undefined 
   return items(v).map((x, i) => {
     const path = String(x.path ?? '');
     checkRelPath(ctx, path, [...at, i, 'path']);
-    return { key: String(x.key ?? ''), path, ...(typeof x.mode === 'number' ? { mode: x.mode } : {}) };
+    return { key: String(x.key ?? ''), path, ...(typeof x.mode === 'number' ? { mode: fileMode(ctx, x.mode, [...at, i, 'mode']) } : {}) };
   });
 }
 
@@ -134,9 +134,18 @@ function downwardItems(ctx: DocCtx, v: unknown, at: Path): DownwardItem[] {
     return {
       path, ...(fr !== undefined ? { fieldRef: fr } : {}),
       ...(rf ? { resourceFieldRef: { resource: String(rf.resource ?? ''), containerName: typeof rf.containerName === 'string' ? rf.containerName : undefined, divisor: rf.divisor === undefined ? undefined : String(rf.divisor) } } : {}),
-      ...(typeof x.mode === 'number' ? { mode: x.mode } : {}),
+      ...(typeof x.mode === 'number' ? { mode: fileMode(ctx, x.mode, [...at, i, 'mode']) } : {}),
     };
   });
+}
+
+/**
+ * A file mode. Kubernetes reads manifests as YAML 1.1, where 0644 is octal; podlab's reader is YAML 1.2, where 0644 is
+ * the decimal 644. Every mode above 0777 (511) is refused, so that difference can never pass silently.
+ */
+function fileMode(ctx: DocCtx, m: number, at: Path): number {
+  if (!Number.isInteger(m) || m < 0 || m > 0o777) ctx.err(at, `${m} is not a file mode (0-511, i.e. 0o0-0o777): write it in decimal (420 for rw-r--r--) or as 0o644 — podlab reads YAML 1.2, where 0644 is the decimal 644`);
+  return m;
 }
 
 function parseVolumes(ctx: DocCtx, raw: unknown, at: Path): VolumeSpec[] {
@@ -152,6 +161,7 @@ function parseVolumes(ctx: DocCtx, raw: unknown, at: Path): VolumeSpec[] {
     if (types.length !== 1) return ctx.err(p, types.length ? `may have only one volume type, got ${types.join(', ')}` : 'must have a volume type (emptyDir, configMap, secret, …)');
     const kind = types[0]!;
     const body = isObj(v[kind]) ? (v[kind] as Record<string, unknown>) : {};
+    if (typeof body.defaultMode === 'number') fileMode(ctx, body.defaultMode, [...p, kind, 'defaultMode']);
     const source = ((): VolumeSpec['source'] => {
       if (kind === 'configMap') return { type: 'projected', sources: [{ type: 'configMap', name: String(body.name ?? ''), items: keyToPaths(ctx, body.items, [...p, kind, 'items']), optional: body.optional === true }], defaultMode: mode(body.defaultMode) };
       if (kind === 'secret') return { type: 'projected', sources: [{ type: 'secret', name: String(body.secretName ?? ''), items: keyToPaths(ctx, body.items, [...p, kind, 'items']), optional: body.optional === true }], defaultMode: mode(body.defaultMode) };

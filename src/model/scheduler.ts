@@ -157,13 +157,6 @@ function sameDomain(nodes: readonly SNode[], key: string, a: string, b: SNode): 
 }
 
 function affinityReason(p: PodSpec, n: SNode, nodes: readonly SNode[], placed: readonly Placed[], nsLabels: Readonly<Record<string, Readonly<Record<string, string>>>>): string | undefined {
-  // Existing pods' required anti-affinity against this pod.
-  for (const x of placed) {
-    for (const t of x.pod.affinity?.antiRequired ?? []) {
-      if (!termNamespaces(t, x.pod.namespace, nsLabels)(p.namespace) || !labelSelectorMatches(sel(t.labelSelector), p.labels)) continue;
-      if (sameDomain(nodes, t.topologyKey, x.node, n)) return "node(s) didn't satisfy existing pods anti-affinity rules";
-    }
-  }
   for (const t of p.affinity?.podRequired ?? []) {
     const m = podsMatching(t, p, placed, nsLabels);
     if (n.labels[t.topologyKey] === undefined) return "node(s) didn't match pod affinity rules";
@@ -173,6 +166,13 @@ function affinityReason(p: PodSpec, n: SNode, nodes: readonly SNode[], placed: r
   }
   for (const t of p.affinity?.antiRequired ?? []) {
     if (podsMatching(t, p, placed, nsLabels).some((x) => sameDomain(nodes, t.topologyKey, x.node, n))) return "node(s) didn't match pod anti-affinity rules";
+  }
+  // Existing pods' required anti-affinity against this pod.
+  for (const x of placed) {
+    for (const t of x.pod.affinity?.antiRequired ?? []) {
+      if (!termNamespaces(t, x.pod.namespace, nsLabels)(p.namespace) || !labelSelectorMatches(sel(t.labelSelector), p.labels)) continue;
+      if (sameDomain(nodes, t.topologyKey, x.node, n)) return "node(s) didn't satisfy existing pods anti-affinity rules";
+    }
   }
   return undefined;
 }
