@@ -27,7 +27,7 @@ function printWorkloads(s: StatusJson): void {
 
 export const statusCommand: CommandModule = {
   command: 'status',
-  describe: 'show nodes, pods and services (with endpoints) of a lab, and BGP sessions in bgp mode (--json: the stable contract for scripts)',
+  describe: 'show nodes, pods, workloads (like kubectl get deploy,rs,sts,ds,job,cronjob) and services (with endpoints) of a lab, and BGP sessions in bgp mode (--json: the stable contract for scripts)',
   builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt),
   handler: async (a) => {
     try {
