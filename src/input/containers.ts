@@ -34,10 +34,10 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
     if (cn && cnames.has(cn)) ctx.err([...p, 'name'], `duplicate container "${cn}"`);
     if (cn) cnames.add(cn);
     const image = typeof c.image === 'string' ? c.image : undefined;
-    const strList = (v: unknown, key: string): string[] | undefined =>
-      Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
-    const command = strList(c.command, 'command');
-    const args = strList(c.args, 'args');
+    // Their types are the schema's: a list that is not all strings is reported there.
+    const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+    const command = strList(c.command);
+    const args = strList(c.args);
     if (command && command.length === 0) ctx.err([...p, 'command'], 'must not be empty (leave it out to run the built-in netexec server)');
     if (args && !command) ctx.err([...p, 'args'], 'args without command: the process runtime has no image entrypoint to pass them to');
     const { env, envVars } = parseEnv(ctx, c.env, [...p, 'env']);

@@ -5,7 +5,7 @@
 // records which property names the validator looked up at each object. A property the schema knows is always looked
 // up (`data.x === undefined`), a map's keys are enumerated (labels, data), and whatever key of the document was never
 // looked up is a field Kubernetes does not know. The same record tells which known fields a document uses, so
-// fields.ts-level code can say which of them podlab ignores (usage.ts).
+// usage.ts can say which of them podlab ignores.
 //
 // The validators are loaded on first use, synchronously (createRequire), so commands that parse no file do not pay
 // for them.

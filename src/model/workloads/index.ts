@@ -36,7 +36,7 @@ export function expandWorkloads(lab: LabSpec, nodes: readonly NodeSpec[], prev: 
     pods.push(...r.pods);
     workloads.push(r.workload);
   }
-  return { pods, workloads, notices: [] };
+  return { pods, workloads };
 }
 
 /**

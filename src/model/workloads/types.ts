@@ -55,5 +55,4 @@ export interface WorkloadT {
 export interface Expansion {
   readonly pods: PodSpec[];
   readonly workloads: WorkloadT[];
-  readonly notices: string[];
 }
