@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // podlab CLI: thin — one file per command in commands/, each parses its options, calls a lab use-case (src/lab/)
 // and prints. Human output by default, --json for scripts.
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { supportedModes, getMode } from '../modes/registry.js';
 import { fail } from './common.js';
@@ -14,6 +14,7 @@ import { execCommand, logsCommand } from './commands/exec.js';
 import { checkCommand, testCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { imageCommand } from './commands/image.js';
+import { compareCommand } from './commands/compare.js';
 import { createCommand, rolloutCommand, scaleCommand } from './commands/workloads.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -21,10 +22,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand];
+const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, compareCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand];
 const modes = supportedModes().map((m) => `  ${m.padEnd(8)} ${getMode(m).description}`).join('\n');
 
-await COMMANDS.reduce((y, c) => y.command(c), yargs(hideBin(process.argv)))
+await COMMANDS.reduce((y, c) => y.command(c as CommandModule), yargs(hideBin(process.argv)))
   .scriptName('podlab')
   .usage(`$0 <command> [options]\n\nBuilds the real Linux dataplane of a Kubernetes cluster in network namespaces on this host\n(nodes, pods, routes, kube-proxy Service rules in iptables or nftables), lets you look at it and\nproves it with real traffic. Modes (spec.mode or --mode):\n${modes}`)
   .parserConfiguration({ 'populate--': true })
