@@ -7,6 +7,7 @@ import { isObj } from '../input/doc.js';
 import type { WorkloadT } from '../model/workloads/index.js';
 import { rolloutComplete } from '../model/workloads/rollout.js';
 import { jobNameFor } from '../model/workloads/cronjob.js';
+import { kubectlName } from '../model/workloads/names.js';
 import { labContext } from './context.js';
 import { readSources } from './load.js';
 import { applyGenerated, labObjects, parseRef, type LiveOptions } from './live.js';
@@ -15,6 +16,8 @@ import { labState, pickCluster } from './targets.js';
 import { sleep } from '../kernel/exec.js';
 import type { UpResult } from './reconcile.js';
 
+export { kubectlName };
+
 export interface Ref {
   /** "deployment/web" (or a kind, with `name`). */
   readonly ref: string;
@@ -22,9 +25,6 @@ export interface Ref {
   readonly namespace?: string;
 }
 
-const GROUP: Readonly<Record<string, string>> = { Deployment: 'deployment.apps', ReplicaSet: 'replicaset.apps', StatefulSet: 'statefulset.apps', DaemonSet: 'daemonset.apps', Job: 'job.batch', CronJob: 'cronjob.batch' };
-/** kubectl's "deployment.apps/web". */
-export const kubectlName = (kind: string, name: string): string => `${GROUP[kind] ?? kind.toLowerCase()}/${name}`;
 
 async function target(r: Ref, o: LiveOptions, kinds: readonly string[]) {
   const ctx = labContext(o);
@@ -74,7 +74,7 @@ export async function rolloutUndo(r: Ref, toRevision: number | undefined, o: Liv
 }
 
 async function noChange(cluster: string): Promise<UpResult> {
-  return { cluster, mode: '', changes: 0, readBack: 0, rulesSynced: 0, namespaces: 0, created: [], deleted: [], problems: [], notices: [], ms: 0, spawned: 0 };
+  return { cluster, mode: '', changes: 0, readBack: 0, rulesSynced: 0, namespaces: 0, created: [], deleted: [], problems: [], notices: [], ms: 0, spawned: 0, repairs: [] };
 }
 
 /** kubectl rollout status's words for a workload, and whether it is done. */

@@ -55,3 +55,7 @@ export function uidFor(seed: string): string {
   const h = sha256(`uid:${seed}`).toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
+
+const GROUP: Readonly<Record<string, string>> = { Deployment: 'deployment.apps', ReplicaSet: 'replicaset.apps', StatefulSet: 'statefulset.apps', DaemonSet: 'daemonset.apps', Job: 'job.batch', CronJob: 'cronjob.batch' };
+/** kubectl's "deployment.apps/web". */
+export const kubectlName = (kind: string, name: string): string => `${GROUP[kind] ?? kind.toLowerCase()}/${name}`;
