@@ -87,6 +87,6 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
     out('\nBGP ROUTES (proto bird)');
     table(['NODE', 'DESTINATION', 'VIA'], s.bgp.routes.map((r) => [r.node, r.type === 'blackhole' ? `blackhole ${r.dst}` : r.dst, r.via ?? '-']));
   }
-  if (s.workloads.length && s.controllers === 'in-process') out('\n(controllers ran in-process at the last up/apply: nothing reacts to a pod that exits until the podlab daemon runs)');
+  if (s.workloads.length && s.controllers === 'in-process') out('\n(controllers ran in-process at the last up/apply: nothing reacts to a pod that exits, a Job’s completions or a CronJob’s schedule; the podlab daemon does not run them yet)');
   out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
 }

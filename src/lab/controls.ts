@@ -1,7 +1,7 @@
 // kubectl's workload commands on a running lab: `scale`, `rollout status|history|undo`, `create job --from cronjob/X`.
 // Each changes the lab as kubectl changes the cluster — the object itself: podlab writes the changed document into the
 // lab's folder and applies it (live.ts applyGenerated), so a later `podlab apply -f` of the original file undoes it,
-// as it would with kubectl. Rollouts are walked by `apply` (lab/workloads.ts) until a daemon runs them.
+// as it would with kubectl. Rollouts are walked by `apply` (lab/workloads.ts) (the daemon does not run them over time yet).
 import { findDocument } from '../input/parse.js';
 import { isObj } from '../input/doc.js';
 import type { WorkloadT } from '../model/workloads/index.js';

@@ -35,6 +35,8 @@ export interface IpamResult {
   readonly pending: readonly PendingPodT[];
   /** Plain hosts on the pod network that are not nodes (vpc: VPC hosts). */
   readonly hosts?: readonly HostT[];
+  /** The last pod address handed out per node (host-local's last_reserved_ip), kept in the allocations. */
+  readonly lastReserved?: ReadonlyMap<string, string>;
   /** Whatever else the mode decided and its plan needs (read back through the mode's own accessor). */
   readonly modeData?: unknown;
 }
@@ -84,12 +86,19 @@ export interface HostLocalOptions {
   readonly end: (node: string, subnet: Cidr) => number;
   /** What to do with a pod when its node has no address left. */
   readonly full: (pod: PodSpec, key: string, node: string, subnet: Cidr) => void;
+  /** Filled with the last address handed out per node (host-local's last_reserved_ip), to keep in the allocations. */
+  readonly last?: Map<string, string>;
 }
 
-/** host-local style addresses: sticky, else the lowest free offset from `first` in the pod's node subnet. */
+/**
+ * host-local style addresses: sticky, else the next free offset after the node's last reserved address
+ * (prev.lastReserved), wrapping to `first` — as host-local does, so an address a pod just released is not handed to
+ * the next pod at once (its neighbours still hold the old pod's MAC, its conntrack entries the old flows).
+ */
 export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<string, string>, subnets: ReadonlyMap<string, Cidr>, prev: Allocations, o: HostLocalOptions): Map<string, string> {
   const taken = new Map<string, Set<number>>([...subnets.keys()].map((n) => [n, new Set<number>()]));
   const out = new Map<string, string>();
+  const last = new Map(Object.entries(prev.lastReserved ?? {}));
   for (const p of pods) {
     const key = `${p.namespace}/${p.name}`;
     const node = placement.get(key);
@@ -109,15 +118,26 @@ export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<strin
     if (!node || out.has(key)) continue;
     const sn = subnets.get(node)!;
     const t = taken.get(node)!;
-    let off = o.first;
     const end = o.end(node, sn);
-    while (off < end && t.has(off)) off++;
-    if (off >= end) {
+    const lastIp = last.get(node);
+    const after = lastIp !== undefined && contains(sn, lastIp) ? offset(sn, lastIp) + 1 : o.first;
+    const start = after >= o.first && after < end ? after : o.first;
+    let off: number | undefined;
+    for (let i = 0; i < end - o.first; i++) {
+      const x = o.first + ((start - o.first + i) % (end - o.first));
+      if (!t.has(x)) {
+        off = x;
+        break;
+      }
+    }
+    if (off === undefined) {
       o.full(p, key, node, sn);
       continue;
     }
     t.add(off);
     out.set(key, nth(sn, off));
+    last.set(node, nth(sn, off));
   }
+  if (o.last) for (const [n, ip] of last) if (subnets.has(n)) o.last.set(n, ip);
   return out;
 }

@@ -103,6 +103,8 @@ export interface Topology {
   readonly modeData?: unknown;
   /** One-line notices found while resolving (e.g. a Service port no selected pod declares). */
   readonly notices?: readonly string[];
+  /** Per node, the last pod address handed out (host-local's last_reserved_ip), so a released one is not reused at once. */
+  readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -112,6 +114,8 @@ export interface Allocations {
   readonly services?: ServiceAllocations;
   /** The controllers' state (ReplicaSets and revisions, StatefulSet progress, Job counts). */
   readonly workloads?: readonly WorkloadT[];
+  /** Per node, the last pod address its IPAM handed out (host-local's last_reserved_ip). */
+  readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
 export interface ResolveOptions {
@@ -251,6 +255,7 @@ export function resolve(input: LabSpec, ipam: Ipam, prev: Allocations = {}, ro: 
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces, hosts: ip.hosts ?? [],
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
+    ...(ip.lastReserved?.size ? { lastReserved: Object.fromEntries(ip.lastReserved) } : {}),
     ...(pending.length ? { pending } : {}),
     ...(exp.workloads.length ? { workloads: exp.workloads } : {}),
     ...(notices.length ? { notices } : {}),
@@ -268,5 +273,6 @@ export function allocationsOf(t: Topology): Allocations {
     pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip }])),
     services: serviceAllocationsOf(t.services ?? []),
     ...(t.workloads?.length ? { workloads: t.workloads } : {}),
+    ...(t.lastReserved ? { lastReserved: t.lastReserved } : {}),
   };
 }

@@ -45,7 +45,9 @@ export const vpcIpam: Ipam = {
     const subnets = subnetPerNode(base, v.subnetMaskSize, nodes, prev, new Set(v.hosts.map((_, j) => n - 1 - j)));
     const limit = maxPods(v.instanceType);
     const pending: PendingPodT[] = [];
+    const last = new Map<string, string>();
     const podIps = hostLocal(lab.pods, placement, subnets, prev, {
+      last,
       first: FIRST_POD_OFFSET,
       end: (_n, sn) => Math.min(sn.size - 1, FIRST_POD_OFFSET + limit),
       full: (_p, key, node) => pending.push({ key, node, reason: `node ${node} is full: ${maxPodsFormula(v.instanceType)}; no secondary IP left for this pod` }),
@@ -54,7 +56,7 @@ export const vpcIpam: Ipam = {
     return {
       podNetwork: v.cidr,
       nodes: new Map([...subnets].map(([name, sn]) => [name, { ip: nth(sn, NODE_PRIMARY_OFFSET), podCIDR: sn.text }])),
-      podIps, pending, hosts, modeData: vpc,
+      podIps, pending, hosts, modeData: vpc, lastReserved: last,
     };
   },
 };
