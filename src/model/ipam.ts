@@ -35,16 +35,16 @@ export interface IpamResult {
   readonly pending: readonly PendingPodT[];
   /** Plain hosts on the pod network that are not nodes (vpc: VPC hosts). */
   readonly hosts?: readonly HostT[];
-  /** The last pod address handed out per node (host-local's last_reserved_ip), kept in the allocations. */
-  readonly lastReserved?: ReadonlyMap<string, string>;
   /** Whatever else the mode decided and its plan needs (read back through the mode's own accessor). */
   readonly modeData?: unknown;
+  /** Per node, the pod address handed out last (kept in the state: the next pod starts after it). */
+  readonly lastReserved?: ReadonlyMap<string, string>;
 }
 
 export interface Ipam {
   /** 'underlay': node IPs are underlay addresses (.11 upward); 'ipam': the IPAM gives each node its IP. */
   readonly nodeIps: 'underlay' | 'ipam';
-  /** How many pods a node can hold, and the scheduler's per-node reason when it cannot take one more ("Too many pods"; unbounded if absent). */
+  /** How many pods a node can hold, and the scheduler's reason when none can take one more (unbounded if absent). */
   capacity?(lab: LabSpec, nodes: number): { readonly limit: number; readonly reason: string };
   assign(input: IpamInput): IpamResult;
 }
@@ -86,19 +86,16 @@ export interface HostLocalOptions {
   readonly end: (node: string, subnet: Cidr) => number;
   /** What to do with a pod when its node has no address left. */
   readonly full: (pod: PodSpec, key: string, node: string, subnet: Cidr) => void;
-  /** Filled with the last address handed out per node (host-local's last_reserved_ip), to keep in the allocations. */
-  readonly last?: Map<string, string>;
 }
 
 /**
- * host-local style addresses: sticky, else the next free offset after the node's last reserved address
- * (prev.lastReserved), wrapping to `first` — as host-local does, so an address a pod just released is not handed to
- * the next pod at once (its neighbours still hold the old pod's MAC, its conntrack entries the old flows).
+ * host-local style addresses: sticky, else the next free offset after the node's last reserved one (wrapping to
+ * `first`), as host-local's last_reserved_ip does — a freed address is handed out again only after the others.
+ * `last` (node → IP) is read from the previous allocations and updated with what this call handed out.
  */
-export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<string, string>, subnets: ReadonlyMap<string, Cidr>, prev: Allocations, o: HostLocalOptions): Map<string, string> {
+export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<string, string>, subnets: ReadonlyMap<string, Cidr>, prev: Allocations, o: HostLocalOptions, last: Map<string, string> = new Map()): Map<string, string> {
   const taken = new Map<string, Set<number>>([...subnets.keys()].map((n) => [n, new Set<number>()]));
   const out = new Map<string, string>();
-  const last = new Map(Object.entries(prev.lastReserved ?? {}));
   for (const p of pods) {
     const key = `${p.namespace}/${p.name}`;
     const node = placement.get(key);
@@ -112,6 +109,10 @@ export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<strin
       out.set(key, pr.ip);
     }
   }
+  for (const [node, sn] of subnets) {
+    const l = prev.lastReserved?.[node];
+    if (l && contains(sn, l) && !last.has(node)) last.set(node, l);
+  }
   for (const p of pods) {
     const key = `${p.namespace}/${p.name}`;
     const node = placement.get(key);
@@ -119,25 +120,26 @@ export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<strin
     const sn = subnets.get(node)!;
     const t = taken.get(node)!;
     const end = o.end(node, sn);
-    const lastIp = last.get(node);
-    const after = lastIp !== undefined && contains(sn, lastIp) ? offset(sn, lastIp) + 1 : o.first;
-    const start = after >= o.first && after < end ? after : o.first;
-    let off: number | undefined;
-    for (let i = 0; i < end - o.first; i++) {
-      const x = o.first + ((start - o.first + i) % (end - o.first));
-      if (!t.has(x)) {
-        off = x;
-        break;
-      }
-    }
+    const l = last.get(node);
+    const start = l !== undefined && offset(sn, l) >= o.first && offset(sn, l) < end ? offset(sn, l) + 1 : o.first;
+    const off = nextFree(start, o.first, end, t);
     if (off === undefined) {
       o.full(p, key, node, sn);
       continue;
     }
     t.add(off);
-    out.set(key, nth(sn, off));
-    last.set(node, nth(sn, off));
+    const ip = nth(sn, off);
+    out.set(key, ip);
+    last.set(node, ip);
   }
-  if (o.last) for (const [n, ip] of last) if (subnets.has(n)) o.last.set(n, ip);
   return out;
+}
+
+/** The first offset in [start, end) then [first, start) not in `taken`. */
+export function nextFree(start: number, first: number, end: number, taken: ReadonlySet<number>): number | undefined {
+  for (let i = 0, n = end - first; i < n; i++) {
+    const off = first + ((start - first + i) % n);
+    if (!taken.has(off)) return off;
+  }
+  return undefined;
 }

@@ -103,7 +103,7 @@ export interface Topology {
   readonly modeData?: unknown;
   /** One-line notices found while resolving (e.g. a Service port no selected pod declares). */
   readonly notices?: readonly string[];
-  /** Per node, the last pod address handed out (host-local's last_reserved_ip), so a released one is not reused at once. */
+  /** Per node, the pod address its IPAM handed out last (Allocations.lastReserved). */
   readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
@@ -114,7 +114,10 @@ export interface Allocations {
   readonly services?: ServiceAllocations;
   /** The controllers' state (ReplicaSets and revisions, StatefulSet progress, Job counts). */
   readonly workloads?: readonly WorkloadT[];
-  /** Per node, the last pod address its IPAM handed out (host-local's last_reserved_ip). */
+  /**
+   * Per node, the pod address handed out last (host-local's last_reserved_ip, Calico's block order): the next pod
+   * gets the next free one after it, so a freed address is not handed straight back to a new pod (#2).
+   */
   readonly lastReserved?: Readonly<Record<string, string>>;
 }
 

@@ -31,7 +31,7 @@ export const vpcIpam: Ipam = {
   nodeIps: 'ipam',
   capacity(lab, nodes) {
     const it = vpcSpec(lab.cluster).instanceType;
-    return { limit: maxPods(it), reason: `Too many pods (each ${maxPodsFormula(it)})` };
+    return { limit: maxPods(it), reason: `0/${nodes} nodes are available: ${nodes} Too many pods (each ${maxPodsFormula(it)})` };
   },
   assign({ lab, nodes, placement, prev }) {
     const c = lab.cluster;
@@ -45,18 +45,17 @@ export const vpcIpam: Ipam = {
     const subnets = subnetPerNode(base, v.subnetMaskSize, nodes, prev, new Set(v.hosts.map((_, j) => n - 1 - j)));
     const limit = maxPods(v.instanceType);
     const pending: PendingPodT[] = [];
-    const last = new Map<string, string>();
+    const lastReserved = new Map<string, string>();
     const podIps = hostLocal(lab.pods, placement, subnets, prev, {
-      last,
       first: FIRST_POD_OFFSET,
       end: (_n, sn) => Math.min(sn.size - 1, FIRST_POD_OFFSET + limit),
       full: (_p, key, node) => pending.push({ key, node, reason: `node ${node} is full: ${maxPodsFormula(v.instanceType)}; no secondary IP left for this pod` }),
-    });
+    }, lastReserved);
     const vpc: VpcT = { cidr: v.cidr, subnetMaskSize: v.subnetMaskSize, instanceType: v.instanceType, maxPods: limit, externalSNAT: v.externalSNAT, excludeSNATCIDRs: v.excludeSNATCIDRs };
     return {
       podNetwork: v.cidr,
       nodes: new Map([...subnets].map(([name, sn]) => [name, { ip: nth(sn, NODE_PRIMARY_OFFSET), podCIDR: sn.text }])),
-      podIps, pending, hosts, modeData: vpc, lastReserved: last,
+      podIps, pending, hosts, modeData: vpc, lastReserved,
     };
   },
 };
