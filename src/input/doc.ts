@@ -164,3 +164,10 @@ export function objectKeysOf(sources: readonly Source[]): string[] {
   }
   return out;
 }
+
+/** The last document of a file set that declares `key` (as objectKey() names it), as a plain object. */
+export function findDocument(sources: readonly Source[], key: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  for (const d of readDocuments(sources, [])) if (keyOfDoc(d) === key) found = d.obj;
+  return found;
+}

@@ -15,8 +15,16 @@ export interface Origin {
 export interface NodeSpec {
   readonly name: string;
   readonly ip?: string;
+  /** As written; the scheduler adds kubernetes.io/hostname and kubernetes.io/os (model/scheduler.ts nodeLabels). */
   readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
   readonly origin: Origin;
+}
+
+export interface Taint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: TaintEffect;
 }
 
 export interface ClusterSpec {
@@ -52,20 +60,150 @@ export interface ContainerSpec {
   readonly image?: string;
   /** command + args, as Kubernetes joins them; undefined = podlab's built-in netexec server. */
   readonly command?: readonly string[];
+  /**
+   * The container's environment as the runtime gets it. From the file: the literal `value`s only; in a Topology
+   * (model/env.ts): every `env` and `envFrom` entry resolved (ConfigMaps, Secrets, the downward API), in
+   * Kubernetes' order (envFrom first, then env, later entries winning).
+   */
   readonly env: Readonly<Record<string, string>>;
+  /** Every `env` entry in file order, with its source when it has one (resolved by model/env.ts). */
+  readonly envVars?: readonly EnvVarSpec[];
+  readonly envFrom?: readonly EnvFromSpec[];
   readonly ports: readonly ContainerPort[];
   readonly workingDir: string;
+  readonly volumeMounts?: readonly VolumeMountSpec[];
+  /** resources.requests / resources.limits as written (for resourceFieldRef). */
+  readonly resources?: { readonly requests?: Readonly<Record<string, string>>; readonly limits?: Readonly<Record<string, string>> };
 }
 
 /** ClusterFirst: the cluster DNS (the default); Default: the node's resolver (the lab's external host). */
 export type DnsPolicy = 'ClusterFirst' | 'Default';
 
-export interface PodSpec {
-  readonly namespace: string;
+/** Where an environment variable's value comes from. */
+export type EnvSource =
+  | { readonly kind: 'configMapKeyRef' | 'secretKeyRef'; readonly name: string; readonly key: string; readonly optional: boolean }
+  | { readonly kind: 'fieldRef'; readonly fieldPath: string }
+  | { readonly kind: 'resourceFieldRef'; readonly resource: string; readonly containerName?: string; readonly divisor?: string };
+
+export interface EnvVarSpec {
   readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: EnvSource;
+}
+
+export interface EnvFromSpec {
+  readonly kind: 'configMap' | 'secret';
+  readonly name: string;
+  readonly prefix: string;
+  readonly optional: boolean;
+}
+
+export interface VolumeMountSpec {
+  readonly name: string;
+  readonly mountPath: string;
+  readonly subPath?: string;
+  readonly readOnly: boolean;
+}
+
+export interface KeyToPath {
+  readonly key: string;
+  readonly path: string;
+  readonly mode?: number;
+}
+
+export interface DownwardItem {
+  readonly path: string;
+  readonly fieldRef?: string;
+  readonly resourceFieldRef?: { readonly resource: string; readonly containerName?: string; readonly divisor?: string };
+  readonly mode?: number;
+}
+
+/** A projected volume's source, or the source of a plain configMap/secret/downwardAPI volume. */
+export type ProjectionSpec =
+  | { readonly type: 'configMap' | 'secret'; readonly name: string; readonly items?: readonly KeyToPath[]; readonly optional: boolean }
+  | { readonly type: 'downwardAPI'; readonly items: readonly DownwardItem[] };
+
+export type VolumeSource =
+  | { readonly type: 'projected'; readonly sources: readonly ProjectionSpec[]; readonly defaultMode?: number }
+  | { readonly type: 'emptyDir'; readonly medium?: string; readonly sizeLimit?: string }
+  | { readonly type: 'hostPath'; readonly path: string; readonly hostType?: string }
+  | { readonly type: 'persistentVolumeClaim'; readonly claimName: string; readonly readOnly: boolean }
+  | { readonly type: 'other'; readonly kind: string };
+
+export interface VolumeSpec {
+  readonly name: string;
+  /** configMap, secret and downwardAPI volumes are read as one-source projections (`kind` keeps what was written). */
+  readonly source: VolumeSource;
+  readonly kind: string;
+}
+
+/** nodeSelectorTerms' requirements (matchExpressions on labels, matchFields on metadata.name). */
+export interface NodeSelectorRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  readonly values: readonly string[];
+}
+export interface NodeSelectorTerm {
+  readonly matchExpressions: readonly NodeSelectorRequirement[];
+  readonly matchFields: readonly NodeSelectorRequirement[];
+}
+
+export interface LabelSelectorSpec {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
+}
+
+export interface PodAffinityTerm {
+  readonly labelSelector?: LabelSelectorSpec;
+  /** undefined: the pod's own namespace. */
+  readonly namespaces?: readonly string[];
+  readonly namespaceSelector?: LabelSelectorSpec;
+  readonly topologyKey: string;
+}
+
+export interface AffinitySpec {
+  readonly nodeRequired?: readonly NodeSelectorTerm[];
+  readonly nodePreferred?: readonly { readonly weight: number; readonly preference: NodeSelectorTerm }[];
+  readonly podRequired?: readonly PodAffinityTerm[];
+  readonly podPreferred?: readonly { readonly weight: number; readonly term: PodAffinityTerm }[];
+  readonly antiRequired?: readonly PodAffinityTerm[];
+  readonly antiPreferred?: readonly { readonly weight: number; readonly term: PodAffinityTerm }[];
+}
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: TaintEffect;
+}
+
+export interface TopologySpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  readonly labelSelector?: LabelSelectorSpec;
+  readonly matchLabelKeys?: readonly string[];
+  readonly minDomains?: number;
+}
+
+/** The controller a pod was expanded from (model/workloads/). */
+export interface OwnerRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** The part of a pod that a template carries (everything but its name and namespace). */
+export interface PodBody {
   readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly nodeName?: string;
   readonly containers: readonly ContainerSpec[];
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly affinity?: AffinitySpec;
+  readonly tolerations?: readonly Toleration[];
+  readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
   /** spec.hostname and spec.subdomain: with a headless Service named like the subdomain selecting the pod, the pod gets
    *  `<hostname>.<subdomain>.<ns>.svc.<domain>`. */
   readonly hostname?: string;
@@ -73,10 +211,117 @@ export interface PodSpec {
   /** spec.enableServiceLinks (default true): the service environment variables of the pod's namespace. */
   readonly enableServiceLinks: boolean;
   readonly dnsPolicy: DnsPolicy;
+  readonly volumes?: readonly VolumeSpec[];
+  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+}
+
+export interface PodSpec extends PodBody {
+  readonly namespace: string;
+  readonly name: string;
+  readonly origin: Origin;
+  /** Set on pods a controller made. */
+  readonly owner?: OwnerRef;
   /** A system object podlab adds to every lab (model/system.ts), named by its component ("dns"); absent for the user's. */
   readonly system?: string;
+}
+
+/** A pod template (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job). */
+export interface PodTemplate extends PodBody {
+  /** Canonical JSON of the template as written (sorted keys): what the pod-template-hash is computed over. */
+  readonly canonical: string;
+}
+
+export interface ConfigMapSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly data: Readonly<Record<string, string>>;
+  /** binaryData keys (base64 in the file): file contents as base64, never an environment value. */
+  readonly binaryData: Readonly<Record<string, string>>;
   readonly origin: Origin;
 }
+
+export interface SecretSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string;
+  /** Decoded as UTF-8 (environment values): `data` (base64) merged with `stringData` (which wins, as the API server does). */
+  readonly data: Readonly<Record<string, string>>;
+  /** The same keys as base64 (file contents, byte for byte). */
+  readonly base64: Readonly<Record<string, string>>;
+  readonly origin: Origin;
+}
+
+/** A replica count or a percentage of the desired replicas (maxSurge, maxUnavailable). */
+export type IntOrPercent = number | `${number}%`;
+
+interface WorkloadBase {
+  readonly namespace: string;
+  readonly name: string;
+  /** "Kind ns/name" */
+  readonly key: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly selector: LabelSelectorSpec;
+  readonly template: PodTemplate;
+  readonly origin: Origin;
+}
+
+export interface DeploymentSpec extends WorkloadBase {
+  readonly kind: 'Deployment';
+  readonly replicas: number;
+  readonly strategy: { readonly type: 'RollingUpdate'; readonly maxSurge: IntOrPercent; readonly maxUnavailable: IntOrPercent } | { readonly type: 'Recreate' };
+  readonly revisionHistoryLimit: number;
+}
+
+export interface ReplicaSetSpec extends WorkloadBase {
+  readonly kind: 'ReplicaSet';
+  readonly replicas: number;
+}
+
+export interface StatefulSetSpec extends WorkloadBase {
+  readonly kind: 'StatefulSet';
+  readonly replicas: number;
+  readonly serviceName?: string;
+  readonly podManagementPolicy: 'OrderedReady' | 'Parallel';
+  readonly volumeClaimTemplates: readonly { readonly name: string; readonly storage?: string }[];
+  readonly ordinalsStart: number;
+}
+
+export interface DaemonSetSpec extends WorkloadBase {
+  readonly kind: 'DaemonSet';
+}
+
+export interface JobBody {
+  readonly parallelism: number;
+  /** undefined: any one success completes the Job (a work queue). */
+  readonly completions?: number;
+  readonly backoffLimit: number;
+  readonly activeDeadlineSeconds?: number;
+  readonly ttlSecondsAfterFinished?: number;
+  readonly completionMode: 'NonIndexed' | 'Indexed';
+  readonly suspend: boolean;
+}
+
+export interface JobSpec extends WorkloadBase, JobBody {
+  readonly kind: 'Job';
+}
+
+export interface CronJobSpec extends WorkloadBase {
+  readonly kind: 'CronJob';
+  readonly schedule: string;
+  readonly timeZone?: string;
+  readonly suspend: boolean;
+  readonly concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+  readonly successfulJobsHistoryLimit: number;
+  readonly failedJobsHistoryLimit: number;
+  readonly startingDeadlineSeconds?: number;
+  readonly job: JobBody;
+  /** The jobTemplate's own labels and annotations. */
+  readonly jobLabels: Readonly<Record<string, string>>;
+}
+
+export type WorkloadSpec = DeploymentSpec | ReplicaSetSpec | StatefulSetSpec | DaemonSetSpec | JobSpec | CronJobSpec;
+export type WorkloadKind = WorkloadSpec['kind'];
 
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'ExternalName';
 export type TrafficPolicy = 'Cluster' | 'Local';
@@ -121,7 +366,12 @@ export interface LabSpec {
   readonly namespaces: readonly string[];
   /** Labels of the namespaces declared by `kind: Namespace` documents (others have none of their own). */
   readonly namespaceLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Bare pods (kind: Pod); controllers' pods are expanded from `workloads` by the model. */
   readonly pods: readonly PodSpec[];
+  /** Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs, in file order. */
+  readonly workloads: readonly WorkloadSpec[];
+  readonly configMaps: readonly ConfigMapSpec[];
+  readonly secrets: readonly SecretSpec[];
   /** Declared `kind: Check` documents, in file order. */
   readonly checks: readonly CheckSpec[];
   readonly services: readonly ServiceSpec[];

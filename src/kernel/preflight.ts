@@ -36,6 +36,11 @@ export function sctpUsers(lab: LabSpec): string[] {
       if (port.protocol === 'SCTP') out.push(`${p.origin.file}:${p.origin.line}: Pod ${p.namespace}/${p.name} spec.containers[${ci}].ports[${pi}]: ${port.containerPort}/SCTP`);
     }));
   }
+  for (const w of lab.workloads ?? []) {
+    w.template.containers.forEach((c, ci) => c.ports.forEach((port, pi) => {
+      if (port.protocol === 'SCTP') out.push(`${w.origin.file}:${w.origin.line}: ${w.key} spec.template.spec.containers[${ci}].ports[${pi}]: ${port.containerPort}/SCTP`);
+    }));
+  }
   for (const s of lab.services) {
     s.ports.forEach((port, pi) => {
       if (port.protocol === 'SCTP') out.push(`${s.origin.file}:${s.origin.line}: Service ${s.key} spec.ports[${pi}]: ${port.port}/SCTP`);

@@ -22,6 +22,11 @@ export interface LabContext {
   readonly concurrency?: number;
   /** Whether this process may change the kernel (root). */
   readonly root?: boolean;
+  /**
+   * A long-running process (the daemon) runs the controllers over time — Jobs, CronJobs, replacing pods that died. When
+   * absent, `up`/`apply` expand the workloads once, walk rollouts and ordered StatefulSets in-process, and say so.
+   */
+  readonly controllers?: boolean;
   /** How a use-case that changes a lab takes its lock (lock.ts): wait (default) or not, who is told, what we are. */
   readonly lock?: LockOptions;
   /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */

@@ -4,7 +4,7 @@
 // second call on an unchanged lab makes no change.
 import { resolve as resolvePath } from 'node:path';
 import type { LabSpec } from '../input/types.js';
-import { allocationsOf, type Topology } from '../model/topology.js';
+import { allocationsOf, type Allocations, type Topology } from '../model/topology.js';
 import type { Plan } from '../dataplane/types.js';
 import { getMode, resolveLab } from '../modes/registry.js';
 import { modeRuntime } from '../modes/runtimes.js';
@@ -32,9 +32,13 @@ export interface Desired {
   readonly planHashes: Readonly<Record<string, string>>;
 }
 
-/** Decide everything (pure): topology with sticky allocations from the previous state, and the plan. */
-export function desire(lab: LabSpec, prev?: LabState): Desired {
-  const topo = resolveLab(lab, prev?.allocations);
+/**
+ * Decide everything (pure): topology with sticky allocations from the previous state, and the plan. `workloads`:
+ * the controllers' state to start from instead of the previous state's (a step of a rollout, lab/workloads.ts).
+ */
+export function desire(lab: LabSpec, prev?: LabState, workloads?: Allocations['workloads']): Desired {
+  const allocations = { ...(prev?.allocations ?? {}), ...(workloads ? { workloads } : {}) };
+  const topo = resolveLab(lab, allocations, { progressive: true, now: new Date().toISOString() });
   return planned(lab, topo);
 }
 
@@ -95,6 +99,8 @@ export interface UpResult {
   readonly notices: readonly string[];
   readonly ms: number;
   readonly spawned: number;
+  /** The controllers' steps walked in-process (a rollout's ReplicaSet sizes, a StatefulSet's next ordinal). */
+  readonly steps?: readonly string[];
   /** What was changed in namespaces that existed before, per namespace and object, and processes (re)started. */
   readonly repairs: readonly Change[];
 }
@@ -157,6 +163,19 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   await save();
   const repairs: Change[] = [];
 
+  // Endpoints go before their pods and come after them, in the order of the endpoints controller and kubelet: while
+  // pods are removed or made, the nodes' Service rules hold only the endpoints of pods that already ran and still do.
+  const settled = prev ? settledPlan(topo, new Set(topo.pods.filter((p) => existing.has(p.netns) && !recreate.has(p.netns)).map((p) => p.key))) : undefined;
+  const rulesOnly = (p: Plan, keep: (netns: string) => boolean) => {
+    const namespaces = p.namespaces.filter((n) => keep(n.netns));
+    return applyPlan(exec, { ...p, namespaces }, { fresh: new Set(), netUnchanged: new Set(namespaces.map((n) => n.netns)), ledger: rules, concurrency: ctx.concurrency, aborted: ctx.aborted, texts: ctx.ruleTexts });
+  };
+  if (prev && stale.length) {
+    say('removing the endpoints of the pods that go');
+    const staleSet = new Set(stale);
+    changes += (await rulesOnly(settled ?? plan, (n) => existing.has(n) && !staleSet.has(n))).changes;
+  }
+
   if (stale.length) {
     say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
     await stopPids(exec, [...exec.pidsIn(stale).keys()]);
@@ -186,7 +205,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
   if (netUnchanged) for (const n of plan.namespaces) if (n.links.some((l) => l.peer && freshSet.has(l.peer.netns))) netUnchanged.delete(n.netns);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
+  const applied = await applyPlan(exec, settled ? withRulesOf(plan, settled) : plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
   changes += applied.changes;
   repairs.push(...applied.changed);
   abortCheck();
@@ -224,6 +243,13 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   changes += dns.changes;
   await save();
 
+  if (settled) {
+    abortCheck();
+    say('adding the endpoints of the pods that started');
+    changes += (await rulesOnly(plan, () => true)).changes;
+    await save();
+  }
+
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
   const flows = staleUdpFlows(prev?.topology, topo);
   if (flows.length) {
@@ -238,9 +264,41 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems: [...wl.problems, ...dns.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
-      ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
+      ...strays.foreign.map((f) => `${f} is not the lab's: left running`), ...controllerNotice(topo, ctx)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
+}
+
+/** Without a daemon running the controllers, say once that nothing reacts after this run. */
+function controllerNotice(t: Topology, ctx: LabContext): string[] {
+  const ws = t.workloads ?? [];
+  if (!ws.length || ctx.controllers) return [];
+  const names = ws.slice(0, 3).map((w) => w.key).join(', ') + (ws.length > 3 ? `, … (${ws.length})` : '');
+  return [`${names}: expanded once by this command; nothing reacts to a pod that exits, a Job's completions or a CronJob's schedule (the controllers that act over time do not run yet, in the podlab daemon either)`];
+}
+
+/**
+ * The plan of the topology whose Services keep only the endpoints of `running` pods, when that drops any endpoint
+ * (undefined otherwise: the rules need no intermediate step).
+ */
+function settledPlan(t: Topology, running: ReadonlySet<string>): Plan | undefined {
+  let dropped = false;
+  const keep = <E extends { pod: string }>(es: readonly E[]) => {
+    const kept = es.filter((e) => running.has(e.pod));
+    if (kept.length < es.length) dropped = true;
+    return kept;
+  };
+  const services = t.services.map((v) => ({ ...v, ports: v.ports.map((p) => ({ ...p, endpoints: keep(p.endpoints) })), endpoints: keep(v.endpoints) }));
+  return dropped ? getMode(t.mode).plan({ ...t, services }) : undefined;
+}
+
+/** `plan` with the rule sets of `other` (the same namespaces): links and routes as planned, Service rules as `other`. */
+function withRulesOf(plan: Plan, other: Plan): Plan {
+  const by = new Map(other.namespaces.map((n) => [n.netns, n]));
+  return { ...plan, namespaces: plan.namespaces.map((n) => {
+    const o = by.get(n.netns);
+    return o ? { ...n, rulesets: o.rulesets, absentRulesets: o.absentRulesets } : n;
+  }) };
 }
 
 /** Every namespace of the plan that another lab owns, as a problem at the object that needs it. */

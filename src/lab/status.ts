@@ -7,6 +7,8 @@ import { labContext, requireRoot, runtimeContext, type LabContext } from './cont
 import { labState } from './targets.js';
 import { dnsContainerState, dnsPodOf } from '../workload/dns/server.js';
 import { domainOf } from '../model/dns.js';
+import type { WorkloadT } from '../model/workloads/index.js';
+import { nextRun } from '../model/workloads/cronjob.js';
 
 export interface PodStatus {
   namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>;
@@ -15,6 +17,30 @@ export interface PodStatus {
   containers: ContainerState[];
   /** A system pod podlab adds to every lab (the cluster DNS server), not one of the files'. */
   system?: true;
+  /** The controller that made it: {kind: ReplicaSet|StatefulSet|DaemonSet|Job, name}. */
+  owner?: { kind: string; name: string };
+}
+
+/** One workload as `kubectl get deploy,rs,sts,ds,job,cronjob` shows it. */
+export interface WorkloadStatus {
+  kind: string; namespace: string; name: string;
+  /** Replicas asked for (DaemonSet: nodes it should run on; Job: completions). */
+  desired: number;
+  /** Pods it has (created, Pending included). */
+  current: number;
+  /** Of those, Running and ready. */
+  ready: number;
+  /** Deployment: pods of the current template; DaemonSet, StatefulSet: = current. */
+  upToDate?: number;
+  /** The ReplicaSet a Deployment owns, with its own counts (kubectl get rs). */
+  owner?: string;
+  /** ReplicaSet: its revision; Deployment: the current revision. */
+  revision?: number;
+  /** Job: Running, Complete, Failed, Suspended; completions "0/1". */
+  jobStatus?: string;
+  completions?: string;
+  /** CronJob. */
+  schedule?: string; timeZone?: string; suspend?: boolean; nextSchedule?: string;
 }
 
 export interface ServiceStatus {
@@ -52,6 +78,9 @@ export interface StatusJson {
   services: ServiceStatus[];
   external: { ip: string; netns: string; ports: readonly number[] };
   dns?: DnsStatusJson;
+  workloads: WorkloadStatus[];
+  /** Who runs the controllers: "in-process" (each command expands them once) or "daemon". */
+  controllers: 'in-process' | 'daemon';
   /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
   bgp?: BgpStatusJson;
 }
@@ -78,14 +107,15 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, netns: p.netns, labels: { ...p.labels },
       phase: !exists ? 'Missing' : failed ? 'Failed' : 'Running',
       reason: !exists ? `namespace ${p.netns} does not exist${foreign(p.netns)}` : failed ? `${failed.name}: ${failed.reason}` : undefined,
-      containers: cs,
+      containers: cs, ...(p.owner ? { owner: { ...p.owner } } : {}),
       ...(p.system ? { system: true as const } : {}),
     };
   });
   for (const p of t.pending ?? []) {
     const [namespace, name] = p.key.split('/') as [string, string];
-    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [], ...(p.system ? { system: true as const } : {}) });
+    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [], ...(p.owner ? { owner: { ...p.owner } } : {}), ...(p.system ? { system: true as const } : {}) });
   }
+  const running = new Set(pods.filter((p) => p.phase === 'Running').map((p) => `${p.namespace}/${p.name}`));
   return {
     cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
     nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, netns: n.netns, podCIDR: n.podCIDR, present: present.has(n.netns) })),
@@ -101,7 +131,38 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
     })),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
     ...(t.dns ? { dns: { domain: domainOf(t), serviceIP: t.dns.serviceIP, pod: dnsPodOf(t)?.key ?? '', externalZone: t.dns.externalZone } } : {}),
+    workloads: workloadStatus(t.workloads ?? [], running, new Date()),
+    controllers: ctx.controllers ? 'daemon' : 'in-process',
   };
+}
+
+function workloadStatus(ws: readonly WorkloadT[], running: ReadonlySet<string>, now: Date): WorkloadStatus[] {
+  const out: WorkloadStatus[] = [];
+  for (const w of ws) {
+    const base = { kind: w.kind, namespace: w.namespace, name: w.name, desired: w.desired, current: w.pods.length, ready: w.pods.filter((p) => running.has(p)).length };
+    if (w.kind === 'Deployment') {
+      const cur = w.replicaSets?.find((r) => r.hash === w.hash);
+      const inRs = (r: string) => w.pods.filter((p) => p.split('/')[1]!.startsWith(`${r}-`));
+      out.push({ ...base, upToDate: cur ? inRs(cur.name).length : 0, ...(cur ? { revision: cur.revision } : {}) });
+      for (const r of w.replicaSets ?? []) {
+        const pods = inRs(r.name);
+        out.push({ kind: 'ReplicaSet', namespace: w.namespace, name: r.name, desired: r.replicas, current: pods.length, ready: pods.filter((p) => running.has(p)).length, owner: `Deployment ${w.name}`, revision: r.revision });
+      }
+    } else if (w.kind === 'Job') {
+      const j = w.job;
+      const type = j?.condition?.type ?? 'Running';
+      out.push({ ...base, jobStatus: type, completions: `${j?.succeeded ?? 0}/${w.desired}` });
+    } else if (w.kind === 'CronJob' && w.schedule) {
+      let next: string | undefined;
+      try {
+        next = w.schedule.suspend ? undefined : nextRun(w.schedule, now)?.toISOString();
+      } catch {
+        next = undefined;
+      }
+      out.push({ ...base, schedule: w.schedule.schedule, ...(w.schedule.timeZone ? { timeZone: w.schedule.timeZone } : {}), suspend: w.schedule.suspend, ...(next ? { nextSchedule: next } : {}) });
+    } else out.push({ ...base, ...(w.kind !== 'ReplicaSet' ? { upToDate: base.current } : {}) });
+  }
+  return out;
 }
 
 /** status() plus what only the kernel and the mode's daemons can tell (bgp sessions and routes). */

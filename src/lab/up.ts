@@ -7,6 +7,7 @@ import { preflight, sctpUsers } from '../kernel/preflight.js';
 import { labContext, requireRoot, withLock, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
 import { desire, reconcile, type UpResult } from './reconcile.js';
+import { walkWorkloads } from './workloads.js';
 
 export { AbortedError, type UpResult } from './reconcile.js';
 
@@ -64,6 +65,9 @@ export async function upLocked(ctx: LabContext, o: UpOptions): Promise<UpResult>
   const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === lab.cluster.mode;
   await prepare(ctx, lab, incremental);
   const d = desire(lab, prev);
-  const r = await reconcile(ctx, d, prev, { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode }, { incremental });
+  const from = { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode };
+  let r = await reconcile(ctx, d, prev, from, { incremental });
+  // Rollouts and ordered StatefulSets: the controllers' steps, each gated on readiness (the daemon's job once it runs).
+  if (!ctx.controllers && (d.topo.workloads ?? []).some((w) => !w.settled)) r = await walkWorkloads(ctx, lab, r, from);
   return { ...r, ms: performance.now() - t0 };
 }

@@ -44,7 +44,7 @@ export interface IpamResult {
 export interface Ipam {
   /** 'underlay': node IPs are underlay addresses (.11 upward); 'ipam': the IPAM gives each node its IP. */
   readonly nodeIps: 'underlay' | 'ipam';
-  /** How many pods a node can hold, and the scheduler's reason when none can take one more (unbounded if absent). */
+  /** How many pods a node can hold, and the scheduler's per-node reason when it cannot take one more ("Too many pods"; unbounded if absent). */
   capacity?(lab: LabSpec, nodes: number): { readonly limit: number; readonly reason: string };
   assign(input: IpamInput): IpamResult;
 }

@@ -1,7 +1,7 @@
 // Resolve a validated LabSpec into a Topology: every address, name and MAC decided (pure).
 // The underlay and scheduling are shared; node subnets and pod addresses come from the mode's IPAM (model/ipam.ts).
 // Deterministic and sticky: previous allocations (from the lab's state) are kept when still valid.
-import type { LabSpec, ContainerSpec, DnsPolicy, Mode, ProxyMode } from '../input/types.js';
+import type { LabSpec, ContainerSpec, DnsPolicy, Mode, ProxyMode, OwnerRef, PodSpec } from '../input/types.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { contains, mustCidr, nth, ipToNum, type Cidr } from '../net/ip.js';
 import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from '../net/names.js';
@@ -10,7 +10,12 @@ import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAlloc
 import type { Ipam } from './ipam.js';
 import { withSystem, dnsServiceIp, EXTERNAL_ZONE } from './system.js';
 import { serviceEnv } from './envvars.js';
+import { nodeLabels, schedule } from './scheduler.js';
+import { expandWorkloads, type WorkloadT } from './workloads/index.js';
+import { configIssue, configObjects, resolveContainers, resolveVolumes, type ResolvedVolume } from './env.js';
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
+export type { WorkloadT } from './workloads/index.js';
+export type { ResolvedVolume, VolumeFile } from './env.js';
 
 export interface NodeT {
   readonly name: string;
@@ -18,7 +23,10 @@ export interface NodeT {
   readonly ip: string;
   readonly netns: string;
   readonly podCIDR: string;
+  /** The node's labels as the scheduler sees them: kubernetes.io/hostname and kubernetes.io/os, then the lab's. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The node's taints (spec.nodes[].taints). */
+  readonly taints?: readonly { readonly key: string; readonly value: string; readonly effect: string }[];
   /** The node's port on the fabric bridge. */
   readonly fabricPort: string;
   readonly mac: string;
@@ -34,10 +42,18 @@ export interface PodT {
   readonly ip: string;
   readonly netns: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** The containers, with their environment resolved (ConfigMaps, Secrets, the downward API: model/env.ts). */
   readonly containers: readonly ContainerSpec[];
-  /** spec.hostname / spec.subdomain as written (DNS: `<hostname>.<subdomain>.<ns>.svc.<domain>`). */
+  /** The controller that made the pod (a ReplicaSet, StatefulSet, DaemonSet or Job). */
+  readonly owner?: OwnerRef;
+  /** spec.hostname / spec.subdomain (a StatefulSet's pods: their own name and its serviceName). */
   readonly hostname?: string;
   readonly subdomain?: string;
+  /**
+   * The pod's volumes, resolved: the files of configMap/secret/downwardAPI/projected volumes, emptyDir, hostPath, and a
+   * persistent claim's directory (relative to the lab's folder). Containers mount them by `volumeMounts`.
+   */
+  readonly volumes?: readonly ResolvedVolume[];
   readonly dnsPolicy?: DnsPolicy;
   /** The service environment variables the pod got when it was created (model/envvars.ts); the containers' own env wins. */
   readonly serviceEnv?: Readonly<Record<string, string>>;
@@ -55,13 +71,15 @@ export interface DnsT {
   readonly externalZone: string;
 }
 
-/** A pod the scheduler or IPAM could not place: reported as Pending, never built. */
+/** A pod the scheduler or IPAM could not place, or kubelet could not start: reported as Pending, never built. */
 export interface PendingPodT {
   readonly key: string;
+  /** The node it was scheduled to (a pod kubelet cannot start), if any. */
   readonly node?: string;
   readonly reason: string;
   /** A system pod's component ("dns"). */
   readonly system?: string;
+  readonly owner?: OwnerRef;
 }
 
 /** A plain host on the pod network that is not a node (vpc: a VPC host): its own subnet, an address, a fabric port. */
@@ -100,6 +118,8 @@ export interface Topology {
   readonly dns?: DnsT;
   /** Pods not built (Pending), with the reason. */
   readonly pending?: readonly PendingPodT[];
+  /** The controllers' workloads (Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs) and their state. */
+  readonly workloads?: readonly WorkloadT[];
   /** What the mode's IPAM decided beyond the above (read through the mode's accessor, e.g. vpcOf(t)). */
   readonly modeData?: unknown;
   /** One-line notices found while resolving (e.g. a Service port no selected pod declares). */
@@ -113,6 +133,8 @@ export interface Allocations {
   readonly nodes?: Readonly<Record<string, { ip: string; podCIDR: string }>>;
   readonly pods?: Readonly<Record<string, { node: string; ip: string; env?: Readonly<Record<string, string>>; spec?: string }>>;
   readonly services?: ServiceAllocations;
+  /** The controllers' state (ReplicaSets and revisions, StatefulSet progress, Job counts). */
+  readonly workloads?: readonly WorkloadT[];
   /**
    * Per node, the pod address handed out last (host-local's last_reserved_ip, Calico's block order): the next pod
    * gets the next free one after it, so a freed address is not handed straight back to a new pod (#2).
@@ -120,9 +142,21 @@ export interface Allocations {
   readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
-export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topology {
-  // The system objects come after the user's: scheduled and addressed last, so they never move a user's pod.
-  const lab = withSystem(userLab);
+export interface ResolveOptions {
+  /**
+   * Keep the steps of rollouts and ordered StatefulSets for a walker (lab/workloads.ts, the daemon) instead of jumping
+   * to each controller's end state.
+   */
+  readonly progressive?: boolean;
+  /** An ISO time (a new Job's startTime). */
+  readonly now?: string;
+}
+
+export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro: ResolveOptions = {}): Topology {
+  // The controllers' pods join the bare ones before scheduling; the system objects come after the user's (scheduled
+  // and addressed last, so they never move a user's pod). From here on `lab.pods` is every pod.
+  const exp = expandWorkloads(userLab, userLab.cluster.nodes, prev.workloads, ro);
+  const lab: LabSpec = withSystem({ ...userLab, pods: [...userLab.pods, ...exp.pods] });
   const c = lab.cluster;
   const problems: Problem[] = [];
   const underlay = mustCidr(c.underlay);
@@ -159,32 +193,21 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
     }
   }
 
-  // Scheduling: nodeName, else the previous node, else the node with the fewest pods (ties: file order).
-  const count = new Map(c.nodes.map((n) => [n.name, 0]));
-  const placement = new Map<string, string>();
-  const nodeNames = new Set(c.nodes.map((n) => n.name));
+  // Scheduling (model/scheduler.ts): nodeName, else the previous node while it still fits, else kube-scheduler's
+  // filters and scores; then kubelet's admission: a pod whose ConfigMap or Secret is missing stays Pending on its node.
+  const prevNodes = new Map(Object.entries(prev.pods ?? {}).map(([k, v]) => [k, v.node]));
+  const sched = schedule({ pods: lab.pods, nodes: c.nodes, prev: prevNodes, capacity: ipam.capacity?.(lab, c.nodes.length), namespaceLabels: lab.namespaceLabels });
+  const placement = sched.placement;
+  const ownerOf = new Map(lab.pods.map((p) => [`${p.namespace}/${p.name}`, p.owner]));
+  const pending: PendingPodT[] = sched.pending.map((p) => ({ ...p, ...(ownerOf.get(p.key) ? { owner: ownerOf.get(p.key) } : {}) }));
+  const objects = configObjects(lab);
   for (const p of lab.pods) {
     const key = `${p.namespace}/${p.name}`;
-    const prevNode = prev.pods?.[key]?.node;
-    const node = p.nodeName ?? (prevNode && nodeNames.has(prevNode) ? prevNode : undefined);
-    if (node) {
-      placement.set(key, node);
-      count.set(node, count.get(node)! + 1);
-    }
-  }
-  const cap = ipam.capacity?.(lab, c.nodes.length);
-  const pending: PendingPodT[] = [];
-  for (const p of lab.pods) {
-    const key = `${p.namespace}/${p.name}`;
-    if (placement.has(key)) continue;
-    let best = c.nodes[0]!.name;
-    for (const n of c.nodes) if (count.get(n.name)! < count.get(best)!) best = n.name;
-    if (cap && count.get(best)! >= cap.limit) {
-      pending.push({ key, reason: cap.reason });
-      continue;
-    }
-    placement.set(key, best);
-    count.set(best, count.get(best)! + 1);
+    const node = placement.get(key);
+    const why = node ? configIssue(p, objects) : undefined;
+    if (!node || !why) continue;
+    placement.delete(key);
+    pending.push({ key, node, reason: why, ...(p.owner ? { owner: p.owner } : {}) });
   }
 
   const ip = ipam.assign({ lab, nodes: c.nodes, placement, prev, problems });
@@ -198,22 +221,29 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
       ip: a?.ip ?? nodeIps.get(n.name) ?? '0.0.0.0',
       netns: nodeNetns(c.name, n.name),
       podCIDR: a?.podCIDR ?? '',
-      labels: n.labels,
+      labels: nodeLabels(n),
+      ...(n.taints.length ? { taints: n.taints } : {}),
       fabricPort: fabricPortName(n.name),
       mac: macFor(`${c.name}/node/${n.name}/eth0`),
       ...(a?.blocks ? { blocks: a.blocks } : {}),
     };
   });
 
+  const nodeIpOf = new Map(nodes.map((n) => [n.name, n.ip]));
   const pods: PodT[] = lab.pods.filter((p) => !isPending.has(`${p.namespace}/${p.name}`)).map((p) => {
     const key = `${p.namespace}/${p.name}`;
+    const node = placement.get(key)!;
+    const facts = { cluster: c.name, ip: ip.podIps.get(key) ?? '0.0.0.0', node, hostIP: nodeIpOf.get(node) ?? '' };
+    const volumes = resolveVolumes(p, facts, objects);
     return {
-      namespace: p.namespace, name: p.name, key, node: placement.get(key)!, ip: ip.podIps.get(key) ?? '0.0.0.0',
-      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: p.containers,
-      ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.subdomain ? { subdomain: p.subdomain } : {}), dnsPolicy: p.dnsPolicy,
-      ...(p.system ? { system: p.system } : {}),
+      namespace: p.namespace, name: p.name, key, node, ip: facts.ip,
+      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: resolveContainers(p, facts, objects),
+      ...(p.owner ? { owner: p.owner } : {}), ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.subdomain ? { subdomain: p.subdomain } : {}),
+      ...(volumes.length ? { volumes } : {}),
+      dnsPolicy: p.dnsPolicy, ...(p.system ? { system: p.system } : {}),
     };
   });
+  const podByKey = new Map<string, PodSpec>(lab.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
 
   // Names must not collide (a node "x-a" and a pod x/a would share pl-<c>-x-a).
   const owners = new Map<string, string>();
@@ -225,9 +255,17 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
   claim(fabricNetns(c.name), 'the fabric', c.origin.file, c.origin.line);
   claim(extNetns(c.name), 'the external host', c.origin.file, c.origin.line);
   c.nodes.forEach((n, i) => claim(nodes[i]!.netns, `node ${n.name}`, n.origin.file, n.origin.line));
+  const seenPod = new Map<string, PodSpec>();
+  for (const p of lab.pods) {
+    const k = `${p.namespace}/${p.name}`;
+    const other = seenPod.get(k);
+    // A controller's pod named like a bare pod (or another controller's): Kubernetes would refuse the second.
+    if (other) problems.push({ file: p.origin.file, line: p.origin.line, path: p.owner ? `${p.owner.kind} ${p.namespace}/${p.owner.name}` : `Pod ${k}`, message: `its pod ${k} has the name of ${other.owner ? `a pod of ${other.owner.kind} ${other.owner.name}` : 'Pod ' + k} (${other.origin.file}:${other.origin.line}); rename one of them` });
+    seenPod.set(k, p);
+  }
   for (const p of pods) {
-    const o = lab.pods.find((x) => `${x.namespace}/${x.name}` === p.key)!.origin;
-    claim(p.netns, `Pod ${p.key}`, o.file, o.line);
+    const o = podByKey.get(p.key)!;
+    claim(p.netns, p.owner ? `Pod ${p.key} (of ${p.owner.kind} ${p.owner.name})` : `Pod ${p.key}`, o.origin.file, o.origin.line);
   }
   for (const h of ip.hosts ?? []) claim(h.netns, `host ${h.name}`, c.origin.file, c.origin.line);
 
@@ -265,6 +303,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
     ...(ip.lastReserved?.size ? { lastReserved: Object.fromEntries(ip.lastReserved) } : {}),
     ...(pending.length ? { pending: pending.map((p) => (specOf.get(p.key)?.system ? { ...p, system: specOf.get(p.key)!.system } : p)) } : {}),
+    ...(exp.workloads.length ? { workloads: exp.workloads } : {}),
     ...(notices.length ? { notices } : {}),
   };
 }
@@ -284,6 +323,7 @@ export function allocationsOf(t: Topology): Allocations {
     nodes: Object.fromEntries(t.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
     pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip, env: p.serviceEnv ?? {}, spec: podSpecHash(p) }])),
     services: serviceAllocationsOf(t.services ?? []),
+    ...(t.workloads?.length ? { workloads: t.workloads } : {}),
     ...(t.lastReserved ? { lastReserved: t.lastReserved } : {}),
   };
 }

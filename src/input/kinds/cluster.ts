@@ -2,9 +2,9 @@
 // sections (spec.bgp, spec.vpc, …) are validated by the mode plugins through the schemas passed in ParseOptions,
 // so this file names no mode.
 import { isIPv4, parseCidr, contains, overlaps, ipToNum, type Cidr } from '../../net/ip.js';
-import type { ClusterSpec, NodeSpec, ProxyMode } from '../types.js';
+import type { ClusterSpec, NodeSpec, ProxyMode, Taint, TaintEffect } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
-import { checkKeys, dnsNameProblem, int, isObj, labels, str, DNS_LABEL, DNS_SUBDOMAIN } from '../fields.js';
+import { checkKeys, dnsNameProblem, int, isObj, labels, list, str, DNS_LABEL, DNS_SUBDOMAIN, LABEL_KEY } from '../fields.js';
 import { DNS_PORT, EXTERNAL_ZONE, SERVICE_CIDR_MAX_PREFIX } from '../reserved.js';
 
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,9}$/;
@@ -141,7 +141,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
         ctx.err(p, 'must be a map like {name: node1}');
         return;
       }
-      checkKeys(ctx, n, p, ['name', 'ip', 'labels']);
+      checkKeys(ctx, n, p, ['name', 'ip', 'labels', 'taints']);
       const nn = str(ctx, n.name, [...p, 'name'], { required: true, re: DNS_LABEL, what: 'a node name (DNS label: [a-z0-9-])', max: 40 });
       if (nn && RESERVED_NAMES.includes(nn)) ctx.err([...p, 'name'], `"${nn}" is reserved for podlab's own namespaces`);
       if (nn && names.has(nn)) ctx.err([...p, 'name'], `duplicate node "${nn}"`);
@@ -166,7 +166,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
           reservedUnderlay.set(ip, `node ${nn}`);
         }
       }
-      nodes.push({ name: nn ?? `#${i}`, ip, labels: labels(ctx, n.labels, [...p, 'labels']), origin: { file: ctx.file, line: ctx.lineOf(p) ?? 0 } });
+      nodes.push({ name: nn ?? `#${i}`, ip, labels: labels(ctx, n.labels, [...p, 'labels']), taints: parseTaints(ctx, n.taints, [...p, 'taints']), origin: { file: ctx.file, line: ctx.lineOf(p) ?? 0 } });
     });
     if (podCIDR && maskSize >= podCIDR.prefix) {
       const count = 2 ** (maskSize - podCIDR.prefix);
@@ -228,4 +228,26 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, clusterDomain, modeSpecs,
     origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
+}
+
+const EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** A node's taints, as kubectl taint writes them: {key, value?, effect}. */
+function parseTaints(ctx: DocCtx, v: unknown, at: Path): Taint[] {
+  const out: Taint[] = [];
+  const seen = new Set<string>();
+  (list(ctx, v, at, 'a list of taints like [{key: dedicated, value: gpu, effect: NoSchedule}]') ?? []).forEach((t, i) => {
+    const p: Path = [...at, i];
+    if (!isObj(t)) return ctx.err(p, 'must be a map like {key: dedicated, value: gpu, effect: NoSchedule}');
+    checkKeys(ctx, t, p, ['key', 'value', 'effect']);
+    const key = str(ctx, t.key, [...p, 'key'], { required: true, re: LABEL_KEY, what: 'a taint key (a label key)' });
+    const value = str(ctx, t.value, [...p, 'value'], { re: /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, what: 'a taint value (a label value)' }) ?? '';
+    const effect = t.effect as TaintEffect;
+    if (!EFFECTS.includes(effect)) ctx.err([...p, 'effect'], `${JSON.stringify(t.effect)} is not a taint effect (${EFFECTS.join(', ')})`);
+    if (!key || !EFFECTS.includes(effect)) return;
+    if (seen.has(`${key}:${effect}`)) ctx.err(p, `duplicate taint ${key}:${effect}`);
+    seen.add(`${key}:${effect}`);
+    out.push({ key, value, effect });
+  });
+  return out;
 }

@@ -1,7 +1,7 @@
 // The kind registry: one module per kind, one line each here, processed in this order (a kind may refer to the
 // kinds before it: pods to the Cluster's nodes, checks to pods and Services). An unknown kind is reported with the
-// list of supported ones.
-import type { ClusterSpec, CheckSpec, PodSpec, ServiceSpec } from '../types.js';
+// list of supported ones. Kubernetes kinds are also validated against the upstream schema (schema.ts, in parse.ts).
+import type { ClusterSpec, CheckSpec, ConfigMapSpec, PodSpec, SecretSpec, ServiceSpec, WorkloadSpec } from '../types.js';
 import type { Problem } from '../problems.js';
 import type { DocCtx, RawDoc } from '../doc.js';
 import { parseCluster, type ClusterOptions } from './cluster.js';
@@ -17,6 +17,13 @@ function systemName(ctx: DocCtx, kind: string, key: string): boolean {
   if (what) ctx.err(['metadata', 'name'], `${kind} ${key} is ${what}: a system object of every lab, it cannot be declared`);
   return !!what;
 }
+import { parseConfigMap, parseSecret } from './configmap.js';
+import { deploymentKind } from './deployment.js';
+import { replicaSetKind } from './replicaset.js';
+import { statefulSetKind } from './statefulset.js';
+import { daemonSetKind } from './daemonset.js';
+import { jobKind } from './job.js';
+import { cronJobKind } from './cronjob.js';
 
 /** What the kinds build together while a file set is read. */
 export interface LabBuilder {
@@ -36,6 +43,9 @@ export interface LabBuilder {
   readonly services: ServiceSpec[];
   readonly serviceDocs: Map<string, DocCtx>;
   readonly checks: CheckSpec[];
+  readonly workloads: WorkloadSpec[];
+  readonly configMaps: ConfigMapSpec[];
+  readonly secrets: SecretSpec[];
 }
 
 export interface KindModule {
@@ -59,7 +69,7 @@ const pod: KindModule = {
   kind: 'Pod',
   parseAll(docs, b) {
     for (const d of docs) {
-      const p = parsePod(d, b.notices);
+      const p = parsePod(d);
       const spec = d.obj.spec as Record<string, unknown> | undefined;
       const nodeName = spec && typeof spec === 'object' ? spec.nodeName : undefined;
       if (typeof nodeName === 'string' && b.hasCluster && !b.nodeNames.includes(nodeName)) {
@@ -94,10 +104,34 @@ const check: KindModule = {
   },
 };
 
-/** Every kind this build reads, in processing order. */
-export const KINDS: readonly KindModule[] = [cluster, namespace, pod, service, check];
+const configMap: KindModule = {
+  kind: 'ConfigMap',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const c = parseConfigMap(d);
+      if (c) b.configMaps.push(c);
+      if (c) b.namespaces.add(c.namespace);
+    }
+  },
+};
 
-/** Kinds that `podlab apply` / `delete` change in a running lab (everything but the Cluster and Checks). */
+const secret: KindModule = {
+  kind: 'Secret',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const s = parseSecret(d);
+      if (s) b.secrets.push(s);
+      if (s) b.namespaces.add(s.namespace);
+    }
+  },
+};
+
+/** Every kind this build reads, in processing order. */
+export const KINDS: readonly KindModule[] = [
+  cluster, namespace, configMap, secret, pod, deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, jobKind, cronJobKind, service, check,
+];
+
+/** Kinds that `podlab apply` / `delete` change in a running lab (every kind of the registry but the Cluster and Checks). */
 export const LIVE_KINDS: readonly string[] = KINDS.map((k) => k.kind).filter((k) => k !== 'Cluster' && k !== 'Check');
 
 export function supportedKinds(): string[] {

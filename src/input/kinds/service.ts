@@ -1,8 +1,9 @@
 // kind: Service (v1): ClusterIP, NodePort, headless and ExternalName Services, their ports, policies and affinity.
 import type { ClusterSpec, Protocol, ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
-import { checkKeys, dnsNameProblem, int, isObj, labels, str, DNS_LABEL, PROTOCOLS } from '../fields.js';
+import { dnsNameProblem, int, isObj, labels, str, PROTOCOLS } from '../fields.js';
 import { reservedServiceIps } from '../reserved.js';
+import { objectHead } from './meta.js';
 import { isIPv4, parseCidr, contains, ipToNum } from '../../net/ip.js';
 
 const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'ExternalName'];
@@ -13,21 +14,13 @@ const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): ServiceSpec | undefined {
   const { ctx, obj } = d;
   const before = ctx.problems.length;
-  checkKeys(ctx, obj, [], ['apiVersion', 'kind', 'metadata', 'spec']);
-  if (obj.apiVersion !== 'v1') ctx.err(['apiVersion'], `must be "v1" for a Service, got ${JSON.stringify(obj.apiVersion)}`);
-  const meta = isObj(obj.metadata) ? obj.metadata : {};
-  if (!isObj(obj.metadata)) ctx.err(['metadata'], 'is required');
-  checkKeys(ctx, meta, ['metadata'], ['name', 'namespace', 'labels', 'annotations']);
-  const name = str(ctx, meta.name, ['metadata', 'name'], { required: true, re: DNS_LABEL, what: 'a Service name (DNS label)', max: 63 });
-  const namespace = str(ctx, meta.namespace, ['metadata', 'namespace'], { re: DNS_LABEL, what: 'a namespace name (DNS label)', max: 63 }) ?? 'default';
+  const { name, namespace, meta } = objectHead(d, 'v1', { label: true, what: 'a Service name (DNS label)' });
   const lbls = labels(ctx, meta.labels, ['metadata', 'labels']);
   const spec = obj.spec;
   if (!isObj(spec)) {
     ctx.err(['spec'], 'is required (spec.ports lists the ports the Service exposes)');
     return undefined;
   }
-  checkKeys(ctx, spec, ['spec'], ['type', 'clusterIP', 'clusterIPs', 'selector', 'ports', 'externalTrafficPolicy', 'internalTrafficPolicy',
-    'sessionAffinity', 'sessionAffinityConfig', 'externalIPs', 'ipFamilies', 'ipFamilyPolicy', 'publishNotReadyAddresses', 'externalName']);
   const type = (spec.type ?? 'ClusterIP') as string;
   if (!SVC_TYPES.includes(type as ServiceType)) {
     ctx.err(['spec', 'type'], type === 'LoadBalancer'
@@ -93,12 +86,10 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
     const c = spec.sessionAffinityConfig;
     if (!isObj(c)) ctx.err(['spec', 'sessionAffinityConfig'], 'must be a map like {clientIP: {timeoutSeconds: 10800}}');
     else {
-      checkKeys(ctx, c, ['spec', 'sessionAffinityConfig'], ['clientIP']);
       if (sessionAffinity !== 'ClientIP') ctx.err(['spec', 'sessionAffinityConfig'], 'may only be set when sessionAffinity is ClientIP');
       if (c.clientIP !== undefined) {
         if (!isObj(c.clientIP)) ctx.err(['spec', 'sessionAffinityConfig', 'clientIP'], 'must be a map like {timeoutSeconds: 10800}');
         else {
-          checkKeys(ctx, c.clientIP, ['spec', 'sessionAffinityConfig', 'clientIP'], ['timeoutSeconds']);
           timeout = int(ctx, c.clientIP.timeoutSeconds, ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 1, 86400) ?? timeout;
         }
       }
@@ -125,7 +116,6 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
     spec.ports.forEach((pt: unknown, i: number) => {
       const pp: Path = ['spec', 'ports', i];
       if (!isObj(pt)) return ctx.err(pp, 'must be a map like {port: 80, targetPort: 8080}');
-      checkKeys(ctx, pt, pp, ['name', 'protocol', 'port', 'targetPort', 'nodePort', 'appProtocol']);
       const pname = str(ctx, pt.name, [...pp, 'name'], { re: PORT_NAME, what: 'a port name (lower-case DNS label)', max: 63 }) ?? '';
       if (multi && !pname) ctx.err([...pp, 'name'], 'is required when a Service has more than one port');
       if (pname && names.has(pname)) ctx.err([...pp, 'name'], `duplicate port name "${pname}"`);

@@ -31,7 +31,7 @@ export const vpcIpam: Ipam = {
   nodeIps: 'ipam',
   capacity(lab, nodes) {
     const it = vpcSpec(lab.cluster).instanceType;
-    return { limit: maxPods(it), reason: `0/${nodes} nodes are available: ${nodes} Too many pods (each ${maxPodsFormula(it)})` };
+    return { limit: maxPods(it), reason: `Too many pods (each ${maxPodsFormula(it)})` };
   },
   assign({ lab, nodes, placement, prev }) {
     const c = lab.cluster;
