@@ -4,7 +4,7 @@ import type { Executor } from './exec.js';
 import { HOST, CommandError } from './exec.js';
 import { PYTHON } from './python.js';
 
-export const NSCTL_PY = fileURLToPath(new URL('./nsctl.py', import.meta.url));
+export const NSCTL_PY = fileURLToPath(new URL('../../src/kernel/nsctl.py', import.meta.url));
 
 /** Dotted sysctl name → path under /proc/sys (interface names here never contain dots). */
 export const sysctlPath = (key: string) => key.replace(/\./g, '/');

@@ -12,7 +12,7 @@ import { pidAlive, pidInNetns, sleep } from '../substrate/local.js';
 import { shortHash } from '../net/hash.js';
 import { PYTHON } from '../kernel/python.js';
 
-export const NETEXEC_PY = fileURLToPath(new URL('./netexec.py', import.meta.url));
+export const NETEXEC_PY = fileURLToPath(new URL('../../src/workload/netexec.py', import.meta.url));
 export const RUNTIME_CONTAINER = 'netexec-runtime';
 
 export interface WorkloadResult {
