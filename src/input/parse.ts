@@ -10,7 +10,8 @@ import type {
 } from './types.js';
 import { SpecError, type Problem } from './problems.js';
 import { parseCheck } from './kinds/check.js';
-import type { CheckSpec } from './types.js';
+import { parseNetworkPolicy } from './kinds/networkpolicy.js';
+import type { CheckSpec, NetworkPolicySpec } from './types.js';
 
 export interface Source {
   readonly file: string;
@@ -34,6 +35,9 @@ export interface ParseOptions {
   /** Objects removed by `podlab delete`, as objectKey() strings: their documents are skipped. */
   readonly deleted?: readonly string[];
 }
+
+/** Kinds `podlab apply` and `podlab delete` change in a running lab (a later document of one replaces an earlier one). */
+export const LIVE_KINDS: readonly string[] = ['Pod', 'Service', 'Namespace', 'NetworkPolicy'];
 
 /** "Pod ns/name", "Service ns/name", "Namespace name": how apply/delete name an object. */
 export function objectKey(kind: string, namespace: string | undefined, name: string): string {
@@ -233,7 +237,7 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
       const meta = isObj(obj) && isObj(obj.metadata) ? obj.metadata : {};
       const nm = typeof meta.name === 'string' ? meta.name : '?';
       const ns = typeof meta.namespace === 'string' ? meta.namespace : 'default';
-      const label = kind === 'Pod' || kind === 'Service' ? `${kind} ${ns}/${nm}` : kind ? `${kind} ${nm}` : `document ${i + 1}`;
+      const label = kind === 'Pod' || kind === 'Service' || kind === 'NetworkPolicy' ? `${kind} ${ns}/${nm}` : kind ? `${kind} ${nm}` : `document ${i + 1}`;
       const ctx = new DocCtx(doc, src.file, lc, label, problems);
       if (!isObj(obj)) {
         ctx.err([], 'a document must be a map with apiVersion and kind');
@@ -245,7 +249,7 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
   if (opts.lastWins || opts.deleted?.length) {
     const keyOf = (d: RawDoc) => {
       const m = isObj(d.obj.metadata) ? d.obj.metadata : {};
-      return typeof m.name === 'string' && ['Pod', 'Service', 'Namespace'].includes(d.kind)
+      return typeof m.name === 'string' && LIVE_KINDS.includes(d.kind)
         ? objectKey(d.kind, typeof m.namespace === 'string' ? m.namespace : undefined, m.name) : undefined;
     };
     const gone = new Set(opts.deleted ?? []);
@@ -266,12 +270,13 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
   const podDocs = docs.filter((d) => d.kind === 'Pod');
   const checkDocs = docs.filter((d) => d.kind === 'Check');
   const svcDocs = docs.filter((d) => d.kind === 'Service');
+  const policyDocs = docs.filter((d) => d.kind === 'NetworkPolicy');
   for (const d of docs) {
-    if (!['Cluster', 'Namespace', 'Pod', 'Service', 'Check'].includes(d.kind)) {
-      const later = ['NetworkPolicy', 'Endpoints', 'EndpointSlice'].includes(d.kind);
+    if (!['Cluster', 'Namespace', 'Pod', 'Service', 'NetworkPolicy', 'Check'].includes(d.kind)) {
+      const later = ['Endpoints', 'EndpointSlice'].includes(d.kind);
       d.ctx.err(['kind'], d.kind
-        ? `unknown kind "${d.kind}"${later ? ' (not supported by this version of podlab yet)' : ''} (supported: Cluster, Namespace, Pod, Service, Check)`
-        : 'kind is required (Cluster, Namespace, Pod, Service or Check)');
+        ? `unknown kind "${d.kind}"${later ? ' (not supported by this version of podlab yet)' : ''} (supported: Cluster, Namespace, Pod, Service, NetworkPolicy, Check)`
+        : 'kind is required (Cluster, Namespace, Pod, Service, NetworkPolicy or Check)');
     }
   }
 
@@ -284,16 +289,20 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
   const cluster = clusters[0] ? parseCluster(clusters[0], opts, nodeNames) : undefined;
 
   const namespaces = new Set<string>();
+  const namespaceLabels: Record<string, Record<string, string>> = {};
   for (const d of nsDocs) {
     checkKeys(d.ctx, d.obj, [], ['apiVersion', 'kind', 'metadata']);
     if (d.obj.apiVersion !== 'v1') d.ctx.err(['apiVersion'], `must be "v1" for a Namespace`);
     const meta = isObj(d.obj.metadata) ? d.obj.metadata : {};
-    checkKeys(d.ctx, meta, ['metadata'], ['name', 'labels']);
-    labels(d.ctx, meta.labels, ['metadata', 'labels']);
+    checkKeys(d.ctx, meta, ['metadata'], ['name', 'labels', 'annotations']);
+    const lbls = labels(d.ctx, meta.labels, ['metadata', 'labels']);
     const name = str(d.ctx, meta.name, ['metadata', 'name'], { required: true, re: DNS_LABEL, what: 'a DNS label', max: 63 });
     if (name) {
       if (namespaces.has(name)) d.ctx.err(['metadata', 'name'], `duplicate Namespace "${name}"`);
       namespaces.add(name);
+      const auto = lbls['kubernetes.io/metadata.name'];
+      if (auto !== undefined && auto !== name) d.ctx.err(['metadata', 'labels', 'kubernetes.io/metadata.name'], `is set by Kubernetes to the namespace's name ("${name}"), not "${auto}"`);
+      namespaceLabels[name] = lbls;
     }
   }
 
@@ -334,8 +343,28 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions = {}): L
   if (cluster) checkServicesTogether(services, seenSvcs, pods, cluster, notices);
   const checks = parseChecks(checkDocs, cluster, seenPods, services);
 
+  const policies: NetworkPolicySpec[] = [];
+  const seenPolicies = new Map<string, DocCtx>();
+  for (const d of policyDocs) {
+    const ctx = {
+      err: (path: Path, message: string) => d.ctx.err(path, message),
+      lineOf: (path: Path) => d.ctx.lineOf(path),
+      file: d.ctx.file,
+      notice: (path: Path, message: string) => notices.push(`${d.ctx.file}:${d.ctx.lineOf(path) ?? '?'}: ${d.ctx.label} ${fmtPath(path)}: ${message}`),
+    };
+    const np = parseNetworkPolicy(ctx, d.obj);
+    if (!np) continue;
+    const prev = seenPolicies.get(np.key);
+    if (prev) d.ctx.err(['metadata', 'name'], `duplicate NetworkPolicy "${np.key}" (first declared at ${prev.file}:${prev.lineOf([])})`);
+    else {
+      seenPolicies.set(np.key, d.ctx);
+      policies.push(np);
+      namespaces.add(np.namespace);
+    }
+  }
+
   if (problems.length > 0 || !cluster) throw new SpecError(problems);
-  return { cluster, namespaces: [...namespaces].sort(), pods, services, checks, notices };
+  return { cluster, namespaces: [...namespaces].sort(), namespaceLabels, pods, services, policies, checks, notices };
 }
 
 /** Check documents: shape (spec/check.ts), unique names, and references to pods and nodes of this file. */
