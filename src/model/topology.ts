@@ -9,6 +9,7 @@ import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAlloc
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
 import { maxPods, maxPodsFormula, NODE_PRIMARY_OFFSET, FIRST_POD_OFFSET, HOST_OFFSET, SUBNET_ROUTER } from '../modes/vpc/instances.js';
 import { vpcHostNetns, vpcHostPortName } from '../net/names.js';
+import { resolvePolicies, type PolicyModel } from './policy.js';
 
 export interface NodeT {
   readonly name: string;
@@ -86,6 +87,8 @@ export interface Topology {
   /** Pods not built (Pending), with the reason. */
   readonly pending?: readonly PendingPodT[];
   readonly bgp: BgpSpec;
+  /** NetworkPolicies resolved against the pods and namespaces (present when the lab has at least one policy). */
+  readonly policy?: PolicyModel;
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -281,6 +284,10 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
   (vpc?.hosts ?? []).forEach((h, i) => claim(hosts[i]!.netns, `VPC host ${h.name}`, h.origin.file, h.origin.line));
 
   const services = resolveServices(lab, pods, prev.services, problems);
+  const policy = (lab.policies ?? []).length ? resolvePolicies(lab.policies, pods.map((p) => ({
+    key: p.key, namespace: p.namespace, labels: p.labels, ip: p.ip, node: p.node,
+    ports: p.containers.flatMap((c) => c.ports.map((cp) => ({ ...(cp.name ? { name: cp.name } : {}), port: cp.containerPort, protocol: cp.protocol }))),
+  })), lab.namespaces.map((name) => ({ name, labels: lab.namespaceLabels?.[name] ?? {} }))) : undefined;
 
   if (problems.length) throw new SpecError(problems);
   return {
@@ -296,6 +303,7 @@ export function resolve(lab: LabSpec, prev: Allocations = {}): Topology {
       gateway: nth(underlay, SUBNET_ROUTER),
     } : {}),
     ...(pending.length ? { pending } : {}),
+    ...(policy ? { policy } : {}),
   };
 }
 
