@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian packages the lab and its tests use.
-PKGS="iproute2 iptables nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod"
+PKGS="iproute2 iptables ipset nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -72,6 +72,8 @@ export interface NsState {
   readonly iptables?: string;
   /** `nft -f` input that (re)creates the tables it names (kube-proxy's nftables mode), or undefined. */
   readonly nftables?: string;
+  /** `ipset restore` input: every IP set the namespace's iptables rules name (NetworkPolicy); others are destroyed. */
+  readonly ipsets?: string;
 }
 
 export interface Plan {

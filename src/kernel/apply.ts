@@ -2,14 +2,18 @@
 // the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -n … -batch`,
 // plus `bridge -batch` and one iptables-restore where needed; sysctls of a whole phase in one process.
 import type { NsState, Plan } from '../dataplane/types.js';
-import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, NFT_DELETE, type Observed, type Ops } from './ops.js';
-import { observeNs, normalizeIptablesSave, normalizeNft } from './observe.js';
+import { diffNs, emptyOps, opsCount, iptablesWant, EMPTY_OBSERVED, NFT_DELETE, NFT_DELETE_SCRIPT, type Observed, type Ops } from './ops.js';
+import { observeNs, normalizeIptablesSave, normalizeNft, NFT_LIST_ARGV } from './observe.js';
+import { ipsetNames } from '../dataplane/policy/index.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
 import { shortHash } from '../net/hash.js';
 
-/** Per namespace: hash of the iptables-restore input applied and of iptables-save right after. */
-export type IptablesLedger = Record<string, { want: string; saved: string }>;
+/**
+ * Per namespace: hash of the iptables-restore input applied (with the ipsets it names) and of iptables-save right
+ * after; `sets`: IP sets were applied there (so they are destroyed once no rule needs them).
+ */
+export type IptablesLedger = Record<string, { want: string; saved: string; sets?: boolean }>;
 
 export interface ApplyOptions {
   readonly fresh: ReadonlySet<string>;
@@ -90,7 +94,11 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
 /** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */
 function rulesOps(n: NsState, o: ApplyOptions): Ops {
   const d = emptyOps(n.netns);
-  if (n.iptables && o.ledger[n.netns]?.want !== shortHash(n.iptables, 16)) d.iptables = n.iptables;
+  const ipt = iptablesWant(n);
+  if (n.iptables && ipt && o.ledger[n.netns]?.want !== shortHash(ipt, 16)) {
+    d.iptables = n.iptables;
+    if (n.ipsets) d.ipsets = n.ipsets;
+  }
   if (n.nftables && o.nftLedger[n.netns]?.want !== shortHash(n.nftables, 16)) d.nftables = n.nftables;
   else if (!n.nftables && o.nftLedger[n.netns]) d.nftables = NFT_DELETE;
   return d;
@@ -98,10 +106,11 @@ function rulesOps(n: NsState, o: ApplyOptions): Ops {
 
 function iptablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
   if (!n.iptables) return;
-  const want = shortHash(n.iptables, 16);
+  const want = shortHash(iptablesWant(n)!, 16);
   const st = o.ledger[n.netns];
   const saved = obs.iptablesSave !== undefined ? shortHash(obs.iptablesSave, 16) : '';
   d.iptables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.iptables : undefined;
+  d.ipsets = d.iptables && n.ipsets ? n.ipsets : undefined;
 }
 
 function nftablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
@@ -124,16 +133,23 @@ async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: IptablesLedg
   if (d.ip.length) await run(['ip', '-batch', '-'], d.ip.join('\n') + '\n', 'ip -batch');
   if (d.bridge.length) await run(['bridge', '-batch', '-'], d.bridge.join('\n') + '\n', 'bridge -batch');
   if (d.iptables) {
+    // IP sets first (rules name them), swapped in whole; then the rules; then sets no rule names any more go.
+    if (d.ipsets) await run(['ipset', 'restore'], d.ipsets, 'ipset restore');
     await run(['iptables-restore', '-w', '5'], d.iptables, 'iptables-restore');
+    const keep = ipsetNames(d.ipsets);
+    if (keep.length || ledger[n.netns]?.sets) {
+      const script = 'keep=" $1 "; for s in $(ipset list -n); do case "$keep" in *" $s "*) ;; *) ipset destroy "$s" || exit 1 ;; esac; done';
+      await run(['sh', '-c', script, 'sh', keep.join(' ')], '', 'ipset destroy (sets no rule names)');
+    }
     const s = await exec.run(['iptables-save'], place);
-    ledger[n.netns] = { want: shortHash(d.iptables, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16) };
+    ledger[n.netns] = { want: shortHash(iptablesWant({ iptables: d.iptables, ipsets: d.ipsets })!, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16), ...(keep.length ? { sets: true } : {}) };
   }
   if (d.nftables === NFT_DELETE) {
-    await exec.run(['nft', 'delete', 'table', 'ip', 'kube-proxy'], place);
+    await exec.run(['nft', '-f', '-'], place, { input: NFT_DELETE_SCRIPT });
     delete nftLedger[n.netns];
   } else if (d.nftables) {
     await run(['nft', '-f', '-'], d.nftables, 'nft -f');
-    const s = await exec.run(['nft', '-s', 'list', 'table', 'ip', 'kube-proxy'], place);
+    const s = await exec.run(NFT_LIST_ARGV, place);
     nftLedger[n.netns] = { want: shortHash(d.nftables, 16), saved: shortHash(normalizeNft(s.stdout), 16) };
   }
 }

@@ -1,7 +1,7 @@
 // Read back what the kernel holds in a namespace: one process per namespace, parsed here.
 import type { Executor } from './exec.js';
 import { inNs, CommandError } from './exec.js';
-import type { Observed, ObservedLink } from './ops.js';
+import { NFT_TABLES, type Observed, type ObservedLink } from './ops.js';
 import type { RouteSpec, RuleSpec } from '../dataplane/types.js';
 
 /** `nft -s list table` output without the affinity sets, whose elements change with traffic. */
@@ -75,6 +75,9 @@ export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string
 
 export const OBSERVE_BATCH = 'link show\naddr show\nroute show\nneigh show nud permanent\nrule show\n';
 
+/** Lists every nftables table podlab writes in a node (kube-proxy's, the policy engine's); missing ones print nothing. */
+export const NFT_LIST_ARGV: readonly string[] = ['sh', '-c', `${NFT_TABLES.map((x) => `nft -s list table ${x} 2>/dev/null`).join('; ')}; true`];
+
 /** Reads a namespace with one `ip` process (plus bridge fdb, iptables-save and kube-proxy's nft table where asked). Sysctls come from a batch read. */
 export async function observeNs(exec: Executor, netns: string, sysctls: Record<string, string>, opts: { fdb: boolean; iptables: boolean; nftables?: boolean }): Promise<Observed> {
   const place = inNs(netns);
@@ -82,7 +85,7 @@ export async function observeNs(exec: Executor, netns: string, sysctls: Record<s
     exec.run(['ip', '-j', '-d', '-batch', '-'], place, { input: OBSERVE_BATCH }),
     opts.fdb ? exec.run(['bridge', '-j', 'fdb', 'show'], place) : undefined,
     opts.iptables ? exec.run(['iptables-save'], place) : undefined,
-    opts.nftables ? exec.run(['nft', '-s', 'list', 'table', 'ip', 'kube-proxy'], place) : undefined,
+    opts.nftables ? exec.run(NFT_LIST_ARGV, place) : undefined,
   ]);
   if (ip.code !== 0) throw new CommandError(ip, `reading the state of ${netns}`);
   return parseObserved(ip.stdout, fdb?.stdout ?? '', sysctls, ipt && ipt.code === 0 ? ipt.stdout : ipt ? '' : undefined, nft ? (nft.code === 0 ? nft.stdout : '') : undefined);

@@ -1,6 +1,8 @@
 // From desired state (and what the kernel has) to the few commands that close the gap. Pure: no I/O here,
 // so fresh builds and diffs are unit-tested as readable iproute2 text.
 import type { LinkSpec, NsState, RouteSpec, RuleSpec } from '../dataplane/types.js';
+import { CALICO_TABLE } from '../dataplane/policy/index.js';
+import { AWS_TABLE } from '../dataplane/policy/aws.js';
 
 /** Commands for one namespace, run as one batch each (ip -batch, bridge -batch, iptables-restore). */
 export interface Ops {
@@ -9,13 +11,27 @@ export interface Ops {
   readonly ip: string[];
   readonly bridge: string[];
   iptables?: string;
-  /** `nft -f` input (kube-proxy's table), or "delete" to remove the table when it is no longer wanted. */
+  /** `ipset restore` input applied with iptables (before it; sets no longer named are destroyed after it). */
+  ipsets?: string;
+  /** `nft -f` input (kube-proxy's table and the policy engine's), or "delete" to remove our tables when no longer wanted. */
   nftables?: string;
   readonly sysctlsAfter: [string, string][];
 }
 
-/** Ops.nftables value meaning: remove kube-proxy's nftables table. */
+/** Ops.nftables value meaning: remove kube-proxy's nftables table (and the policy engine's). */
 export const NFT_DELETE = 'delete';
+
+/** The nftables tables podlab writes in a node namespace: kube-proxy's and the NetworkPolicy engine's. */
+export const NFT_TABLES: readonly string[] = ['ip kube-proxy', CALICO_TABLE, AWS_TABLE];
+
+/** What `nft -f` must see to remove every table of NFT_TABLES, whether or not it exists. */
+export const NFT_DELETE_SCRIPT = NFT_TABLES.map((x) => `add table ${x}\ndelete table ${x}\n`).join('');
+
+/** The rule text whose hash the ledger keeps for iptables: the iptables-restore input and the ipsets it needs. */
+export function iptablesWant(n: { iptables?: string; ipsets?: string }): string | undefined {
+  if (n.iptables === undefined) return undefined;
+  return n.ipsets ? `${n.iptables}\n# ipsets\n${n.ipsets}` : n.iptables;
+}
 
 export function emptyOps(netns: string): Ops {
   return { netns, sysctlsBefore: [], ip: [], bridge: [], sysctlsAfter: [] };
@@ -200,6 +216,7 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   for (const f of want.fdb) if (!haveFdb.has(fk(f))) ops.bridge.push(`fdb replace ${f.mac} dev ${f.dev} dst ${f.dst} self permanent`);
 
   if (fresh && want.iptables) ops.iptables = want.iptables;
+  if (fresh && want.iptables && want.ipsets) ops.ipsets = want.ipsets;
   if (fresh && want.nftables) ops.nftables = want.nftables;
   return ops;
 }
@@ -210,8 +227,9 @@ export function opsText(o: Ops): string {
   for (const [k, v] of [...o.sysctlsBefore, ...o.sysctlsAfter]) out.push(`sysctl -w ${k}=${v}`);
   for (const l of o.ip) out.push(`ip ${l}`);
   for (const l of o.bridge) out.push(`bridge ${l}`);
+  if (o.ipsets) out.push('ipset restore <<EOF', o.ipsets.trimEnd(), 'EOF');
   if (o.iptables) out.push('iptables-restore <<EOF', o.iptables.trimEnd(), 'EOF');
-  if (o.nftables === NFT_DELETE) out.push('nft delete table ip kube-proxy');
+  if (o.nftables === NFT_DELETE) out.push(...NFT_TABLES.map((x) => `nft delete table ${x}`));
   else if (o.nftables) out.push('nft -f - <<EOF', o.nftables.trimEnd(), 'EOF');
   return out.join('\n') + '\n';
 }

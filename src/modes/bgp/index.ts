@@ -140,7 +140,8 @@ export const bgp: DataplaneMode = {
         ns.routes.push({ dst: pod.ip, dev, scope: 'link' });
         out.push(caliPodNs(pod, podMtu));
       }
-      nodeRuleSets(ns, t, n, calicoNatFragments(t));
+      const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: caliName(p) }));
+      nodeRuleSets(ns, t, n, calicoNatFragments(t), { style: 'calico', endpoints });
     }
     return { namespaces: out };
   },

@@ -87,7 +87,9 @@ export const overlay: DataplaneMode = {
         ns.links.push(podVeth(bridgeVethName(t.cluster, pod.namespace, pod.name), pod, podMtu, { master: 'cni0', hairpin: true }));
         out.push(bridgePodNs(t, pod, podMtu, gw, sub.prefix));
       }
-      nodeRuleSets(ns, t, n, flannelFragments(t, n));
+      // NetworkPolicy as Canal enforces it: Calico's engine on the pods' bridge ports.
+      const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: bridgeVethName(t.cluster, p.namespace, p.name) }));
+      nodeRuleSets(ns, t, n, flannelFragments(t, n), { style: 'canal', endpoints, bridge: 'cni0' });
     }
     return { namespaces: out };
   },

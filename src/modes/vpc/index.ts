@@ -151,7 +151,8 @@ export const vpc: DataplaneMode = {
         pod.neighs.push({ ip: POD_GATEWAY, mac: veth.mac, dev: 'eth0' });
         out.push(pod);
       }
-      nodeRuleSets(ns, t, n, awsFragments(t, n));
+      const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: eniVeth(t, p).name }));
+      nodeRuleSets(ns, t, n, awsFragments(t, n), { style: 'aws', endpoints });
     }
     return { namespaces: out };
   },
