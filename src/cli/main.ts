@@ -90,12 +90,13 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('apply', 'add or update Pods, Services and Namespaces in a running lab (only what changed is touched)', (y: Argv) => y
-    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'file(s) with Pod, Service or Namespace documents; one that names an existing object replaces it' })
+  .command('apply', 'add or update Pods, Services, Namespaces and NetworkPolicies in a running lab (only what changed is touched)', (y: Argv) => y
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'file(s) with Pod, Service, Namespace or NetworkPolicy documents; one that names an existing object replaces it' })
     .option('cluster', clusterOpt)
     .option('json', jsonOpt)
     .example('$0 apply -f web-svc.yaml', 'add a Service; every node gets its kube-proxy rules')
-    .example('$0 apply -f web-3.yaml', 'add a pod: it becomes an endpoint of the Services that select it'),
+    .example('$0 apply -f web-3.yaml', 'add a pod: it becomes an endpoint of the Services that select it')
+    .example('$0 apply -f deny-all.yaml', 'a NetworkPolicy: every node gets its rules; new connections follow within a second'),
   async (a) => {
     try {
       const r = await apply(a.file as string[], { cluster: a.cluster as string | undefined });
@@ -107,14 +108,15 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('delete [kind] [name]', 'remove Pods or Services from a running lab (UDP conntrack entries of removed endpoints are flushed)', (y: Argv) => y
-    .positional('kind', { type: 'string', describe: 'pod | service' })
+  .command('delete [kind] [name]', 'remove Pods, Services or NetworkPolicies from a running lab (UDP conntrack entries of removed endpoints are flushed)', (y: Argv) => y
+    .positional('kind', { type: 'string', describe: 'pod | service | networkpolicy (netpol)' })
     .positional('name', { type: 'string', describe: 'NS/NAME (namespace default when NAME alone)' })
-    .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the Pods and Services these files declare' })
+    .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the Pods, Services and NetworkPolicies these files declare' })
     .option('cluster', clusterOpt)
     .option('json', jsonOpt)
     .example('$0 delete pod shop/web-2', 'the pod goes; Services stop sending traffic to it')
     .example('$0 delete service shop/web', "the Service's rules go from every node")
+    .example('$0 delete netpol shop/deny-all', 'the policy goes; with none left, no policy chain or IP set remains')
     .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
   async (a) => {
     try {
@@ -239,7 +241,7 @@ await yargs(hideBin(process.argv))
       fail(e);
     }
   })
-  .command('check', 'prove the lab with real traffic: generated checks (pod↔pod, node, external, MTU) plus declared Check documents', (y: Argv) => y
+  .command('check', 'prove the lab with real traffic: generated checks (pod↔pod, node, external, MTU, Services, the NetworkPolicy truth table) plus declared Check documents', (y: Argv) => y
     .option('cluster', clusterOpt)
     .option('filter', { type: 'string', describe: 'only checks whose id (or declared name) matches this glob (* and ?; a plain word matches anywhere)' })
     .option('reporter', { alias: 'r', choices: REPORTERS, default: 'human' as ReporterName, describe: 'output format' })
@@ -249,6 +251,7 @@ await yargs(hideBin(process.argv))
     .example('$0 check -c demo', 'run every generated and declared check')
     .example("$0 check --filter 'pod-to-pod/cross-node*'", 'only cross-node pod traffic')
     .example('$0 check -r junit -o checks.xml', 'JUnit XML for CI')
+    .example("$0 check --filter 'policy *'", 'only the NetworkPolicy truth table (every pod × pod × port), printed as a matrix')
     .epilog('Exit 0 when every check passes, 1 when any fails (a failure is a verdict with evidence: command, output, observed source address).'),
   async (a) => {
     let stop = false;

@@ -7,6 +7,9 @@ import { SpecError } from '../input/problems.js';
 import { expectationsFor, whoIs } from '../expect/model.js';
 import { declaredChecks, filterChecks, filterSkips, generateChecks } from '../expect/generate.js';
 import { runChecks, type RunOptions } from '../probe/run.js';
+import { runBatched } from '../probe/batch.js';
+import { applyPolicyStage } from '../expect/policy-stage.js';
+import { MATRIX_CATEGORY, policyMatrixChecks } from '../expect/matrix.js';
 import type { Report, RunReport, Verdict } from '../expect/types.js';
 import { labState, loadLab, up, down } from './lab.js';
 import { clusterNetns } from '../substrate/local.js';
@@ -21,12 +24,19 @@ export interface CheckOptions extends RunOptions {
   readonly exec?: Executor;
 }
 
-/** The checks for a topology: the generated suite for its mode, then the declared ones. Pure except for nothing: exported for `--list`. */
+/**
+ * The checks for a topology: the generated suite for its mode (with the NetworkPolicy stage applied when the lab
+ * has policies), the policy truth table, then the declared ones. Pure: exported for `--list`.
+ */
 export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { filter?: string; noGenerated?: boolean } = {}) {
   const m = expectationsFor(t.mode);
   const gen = o.noGenerated ? { checks: [], skipped: [] } : generateChecks(t, m);
+  const matrix = o.noGenerated ? { checks: [], skipped: [] } : policyMatrixChecks(t);
   const dec = declaredChecks(t, declared, m);
-  return { checks: filterChecks([...gen.checks, ...dec.checks], o.filter), skipped: filterSkips([...gen.skipped, ...dec.skipped], o.filter), m };
+  return {
+    checks: filterChecks([...applyPolicyStage(t, m, gen.checks), ...matrix.checks, ...dec.checks], o.filter),
+    skipped: filterSkips([...gen.skipped, ...matrix.skipped, ...dec.skipped], o.filter), m,
+  };
 }
 
 export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<RunReport> {
@@ -43,7 +53,14 @@ export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<R
     }
   }
   const { checks, skipped, m } = planChecks(t, declared, o);
-  const verdicts: Verdict[] = await runChecks(o.exec ?? new LocalExecutor(), checks, (ip) => whoIs(m, t, ip), o);
+  const exec = o.exec ?? new LocalExecutor();
+  const who = (ip: string) => whoIs(m, t, ip);
+  // The truth table goes in batches (one process per client pod); every other check probes one by one.
+  const cells = checks.filter((c) => c.category === MATRIX_CATEGORY);
+  const single = checks.filter((c) => c.category !== MATRIX_CATEGORY);
+  const [a, b] = [await runChecks(exec, single, who, o), await runBatched(exec, cells, who, o)];
+  const byCheck = new Map([...a, ...b].map((v) => [v.check, v]));
+  const verdicts: Verdict[] = checks.map((c) => byCheck.get(c)!);
   return { cluster, mode: t.mode, verdicts, skipped, problems, ms: performance.now() - t0 };
 }
 

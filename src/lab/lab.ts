@@ -9,7 +9,7 @@ import { getMode, supportedModes } from '../modes/registry.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type IptablesLedger } from '../kernel/apply.js';
 import { LocalExecutor, HOST, inNs, mapLimit, type Executor } from '../kernel/exec.js';
-import { preflight, sctpUsers } from '../kernel/preflight.js';
+import { preflight, sctpUsers, policyCommands } from '../kernel/preflight.js';
 import { sysctlBatch } from '../kernel/sysctl.js';
 import { addNetns, delNetns, clusterNetns, clustersInKernel, killIn, listNetns, pidsIn, pidAlive, pidInNetns } from '../substrate/local.js';
 import { readState, writeState, removeState, knownClusters, type LabState } from '../store/file.js';
@@ -110,13 +110,14 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const prev = readState(cluster);
   const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === mode.name;
   const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
-  if (!incremental) await preflight(exec, { ...mode.requires, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp });
-  else if (sctp.length) await preflight(exec, { commands: [], linkKinds: [], sctp });
+  const polCmds = policyCommands(lab); // … or its first NetworkPolicy
+  if (!incremental) await preflight(exec, { ...mode.requires, commands: [...mode.requires.commands, ...polCmds], bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp });
+  else if (sctp.length || polCmds.length) await preflight(exec, { commands: polCmds, linkKinds: [], sctp });
 
   const topo = resolve(lab, prev?.allocations);
   const plan = mode.plan(topo);
   // Per namespace, a hash of its plan without the rule sets (those have their own ledgers, by hash of the text).
-  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, iptables: undefined, nftables: undefined }), 16)]));
+  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, iptables: undefined, nftables: undefined, ipsets: undefined }), 16)]));
   const netUnchanged = incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
   const abortCheck = () => {
     if (o.aborted?.()) throw new AbortedError(cluster);
@@ -217,7 +218,7 @@ export interface LiveOptions {
 }
 
 /**
- * `podlab apply -f FILE…`: add or update Pods, Services and Namespaces of a running lab. The files join the lab's
+ * `podlab apply -f FILE…`: add or update Pods, Services, Namespaces and NetworkPolicies of a running lab. The files join the lab's
  * file set (a later document replaces an earlier one of the same object) and the same convergent `up` runs:
  * only what changed is touched. The whole set is validated before anything is changed.
  */
@@ -225,8 +226,8 @@ export async function apply(files: readonly string[], o: LiveOptions = {}): Prom
   const cluster = pickCluster(o.cluster);
   const st = labState(cluster);
   const keys = objectKeysOf(readSources(files));
-  const bad = keys.filter((k) => !/^(Pod|Service|Namespace) /.test(k));
-  if (bad.length) throw new Error(`apply adds or updates Pods, Services and Namespaces only (${bad.join(', ')}); change the Cluster with \`podlab up -f\``);
+  const bad = keys.filter((k) => !/^(Pod|Service|Namespace|NetworkPolicy) /.test(k));
+  if (bad.length) throw new Error(`apply adds or updates Pods, Services, Namespaces and NetworkPolicies only (${bad.join(', ')}); change the Cluster with \`podlab up -f\``);
   const abs = files.map((f) => resolvePath(f));
   const applied = [...(st.applied ?? []).filter((f) => !abs.includes(f)), ...abs];
   const deleted = (st.deleted ?? []).filter((k) => !keys.includes(k));
@@ -234,20 +235,23 @@ export async function apply(files: readonly string[], o: LiveOptions = {}): Prom
   return { ...r, objects: keys };
 }
 
-/** `podlab delete -f FILE…` or `podlab delete pod|service NS/NAME`: remove Pods and Services from a running lab. */
+/** `podlab delete -f FILE…` or `podlab delete pod|service|networkpolicy NS/NAME`: remove them from a running lab. */
 export async function deleteObjects(what: { files?: readonly string[]; kind?: string; name?: string }, o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
   const cluster = pickCluster(o.cluster);
   const st = labState(cluster);
   let keys: string[];
-  if (what.files?.length) keys = objectKeysOf(readSources(what.files)).filter((k) => /^(Pod|Service) /.test(k));
+  if (what.files?.length) keys = objectKeysOf(readSources(what.files)).filter((k) => /^(Pod|Service|NetworkPolicy) /.test(k));
   else {
-    const kind = { pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service' }[(what.kind ?? '').toLowerCase()];
-    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete service NS/NAME` or `podlab delete -f FILE`');
+    const kind = {
+      pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service',
+      networkpolicy: 'NetworkPolicy', networkpolicies: 'NetworkPolicy', netpol: 'NetworkPolicy',
+    }[(what.kind ?? '').toLowerCase()];
+    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete service NS/NAME`, `podlab delete networkpolicy NS/NAME` or `podlab delete -f FILE`');
     const [ns, name] = what.name.includes('/') ? what.name.split('/', 2) : ['default', what.name];
     keys = [objectKey(kind, ns, name!)];
   }
   const t = st.topology;
-  const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`)]);
+  const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`), ...(t.policy?.policies ?? []).map((p) => `NetworkPolicy ${p.key}`)]);
   const missing = keys.filter((k) => !exists.has(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
   const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
