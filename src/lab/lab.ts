@@ -343,6 +343,8 @@ export interface StatusJson {
   pods: PodStatus[];
   services: ServiceStatus[];
   external: { ip: string; netns: string; ports: readonly number[] };
+  /** NetworkPolicies with the pods each selects (present when the lab has any). */
+  policies?: { namespace: string; name: string; podSelector: string; policyTypes: string[]; pods: string[] }[];
   /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
   bgp?: { sessions: { node: string; peer: string; state: string }[]; routes: BgpRoute[] };
 }
@@ -429,6 +431,10 @@ export function status(cluster: string): StatusJson {
       endpoints: v.endpoints.map((e) => ({ ...e })),
     })),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
+    ...(t.policy ? { policies: t.policy.policies.map((p) => ({
+      namespace: p.namespace, name: p.name, podSelector: p.podSelector,
+      policyTypes: [...(p.ingressType ? ['Ingress'] : []), ...(p.egressType ? ['Egress'] : [])], pods: [...p.selected],
+    })) } : {}),
   };
 }
 
