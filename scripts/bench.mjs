@@ -2,8 +2,9 @@
 // npm run bench: builds real labs and prints one JSON object with timings and memory (needs root).
 // Figures: example lab up / re-up / down; 20 nodes × 50 pods (1,000 pods, no processes) up / down;
 // RSS of 100 pods running netexec; kube-proxy full sync of 1,000 services × 10 endpoints and apply-to-live
-// (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs).
-// `node scripts/bench.mjs example scale netexec services checks` picks parts.
+// (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs); NetworkPolicy: 100 policies
+// over 200 pods, rule sync and the full truth table (scripts/bench-policy.mjs).
+// `node scripts/bench.mjs example scale netexec services checks policy` picks parts.
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -82,7 +83,7 @@ if (want('netexec')) {
 
 // The per-area benchmarks print JSON of their own; run them as children and fold their results in.
 const { spawnSync } = await import('node:child_process');
-for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']]]) {
+for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['policy', 'bench-policy.mjs', []]]) {
   if (!want(key)) continue;
   const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 600_000 });
   try {
