@@ -3,10 +3,13 @@
 //  - render: resolve + plan of a 200-pod lab with 100 policies (pure), and the size of one node's rule set;
 //  - sync: one node's rules applied in a scratch namespace — ipset restore + iptables-restore, and nft -f — first
 //    and after one policy changed (the goal: ≤ 1 s);
-//  - live: the real lab (4 nodes × 50 pods, overlay, iptables): up, then `apply` of one changed policy and of one pod's
+//  - live: the real lab (4 nodes × 50 pods, iptables): up, then `apply` of one changed policy and of one pod's
 //    labels, end to end (every node's rules rewritten, nothing read back);
 //  - matrix: the full truth table of that lab (every pod × every pod on 80/TCP), probed in batches.
-// Usage: node scripts/bench-policy.mjs [--pods 200] [--policies 100] [--nodes 4] [--no-matrix]
+// Mode bgp by default: its pods are /32s behind one gateway. In overlay the pods of a node share a /24 on cni0 and
+// ARP for each other, and the kernel's neighbour table (net.ipv4.neigh.default.gc_thresh3, 1024 by default) is one
+// for the whole host: 200 pods' full mesh needs ~10,000 entries, so cells time out with "neighbor table overflow".
+// Usage: node scripts/bench-policy.mjs [--mode bgp] [--pods 200] [--policies 100] [--nodes 4] [--no-matrix]
 // Everything happens in namespaces this script creates (pl-<random>-…) and removes again.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const PODS = arg('--pods', 200), POLICIES = arg('--policies', 100), NODES = arg('--nodes', 4);
 const MATRIX = !process.argv.includes('--no-matrix');
+const MODE = process.argv.includes('--mode') ? process.argv[process.argv.indexOf('--mode') + 1] : 'bgp';
 process.env.PODLAB_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'podlab-bench-policy-'));
 const ROOT = new URL('..', import.meta.url).pathname;
 const { parseLab } = await import(join(ROOT, 'dist/input/parse.js'));
@@ -32,7 +36,7 @@ const dir = mkdtempSync(join(tmpdir(), 'podlab-bench-policy-files-'));
 
 function labText(proxyMode) {
   const nodes = Array.from({ length: NODES }, (_, i) => `{name: n${i + 1}}`).join(', ');
-  const out = [`apiVersion: podlab.io/v1alpha1\nkind: Cluster\nmetadata: {name: ${cluster}}\nspec:\n  proxyMode: ${proxyMode}\n  nodeCIDRMaskSize: 24\n  external: {ports: []}\n  nodes: [${nodes}]\n`];
+  const out = [`apiVersion: podlab.io/v1alpha1\nkind: Cluster\nmetadata: {name: ${cluster}}\nspec:\n  mode: ${MODE}\n  proxyMode: ${proxyMode}\n  nodeCIDRMaskSize: 24\n  external: {ports: []}\n  nodes: [${nodes}]\n`];
   for (let n = 0; n < NS; n++) out.push(`---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns${n}, labels: {team: t${n % 3}}}\n`);
   for (let i = 0; i < PODS; i++) {
     out.push(`---\napiVersion: v1\nkind: Pod\nmetadata: {name: p${i}, namespace: ns${i % NS}, labels: {app: a${i % 10}, tier: t${i % 2}}}\nspec:\n  nodeName: n${(i % NODES) + 1}\n  containers: [{name: c, ports: [{containerPort: 80, name: http}]}]\n`);
@@ -62,7 +66,7 @@ const run = (netns, argv, input) => {
 };
 const timed = (fn) => { const t0 = performance.now(); fn(); return ms(t0); };
 
-const result = { pods: PODS, policies: POLICIES, nodes: NODES, goals: { syncMs: 1000 } };
+const result = { mode: MODE, pods: PODS, policies: POLICIES, nodes: NODES, goals: { syncMs: 1000 } };
 
 // Render (pure).
 {
@@ -71,12 +75,12 @@ const result = { pods: PODS, policies: POLICIES, nodes: NODES, goals: { syncMs: 
   const topo = resolve(parseLab([{ file: 'bench.yaml', text, dir }]));
   const resolveMs = ms(t0);
   const t1 = performance.now();
-  const plan = getMode('overlay').plan(topo);
+  const plan = getMode(MODE).plan(topo);
   const planMs = ms(t1);
   const n1 = plan.namespaces.find((n) => n.role === 'node');
   result.render = {
     resolveMs, planMs, isolatedPods: topo.policy.pods.filter((p) => p.ingress.length || p.egress.length).length,
-    node1: { iptablesLines: n1.iptables.split('\n').length, policyChains: (n1.iptables.match(/^:cali-(pi|po|tw|fw)-/gm) ?? []).length, ipsets: (n1.ipsets?.match(/^swap /gm) ?? []).length, ipsetMembers: (n1.ipsets?.match(/^add /gm) ?? []).length },
+    node1: { iptablesLines: n1.iptables.split('\n').length, policyChains: (n1.iptables.match(/^:(cali-(pi|po|tw|fw)-|AWS-NP-[IE]-)/gm) ?? []).length, ipsets: (n1.ipsets?.match(/^swap /gm) ?? []).length, ipsetMembers: (n1.ipsets?.match(/^add /gm) ?? []).length },
   };
 }
 
@@ -87,7 +91,7 @@ const result = { pods: PODS, policies: POLICIES, nodes: NODES, goals: { syncMs: 
   try {
     const node = (proxyMode, variant) => {
       const topo = resolve(parseLab([{ file: 'bench.yaml', text: labText(proxyMode) + allPolicies(variant), dir }]));
-      return getMode('overlay').plan(topo).namespaces.find((n) => n.role === 'node');
+      return getMode(MODE).plan(topo).namespaces.find((n) => n.role === 'node');
     };
     const a = node('iptables', 0), b = node('iptables', 1);
     const ipt = (n) => timed(() => { run(netns, ['ipset', 'restore'], n.ipsets); run(netns, ['iptables-restore', '-w', '5'], n.iptables); });

@@ -54,18 +54,15 @@ const hex8 = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 
 /** Felix-style rule hashes: SHA-224 chained over the chain name and each rule, base64url, 16 characters. */
 export function tagRules(c: Chain, prefix = 'cali:'): Chain {
+  // One running hash: each rule's tag covers the chain name and every rule up to it (its position and predecessors).
   const h = createHash('sha224');
   h.update(c.name);
-  let prev = Buffer.alloc(0);
   return {
     name: c.name,
     rules: c.rules.map((r) => {
       if (r.tag) return r;
-      const s = createHash('sha224');
-      s.update(prev);
-      s.update(c.name + JSON.stringify([r.m, r.a]));
-      prev = s.digest();
-      return { ...r, tag: prefix + prev.toString('base64url').slice(0, 16) };
+      h.update(iptRule(c.name, r));
+      return { ...r, tag: prefix + h.copy().digest('base64url').slice(0, 16) };
     }),
   };
 }

@@ -34,102 +34,102 @@ COMMIT
 -A INPUT -m comment --comment cali:Cz_u1IQiXIMmKD4c -j cali-INPUT
 -A FORWARD -m comment --comment cali:wUHhoiAYhphO9Mso -j cali-FORWARD
 -A OUTPUT -m comment --comment cali:tVnHkvAo15HuiPy0 -j cali-OUTPUT
--A cali-pi-knp/x/deny-all -m comment --comment cali:VjDOAGxTGqm2mfQe -m comment --comment "KubernetesNetworkPolicy x/deny-all ingress"
--A cali-po-knp/x/deny-all -m comment --comment cali:bEo_xbOw8mcRz0eX -m comment --comment "KubernetesNetworkPolicy x/deny-all egress"
--A cali-po-knp/x/egress -m comment --comment cali:cSuWAFziJOxIlgpS -m comment --comment "KubernetesNetworkPolicy x/egress egress" -j MARK --set-xmark 0x80000/0x180000
--A cali-po-knp/x/egress -d 10.244.1.0/24 -m comment --comment cali:GlUqaFxsiXW-BtNb -j MARK --set-xmark 0x0/0x80000
--A cali-po-knp/x/egress -d 10.244.2.0/24 -m comment --comment cali:iilRRjs4umKrUIUX -j MARK --set-xmark 0x0/0x80000
--A cali-po-knp/x/egress -d 10.0.0.0/8 -p tcp -m comment --comment cali:l28giYgxQIkjYwwh -m mark --mark 0x80000/0x80000 -m multiport --destination-ports 81:90 -j MARK --set-xmark 0x10000/0x10000
--A cali-po-knp/x/egress -m comment --comment cali:FMNVtIstPRqgDuT5 -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-po-knp/x/egress -p udp -m comment --comment cali:IJss2Zt5xSDVospe -m multiport --destination-ports 53 -j MARK --set-xmark 0x10000/0x10000
--A cali-pi-knp/x/web -m comment --comment cali:YgKoe0FybLc0T283 -m comment --comment "KubernetesNetworkPolicy x/web ingress" -j MARK --set-xmark 0x0/0x180000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:hAL2nUWZ05OwpAM8 -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -m comment --comment cali:RPgD90QPQ3GUGALP -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:jxqASGVQMBs-M80a -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:KmdHoOEbZW2809KPxNEw2jU src -j MARK --set-xmark 0x10000/0x10000
--A cali-pi-knp/x/web -m comment --comment cali:ed-7fsaAhsIZkSEv -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-pi-knp/x/web -m comment --comment cali:CgBA5OspsVCe5C0H -j MARK --set-xmark 0x0/0x180000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:lbnml3HqJh7298Zq -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -m comment --comment cali:mHpfKWpq3a0fLPxK -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:A_SCaX8JSlyD1YRi -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:ILzJ8EsJdaeyq6jAUxGihD9 src -j MARK --set-xmark 0x10000/0x10000
--A cali-pi-knp/x/web -m comment --comment cali:0mshEJdxsu7wuYkT -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-pi-knp/x/web -p sctp -m comment --comment cali:NDEveYzlBOk6RUR2 -m multiport --destination-ports 80 -j MARK --set-xmark 0x10000/0x10000
--A cali-pri-kns.x -m comment --comment cali:dEooGv7_1TusR9WT -m comment --comment "Profile kns.x ingress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pro-kns.x -m comment --comment cali:qK6xrwBMoC3zT9nO -m comment --comment "Profile kns.x egress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pri-kns.y -m comment --comment cali:CMmBwYWnzP2P6YhW -m comment --comment "Profile kns.y ingress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pro-kns.y -m comment --comment cali:l_VSXMVOn02Ro8Ds -m comment --comment "Profile kns.y egress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pri-kns.z -m comment --comment cali:ZgPKImSMTdGArGQu -m comment --comment "Profile kns.z ingress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pro-kns.z -m comment --comment cali:nFW6nZ_ex_1bM609 -m comment --comment "Profile kns.z egress" -j MARK --set-xmark 0x10000/0x10000
--A cali-tw-cali2ccdca1a883 -m comment --comment cali:ej-wbvjRQnpGATo9 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-tw-cali2ccdca1a883 -m comment --comment cali:iyCvWlIkgDCiIlHF -m conntrack --ctstate INVALID -j DROP
--A cali-tw-cali2ccdca1a883 -m comment --comment cali:jFrwlrPOm9QLpKom -j MARK --set-xmark 0x0/0x30000
--A cali-tw-cali2ccdca1a883 -m comment --comment cali:57rQKVbdVfv71WFl -j cali-pri-kns.z
--A cali-tw-cali2ccdca1a883 -m comment --comment cali:8BlapjyiuaL62Pm- -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-cali2ccdca1a883 -m comment --comment cali:XAMnjeGrrm44zBd1 -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-fw-cali2ccdca1a883 -m comment --comment cali:SjqSN3i9wAgnlGqp -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-fw-cali2ccdca1a883 -m comment --comment cali:a5nRtSGd4fFM13ho -m conntrack --ctstate INVALID -j DROP
--A cali-fw-cali2ccdca1a883 -m comment --comment cali:CLXiSFCpbmNUt7oC -j MARK --set-xmark 0x0/0x30000
--A cali-fw-cali2ccdca1a883 -p udp -m comment --comment cali:gnkXk2dEPk1ltNyX -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
--A cali-fw-cali2ccdca1a883 -p 4 -m comment --comment cali:Wk0iwK6Z_tyC7n7j -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
--A cali-fw-cali2ccdca1a883 -m comment --comment cali:upoH37Lm5PbhLYZp -j cali-pro-kns.z
--A cali-fw-cali2ccdca1a883 -m comment --comment cali:65xOL92RAUxRYodI -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-cali2ccdca1a883 -m comment --comment cali:_XH4394LeEoUIeyV -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-tw-cali456b416f2bf -m comment --comment cali:5UNb4azFs8glCvOh -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-tw-cali456b416f2bf -m comment --comment cali:zRM3yW5nGpshear0 -m conntrack --ctstate INVALID -j DROP
--A cali-tw-cali456b416f2bf -m comment --comment cali:gFukt0gLZYDSRRZM -j MARK --set-xmark 0x0/0x30000
--A cali-tw-cali456b416f2bf -m comment --comment cali:U8ljJxKBmi7-wZk1 -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
--A cali-tw-cali456b416f2bf -m comment --comment cali:m46PA_51zc-emIQu -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/deny-all
--A cali-tw-cali456b416f2bf -m comment --comment cali:3l7pjptyWXxll9tE -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-cali456b416f2bf -m comment --comment cali:lbY-i8YZE4oTB-Ih -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/web
--A cali-tw-cali456b416f2bf -m comment --comment cali:i3SbvxS0-VRtnAA1 -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-cali456b416f2bf -m comment --comment cali:j0-oOcSzaLZqqFBY -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
--A cali-tw-cali456b416f2bf -m comment --comment cali:lC6RIQjumsIStwhJ -j cali-pri-kns.x
--A cali-tw-cali456b416f2bf -m comment --comment cali:sml_dZC7gS8Ss3-x -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-cali456b416f2bf -m comment --comment cali:fMsjM_2EwGJdU2Ni -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-fw-cali456b416f2bf -m comment --comment cali:j0J3bTGdFxT1o5RD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-fw-cali456b416f2bf -m comment --comment cali:MUTNApQf2JZEovUt -m conntrack --ctstate INVALID -j DROP
--A cali-fw-cali456b416f2bf -m comment --comment cali:4jETBq345mowFYJf -j MARK --set-xmark 0x0/0x30000
--A cali-fw-cali456b416f2bf -p udp -m comment --comment cali:u_AH3Jg547-TxAP9 -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
--A cali-fw-cali456b416f2bf -p 4 -m comment --comment cali:gYPv3RwZt-Vr5hXP -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
--A cali-fw-cali456b416f2bf -m comment --comment cali:ggUooHB78sWp6jeF -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
--A cali-fw-cali456b416f2bf -m comment --comment cali:XyiKM0ZuP0ucpleD -m mark --mark 0x0/0x20000 -j cali-po-knp/x/deny-all
--A cali-fw-cali456b416f2bf -m comment --comment cali:wftgAb1DmhPsPWAT -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-cali456b416f2bf -m comment --comment cali:eYLLL_8Dl5MujBw4 -m mark --mark 0x0/0x20000 -j cali-po-knp/x/egress
--A cali-fw-cali456b416f2bf -m comment --comment cali:7c1HTGaDgOG-9gN- -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-cali456b416f2bf -m comment --comment cali:4u43Ia6Ie87VqRMs -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
--A cali-fw-cali456b416f2bf -m comment --comment cali:wXyRgk0yCXb-Kf6b -j cali-pro-kns.x
--A cali-fw-cali456b416f2bf -m comment --comment cali:6Jg0c-nIu7IYr-RM -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-cali456b416f2bf -m comment --comment cali:Jt3kSpIJDebuZK12 -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-tw-calidac200d72ba -m comment --comment cali:jll0VhFi0FvIkhJu -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-tw-calidac200d72ba -m comment --comment cali:iGSmayo8N4R0XuYR -m conntrack --ctstate INVALID -j DROP
--A cali-tw-calidac200d72ba -m comment --comment cali:Tb1_3aSh45Psbtu8 -j MARK --set-xmark 0x0/0x30000
--A cali-tw-calidac200d72ba -m comment --comment cali:WTpnGSK18mJ0t8pL -j cali-pri-kns.y
--A cali-tw-calidac200d72ba -m comment --comment cali:IvwLAZHooztnxESN -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-calidac200d72ba -m comment --comment cali:L-Q27Uh-mkpRquV9 -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-fw-calidac200d72ba -m comment --comment cali:sv4uywyQGE9in6nE -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-fw-calidac200d72ba -m comment --comment cali:uM02Cp0EvfyHaR59 -m conntrack --ctstate INVALID -j DROP
--A cali-fw-calidac200d72ba -m comment --comment cali:91_LY98sReytfhpx -j MARK --set-xmark 0x0/0x30000
--A cali-fw-calidac200d72ba -p udp -m comment --comment cali:JBsqWsf6OdZsg8Fb -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
--A cali-fw-calidac200d72ba -p 4 -m comment --comment cali:F2f5Yf1K6Ir9Qbs3 -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
--A cali-fw-calidac200d72ba -m comment --comment cali:hkQzaWV3EYM0TZ8m -j cali-pro-kns.y
--A cali-fw-calidac200d72ba -m comment --comment cali:iZTidofVraM1NDlN -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-calidac200d72ba -m comment --comment cali:z6z4PnLnn4Ow2QSR -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-FORWARD -m comment --comment cali:MtrcaND6CigGIqev -j MARK --set-xmark 0x0/0x1a0000
--A cali-FORWARD -i cali+ -m comment --comment cali:TU_Zf7xj-sdGEaKV -j cali-from-wl-dispatch
--A cali-FORWARD -o cali+ -m comment --comment cali:0NjKa_r1i3XV2f9b -j cali-to-wl-dispatch
--A cali-INPUT -i cali+ -m comment --comment cali:3epgO-Qhpoci1nLw -g cali-wl-to-host
--A cali-INPUT -m comment --comment cali:p-9f3xHTSv_zZiqB -m mark --mark 0x10000/0x10000 -j ACCEPT
--A cali-OUTPUT -m comment --comment cali:MPehVK8iiSfAlCs1 -m mark --mark 0x10000/0x10000 -j ACCEPT
--A cali-OUTPUT -o cali+ -m comment --comment cali:HsyO8AhLzYR7KfxQ -j RETURN
--A cali-wl-to-host -m comment --comment cali:cYUR-DDjw_TpdcpK -j cali-from-wl-dispatch
--A cali-wl-to-host -m comment --comment cali:1a_-NC8dkQ-e3Ttd -m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT
--A cali-from-wl-dispatch -i cali2ccdca1a883 -m comment --comment cali:Lw3cuwlKL-Tptgvc -g cali-fw-cali2ccdca1a883
--A cali-from-wl-dispatch -i cali456b416f2bf -m comment --comment cali:uQVQ-vexzwXr4mJr -g cali-fw-cali456b416f2bf
--A cali-from-wl-dispatch -i calidac200d72ba -m comment --comment cali:MI9vR3ukPTHFLD2U -g cali-fw-calidac200d72ba
--A cali-from-wl-dispatch -m comment --comment cali:W6FBMZciiYm8WTtO -m comment --comment "Unknown interface" -j DROP
--A cali-to-wl-dispatch -o cali2ccdca1a883 -m comment --comment cali:-HqG0wo6f5c2TcPv -g cali-tw-cali2ccdca1a883
--A cali-to-wl-dispatch -o cali456b416f2bf -m comment --comment cali:cjoFoqSZd13Vro04 -g cali-tw-cali456b416f2bf
--A cali-to-wl-dispatch -o calidac200d72ba -m comment --comment cali:uw0O0uRviZ-qY2Fm -g cali-tw-calidac200d72ba
--A cali-to-wl-dispatch -m comment --comment cali:71r2l0DkPCnllGH6 -m comment --comment "Unknown interface" -j DROP
+-A cali-pi-knp/x/deny-all -m comment --comment cali:mIDenMm_G7Ig0gO8 -m comment --comment "KubernetesNetworkPolicy x/deny-all ingress"
+-A cali-po-knp/x/deny-all -m comment --comment cali:S07im5qMLlDjUFod -m comment --comment "KubernetesNetworkPolicy x/deny-all egress"
+-A cali-po-knp/x/egress -m comment --comment cali:k9H_8U-S0a5UzeRV -m comment --comment "KubernetesNetworkPolicy x/egress egress" -j MARK --set-xmark 0x80000/0x180000
+-A cali-po-knp/x/egress -d 10.244.1.0/24 -m comment --comment cali:Q6llt09gQ66rcQA5 -j MARK --set-xmark 0x0/0x80000
+-A cali-po-knp/x/egress -d 10.244.2.0/24 -m comment --comment cali:jcpcFs6wC-JoJdk9 -j MARK --set-xmark 0x0/0x80000
+-A cali-po-knp/x/egress -d 10.0.0.0/8 -p tcp -m comment --comment cali:_UsL3c6ukoOigwf3 -m mark --mark 0x80000/0x80000 -m multiport --destination-ports 81:90 -j MARK --set-xmark 0x10000/0x10000
+-A cali-po-knp/x/egress -m comment --comment cali:mdqz6HWHTmKuDkQ5 -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-po-knp/x/egress -p udp -m comment --comment cali:7inm5JL19_rtrvgg -m multiport --destination-ports 53 -j MARK --set-xmark 0x10000/0x10000
+-A cali-pi-knp/x/web -m comment --comment cali:ZZY-IEm3qK6Hqb7i -m comment --comment "KubernetesNetworkPolicy x/web ingress" -j MARK --set-xmark 0x0/0x180000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:ivGOyvZx7wNaDD72 -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -m comment --comment cali:U2qtFG-r46eLuZpd -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:LFkAdasOWGmrOsbA -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:KmdHoOEbZW2809KPxNEw2jU src -j MARK --set-xmark 0x10000/0x10000
+-A cali-pi-knp/x/web -m comment --comment cali:qGFzsX4Qthrjqjgz -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-pi-knp/x/web -m comment --comment cali:_yEiA38FAeq6JDHv -j MARK --set-xmark 0x0/0x180000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:kpzJVmmyXm15w4MH -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -m comment --comment cali:9HIfT7PPqZn7t5iV -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:ronZk6aTB2kg_yGe -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:ILzJ8EsJdaeyq6jAUxGihD9 src -j MARK --set-xmark 0x10000/0x10000
+-A cali-pi-knp/x/web -m comment --comment cali:okFDGT5hfGPJGiJ7 -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-pi-knp/x/web -p sctp -m comment --comment cali:Ku84Xdxdegk-Co-o -m multiport --destination-ports 80 -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.x -m comment --comment cali:eG9BSdfRLl3IrBz9 -m comment --comment "Profile kns.x ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.x -m comment --comment cali:EBy-M2BcT732DlbO -m comment --comment "Profile kns.x egress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.y -m comment --comment cali:VZ7HGxQUBva9CbPe -m comment --comment "Profile kns.y ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.y -m comment --comment cali:p0Q5VWvCTkx_Coti -m comment --comment "Profile kns.y egress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.z -m comment --comment cali:awd0bbV5ODNp6e1b -m comment --comment "Profile kns.z ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.z -m comment --comment cali:k4n-Oy_8tNRbHpiT -m comment --comment "Profile kns.z egress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-tw-cali2ccdca1a883 -m comment --comment cali:HeWmy3YLV7FlqiNc -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-cali2ccdca1a883 -m comment --comment cali:prSAAYTWtFzLCH4b -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-cali2ccdca1a883 -m comment --comment cali:IDbpfThUV1rI1pol -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-cali2ccdca1a883 -m comment --comment cali:mvEbNfrZtSe7zTDQ -j cali-pri-kns.z
+-A cali-tw-cali2ccdca1a883 -m comment --comment cali:bmIWQ9p9eC-i2PmO -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-cali2ccdca1a883 -m comment --comment cali:Jv4OEerQs3b9AK8U -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-cali2ccdca1a883 -m comment --comment cali:tWdlnX8DV5uYkN7e -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-cali2ccdca1a883 -m comment --comment cali:gh7zL7QU9KNcsQfa -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-cali2ccdca1a883 -m comment --comment cali:yuS59BB_Ynisqc9T -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-cali2ccdca1a883 -p udp -m comment --comment cali:n0fm09v2l-k9-mg8 -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-cali2ccdca1a883 -p 4 -m comment --comment cali:g5G6YAlbFQ-ObyrF -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-cali2ccdca1a883 -m comment --comment cali:AHLmBOehnLB4kaLJ -j cali-pro-kns.z
+-A cali-fw-cali2ccdca1a883 -m comment --comment cali:f7TnPxY_t7EXqt2W -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-cali2ccdca1a883 -m comment --comment cali:nOLWSgcsBY8BzO2k -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-tw-cali456b416f2bf -m comment --comment cali:FgB-FDxea1fZZpjo -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-cali456b416f2bf -m comment --comment cali:afgBngI5Tr9f7hdi -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-cali456b416f2bf -m comment --comment cali:U85J_HMFzxKi1RkZ -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-cali456b416f2bf -m comment --comment cali:Y8Motv_jpbkY_u7k -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
+-A cali-tw-cali456b416f2bf -m comment --comment cali:OuOtUCQJxIx598wy -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/deny-all
+-A cali-tw-cali456b416f2bf -m comment --comment cali:uUzM5tSAU2A46KW4 -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-cali456b416f2bf -m comment --comment cali:uacU7Q9krdpEPn-O -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/web
+-A cali-tw-cali456b416f2bf -m comment --comment cali:JewaxYPo8zpkADp6 -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-cali456b416f2bf -m comment --comment cali:z_AiBn_0Kj2gOeXO -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
+-A cali-tw-cali456b416f2bf -m comment --comment cali:T8Ba5vXazXb-9bxm -j cali-pri-kns.x
+-A cali-tw-cali456b416f2bf -m comment --comment cali:7hbdEG5J0Ecgi1bf -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-cali456b416f2bf -m comment --comment cali:9vI0gYoXWqZqkjnF -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-cali456b416f2bf -m comment --comment cali:EpP_15K9oxIYyE3g -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-cali456b416f2bf -m comment --comment cali:EnNG-EJRq-Z9RokY -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-cali456b416f2bf -m comment --comment cali:V_l7tSZnvdh6nBZu -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-cali456b416f2bf -p udp -m comment --comment cali:lQS1cUJXtgEv6kaC -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-cali456b416f2bf -p 4 -m comment --comment cali:CT_9xyUCCj7BtZef -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-cali456b416f2bf -m comment --comment cali:BMMolUfmRaRNfoI9 -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
+-A cali-fw-cali456b416f2bf -m comment --comment cali:0G7xdqEVHcvbJsnX -m mark --mark 0x0/0x20000 -j cali-po-knp/x/deny-all
+-A cali-fw-cali456b416f2bf -m comment --comment cali:9Io4J7ytfyVkN-be -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-cali456b416f2bf -m comment --comment cali:U6tvMNdrvOaXH2Ox -m mark --mark 0x0/0x20000 -j cali-po-knp/x/egress
+-A cali-fw-cali456b416f2bf -m comment --comment cali:vIcnETRGsVtSL6vY -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-cali456b416f2bf -m comment --comment cali:Fv9l8rk1KTVvWeS5 -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
+-A cali-fw-cali456b416f2bf -m comment --comment cali:_-TUppsELfw0wz6x -j cali-pro-kns.x
+-A cali-fw-cali456b416f2bf -m comment --comment cali:en3ProjO4oG9_D_5 -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-cali456b416f2bf -m comment --comment cali:OAL_wVKeC-Q6I8gm -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-tw-calidac200d72ba -m comment --comment cali:6k8S4CZF5MmkKIhs -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-calidac200d72ba -m comment --comment cali:7qFPd9Pi2TTBLY1Q -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-calidac200d72ba -m comment --comment cali:hnmDpOG71feX6By9 -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-calidac200d72ba -m comment --comment cali:fCCvcdyZUUj4bhUr -j cali-pri-kns.y
+-A cali-tw-calidac200d72ba -m comment --comment cali:-3NL65qaL2u21BHz -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-calidac200d72ba -m comment --comment cali:-02vjWRW9SepCTSN -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-calidac200d72ba -m comment --comment cali:eHhr8JQhlWlBkcl5 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-calidac200d72ba -m comment --comment cali:bSH6uCdSY_r07k85 -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-calidac200d72ba -m comment --comment cali:7b1PcwLBAWhcBP-s -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-calidac200d72ba -p udp -m comment --comment cali:lb9nknOoIrMdMmDW -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-calidac200d72ba -p 4 -m comment --comment cali:bo4DttFpu7ggHZkQ -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-calidac200d72ba -m comment --comment cali:8-uESW8A0c9dv75f -j cali-pro-kns.y
+-A cali-fw-calidac200d72ba -m comment --comment cali:aWJgtSTEgzos73J8 -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-calidac200d72ba -m comment --comment cali:zJpCW0AHdFTg66_1 -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-FORWARD -m comment --comment cali:GR4xhSekyNIx8zvC -j MARK --set-xmark 0x0/0x1a0000
+-A cali-FORWARD -i cali+ -m comment --comment cali:u27yaKJZ9VYKuBBc -j cali-from-wl-dispatch
+-A cali-FORWARD -o cali+ -m comment --comment cali:2o13lpTHBOfD5jjE -j cali-to-wl-dispatch
+-A cali-INPUT -i cali+ -m comment --comment cali:sRqa2xgAIqf25tdn -g cali-wl-to-host
+-A cali-INPUT -m comment --comment cali:EnDmSIE_PKd07O4d -m mark --mark 0x10000/0x10000 -j ACCEPT
+-A cali-OUTPUT -m comment --comment cali:ThCET4ME8QNolRCP -m mark --mark 0x10000/0x10000 -j ACCEPT
+-A cali-OUTPUT -o cali+ -m comment --comment cali:XdL0rhBSoRg6nHde -j RETURN
+-A cali-wl-to-host -m comment --comment cali:egDWt5RO3D-_mB9S -j cali-from-wl-dispatch
+-A cali-wl-to-host -m comment --comment cali:dftBTbdqGoKncbMx -m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT
+-A cali-from-wl-dispatch -i cali2ccdca1a883 -m comment --comment cali:dGR7_nt1ggPLB5cw -g cali-fw-cali2ccdca1a883
+-A cali-from-wl-dispatch -i cali456b416f2bf -m comment --comment cali:W0pKsAAQGoy8HNRC -g cali-fw-cali456b416f2bf
+-A cali-from-wl-dispatch -i calidac200d72ba -m comment --comment cali:I31tCnx_fdZnP3CC -g cali-fw-calidac200d72ba
+-A cali-from-wl-dispatch -m comment --comment cali:Lfvsmx-eDtJZLgqU -m comment --comment "Unknown interface" -j DROP
+-A cali-to-wl-dispatch -o cali2ccdca1a883 -m comment --comment cali:rBUtX4A76HPxo5RC -g cali-tw-cali2ccdca1a883
+-A cali-to-wl-dispatch -o cali456b416f2bf -m comment --comment cali:4DnnMNg8oKd55_Hd -g cali-tw-cali456b416f2bf
+-A cali-to-wl-dispatch -o calidac200d72ba -m comment --comment cali:CrfrjBnVr1nrACLi -g cali-tw-calidac200d72ba
+-A cali-to-wl-dispatch -m comment --comment cali:yIK3KkHZuFShmluB -m comment --comment "Unknown interface" -j DROP
 COMMIT
 `
 
@@ -199,94 +199,94 @@ add rule ip calico filter-FORWARD meta mark & 0x00010000 == 0x00010000 accept co
 add rule ip calico filter-FORWARD meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:fXaqbwKfGHq5dvHP"
 add rule ip calico filter-INPUT jump filter-cali-INPUT comment "cali:H0S9z2pOh43UL0cc"
 add rule ip calico filter-OUTPUT jump filter-cali-OUTPUT comment "cali:cxN7yDysHHPQSuUC"
-add rule ip calico filter-cali-pi-knp/x/deny-all counter comment "cali:PNo9MZiz835FvClv; KubernetesNetworkPolicy x/deny-all ingress"
-add rule ip calico filter-cali-po-knp/x/deny-all counter comment "cali:D5Hh_FiN-H4Hcv6O; KubernetesNetworkPolicy x/deny-all egress"
-add rule ip calico filter-cali-po-knp/x/egress meta mark set meta mark & 0xffe7ffff | 0x00080000 comment "cali:S5JsnQo_K8bR2wgT; KubernetesNetworkPolicy x/egress egress"
-add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.1.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:uE4hXwECWB0kWpug"
-add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.2.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:37eMyLBc6cfEl8XI"
-add rule ip calico filter-cali-po-knp/x/egress meta l4proto tcp ip daddr 10.0.0.0/8 meta mark & 0x00080000 == 0x00080000 th dport 81-90 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:vW-0fbz5I5IM7-3o"
-add rule ip calico filter-cali-po-knp/x/egress meta mark & 0x00010000 == 0x00010000 return comment "cali:ocpezpRwSaipH3tl"
-add rule ip calico filter-cali-po-knp/x/egress meta l4proto udp th dport 53 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:orbAkXsmhgN-lumc"
-add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:F3n62MoYP5BpICE9; KubernetesNetworkPolicy x/web ingress"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:rpcVNUq2MQh1r916"
-add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:ofyU5g5WbEfFMk0d"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-KmdHoOEbZW2809KPxNEw2jU meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:tZyqFjuEN8FwPmI-"
-add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:-rVx8Ac5Eu-z-h2F"
-add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:Jx0eTlzKqyTy08k-"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:1UKR5qK2_c3tF3Ir"
-add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:Nb0aBdyG-HTz1CbO"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-ILzJ8EsJdaeyq6jAUxGihD9 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:7MfwWNCYnzVklhYk"
-add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:01b7DoYRBK__s_Xs"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto sctp th dport 80 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:9Q65HNYw550L2SJK"
-add rule ip calico filter-cali-pri-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:awaqsN6vVkAheW-x; Profile kns.x ingress"
-add rule ip calico filter-cali-pro-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:B9Z9dPG4jqOq5P40; Profile kns.x egress"
-add rule ip calico filter-cali-pri-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:Zd7LIIZwE9npLbFR; Profile kns.y ingress"
-add rule ip calico filter-cali-pro-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:wR1k_OoFjzLUJlrU; Profile kns.y egress"
-add rule ip calico filter-cali-pri-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:YmMezy5tdobVi728; Profile kns.z ingress"
-add rule ip calico filter-cali-pro-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:K4H3tZ4W_NnpYXkM; Profile kns.z egress"
-add rule ip calico filter-cali-tw-cali2ccdca1a883 ct state related,established accept comment "cali:MZMbl9hV3qa5lcwZ"
-add rule ip calico filter-cali-tw-cali2ccdca1a883 ct state invalid drop comment "cali:mG8_Am2OuC_MCp7h"
-add rule ip calico filter-cali-tw-cali2ccdca1a883 meta mark set meta mark & 0xfffcffff comment "cali:Q5RQ_YMxT4H1pTnm"
-add rule ip calico filter-cali-tw-cali2ccdca1a883 jump filter-cali-pri-kns.z comment "cali:1cuZUbxL5M7vSAOf"
-add rule ip calico filter-cali-tw-cali2ccdca1a883 meta mark & 0x00010000 == 0x00010000 return comment "cali:qLpTUkUHNMZpdkgS; Return if profile accepted"
-add rule ip calico filter-cali-tw-cali2ccdca1a883 drop comment "cali:Os3E8nlHN7a01FWZ; Drop if no profiles matched"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 ct state related,established accept comment "cali:1omOLKt704M48by-"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 ct state invalid drop comment "cali:yKMr3tjtTn9urYU-"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 meta mark set meta mark & 0xfffcffff comment "cali:ivZQ7rTulbcb3GKG"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 meta l4proto udp th dport 4789 drop comment "cali:mt6VIbqwZ2qGtRcZ; DROP VXLAN encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 meta l4proto 4 drop comment "cali:3kBwkJ5BDENN1Tf1; DROP IPinIP encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 jump filter-cali-pro-kns.z comment "cali:wPrTKnrh62umDKFO"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 meta mark & 0x00010000 == 0x00010000 return comment "cali:P4L_7JO0y-YNmKS2; Return if profile accepted"
-add rule ip calico filter-cali-fw-cali2ccdca1a883 drop comment "cali:8qn5_cLKjeg42gp-; Drop if no profiles matched"
-add rule ip calico filter-cali-tw-cali456b416f2bf ct state related,established accept comment "cali:qkJU6UvT0r0b9w3o"
-add rule ip calico filter-cali-tw-cali456b416f2bf ct state invalid drop comment "cali:Z3EdW3VNbeuEcaxI"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark set meta mark & 0xfffcffff comment "cali:b4OxfYD3K2eL89uL"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark set meta mark & 0xfffdffff comment "cali:Gs1zq0WwSPa4eAlM; Start of tier default"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/deny-all comment "cali:wCvDics7cZSOQuSG"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:oL4NnHmF2l5FOYgg; Return if policy accepted"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/web comment "cali:hNoQKr2vjm6Y0wSS"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:TqCfhxMnzVreTHgO; Return if policy accepted"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 drop comment "cali:EchsIapGiR94H_w8; End of tier default. Drop if no policies passed packet"
-add rule ip calico filter-cali-tw-cali456b416f2bf jump filter-cali-pri-kns.x comment "cali:jwp5BPOWE5G9vUXz"
-add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:pg5WZf3WnAfq1apA; Return if profile accepted"
-add rule ip calico filter-cali-tw-cali456b416f2bf drop comment "cali:CoXZedfuEGE6moPu; Drop if no profiles matched"
-add rule ip calico filter-cali-fw-cali456b416f2bf ct state related,established accept comment "cali:W0ILv3UAaI5PGSqO"
-add rule ip calico filter-cali-fw-cali456b416f2bf ct state invalid drop comment "cali:NlAr_cj81ne5lx42"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark set meta mark & 0xfffcffff comment "cali:l85Cx1Lq5CzPBVMM"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta l4proto udp th dport 4789 drop comment "cali:7QgFvx1ILePmIzXP; DROP VXLAN encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta l4proto 4 drop comment "cali:lsXPCrjeyO_wPdQP; DROP IPinIP encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark set meta mark & 0xfffdffff comment "cali:RvVQNFok6-_3drhj; Start of tier default"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/deny-all comment "cali:zH7IYwv9Z95sTAXA"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:ESHn-QpFwL1b5ghD; Return if policy accepted"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/egress comment "cali:5m2JzS6G6FqRgnVu"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:2pDQkE_NzZIZAo_e; Return if policy accepted"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 drop comment "cali:c8PstgT4I0dP2TpA; End of tier default. Drop if no policies passed packet"
-add rule ip calico filter-cali-fw-cali456b416f2bf jump filter-cali-pro-kns.x comment "cali:C59hUWyqZ2lKBY8w"
-add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:5ZpMxnOtkN9QRPGZ; Return if profile accepted"
-add rule ip calico filter-cali-fw-cali456b416f2bf drop comment "cali:a6-HsL87OizlVvvO; Drop if no profiles matched"
-add rule ip calico filter-cali-tw-calidac200d72ba ct state related,established accept comment "cali:sIIeI7j8V9EGPxT0"
-add rule ip calico filter-cali-tw-calidac200d72ba ct state invalid drop comment "cali:AMJgUOY4ZOczPcm4"
-add rule ip calico filter-cali-tw-calidac200d72ba meta mark set meta mark & 0xfffcffff comment "cali:-0y_DCM0GL68LX9K"
-add rule ip calico filter-cali-tw-calidac200d72ba jump filter-cali-pri-kns.y comment "cali:RL4STvq3rYO1k5a2"
-add rule ip calico filter-cali-tw-calidac200d72ba meta mark & 0x00010000 == 0x00010000 return comment "cali:pTAGNMhZUbrQLKDQ; Return if profile accepted"
-add rule ip calico filter-cali-tw-calidac200d72ba drop comment "cali:v70Gkv4tQKVF2R46; Drop if no profiles matched"
-add rule ip calico filter-cali-fw-calidac200d72ba ct state related,established accept comment "cali:Vg_ufnq5EsHlqBaj"
-add rule ip calico filter-cali-fw-calidac200d72ba ct state invalid drop comment "cali:VHFFXdBBGVqTnv53"
-add rule ip calico filter-cali-fw-calidac200d72ba meta mark set meta mark & 0xfffcffff comment "cali:aSfAKxV4-GDrQuiI"
-add rule ip calico filter-cali-fw-calidac200d72ba meta l4proto udp th dport 4789 drop comment "cali:SdAF6Q_WTYWyPWqP; DROP VXLAN encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-calidac200d72ba meta l4proto 4 drop comment "cali:vxHpOx8HBQ51mI01; DROP IPinIP encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-calidac200d72ba jump filter-cali-pro-kns.y comment "cali:uHoOeg5wXuUzc8zL"
-add rule ip calico filter-cali-fw-calidac200d72ba meta mark & 0x00010000 == 0x00010000 return comment "cali:C0_vwtigeekRHgVp; Return if profile accepted"
-add rule ip calico filter-cali-fw-calidac200d72ba drop comment "cali:pu6mJqqJTKsMu_zA; Drop if no profiles matched"
-add rule ip calico filter-cali-FORWARD meta mark set meta mark & 0xffe5ffff comment "cali:N2k3tUD0b3KQS8K1"
-add rule ip calico filter-cali-FORWARD iifname "cali*" jump filter-cali-from-wl-dispatch comment "cali:Sc-uzjMaomTx8uGf"
-add rule ip calico filter-cali-FORWARD oifname "cali*" jump filter-cali-to-wl-dispatch comment "cali:_jlWMeEORu25cyv2"
-add rule ip calico filter-cali-INPUT iifname "cali*" goto filter-cali-wl-to-host comment "cali:7z8aND9Mw49x5tiz"
-add rule ip calico filter-cali-INPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:2T9frsV1CRawYwFC"
-add rule ip calico filter-cali-OUTPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:9kCKjGF-PbkFfx51"
-add rule ip calico filter-cali-OUTPUT oifname "cali*" return comment "cali:j4dCPXqHq5Kp5ZS8"
-add rule ip calico filter-cali-wl-to-host jump filter-cali-from-wl-dispatch comment "cali:F3eT5kM5UsGyw98U"
-add rule ip calico filter-cali-wl-to-host accept comment "cali:prqwX39FRAUjeOxK; Configured DefaultEndpointToHostAction"
+add rule ip calico filter-cali-pi-knp/x/deny-all counter comment "cali:h9N6mywDrSRhHwQQ; KubernetesNetworkPolicy x/deny-all ingress"
+add rule ip calico filter-cali-po-knp/x/deny-all counter comment "cali:tZkPQtzFjXCHMpTJ; KubernetesNetworkPolicy x/deny-all egress"
+add rule ip calico filter-cali-po-knp/x/egress meta mark set meta mark & 0xffe7ffff | 0x00080000 comment "cali:aXfTT7QSV0jzkmLb; KubernetesNetworkPolicy x/egress egress"
+add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.1.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:_E1BFd1xhuXnAFzU"
+add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.2.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:wXGn9H6mjuNXGcny"
+add rule ip calico filter-cali-po-knp/x/egress meta l4proto tcp ip daddr 10.0.0.0/8 meta mark & 0x00080000 == 0x00080000 th dport 81-90 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:wKP7xDFDa5IBrTli"
+add rule ip calico filter-cali-po-knp/x/egress meta mark & 0x00010000 == 0x00010000 return comment "cali:66K4HQlmd6Pc51t-"
+add rule ip calico filter-cali-po-knp/x/egress meta l4proto udp th dport 53 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:dTrywSvmOzIAlWCN"
+add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:qXIyEU1zM76MEx29; KubernetesNetworkPolicy x/web ingress"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:Fe1CzrowTXFci752"
+add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:jWC2YqfPr9QiTy3i"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-KmdHoOEbZW2809KPxNEw2jU meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:a1Kr7BRjBbwKUx-t"
+add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:uiZyPB1K2OWaXUzo"
+add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:II3NTfZGPn8b14nz"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:eStLX4wrqim70-Z5"
+add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:oI9EuebGI_ZCccWW"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-ILzJ8EsJdaeyq6jAUxGihD9 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:kD-cC2y4ptuPGob0"
+add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:FA4pAJfxsLziWVgN"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto sctp th dport 80 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:LsMFSGFXzLZ3QfLL"
+add rule ip calico filter-cali-pri-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:Y83rPLzALIgJx_cu; Profile kns.x ingress"
+add rule ip calico filter-cali-pro-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:mMqNQTdKNc8XGBqD; Profile kns.x egress"
+add rule ip calico filter-cali-pri-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:nPUWrQbIZMkfClw4; Profile kns.y ingress"
+add rule ip calico filter-cali-pro-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:sGuekdCDdKFv892N; Profile kns.y egress"
+add rule ip calico filter-cali-pri-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:LGfpEV0Wyfb_bKfE; Profile kns.z ingress"
+add rule ip calico filter-cali-pro-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:ZyeawKTkNH9-pvS7; Profile kns.z egress"
+add rule ip calico filter-cali-tw-cali2ccdca1a883 ct state related,established accept comment "cali:4LIsmvJCwhyTxMmk"
+add rule ip calico filter-cali-tw-cali2ccdca1a883 ct state invalid drop comment "cali:UZ-EG31GZNBHNcP-"
+add rule ip calico filter-cali-tw-cali2ccdca1a883 meta mark set meta mark & 0xfffcffff comment "cali:2u5cOAOwEwaQWirk"
+add rule ip calico filter-cali-tw-cali2ccdca1a883 jump filter-cali-pri-kns.z comment "cali:qxrjt6tGFjXw-654"
+add rule ip calico filter-cali-tw-cali2ccdca1a883 meta mark & 0x00010000 == 0x00010000 return comment "cali:px27zGGo-QO93a7S; Return if profile accepted"
+add rule ip calico filter-cali-tw-cali2ccdca1a883 drop comment "cali:SoXxlGPq61LwSrZQ; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 ct state related,established accept comment "cali:2XJmduQLIJTMODkr"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 ct state invalid drop comment "cali:AO7dvljHLCmSYuJE"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 meta mark set meta mark & 0xfffcffff comment "cali:Gi76QUAPhBoqsKkM"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 meta l4proto udp th dport 4789 drop comment "cali:0NNYAh38MfYbcgbM; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 meta l4proto 4 drop comment "cali:yXtSFirTrShAolc7; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 jump filter-cali-pro-kns.z comment "cali:yqdUc1Sh37MFOptL"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 meta mark & 0x00010000 == 0x00010000 return comment "cali:DKeJAuk74pHJhKS4; Return if profile accepted"
+add rule ip calico filter-cali-fw-cali2ccdca1a883 drop comment "cali:NYXRA6zbc_Jywu9b; Drop if no profiles matched"
+add rule ip calico filter-cali-tw-cali456b416f2bf ct state related,established accept comment "cali:19NvcsRDUhCtShSo"
+add rule ip calico filter-cali-tw-cali456b416f2bf ct state invalid drop comment "cali:L7IRHl_eYDNo-_zu"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark set meta mark & 0xfffcffff comment "cali:-sbDIfm27Ito1dvP"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark set meta mark & 0xfffdffff comment "cali:4D-tNd47ZqNXSjc0; Start of tier default"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/deny-all comment "cali:EYyJPeK06RqiOggo"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:9-NLO5659DBpAvGO; Return if policy accepted"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/web comment "cali:1bw1X02Lyrr7ByEL"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:iwlgbDtN9AWIO8KI; Return if policy accepted"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 drop comment "cali:bJ37XObY3iwPAi0w; End of tier default. Drop if no policies passed packet"
+add rule ip calico filter-cali-tw-cali456b416f2bf jump filter-cali-pri-kns.x comment "cali:Ir7Q_9xzshoqeJvo"
+add rule ip calico filter-cali-tw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:e2wvZSbIGdWzb688; Return if profile accepted"
+add rule ip calico filter-cali-tw-cali456b416f2bf drop comment "cali:Ioe9O_h6zx4pG900; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-cali456b416f2bf ct state related,established accept comment "cali:rv0giPAuUioH00r9"
+add rule ip calico filter-cali-fw-cali456b416f2bf ct state invalid drop comment "cali:ZaZcNGbMypr3n4RY"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark set meta mark & 0xfffcffff comment "cali:kvdf_Ql2bWhCvVAW"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta l4proto udp th dport 4789 drop comment "cali:Va9K_uywA4E8nK-Y; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta l4proto 4 drop comment "cali:7aqPeXxl-TQkDLv_; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark set meta mark & 0xfffdffff comment "cali:WZevJPDJt_8U6Yah; Start of tier default"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/deny-all comment "cali:bcrrNKcNtxV6sZF9"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:HYK6-w33wsnvdlOb; Return if policy accepted"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/egress comment "cali:rZy6Mwm7gY0y_Wva"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:qGWBqP13eqKTLDb5; Return if policy accepted"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00020000 == 0x00000000 drop comment "cali:Fz3gYj1AVN3tHvWV; End of tier default. Drop if no policies passed packet"
+add rule ip calico filter-cali-fw-cali456b416f2bf jump filter-cali-pro-kns.x comment "cali:Lt6xM53wRAoEtf36"
+add rule ip calico filter-cali-fw-cali456b416f2bf meta mark & 0x00010000 == 0x00010000 return comment "cali:sYvQnoA_WW70yfWt; Return if profile accepted"
+add rule ip calico filter-cali-fw-cali456b416f2bf drop comment "cali:HT7UCaGFRNR9BQ3T; Drop if no profiles matched"
+add rule ip calico filter-cali-tw-calidac200d72ba ct state related,established accept comment "cali:-mn-DFIBQtmmE81S"
+add rule ip calico filter-cali-tw-calidac200d72ba ct state invalid drop comment "cali:kuRO3f5gvreFQ9a2"
+add rule ip calico filter-cali-tw-calidac200d72ba meta mark set meta mark & 0xfffcffff comment "cali:GaRPEHCQs73hfPYX"
+add rule ip calico filter-cali-tw-calidac200d72ba jump filter-cali-pri-kns.y comment "cali:x4zYvkc8JUKIVss8"
+add rule ip calico filter-cali-tw-calidac200d72ba meta mark & 0x00010000 == 0x00010000 return comment "cali:-w_pvZHo2npt7PBE; Return if profile accepted"
+add rule ip calico filter-cali-tw-calidac200d72ba drop comment "cali:A2-mK8mAP3wgkFGB; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-calidac200d72ba ct state related,established accept comment "cali:u5So6wiYZ33Ag6Dl"
+add rule ip calico filter-cali-fw-calidac200d72ba ct state invalid drop comment "cali:tsjaPog5g3XJzXRj"
+add rule ip calico filter-cali-fw-calidac200d72ba meta mark set meta mark & 0xfffcffff comment "cali:aVhWVQuoi0kP7nuf"
+add rule ip calico filter-cali-fw-calidac200d72ba meta l4proto udp th dport 4789 drop comment "cali:zmlOcyWPqUA7i0YL; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-calidac200d72ba meta l4proto 4 drop comment "cali:WnnmG402oHPbu6Yl; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-calidac200d72ba jump filter-cali-pro-kns.y comment "cali:HWrkq5FKCkonPQEo"
+add rule ip calico filter-cali-fw-calidac200d72ba meta mark & 0x00010000 == 0x00010000 return comment "cali:qZ3tg0HO99fdh9ZY; Return if profile accepted"
+add rule ip calico filter-cali-fw-calidac200d72ba drop comment "cali:aBqkEBy-4ebYUkQI; Drop if no profiles matched"
+add rule ip calico filter-cali-FORWARD meta mark set meta mark & 0xffe5ffff comment "cali:5dgeOWA07u_F06gB"
+add rule ip calico filter-cali-FORWARD iifname "cali*" jump filter-cali-from-wl-dispatch comment "cali:rzKYWodRqmU8T4-V"
+add rule ip calico filter-cali-FORWARD oifname "cali*" jump filter-cali-to-wl-dispatch comment "cali:6XCO_ppTkjKiyOEq"
+add rule ip calico filter-cali-INPUT iifname "cali*" goto filter-cali-wl-to-host comment "cali:m6r9JtsbAWmJPmF_"
+add rule ip calico filter-cali-INPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:Lh4uLR8NA6oa9lkZ"
+add rule ip calico filter-cali-OUTPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:9P-rcrKD9uKPBksU"
+add rule ip calico filter-cali-OUTPUT oifname "cali*" return comment "cali:sv7QzqgR6pG0SYsW"
+add rule ip calico filter-cali-wl-to-host jump filter-cali-from-wl-dispatch comment "cali:ErxqEAeaMTJ4gcTU"
+add rule ip calico filter-cali-wl-to-host accept comment "cali:7DitdZVfSgEa2VC5; Configured DefaultEndpointToHostAction"
 add rule ip calico filter-cali-from-wl-dispatch iifname vmap @filter-cali-from-wl-dispatch
 add rule ip calico filter-cali-from-wl-dispatch drop comment "Unknown interface"
 add element ip calico filter-cali-from-wl-dispatch { "cali2ccdca1a883" : goto filter-cali-fw-cali2ccdca1a883, "cali456b416f2bf" : goto filter-cali-fw-cali456b416f2bf, "calidac200d72ba" : goto filter-cali-fw-calidac200d72ba }
@@ -325,102 +325,102 @@ COMMIT
 -A INPUT -m comment --comment cali:Cz_u1IQiXIMmKD4c -j cali-INPUT
 -A FORWARD -m comment --comment cali:wUHhoiAYhphO9Mso -j cali-FORWARD
 -A OUTPUT -m comment --comment cali:tVnHkvAo15HuiPy0 -j cali-OUTPUT
--A cali-pi-knp/x/deny-all -m comment --comment cali:VjDOAGxTGqm2mfQe -m comment --comment "KubernetesNetworkPolicy x/deny-all ingress"
--A cali-po-knp/x/deny-all -m comment --comment cali:bEo_xbOw8mcRz0eX -m comment --comment "KubernetesNetworkPolicy x/deny-all egress"
--A cali-po-knp/x/egress -m comment --comment cali:cSuWAFziJOxIlgpS -m comment --comment "KubernetesNetworkPolicy x/egress egress" -j MARK --set-xmark 0x80000/0x180000
--A cali-po-knp/x/egress -d 10.244.1.0/24 -m comment --comment cali:GlUqaFxsiXW-BtNb -j MARK --set-xmark 0x0/0x80000
--A cali-po-knp/x/egress -d 10.244.2.0/24 -m comment --comment cali:iilRRjs4umKrUIUX -j MARK --set-xmark 0x0/0x80000
--A cali-po-knp/x/egress -d 10.0.0.0/8 -p tcp -m comment --comment cali:l28giYgxQIkjYwwh -m mark --mark 0x80000/0x80000 -m multiport --destination-ports 81:90 -j MARK --set-xmark 0x10000/0x10000
--A cali-po-knp/x/egress -m comment --comment cali:FMNVtIstPRqgDuT5 -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-po-knp/x/egress -p udp -m comment --comment cali:IJss2Zt5xSDVospe -m multiport --destination-ports 53 -j MARK --set-xmark 0x10000/0x10000
--A cali-pi-knp/x/web -m comment --comment cali:YgKoe0FybLc0T283 -m comment --comment "KubernetesNetworkPolicy x/web ingress" -j MARK --set-xmark 0x0/0x180000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:hAL2nUWZ05OwpAM8 -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -m comment --comment cali:RPgD90QPQ3GUGALP -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:jxqASGVQMBs-M80a -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:KmdHoOEbZW2809KPxNEw2jU src -j MARK --set-xmark 0x10000/0x10000
--A cali-pi-knp/x/web -m comment --comment cali:ed-7fsaAhsIZkSEv -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-pi-knp/x/web -m comment --comment cali:CgBA5OspsVCe5C0H -j MARK --set-xmark 0x0/0x180000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:lbnml3HqJh7298Zq -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -m comment --comment cali:mHpfKWpq3a0fLPxK -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
--A cali-pi-knp/x/web -p tcp -m comment --comment cali:A_SCaX8JSlyD1YRi -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:ILzJ8EsJdaeyq6jAUxGihD9 src -j MARK --set-xmark 0x10000/0x10000
--A cali-pi-knp/x/web -m comment --comment cali:0mshEJdxsu7wuYkT -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-pi-knp/x/web -p sctp -m comment --comment cali:NDEveYzlBOk6RUR2 -m multiport --destination-ports 80 -j MARK --set-xmark 0x10000/0x10000
--A cali-pri-kns.x -m comment --comment cali:dEooGv7_1TusR9WT -m comment --comment "Profile kns.x ingress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pro-kns.x -m comment --comment cali:qK6xrwBMoC3zT9nO -m comment --comment "Profile kns.x egress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pri-kns.y -m comment --comment cali:CMmBwYWnzP2P6YhW -m comment --comment "Profile kns.y ingress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pro-kns.y -m comment --comment cali:l_VSXMVOn02Ro8Ds -m comment --comment "Profile kns.y egress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pri-kns.z -m comment --comment cali:ZgPKImSMTdGArGQu -m comment --comment "Profile kns.z ingress" -j MARK --set-xmark 0x10000/0x10000
--A cali-pro-kns.z -m comment --comment cali:nFW6nZ_ex_1bM609 -m comment --comment "Profile kns.z egress" -j MARK --set-xmark 0x10000/0x10000
--A cali-tw-veth40807a84 -m comment --comment cali:t5mRamSirNj2m5j8 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-tw-veth40807a84 -m comment --comment cali:tNBqDEOfgqCSNvBV -m conntrack --ctstate INVALID -j DROP
--A cali-tw-veth40807a84 -m comment --comment cali:u3ahwYs_ppePPUO7 -j MARK --set-xmark 0x0/0x30000
--A cali-tw-veth40807a84 -m comment --comment cali:g9zGRp5aJPr5HkJF -j cali-pri-kns.y
--A cali-tw-veth40807a84 -m comment --comment cali:1AZrUxqfrS_6hs9B -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-veth40807a84 -m comment --comment cali:LZINBaX-DxIPb3MQ -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-fw-veth40807a84 -m comment --comment cali:0NScJksRFnjOh2YP -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-fw-veth40807a84 -m comment --comment cali:0uFC-BurnfqLz6RG -m conntrack --ctstate INVALID -j DROP
--A cali-fw-veth40807a84 -m comment --comment cali:5wxaDFoCSiAFIBtj -j MARK --set-xmark 0x0/0x30000
--A cali-fw-veth40807a84 -p udp -m comment --comment cali:OUphDbgReqGBkh-S -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
--A cali-fw-veth40807a84 -p 4 -m comment --comment cali:DvA_o1oLjg9EgOh5 -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
--A cali-fw-veth40807a84 -m comment --comment cali:p1U3jIghrUojtu76 -j cali-pro-kns.y
--A cali-fw-veth40807a84 -m comment --comment cali:SuzxqSJTGSrF4YFj -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-veth40807a84 -m comment --comment cali:6D35OX1FFYVfzaEA -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-tw-veth5a287e26 -m comment --comment cali:bqLxJ2Ths_xWAjG6 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-tw-veth5a287e26 -m comment --comment cali:ePLerZYgSIxbQD2r -m conntrack --ctstate INVALID -j DROP
--A cali-tw-veth5a287e26 -m comment --comment cali:6zA9UsDLk1LSh7RW -j MARK --set-xmark 0x0/0x30000
--A cali-tw-veth5a287e26 -m comment --comment cali:KngrXCw8VXG3pnTE -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
--A cali-tw-veth5a287e26 -m comment --comment cali:8FH82oJzwSWWcO9O -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/deny-all
--A cali-tw-veth5a287e26 -m comment --comment cali:61bC_-9igAgW9Xbb -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-veth5a287e26 -m comment --comment cali:Y6Zk0lgmuPliKI3O -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/web
--A cali-tw-veth5a287e26 -m comment --comment cali:QDhUuGw5OIhIPea9 -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-veth5a287e26 -m comment --comment cali:mf143gX3OE4tTsSE -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
--A cali-tw-veth5a287e26 -m comment --comment cali:-TQUD0oIEDEYNefm -j cali-pri-kns.x
--A cali-tw-veth5a287e26 -m comment --comment cali:2MPTHwRE_Ymi2zXG -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-veth5a287e26 -m comment --comment cali:hCdfegjjExBF7XYN -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-fw-veth5a287e26 -m comment --comment cali:UzZU75iIdLLeMaKC -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-fw-veth5a287e26 -m comment --comment cali:C6e0fouz4s-HhwTF -m conntrack --ctstate INVALID -j DROP
--A cali-fw-veth5a287e26 -m comment --comment cali:jw1TXig4SkykJP5a -j MARK --set-xmark 0x0/0x30000
--A cali-fw-veth5a287e26 -p udp -m comment --comment cali:p6ud4aLwnkHYnm9M -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
--A cali-fw-veth5a287e26 -p 4 -m comment --comment cali:MHzBeEQBRrbAr8Ab -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
--A cali-fw-veth5a287e26 -m comment --comment cali:lSXm2vm1nfT-HJD2 -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
--A cali-fw-veth5a287e26 -m comment --comment cali:qxrAtzm1VvlzWRzY -m mark --mark 0x0/0x20000 -j cali-po-knp/x/deny-all
--A cali-fw-veth5a287e26 -m comment --comment cali:IqggNjMbZpIP3QAN -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-veth5a287e26 -m comment --comment cali:V0AZFc5N5JE8avrr -m mark --mark 0x0/0x20000 -j cali-po-knp/x/egress
--A cali-fw-veth5a287e26 -m comment --comment cali:QCY-U9S6eOdROq1A -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-veth5a287e26 -m comment --comment cali:K-R8G6oKItDnZkBQ -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
--A cali-fw-veth5a287e26 -m comment --comment cali:65qywCw5sdx67ifg -j cali-pro-kns.x
--A cali-fw-veth5a287e26 -m comment --comment cali:2esace44-RS-OAMQ -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-veth5a287e26 -m comment --comment cali:XxaoMwGu-kDVdxlJ -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-tw-vethc79b6103 -m comment --comment cali:FNgrwGfHiUBjWG23 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-tw-vethc79b6103 -m comment --comment cali:DehrGLg9WX8R0Fva -m conntrack --ctstate INVALID -j DROP
--A cali-tw-vethc79b6103 -m comment --comment cali:vGiimlK4d9SBdGsX -j MARK --set-xmark 0x0/0x30000
--A cali-tw-vethc79b6103 -m comment --comment cali:bKhK4WS7R2a6ZnT_ -j cali-pri-kns.z
--A cali-tw-vethc79b6103 -m comment --comment cali:skQJH6oYduJvBkkZ -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-tw-vethc79b6103 -m comment --comment cali:fep_A5TpMjTTNqEG -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-fw-vethc79b6103 -m comment --comment cali:UCYrPDnJ2h6JWufa -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
--A cali-fw-vethc79b6103 -m comment --comment cali:elg0wqhN82Apq1ZC -m conntrack --ctstate INVALID -j DROP
--A cali-fw-vethc79b6103 -m comment --comment cali:4O-bCHTh43rAfvsy -j MARK --set-xmark 0x0/0x30000
--A cali-fw-vethc79b6103 -p udp -m comment --comment cali:Eup6dBClxor8NJrd -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
--A cali-fw-vethc79b6103 -p 4 -m comment --comment cali:7rPv5w1x_7AEdwV8 -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
--A cali-fw-vethc79b6103 -m comment --comment cali:v-1fPH-ggnVWNMKD -j cali-pro-kns.z
--A cali-fw-vethc79b6103 -m comment --comment cali:2XU2kMBjel2kGSwS -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
--A cali-fw-vethc79b6103 -m comment --comment cali:8tXzUTlFLw-IZyK- -m comment --comment "Drop if no profiles matched" -j DROP
--A cali-FORWARD -m comment --comment cali:MtrcaND6CigGIqev -j MARK --set-xmark 0x0/0x1a0000
--A cali-FORWARD -m comment --comment cali:eIHTYWF5Hb3eii6_ -m physdev --physdev-in veth+ -j cali-from-wl-dispatch
--A cali-FORWARD -o cni0 -m comment --comment cali:8bfJcHZjvoVGg1TM -j cali-to-wl-dispatch
--A cali-INPUT -m comment --comment cali:q47AEtM1Q8lqmvqk -m physdev --physdev-in veth+ -g cali-wl-to-host
--A cali-INPUT -m comment --comment cali:kRXgcaGGm356SbJe -m mark --mark 0x10000/0x10000 -j ACCEPT
--A cali-OUTPUT -m comment --comment cali:MPehVK8iiSfAlCs1 -m mark --mark 0x10000/0x10000 -j ACCEPT
--A cali-OUTPUT -o cni0 -m comment --comment cali:-9kvD4HrbkHg_riI -j RETURN
--A cali-wl-to-host -m comment --comment cali:cYUR-DDjw_TpdcpK -j cali-from-wl-dispatch
--A cali-wl-to-host -m comment --comment cali:1a_-NC8dkQ-e3Ttd -m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT
--A cali-from-wl-dispatch -m comment --comment cali:bmREkxhsIbR-nszQ -m physdev --physdev-in veth40807a84 -g cali-fw-veth40807a84
--A cali-from-wl-dispatch -m comment --comment cali:E6f3rdpfP7gsmuda -m physdev --physdev-in veth5a287e26 -g cali-fw-veth5a287e26
--A cali-from-wl-dispatch -m comment --comment cali:5NYIIr7xcGfFuD1a -m physdev --physdev-in vethc79b6103 -g cali-fw-vethc79b6103
--A cali-from-wl-dispatch -m comment --comment cali:2fWDl5q-xRCZgrbR -m comment --comment "Unknown interface" -j DROP
--A cali-to-wl-dispatch -d 10.244.0.3/32 -m comment --comment cali:lafLX1ee7JxKp2Nn -g cali-tw-veth40807a84
--A cali-to-wl-dispatch -d 10.244.0.2/32 -m comment --comment cali:NjsH0pitb923w29t -g cali-tw-veth5a287e26
--A cali-to-wl-dispatch -d 10.244.0.4/32 -m comment --comment cali:5qkl9s_Um3oKfntI -g cali-tw-vethc79b6103
--A cali-to-wl-dispatch -m comment --comment cali:sEpvjxyGhEoUUzSY -m comment --comment "Unknown interface" -j DROP
+-A cali-pi-knp/x/deny-all -m comment --comment cali:mIDenMm_G7Ig0gO8 -m comment --comment "KubernetesNetworkPolicy x/deny-all ingress"
+-A cali-po-knp/x/deny-all -m comment --comment cali:S07im5qMLlDjUFod -m comment --comment "KubernetesNetworkPolicy x/deny-all egress"
+-A cali-po-knp/x/egress -m comment --comment cali:k9H_8U-S0a5UzeRV -m comment --comment "KubernetesNetworkPolicy x/egress egress" -j MARK --set-xmark 0x80000/0x180000
+-A cali-po-knp/x/egress -d 10.244.1.0/24 -m comment --comment cali:Q6llt09gQ66rcQA5 -j MARK --set-xmark 0x0/0x80000
+-A cali-po-knp/x/egress -d 10.244.2.0/24 -m comment --comment cali:jcpcFs6wC-JoJdk9 -j MARK --set-xmark 0x0/0x80000
+-A cali-po-knp/x/egress -d 10.0.0.0/8 -p tcp -m comment --comment cali:_UsL3c6ukoOigwf3 -m mark --mark 0x80000/0x80000 -m multiport --destination-ports 81:90 -j MARK --set-xmark 0x10000/0x10000
+-A cali-po-knp/x/egress -m comment --comment cali:mdqz6HWHTmKuDkQ5 -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-po-knp/x/egress -p udp -m comment --comment cali:7inm5JL19_rtrvgg -m multiport --destination-ports 53 -j MARK --set-xmark 0x10000/0x10000
+-A cali-pi-knp/x/web -m comment --comment cali:ZZY-IEm3qK6Hqb7i -m comment --comment "KubernetesNetworkPolicy x/web ingress" -j MARK --set-xmark 0x0/0x180000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:ivGOyvZx7wNaDD72 -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -m comment --comment cali:U2qtFG-r46eLuZpd -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:LFkAdasOWGmrOsbA -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:KmdHoOEbZW2809KPxNEw2jU src -j MARK --set-xmark 0x10000/0x10000
+-A cali-pi-knp/x/web -m comment --comment cali:qGFzsX4Qthrjqjgz -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-pi-knp/x/web -m comment --comment cali:_yEiA38FAeq6JDHv -j MARK --set-xmark 0x0/0x180000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:kpzJVmmyXm15w4MH -m multiport --destination-ports 81 -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -m comment --comment cali:9HIfT7PPqZn7t5iV -m set --match-set cali40n:zBmVCH-I4zGK3XLfXXEsdeZ dst,dst -j MARK --set-xmark 0x80000/0x80000
+-A cali-pi-knp/x/web -p tcp -m comment --comment cali:ronZk6aTB2kg_yGe -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:ILzJ8EsJdaeyq6jAUxGihD9 src -j MARK --set-xmark 0x10000/0x10000
+-A cali-pi-knp/x/web -m comment --comment cali:okFDGT5hfGPJGiJ7 -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-pi-knp/x/web -p sctp -m comment --comment cali:Ku84Xdxdegk-Co-o -m multiport --destination-ports 80 -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.x -m comment --comment cali:eG9BSdfRLl3IrBz9 -m comment --comment "Profile kns.x ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.x -m comment --comment cali:EBy-M2BcT732DlbO -m comment --comment "Profile kns.x egress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.y -m comment --comment cali:VZ7HGxQUBva9CbPe -m comment --comment "Profile kns.y ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.y -m comment --comment cali:p0Q5VWvCTkx_Coti -m comment --comment "Profile kns.y egress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.z -m comment --comment cali:awd0bbV5ODNp6e1b -m comment --comment "Profile kns.z ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.z -m comment --comment cali:k4n-Oy_8tNRbHpiT -m comment --comment "Profile kns.z egress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-tw-veth40807a84 -m comment --comment cali:j1MJ7QMenWULoPKp -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-veth40807a84 -m comment --comment cali:gGXqY7sfsQN2_SQu -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-veth40807a84 -m comment --comment cali:xMdI_OJFVHoGtDv3 -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-veth40807a84 -m comment --comment cali:mfGz9FEn1sHLZmD1 -j cali-pri-kns.y
+-A cali-tw-veth40807a84 -m comment --comment cali:4-Oeyp48HhafUOct -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-veth40807a84 -m comment --comment cali:ezkVhvNepWsg4zgl -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-veth40807a84 -m comment --comment cali:XXSzE5tA-PyidgW3 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-veth40807a84 -m comment --comment cali:nWgiTUpi2NaI3hwJ -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-veth40807a84 -m comment --comment cali:XnZ8TPh75gfmOjp7 -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-veth40807a84 -p udp -m comment --comment cali:a4KPmhPRSTM4qLgo -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-veth40807a84 -p 4 -m comment --comment cali:d9kuSYGQN1hUFFbB -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-veth40807a84 -m comment --comment cali:jWHBup1_DkgBfb-E -j cali-pro-kns.y
+-A cali-fw-veth40807a84 -m comment --comment cali:qLOlRNM1GxutEqvA -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-veth40807a84 -m comment --comment cali:zRjsgaCUg7i6aG-J -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-tw-veth5a287e26 -m comment --comment cali:MrfrIvhEu5PcHZmZ -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-veth5a287e26 -m comment --comment cali:c1Dsxv0xrHeTYqEf -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-veth5a287e26 -m comment --comment cali:NIIQDdJEri9ME9KF -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-veth5a287e26 -m comment --comment cali:TLH0A9xuDdIZsdW9 -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
+-A cali-tw-veth5a287e26 -m comment --comment cali:nvaWXHhaqSwopunq -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/deny-all
+-A cali-tw-veth5a287e26 -m comment --comment cali:L3S3Wxor1DJ3m7ft -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-veth5a287e26 -m comment --comment cali:QGRlIbOYxj_hs489 -m mark --mark 0x0/0x20000 -j cali-pi-knp/x/web
+-A cali-tw-veth5a287e26 -m comment --comment cali:gFTyVwu9ntfslbMM -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-veth5a287e26 -m comment --comment cali:OVlS50AWF0KHBIf1 -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
+-A cali-tw-veth5a287e26 -m comment --comment cali:yXXxzr0QP5N00hBj -j cali-pri-kns.x
+-A cali-tw-veth5a287e26 -m comment --comment cali:H_gcIFPeYxmoC7iP -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-veth5a287e26 -m comment --comment cali:Rw7vWY8fQILuE0Pc -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-veth5a287e26 -m comment --comment cali:rI1490aBdVEPb0xu -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-veth5a287e26 -m comment --comment cali:7bmQnJNss0s6-aCj -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-veth5a287e26 -m comment --comment cali:-0cN3PkOcCQxQP1h -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-veth5a287e26 -p udp -m comment --comment cali:Eia_PeVrjXwOSLLI -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-veth5a287e26 -p 4 -m comment --comment cali:sPAsHbRfqSs8B5Kb -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-veth5a287e26 -m comment --comment cali:0wD98f2lpe8HAaPf -m comment --comment "Start of tier default" -j MARK --set-xmark 0x0/0x20000
+-A cali-fw-veth5a287e26 -m comment --comment cali:0w88fpWidFSJZnmg -m mark --mark 0x0/0x20000 -j cali-po-knp/x/deny-all
+-A cali-fw-veth5a287e26 -m comment --comment cali:45qNp3tas4iCxwxW -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-veth5a287e26 -m comment --comment cali:kSUiEoczMeY3pxiZ -m mark --mark 0x0/0x20000 -j cali-po-knp/x/egress
+-A cali-fw-veth5a287e26 -m comment --comment cali:b2CR3CtPAMwxiqhF -m comment --comment "Return if policy accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-veth5a287e26 -m comment --comment cali:CdN4axJP_FbHij0c -m comment --comment "End of tier default. Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP
+-A cali-fw-veth5a287e26 -m comment --comment cali:pcO2TCVkp_kZ9zE0 -j cali-pro-kns.x
+-A cali-fw-veth5a287e26 -m comment --comment cali:X7Zd-lAndwUMue4l -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-veth5a287e26 -m comment --comment cali:3Uce-4e-F_TVOW1C -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-tw-vethc79b6103 -m comment --comment cali:OeNJ9evIu9pV5uDI -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-vethc79b6103 -m comment --comment cali:fhi5DJ6hYQJHigWL -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-vethc79b6103 -m comment --comment cali:oTLNKAmCY8hO6EwZ -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-vethc79b6103 -m comment --comment cali:Qasrk33-5lkcrfZY -j cali-pri-kns.z
+-A cali-tw-vethc79b6103 -m comment --comment cali:kN8T5BFM53KzHZuf -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-vethc79b6103 -m comment --comment cali:PY4K94CfCQvg31YU -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-vethc79b6103 -m comment --comment cali:DUH6RGGUPC0pGEK9 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-vethc79b6103 -m comment --comment cali:7Eltk3hWcDp46gnL -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-vethc79b6103 -m comment --comment cali:WBaZfq3IFR_OPTD0 -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-vethc79b6103 -p udp -m comment --comment cali:t1eCArfWE8UaRZvj -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-vethc79b6103 -p 4 -m comment --comment cali:6J94gyHn9wMr2S3f -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-vethc79b6103 -m comment --comment cali:cBEtzelu3srz55oq -j cali-pro-kns.z
+-A cali-fw-vethc79b6103 -m comment --comment cali:dLikYFtsHgDoC20P -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-vethc79b6103 -m comment --comment cali:qoek8DL4Jm0kEckF -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-FORWARD -m comment --comment cali:GR4xhSekyNIx8zvC -j MARK --set-xmark 0x0/0x1a0000
+-A cali-FORWARD -m comment --comment cali:2kGZlhUeKCxWaOsB -m physdev --physdev-in veth+ -j cali-from-wl-dispatch
+-A cali-FORWARD -o cni0 -m comment --comment cali:MwTpB3sI3yM1IDn6 -j cali-to-wl-dispatch
+-A cali-INPUT -m comment --comment cali:kSdEhQy7Wf7A9y4S -m physdev --physdev-in veth+ -g cali-wl-to-host
+-A cali-INPUT -m comment --comment cali:2gwxmNP5G2-AXbJD -m mark --mark 0x10000/0x10000 -j ACCEPT
+-A cali-OUTPUT -m comment --comment cali:ThCET4ME8QNolRCP -m mark --mark 0x10000/0x10000 -j ACCEPT
+-A cali-OUTPUT -o cni0 -m comment --comment cali:QMenIgqy8EcrgiN8 -j RETURN
+-A cali-wl-to-host -m comment --comment cali:egDWt5RO3D-_mB9S -j cali-from-wl-dispatch
+-A cali-wl-to-host -m comment --comment cali:dftBTbdqGoKncbMx -m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT
+-A cali-from-wl-dispatch -m comment --comment cali:YVObubVggWFbFZS2 -m physdev --physdev-in veth40807a84 -g cali-fw-veth40807a84
+-A cali-from-wl-dispatch -m comment --comment cali:7ext3SfqNQH59Gr_ -m physdev --physdev-in veth5a287e26 -g cali-fw-veth5a287e26
+-A cali-from-wl-dispatch -m comment --comment cali:wiMt8KJxVDG6PRRF -m physdev --physdev-in vethc79b6103 -g cali-fw-vethc79b6103
+-A cali-from-wl-dispatch -m comment --comment cali:JzecVf5OHUOkfdFz -m comment --comment "Unknown interface" -j DROP
+-A cali-to-wl-dispatch -d 10.244.0.3/32 -m comment --comment cali:AG39c1fc7kvq7rdB -g cali-tw-veth40807a84
+-A cali-to-wl-dispatch -d 10.244.0.2/32 -m comment --comment cali:GBGD4JztR4cQrmT2 -g cali-tw-veth5a287e26
+-A cali-to-wl-dispatch -d 10.244.0.4/32 -m comment --comment cali:wAksA7C8K8nblRlX -g cali-tw-vethc79b6103
+-A cali-to-wl-dispatch -m comment --comment cali:FW4MAthXXehp-o_0 -m comment --comment "Unknown interface" -j DROP
 COMMIT
 `
 
@@ -490,94 +490,94 @@ add rule ip calico filter-FORWARD meta mark & 0x00010000 == 0x00010000 accept co
 add rule ip calico filter-FORWARD meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:fXaqbwKfGHq5dvHP"
 add rule ip calico filter-INPUT jump filter-cali-INPUT comment "cali:H0S9z2pOh43UL0cc"
 add rule ip calico filter-OUTPUT jump filter-cali-OUTPUT comment "cali:cxN7yDysHHPQSuUC"
-add rule ip calico filter-cali-pi-knp/x/deny-all counter comment "cali:PNo9MZiz835FvClv; KubernetesNetworkPolicy x/deny-all ingress"
-add rule ip calico filter-cali-po-knp/x/deny-all counter comment "cali:D5Hh_FiN-H4Hcv6O; KubernetesNetworkPolicy x/deny-all egress"
-add rule ip calico filter-cali-po-knp/x/egress meta mark set meta mark & 0xffe7ffff | 0x00080000 comment "cali:S5JsnQo_K8bR2wgT; KubernetesNetworkPolicy x/egress egress"
-add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.1.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:uE4hXwECWB0kWpug"
-add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.2.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:37eMyLBc6cfEl8XI"
-add rule ip calico filter-cali-po-knp/x/egress meta l4proto tcp ip daddr 10.0.0.0/8 meta mark & 0x00080000 == 0x00080000 th dport 81-90 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:vW-0fbz5I5IM7-3o"
-add rule ip calico filter-cali-po-knp/x/egress meta mark & 0x00010000 == 0x00010000 return comment "cali:ocpezpRwSaipH3tl"
-add rule ip calico filter-cali-po-knp/x/egress meta l4proto udp th dport 53 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:orbAkXsmhgN-lumc"
-add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:F3n62MoYP5BpICE9; KubernetesNetworkPolicy x/web ingress"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:rpcVNUq2MQh1r916"
-add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:ofyU5g5WbEfFMk0d"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-KmdHoOEbZW2809KPxNEw2jU meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:tZyqFjuEN8FwPmI-"
-add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:-rVx8Ac5Eu-z-h2F"
-add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:Jx0eTlzKqyTy08k-"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:1UKR5qK2_c3tF3Ir"
-add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:Nb0aBdyG-HTz1CbO"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-ILzJ8EsJdaeyq6jAUxGihD9 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:7MfwWNCYnzVklhYk"
-add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:01b7DoYRBK__s_Xs"
-add rule ip calico filter-cali-pi-knp/x/web meta l4proto sctp th dport 80 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:9Q65HNYw550L2SJK"
-add rule ip calico filter-cali-pri-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:awaqsN6vVkAheW-x; Profile kns.x ingress"
-add rule ip calico filter-cali-pro-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:B9Z9dPG4jqOq5P40; Profile kns.x egress"
-add rule ip calico filter-cali-pri-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:Zd7LIIZwE9npLbFR; Profile kns.y ingress"
-add rule ip calico filter-cali-pro-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:wR1k_OoFjzLUJlrU; Profile kns.y egress"
-add rule ip calico filter-cali-pri-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:YmMezy5tdobVi728; Profile kns.z ingress"
-add rule ip calico filter-cali-pro-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:K4H3tZ4W_NnpYXkM; Profile kns.z egress"
-add rule ip calico filter-cali-tw-veth40807a84 ct state related,established accept comment "cali:dUzI9In0IIVA_iXW"
-add rule ip calico filter-cali-tw-veth40807a84 ct state invalid drop comment "cali:t4_MiUdIywYzWNH5"
-add rule ip calico filter-cali-tw-veth40807a84 meta mark set meta mark & 0xfffcffff comment "cali:ulXyQRRM1cl18rJV"
-add rule ip calico filter-cali-tw-veth40807a84 jump filter-cali-pri-kns.y comment "cali:sqkNpxwUXYdEFojv"
-add rule ip calico filter-cali-tw-veth40807a84 meta mark & 0x00010000 == 0x00010000 return comment "cali:7hWtJVo_FRQYWJCm; Return if profile accepted"
-add rule ip calico filter-cali-tw-veth40807a84 drop comment "cali:9aRgk18L_tKRVPJ7; Drop if no profiles matched"
-add rule ip calico filter-cali-fw-veth40807a84 ct state related,established accept comment "cali:JTbzAawDJW1_C2Y0"
-add rule ip calico filter-cali-fw-veth40807a84 ct state invalid drop comment "cali:7E6l8JPnUJWQd3o1"
-add rule ip calico filter-cali-fw-veth40807a84 meta mark set meta mark & 0xfffcffff comment "cali:xpuhBFQU3wQYRzp-"
-add rule ip calico filter-cali-fw-veth40807a84 meta l4proto udp th dport 4789 drop comment "cali:gLJpSwTpk_I2vaPh; DROP VXLAN encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-veth40807a84 meta l4proto 4 drop comment "cali:ON6mULkE-BADnAHX; DROP IPinIP encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-veth40807a84 jump filter-cali-pro-kns.y comment "cali:nyTssziwKejfxvIy"
-add rule ip calico filter-cali-fw-veth40807a84 meta mark & 0x00010000 == 0x00010000 return comment "cali:6d8F96mkNKfKsV54; Return if profile accepted"
-add rule ip calico filter-cali-fw-veth40807a84 drop comment "cali:NNlFZK-KuebSxXrC; Drop if no profiles matched"
-add rule ip calico filter-cali-tw-veth5a287e26 ct state related,established accept comment "cali:leV-PB-MnFgWtpeL"
-add rule ip calico filter-cali-tw-veth5a287e26 ct state invalid drop comment "cali:h-US-OUgoyrGCJf5"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark set meta mark & 0xfffcffff comment "cali:C98uwXTaFJeN6LL7"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark set meta mark & 0xfffdffff comment "cali:coxrIUPQJ5whr7KL; Start of tier default"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/deny-all comment "cali:8Ns0fD0GLc2GRdz1"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:qEQiuc3D0UKHL95Y; Return if policy accepted"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/web comment "cali:rqeNxxcImUz1eMh2"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:6diDyd5TkAlHfRVg; Return if policy accepted"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 drop comment "cali:Li5w3A6vFkqi2yCf; End of tier default. Drop if no policies passed packet"
-add rule ip calico filter-cali-tw-veth5a287e26 jump filter-cali-pri-kns.x comment "cali:srWYjxIAgcegJQ70"
-add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:rLtlRC6Jh4DXh-62; Return if profile accepted"
-add rule ip calico filter-cali-tw-veth5a287e26 drop comment "cali:fRmldVn3UGx-1dgG; Drop if no profiles matched"
-add rule ip calico filter-cali-fw-veth5a287e26 ct state related,established accept comment "cali:TQdDon0Iq98S1cnZ"
-add rule ip calico filter-cali-fw-veth5a287e26 ct state invalid drop comment "cali:KPnxRTd858E8QfLs"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark set meta mark & 0xfffcffff comment "cali:js7Fsrsy4RD-d_Rr"
-add rule ip calico filter-cali-fw-veth5a287e26 meta l4proto udp th dport 4789 drop comment "cali:Q_bKHwqRYySeSC0s; DROP VXLAN encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-veth5a287e26 meta l4proto 4 drop comment "cali:k16mUU64pEORr6iD; DROP IPinIP encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark set meta mark & 0xfffdffff comment "cali:qmwHjq9WOOPWZU4m; Start of tier default"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/deny-all comment "cali:ZLJ-z63-5ADXjsLe"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:yLl0-zz_QwmxJBVh; Return if policy accepted"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/egress comment "cali:nbaLgIinEHO-uC0-"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:Pt2So-PXBPjWY4TK; Return if policy accepted"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 drop comment "cali:vzH5BUdmpm2t_mnn; End of tier default. Drop if no policies passed packet"
-add rule ip calico filter-cali-fw-veth5a287e26 jump filter-cali-pro-kns.x comment "cali:ekVgrM0DkBeWBA8d"
-add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:_cPJzh5RVwAJKg0F; Return if profile accepted"
-add rule ip calico filter-cali-fw-veth5a287e26 drop comment "cali:kSSkG8UpV9AQOt1v; Drop if no profiles matched"
-add rule ip calico filter-cali-tw-vethc79b6103 ct state related,established accept comment "cali:jey1qAA6_-GT5WYt"
-add rule ip calico filter-cali-tw-vethc79b6103 ct state invalid drop comment "cali:UgiNQ3Eske_xMIdV"
-add rule ip calico filter-cali-tw-vethc79b6103 meta mark set meta mark & 0xfffcffff comment "cali:sEyRBF5KaGa_Hh1E"
-add rule ip calico filter-cali-tw-vethc79b6103 jump filter-cali-pri-kns.z comment "cali:Jzgh7drM12ADM1ee"
-add rule ip calico filter-cali-tw-vethc79b6103 meta mark & 0x00010000 == 0x00010000 return comment "cali:5z2fX5jIkI2_tk4O; Return if profile accepted"
-add rule ip calico filter-cali-tw-vethc79b6103 drop comment "cali:ZsDu0bHmNZ_3uqb5; Drop if no profiles matched"
-add rule ip calico filter-cali-fw-vethc79b6103 ct state related,established accept comment "cali:WH9C7sQmYwZKQYri"
-add rule ip calico filter-cali-fw-vethc79b6103 ct state invalid drop comment "cali:TGmmtj-bcWxzdVTd"
-add rule ip calico filter-cali-fw-vethc79b6103 meta mark set meta mark & 0xfffcffff comment "cali:vwcWelkug1aKrk7f"
-add rule ip calico filter-cali-fw-vethc79b6103 meta l4proto udp th dport 4789 drop comment "cali:y3xGqP8992dWWUVE; DROP VXLAN encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-vethc79b6103 meta l4proto 4 drop comment "cali:dCJJCeZ1s62IejCf; DROP IPinIP encapped packets originating in workloads"
-add rule ip calico filter-cali-fw-vethc79b6103 jump filter-cali-pro-kns.z comment "cali:LAcciJsfLQ10xwQU"
-add rule ip calico filter-cali-fw-vethc79b6103 meta mark & 0x00010000 == 0x00010000 return comment "cali:ZFiliabevFY1Bnan; Return if profile accepted"
-add rule ip calico filter-cali-fw-vethc79b6103 drop comment "cali:9m3rHpMpYrtVZK_7; Drop if no profiles matched"
-add rule ip calico filter-cali-FORWARD meta mark set meta mark & 0xffe5ffff comment "cali:N2k3tUD0b3KQS8K1"
-add rule ip calico filter-cali-FORWARD iifname "cni0" jump filter-cali-from-wl-dispatch comment "cali:AgcNMOnfMGYqLoFX"
-add rule ip calico filter-cali-FORWARD oifname "cni0" jump filter-cali-to-wl-dispatch comment "cali:yc-9ysJhsNJaE_a8"
-add rule ip calico filter-cali-INPUT iifname "cni0" goto filter-cali-wl-to-host comment "cali:lT_qxwE6bhpq6SdU"
-add rule ip calico filter-cali-INPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:efpZ898sgTgVEYEo"
-add rule ip calico filter-cali-OUTPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:9kCKjGF-PbkFfx51"
-add rule ip calico filter-cali-OUTPUT oifname "cni0" return comment "cali:UdGJr8SuxYyQJCbq"
-add rule ip calico filter-cali-wl-to-host jump filter-cali-from-wl-dispatch comment "cali:F3eT5kM5UsGyw98U"
-add rule ip calico filter-cali-wl-to-host accept comment "cali:prqwX39FRAUjeOxK; Configured DefaultEndpointToHostAction"
+add rule ip calico filter-cali-pi-knp/x/deny-all counter comment "cali:h9N6mywDrSRhHwQQ; KubernetesNetworkPolicy x/deny-all ingress"
+add rule ip calico filter-cali-po-knp/x/deny-all counter comment "cali:tZkPQtzFjXCHMpTJ; KubernetesNetworkPolicy x/deny-all egress"
+add rule ip calico filter-cali-po-knp/x/egress meta mark set meta mark & 0xffe7ffff | 0x00080000 comment "cali:aXfTT7QSV0jzkmLb; KubernetesNetworkPolicy x/egress egress"
+add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.1.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:_E1BFd1xhuXnAFzU"
+add rule ip calico filter-cali-po-knp/x/egress ip daddr 10.244.2.0/24 meta mark set meta mark & 0xfff7ffff comment "cali:wXGn9H6mjuNXGcny"
+add rule ip calico filter-cali-po-knp/x/egress meta l4proto tcp ip daddr 10.0.0.0/8 meta mark & 0x00080000 == 0x00080000 th dport 81-90 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:wKP7xDFDa5IBrTli"
+add rule ip calico filter-cali-po-knp/x/egress meta mark & 0x00010000 == 0x00010000 return comment "cali:66K4HQlmd6Pc51t-"
+add rule ip calico filter-cali-po-knp/x/egress meta l4proto udp th dport 53 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:dTrywSvmOzIAlWCN"
+add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:qXIyEU1zM76MEx29; KubernetesNetworkPolicy x/web ingress"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:Fe1CzrowTXFci752"
+add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:jWC2YqfPr9QiTy3i"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-KmdHoOEbZW2809KPxNEw2jU meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:a1Kr7BRjBbwKUx-t"
+add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:uiZyPB1K2OWaXUzo"
+add rule ip calico filter-cali-pi-knp/x/web meta mark set meta mark & 0xffe7ffff comment "cali:II3NTfZGPn8b14nz"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp th dport 81 meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:eStLX4wrqim70-Z5"
+add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @cali40n-zBmVCH-I4zGK3XLfXXEsdeZ meta mark set meta mark & 0xfff7ffff | 0x00080000 comment "cali:oI9EuebGI_ZCccWW"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-ILzJ8EsJdaeyq6jAUxGihD9 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:kD-cC2y4ptuPGob0"
+add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:FA4pAJfxsLziWVgN"
+add rule ip calico filter-cali-pi-knp/x/web meta l4proto sctp th dport 80 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:LsMFSGFXzLZ3QfLL"
+add rule ip calico filter-cali-pri-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:Y83rPLzALIgJx_cu; Profile kns.x ingress"
+add rule ip calico filter-cali-pro-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:mMqNQTdKNc8XGBqD; Profile kns.x egress"
+add rule ip calico filter-cali-pri-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:nPUWrQbIZMkfClw4; Profile kns.y ingress"
+add rule ip calico filter-cali-pro-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:sGuekdCDdKFv892N; Profile kns.y egress"
+add rule ip calico filter-cali-pri-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:LGfpEV0Wyfb_bKfE; Profile kns.z ingress"
+add rule ip calico filter-cali-pro-kns.z meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:ZyeawKTkNH9-pvS7; Profile kns.z egress"
+add rule ip calico filter-cali-tw-veth40807a84 ct state related,established accept comment "cali:Wm0PhWYKap1A66Ms"
+add rule ip calico filter-cali-tw-veth40807a84 ct state invalid drop comment "cali:X3Dei7cs6mgBQ47V"
+add rule ip calico filter-cali-tw-veth40807a84 meta mark set meta mark & 0xfffcffff comment "cali:ZIyY4qQQLa42y-w0"
+add rule ip calico filter-cali-tw-veth40807a84 jump filter-cali-pri-kns.y comment "cali:P7GRIAiVd6PxWX4Y"
+add rule ip calico filter-cali-tw-veth40807a84 meta mark & 0x00010000 == 0x00010000 return comment "cali:ZlCezsRabF51Uh6j; Return if profile accepted"
+add rule ip calico filter-cali-tw-veth40807a84 drop comment "cali:HihsUnChm3DmEWbu; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-veth40807a84 ct state related,established accept comment "cali:jrtTCdYWpbw9PTtX"
+add rule ip calico filter-cali-fw-veth40807a84 ct state invalid drop comment "cali:ygJZ_JZZDIRlAtFY"
+add rule ip calico filter-cali-fw-veth40807a84 meta mark set meta mark & 0xfffcffff comment "cali:6kHiVB9fiF3rJYR7"
+add rule ip calico filter-cali-fw-veth40807a84 meta l4proto udp th dport 4789 drop comment "cali:aakc_hZAUq1FGfFv; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-veth40807a84 meta l4proto 4 drop comment "cali:25a7e8SYMOs10M1C; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-veth40807a84 jump filter-cali-pro-kns.y comment "cali:BaX_ngTc7NdcqCI2"
+add rule ip calico filter-cali-fw-veth40807a84 meta mark & 0x00010000 == 0x00010000 return comment "cali:99Qt_KVwZWxEwUZb; Return if profile accepted"
+add rule ip calico filter-cali-fw-veth40807a84 drop comment "cali:6rwetCqJ1E4XwkkZ; Drop if no profiles matched"
+add rule ip calico filter-cali-tw-veth5a287e26 ct state related,established accept comment "cali:M7UbAfecdfXblmNS"
+add rule ip calico filter-cali-tw-veth5a287e26 ct state invalid drop comment "cali:zvxl1W4JAC7QjcQE"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark set meta mark & 0xfffcffff comment "cali:xc6mimqoBi7Dum9a"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark set meta mark & 0xfffdffff comment "cali:BWLlcSlobf9lRLib; Start of tier default"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/deny-all comment "cali:SQ1dl56_3yBnaCwJ"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:YIkrKqPgyaB2aRz8; Return if policy accepted"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-pi-knp/x/web comment "cali:x138ZG9nt25EkFBG"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:0myK2tm52iXmQXXh; Return if policy accepted"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 drop comment "cali:mnEnxdLkMRY7wCqP; End of tier default. Drop if no policies passed packet"
+add rule ip calico filter-cali-tw-veth5a287e26 jump filter-cali-pri-kns.x comment "cali:4vncaf2_RnPP-v65"
+add rule ip calico filter-cali-tw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:Gm2IIZZoa8XPWzQd; Return if profile accepted"
+add rule ip calico filter-cali-tw-veth5a287e26 drop comment "cali:DxkEYgRDW5qHmcEd; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-veth5a287e26 ct state related,established accept comment "cali:KptZsnI8GSmsSA4L"
+add rule ip calico filter-cali-fw-veth5a287e26 ct state invalid drop comment "cali:Lq-O4MxWLWG4OzHe"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark set meta mark & 0xfffcffff comment "cali:kmLrweqSG8476m-g"
+add rule ip calico filter-cali-fw-veth5a287e26 meta l4proto udp th dport 4789 drop comment "cali:vmLewS3dnAyeOqrI; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-veth5a287e26 meta l4proto 4 drop comment "cali:qOqk8pBbfixA7iRM; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark set meta mark & 0xfffdffff comment "cali:ivkUQnNrEAH1uJMf; Start of tier default"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/deny-all comment "cali:cZCclEXEoPqJgHfM"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:g5Mg6OPgWIGhmLW8; Return if policy accepted"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 jump filter-cali-po-knp/x/egress comment "cali:tMGRL_Vw-hu1uXK7"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:FF0ow3RzVyDmwQzM; Return if policy accepted"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00020000 == 0x00000000 drop comment "cali:yR4aLE-_JyuVF3lR; End of tier default. Drop if no policies passed packet"
+add rule ip calico filter-cali-fw-veth5a287e26 jump filter-cali-pro-kns.x comment "cali:8SnLxTtDaENKK8h1"
+add rule ip calico filter-cali-fw-veth5a287e26 meta mark & 0x00010000 == 0x00010000 return comment "cali:c-hQle0vrvzGm-kB; Return if profile accepted"
+add rule ip calico filter-cali-fw-veth5a287e26 drop comment "cali:IpERUVnXPu_tYN11; Drop if no profiles matched"
+add rule ip calico filter-cali-tw-vethc79b6103 ct state related,established accept comment "cali:AlQxA_7A3x627IUr"
+add rule ip calico filter-cali-tw-vethc79b6103 ct state invalid drop comment "cali:rWwa_MSPx1nIsj9V"
+add rule ip calico filter-cali-tw-vethc79b6103 meta mark set meta mark & 0xfffcffff comment "cali:_nIyXPznhz9f0-eQ"
+add rule ip calico filter-cali-tw-vethc79b6103 jump filter-cali-pri-kns.z comment "cali:2ZmLkAh783YRJ_BZ"
+add rule ip calico filter-cali-tw-vethc79b6103 meta mark & 0x00010000 == 0x00010000 return comment "cali:BRL4ZxDc5cd6QOJ3; Return if profile accepted"
+add rule ip calico filter-cali-tw-vethc79b6103 drop comment "cali:3-1kHQg9gwh56vcy; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-vethc79b6103 ct state related,established accept comment "cali:-KrrTD6QuxyTJApV"
+add rule ip calico filter-cali-fw-vethc79b6103 ct state invalid drop comment "cali:fO9cfMAdpgmPNqHJ"
+add rule ip calico filter-cali-fw-vethc79b6103 meta mark set meta mark & 0xfffcffff comment "cali:IERPgWsUDXWDNH0I"
+add rule ip calico filter-cali-fw-vethc79b6103 meta l4proto udp th dport 4789 drop comment "cali:iz2T9WCPnyQrub7f; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-vethc79b6103 meta l4proto 4 drop comment "cali:ys1QPYaEEJeHX1Tf; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-vethc79b6103 jump filter-cali-pro-kns.z comment "cali:0cPxm-zm0xzzYAcM"
+add rule ip calico filter-cali-fw-vethc79b6103 meta mark & 0x00010000 == 0x00010000 return comment "cali:6uQgSxAK-WhQbd5a; Return if profile accepted"
+add rule ip calico filter-cali-fw-vethc79b6103 drop comment "cali:1iDm2L2rPqovBYMP; Drop if no profiles matched"
+add rule ip calico filter-cali-FORWARD meta mark set meta mark & 0xffe5ffff comment "cali:5dgeOWA07u_F06gB"
+add rule ip calico filter-cali-FORWARD iifname "cni0" jump filter-cali-from-wl-dispatch comment "cali:PCYpJ6umeYoH6E7v"
+add rule ip calico filter-cali-FORWARD oifname "cni0" jump filter-cali-to-wl-dispatch comment "cali:FjCIVzh_f-8kiLqP"
+add rule ip calico filter-cali-INPUT iifname "cni0" goto filter-cali-wl-to-host comment "cali:QMqZsDZk21__FLQ-"
+add rule ip calico filter-cali-INPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:DIFWrxRnn2L3jjSq"
+add rule ip calico filter-cali-OUTPUT meta mark & 0x00010000 == 0x00010000 accept comment "cali:9P-rcrKD9uKPBksU"
+add rule ip calico filter-cali-OUTPUT oifname "cni0" return comment "cali:SxLXaNchUunAD3Av"
+add rule ip calico filter-cali-wl-to-host jump filter-cali-from-wl-dispatch comment "cali:ErxqEAeaMTJ4gcTU"
+add rule ip calico filter-cali-wl-to-host accept comment "cali:7DitdZVfSgEa2VC5; Configured DefaultEndpointToHostAction"
 add rule ip calico filter-cali-from-wl-dispatch ip saddr vmap @filter-cali-from-wl-dispatch
 add rule ip calico filter-cali-from-wl-dispatch drop comment "Unknown interface"
 add element ip calico filter-cali-from-wl-dispatch { 10.244.0.3 : goto filter-cali-fw-veth40807a84, 10.244.0.2 : goto filter-cali-fw-veth5a287e26, 10.244.0.4 : goto filter-cali-fw-vethc79b6103 }
