@@ -126,7 +126,10 @@ s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.setsockopt(socket.SOL_SOCKE
 s.sendto(b'hostname',('${ipOf('x/a')}',80))
 try: print(s.recvfrom(2048)[0].decode().strip())
 except Exception: print('TIMEOUT')`]);
+    // Two exchanges: conntrack then holds the flow as a stream (120 s, not the 30 s of a single exchange), which
+    // outlives an apply on a loaded machine.
     t.equal((await udp(42001)).out, 'a', 'UDP flow from :42001 answered (now established)');
+    t.equal((await udp(42001)).out, 'a', 'and again (an assured stream for conntrack)');
     const t0 = Date.now();
     const a = await podlab(['apply', '-c', name, '-f', deny]);
     const applied = Date.now();
