@@ -7,13 +7,14 @@ import t, { type Test } from 'tap';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { clusterName, podlab, netnsOf, inNetns, isRoot } from '../helpers/lab.js';
+import { execFileSync } from 'node:child_process';
+import { clusterName, podlab, netnsOf, inNetns, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
 import { netpolCluster, netpolObjects, CASES, ipBlockCase, tableOf, policy, type NetpolCase } from '../helpers/netpol.js';
 import { apply, deleteObjects } from '../../src/lab/lab.js';
 import { checkLab } from '../../src/lab/check.js';
 
-// Three labs of 9 pods, 14 cases each: longer than tap's default 300 s on a loaded 2-core machine.
-t.setTimeout(45 * 60_000);
+// Three labs of 9 pods, 14 cases each: ~15 min on a quiet 2-core machine, far longer than tap's default 300 s when it is shared.
+t.setTimeout(90 * 60_000);
 
 const LABS = (process.env.PODLAB_POLICY_LABS ?? 'overlay:iptables,bgp:nftables,vpc:iptables').split(',').map((x) => {
   const [mode, proxyMode] = x.split(':');
@@ -59,6 +60,12 @@ async function policyLeftovers(netns: string): Promise<string[]> {
 const created: string[] = [];
 t.teardown(async () => {
   for (const n of created) if (netnsOf(n).length) await podlab(['down', '-c', n]);
+});
+// A file-level timeout (SIGALRM) ends the process without running teardown: remove what is left from the kernel.
+process.on('exit', () => {
+  for (const n of created) {
+    if (netnsOf(n).length) execFileSync('node', [CLI, 'clean', '-c', n], { env: { ...process.env, PODLAB_STATE_DIR: STATE_DIR }, stdio: 'ignore' });
+  }
 });
 
 for (const lab of LABS) {
