@@ -14,7 +14,7 @@ const arg = (name, def) => {
 const big = Number(arg('--nodes', '20'));
 const dir = mkdtempSync(join(tmpdir(), 'podlab-bench-bgp-'));
 process.env.PODLAB_STATE_DIR ??= join(dir, 'state');
-const { up, down } = await import('../dist/lab/lab.js');
+const { up, down } = await import('../dist/lab/index.js');
 
 function lab(name, nodes, bgp) {
   const docs = [`apiVersion: podlab.io/v1alpha1

@@ -23,10 +23,10 @@ const MATRIX = !process.argv.includes('--no-matrix');
 const MODE = process.argv.includes('--mode') ? process.argv[process.argv.indexOf('--mode') + 1] : 'bgp';
 process.env.PODLAB_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'podlab-bench-policy-'));
 const ROOT = new URL('..', import.meta.url).pathname;
-const { parseLab } = await import(join(ROOT, 'dist/input/parse.js'));
-const { resolve } = await import(join(ROOT, 'dist/model/topology.js'));
-const { getMode } = await import(join(ROOT, 'dist/modes/registry.js'));
-const { up, apply, down } = await import(join(ROOT, 'dist/lab/lab.js'));
+const { parseLabFiles: parseLab, resolveLab: resolve, getMode } = await import(join(ROOT, 'dist/modes/registry.js'));
+const { up } = await import(join(ROOT, 'dist/lab/up.js'));
+const { apply } = await import(join(ROOT, 'dist/lab/live.js'));
+const { down } = await import(join(ROOT, 'dist/lab/down.js'));
 const { checkLab } = await import(join(ROOT, 'dist/lab/check.js'));
 
 const NS = 10;
@@ -77,11 +77,17 @@ const result = { mode: MODE, pods: PODS, policies: POLICIES, nodes: NODES, goals
   const t1 = performance.now();
   const plan = getMode(MODE).plan(topo);
   const planMs = ms(t1);
-  const n1 = plan.namespaces.find((n) => n.role === 'node');
+  const n1 = rules(plan.namespaces.find((n) => n.role === 'node'));
   result.render = {
     resolveMs, planMs, isolatedPods: topo.policy.pods.filter((p) => p.ingress.length || p.egress.length).length,
     node1: { iptablesLines: n1.iptables.split('\n').length, policyChains: (n1.iptables.match(/^:(cali-(pi|po|tw|fw)-|AWS-NP-[IE]-)/gm) ?? []).length, ipsets: (n1.ipsets?.match(/^swap /gm) ?? []).length, ipsetMembers: (n1.ipsets?.match(/^add /gm) ?? []).length },
   };
+}
+
+/** A node namespace's rule sets by engine: iptables text, ipset text, nft text (kube-proxy's table and the engine's). */
+function rules(ns) {
+  const of = (engine) => ns.rulesets.filter((r) => r.engine === engine).map((r) => r.text);
+  return { iptables: of('iptables')[0], ipsets: of('ipset')[0], nftables: of('nftables').join('\n') || undefined };
 }
 
 // One node's rules in a scratch namespace: first sync, then after one policy changed (iptables + ipset, nftables).
@@ -91,7 +97,7 @@ const result = { mode: MODE, pods: PODS, policies: POLICIES, nodes: NODES, goals
   try {
     const node = (proxyMode, variant) => {
       const topo = resolve(parseLab([{ file: 'bench.yaml', text: labText(proxyMode) + allPolicies(variant), dir }]));
-      return getMode(MODE).plan(topo).namespaces.find((n) => n.role === 'node');
+      return rules(getMode(MODE).plan(topo).namespaces.find((n) => n.role === 'node'));
     };
     const a = node('iptables', 0), b = node('iptables', 1);
     const ipt = (n) => timed(() => { run(netns, ['ipset', 'restore'], n.ipsets); run(netns, ['iptables-restore', '-w', '5'], n.iptables); });

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { kubeProxyIptables } from '../dist/dataplane/proxy/iptables.js';
 import { kubeProxyNftables } from '../dist/dataplane/proxy/nftables.js';
 import { renderRestore } from '../dist/dataplane/iptables.js';
-import { flannelFragments } from '../dist/modes/overlay/index.js';
+import { flannelFragments } from '../dist/modes/overlay/plan.js';
 
 const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const NS = arg('--services', 1000), EP = arg('--endpoints', 10);

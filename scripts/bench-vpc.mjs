@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.env.PODLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'podlab-bench-vpc-'));
-const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/lab.js'));
+const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/index.js'));
 const dir = mkdtempSync(join(tmpdir(), 'podlab-bench-vpc-files-'));
 const result = { machine: { cpus: cpus().length, kernel: release() } };
 const ms = (t0) => Math.round(performance.now() - t0);

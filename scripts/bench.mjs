@@ -2,9 +2,10 @@
 // npm run bench: builds real labs and prints one JSON object with timings and memory (needs root).
 // Figures: example lab up / re-up / down; 20 nodes × 50 pods (1,000 pods, no processes) up / down;
 // RSS of 100 pods running netexec; kube-proxy full sync of 1,000 services × 10 endpoints and apply-to-live
-// (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs); NetworkPolicy: 100 policies
-// over 200 pods, rule sync and the full truth table (scripts/bench-policy.mjs).
-// `node scripts/bench.mjs example scale netexec services checks policy` picks parts.
+// (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs); the daemon's apply → live,
+// drift → repair and RSS (scripts/bench-daemon.mjs); NetworkPolicy: 100 policies over 200 pods, rule sync and the
+// full truth table (scripts/bench-policy.mjs).
+// `node scripts/bench.mjs example scale netexec services checks daemon policy` picks parts.
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -12,9 +13,9 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.env.PODLAB_STATE_DIR = mkdtempSync(join(tmpdir(), 'podlab-bench-'));
-const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/lab.js'));
+const { up, down, loadLab } = await import(join(ROOT, 'dist/lab/index.js'));
 const { clusterNetns, pidsIn } = await import(join(ROOT, 'dist/substrate/local.js'));
-const { LocalExecutor } = await import(join(ROOT, 'dist/kernel/exec.js'));
+const { LocalExecutor } = await import(join(ROOT, 'dist/substrate/local.js'));
 
 const only = process.argv.slice(2);
 const want = (k) => only.length === 0 || only.includes(k);
@@ -83,9 +84,9 @@ if (want('netexec')) {
 
 // The per-area benchmarks print JSON of their own; run them as children and fold their results in.
 const { spawnSync } = await import('node:child_process');
-for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['policy', 'bench-policy.mjs', []]]) {
+for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['daemon', 'bench-daemon.mjs', []], ['policy', 'bench-policy.mjs', []]]) {
   if (!want(key)) continue;
-  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 600_000 });
+  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 1_800_000 });
   try {
     result[key] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
   } catch {

@@ -1,5 +1,4 @@
 // Desired kernel state, per network namespace (pure data). The kernel layer diffs and applies it.
-import type { Topology } from '../model/topology.js';
 
 export type LinkKind = 'bridge' | 'veth' | 'vxlan';
 
@@ -68,31 +67,39 @@ export interface NsState {
   readonly neighs: readonly NeighSpec[];
   readonly fdb: readonly FdbSpec[];
   readonly rules: readonly RuleSpec[];
-  /** Full iptables-restore input for this namespace (it is ours alone), or undefined for none. */
-  readonly iptables?: string;
-  /** `nft -f` input that (re)creates the tables it names (kube-proxy's nftables mode), or undefined. */
-  readonly nftables?: string;
-  /** `ipset restore` input: every IP set the namespace's iptables rules name (NetworkPolicy); others are destroyed. */
-  readonly ipsets?: string;
+  /** Rule sets written as a whole: at most one iptables ruleset (iptables-restore replaces whole tables) and one per nft table. */
+  readonly rulesets: readonly RuleSet[];
+  /** Rule sets that must not exist here (ledger keys): kube-proxy's nft table in iptables mode, as its cleanup removes it. */
+  readonly absentRulesets?: readonly string[];
+}
+
+/** ipset: `ipset restore` input of the IP sets the namespace's iptables rules name (NetworkPolicy), applied before them. */
+export type RuleEngine = 'iptables' | 'nftables' | 'ipset';
+
+/**
+ * A rule set of one namespace, written and read back as a whole. iptables: the full iptables-restore input of the
+ * namespace (the tables it names are ours alone). nftables: `nft -f` input that (re)creates `table` atomically.
+ * `owner` says whose rules they are ("node": kube-proxy composed with the CNI's; "vpc-router"; …).
+ */
+export interface RuleSet {
+  readonly engine: RuleEngine;
+  readonly owner: string;
+  readonly text: string;
+  /** nftables: the family and name of the table the text (re)creates, e.g. "ip kube-proxy". */
+  readonly table?: string;
+}
+
+/** The ledger key of a rule set in a namespace: "iptables", "ipset", or "nftables ip kube-proxy". */
+export function rulesetKey(r: Pick<RuleSet, 'engine' | 'table'>): string {
+  return r.engine === 'nftables' ? `nftables ${r.table ?? ''}` : r.engine;
 }
 
 export interface Plan {
   readonly namespaces: readonly NsState[];
 }
 
-/** One dataplane mode (overlay, bgp, vpc) behind one interface. */
-export interface DataplaneMode {
-  readonly name: string;
-  readonly description: string;
-  /** Pod interface MTU for an underlay MTU. */
-  podMtu(underlayMtu: number): number;
-  /** Tools (commands) and kernel features the mode needs, checked before anything is built. */
-  readonly requires: { readonly commands: readonly string[]; readonly linkKinds: readonly LinkKind[] };
-  plan(t: Topology): Plan;
-}
-
 export function emptyNs(netns: string, role: Role, phase: 0 | 1 | 2): MutableNs {
-  return { netns, role, phase, sysctls: [], links: [], addrs: [], routes: [], neighs: [], fdb: [], rules: [] };
+  return { netns, role, phase, sysctls: [], links: [], addrs: [], routes: [], neighs: [], fdb: [], rules: [], rulesets: [] };
 }
 
 export type MutableNs = {

@@ -1,7 +1,8 @@
-// The underlay every mode shares (pure): the fabric bridge, each node's eth0 on it, and the external host.
-import type { Topology, NodeT } from '../model/topology.js';
+// The underlay the L2 modes share (pure): the fabric bridge each node's eth0 and the external host plug into.
+// (vpc builds its own fabric: a VPC router.) The node side is in cni/node.ts.
+import type { Topology } from '../model/topology.js';
 import { emptyNs, type MutableNs } from './types.js';
-import { BASE_SYSCTLS } from './pods.js';
+import { BASE_SYSCTLS } from './cni/node.js';
 
 /**
  * The fabric namespace: one bridge that node and external hosts plug into. It holds the underlay
@@ -17,16 +18,6 @@ export function fabricNs(t: Topology): MutableNs {
     ns.links.push({ name: n.fabricPort, kind: 'veth', mtu: t.mtu, master: t.fabric.bridge, peer: { name: 'eth0', netns: n.netns, mtu: t.mtu, mac: n.mac } });
   }
   ns.links.push({ name: 'n-ext', kind: 'veth', mtu: t.mtu, master: t.fabric.bridge, peer: { name: 'eth0', netns: t.external.netns, mtu: t.mtu, mac: t.external.mac } });
-  return ns;
-}
-
-/** A node namespace with its underlay side: eth0 (made by the fabric plan), node IP, default route via the gateway. */
-export function nodeBaseNs(t: Topology, n: NodeT): MutableNs {
-  const ns = emptyNs(n.netns, 'node', 1);
-  ns.sysctls.push(...BASE_SYSCTLS, ['net.ipv4.ip_forward', '1']);
-  ns.links.push({ name: 'eth0', kind: 'veth', mtu: t.mtu, mac: n.mac, foreign: true });
-  ns.addrs.push({ dev: 'eth0', cidr: `${n.ip}/${t.underlayPrefix}` });
-  ns.routes.push({ dst: 'default', via: t.gateway, dev: 'eth0' });
   return ns;
 }
 

@@ -3,7 +3,7 @@
 import type { Topology, PodT, NodeT, ServiceT, ServicePortT } from '../model/topology.js';
 import type { CheckSpec } from '../input/types.js';
 import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
-import { expectationsFor, extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
+import { extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
 
 export const DEFAULT_TRIES_OK = 3;
 export const DEFAULT_TRIES_NEGATIVE = 2;
@@ -69,14 +69,14 @@ export const podToPod: Generator = (g) => {
     for (const b of t.pods) {
       if (a === b) continue;
       const cat = a.node === b.node ? 'pod-to-pod/same-node' : 'pod-to-pod/cross-node';
-      const e = m.podToPod(t, a, b);
+      // The flow (port, protocol) lets the model's NetworkPolicy stage judge each check on its own.
       const ports = netexecPorts(b);
       for (const proto of ['TCP', 'UDP'] as const) {
         const port = ports[proto];
-        if (port) add(g, cat, podEp(a), podTarget(b, port), proto, e);
+        if (port) add(g, cat, podEp(a), podTarget(b, port), proto, m.podToPod(t, a, b, { port, protocol: proto }));
         else skipNoPort(g, b, proto, cat);
       }
-      add(g, cat, podEp(a), podTarget(b), 'ICMP', e);
+      add(g, cat, podEp(a), podTarget(b), 'ICMP', m.podToPod(t, a, b, { protocol: 'ICMP' }));
     }
   }
 };
@@ -100,13 +100,12 @@ export const nodeToPod: Generator = (g) => {
   const { t, m } = g;
   for (const n of t.nodes) {
     for (const p of t.pods) {
-      const e = m.nodeToPod(t, n, p);
       const cat = p.node === n.name ? 'node-to-pod/local' : 'node-to-pod/remote';
       const port = netexecPorts(p).TCP;
-      if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', e);
+      if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', m.nodeToPod(t, n, p, { port, protocol: 'TCP' }));
       else {
         skipNoPort(g, p, 'TCP', cat);
-        add(g, cat, nodeEp(n), podTarget(p), 'ICMP', e);
+        add(g, cat, nodeEp(n), podTarget(p), 'ICMP', m.nodeToPod(t, n, p, { protocol: 'ICMP' }));
       }
     }
   }
@@ -148,17 +147,16 @@ export const externalToPod: Generator = (g) => {
   }
 };
 
-/** vpc: plain VPC hosts reach pods directly, with their own source address (no other mode routes pod IPs outside the cluster). */
-export const vpcHostToPod: Generator = (g) => {
+/** Plain hosts of the pod network (vpc: VPC hosts) reach pods directly, with their own source address (no other mode routes pod IPs outside the cluster). */
+export const hostToPod: Generator = (g) => {
   const { t, m } = g;
-  if (!m.vpcHostToPod) return;
-  for (const h of t.vpc?.hosts ?? []) {
+  if (!m.hostToPod) return;
+  for (const h of t.hosts) {
     const from = { label: `host/${h.name}`, netns: h.netns };
     for (const p of t.pods) {
-      const e = m.vpcHostToPod(t, h, p);
       const port = netexecPorts(p).TCP;
-      if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', e);
-      add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', e);
+      if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', m.hostToPod(t, h, p, { port, protocol: 'TCP' }));
+      add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', m.hostToPod(t, h, p, { protocol: 'ICMP' }));
     }
   }
 };
@@ -259,19 +257,19 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['pod-to-node', podToNode],
   ['pod-to-external', podToExternal],
   ['external-to-pod', externalToPod],
-  ['vpc-host-to-pod', vpcHostToPod],
+  ['vpc-host-to-pod', hostToPod],
   ['mtu', mtu],
   ['services', services],
 ];
 
-export function generateChecks(t: Topology, m: ModeExpectations = expectationsFor(t.mode)): { checks: Check[]; skipped: Skip[] } {
+export function generateChecks(t: Topology, m: ModeExpectations): { checks: Check[]; skipped: Skip[] } {
   const g: GenContext = { t, m, checks: [], skipped: [] };
   for (const [, gen] of GENERATORS) gen(g);
   return { checks: g.checks, skipped: g.skipped };
 }
 
 /** Turn declared Check documents into checks against this topology. Unresolvable ones become skips with the reason. */
-export function declaredChecks(t: Topology, specs: readonly CheckSpec[], m: ModeExpectations = expectationsFor(t.mode)): { checks: Check[]; skipped: Skip[] } {
+export function declaredChecks(t: Topology, specs: readonly CheckSpec[], m: ModeExpectations): { checks: Check[]; skipped: Skip[] } {
   const g: GenContext = { t, m, checks: [], skipped: [] };
   for (const s of specs) {
     const r = resolveDeclared(t, m, s);

@@ -41,12 +41,12 @@ export function observedText(a: Attempt | undefined): string {
 }
 
 /** Why a source address differs: name the likely cause in the dataplane's words. */
-function sourceCause(src: SourceExpect, seen: string, who: string): string {
+function sourceCause(c: Check, src: SourceExpect, seen: string, who: string): string {
   const cls = src.class;
   if (cls === 'POD' || cls === 'EXT' || cls === 'IP') return who.startsWith('node ') || who === 'unknown' ? 'unexpected SNAT' : 'wrong source address';
   if (cls === 'NODE') {
     if (seen === src.preferred) return 'wrong source address';
-    if (who.startsWith('pod ')) return 'missing masquerade (flannel MASQUERADE did not apply)';
+    if (who.startsWith('pod ')) return `missing masquerade (${c.expect.explain?.masquerade ?? 'the masquerade rule'} did not apply)`;
     return who.startsWith('node ') ? 'SNAT to the wrong node address' : 'unexpected SNAT';
   }
   return 'wrong source address';
@@ -55,7 +55,7 @@ function sourceCause(src: SourceExpect, seen: string, who: string): string {
 /** A pod that never got its own answer back through its Service: the hairpin needs the masquerade (E9). */
 function hairpinHint(c: Check, missing: readonly string[]): string {
   const self = missing.find((b) => c.expect.sourceFor?.[b]);
-  return self ? `: the hairpin back to ${self} itself did not complete (it needs kube-proxy's MASQUERADE: KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ, then KUBE-POSTROUTING; and hairpinMode on the bridge port)` : '';
+  return self ? `: the hairpin back to ${self} itself did not complete (it needs kube-proxy's MASQUERADE: KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ, then KUBE-POSTROUTING${c.expect.explain?.hairpin ? `; and ${c.expect.explain.hairpin}` : ''})` : '';
 }
 
 export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms = 0): Verdict {
@@ -79,7 +79,7 @@ export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms =
         const who = whoIs(bad.sourceIp);
         const src = sourceFor(c, bad)!;
         const by = e.sourceFor && bad.hostname && e.sourceFor[bad.hostname] ? ` (answered by ${bad.hostname} itself)` : '';
-        return mk('fail', `server saw ${bad.sourceIp} (${who})${by}, expected ${src.describe}: ${sourceCause(src, bad.sourceIp, who)}`, observedText(bad));
+        return mk('fail', `server saw ${bad.sourceIp} (${who})${by}, expected ${src.describe}: ${sourceCause(c, src, bad.sourceIp, who)}`, observedText(bad));
       }
       for (const a of oks) {
         const src = sourceFor(c, a)!;

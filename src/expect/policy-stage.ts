@@ -5,8 +5,8 @@
 // expected answer into `blocked`, or narrows the backends that may answer to those the policies allow.
 import type { Topology, PodT, NodeT, ServiceT, ServicePortT } from '../model/topology.js';
 import type { Check, Expectation, Proto } from './types.js';
-import type { ModeExpectations } from './model.js';
-import { epHost } from './model.js';
+import type { ModeExpectations, PolicyStage } from './model.js';
+import { composeExpectations, epHost } from './model.js';
 import { MATRIX_CATEGORY } from './matrix.js';
 import { DEFAULT_TRIES_NEGATIVE } from './generate.js';
 import { engineForMode, policyVerdict, type FlowEnd, type PolicyEngine, type PolicyVerdict } from './policy.js';
@@ -27,7 +27,7 @@ function sourceOf(t: Topology, c: Check): Source | undefined {
   const node = t.nodes.find((n) => n.netns === c.from.netns);
   if (node) return { kind: 'node', node };
   if (c.from.netns === t.external.netns) return { kind: 'ip', ip: t.external.ip };
-  const host = t.vpc?.hosts.find((h) => h.netns === c.from.netns);
+  const host = t.hosts.find((h) => h.netns === c.from.netns);
   if (host) return { kind: 'ip', ip: host.ip };
   return undefined;
 }
@@ -87,7 +87,31 @@ function note(c: Check, v: readonly PolicyVerdict[]): Check {
   return by.length ? { ...c, expect: { ...c.expect, basis: `${c.expect.basis} ∘ NetworkPolicy: allowed by ${by.join(', ')}` } } : c;
 }
 
-/** Adjust one check for the lab's NetworkPolicies. Declared checks, the truth table and localhost checks pass unchanged. */
+/**
+ * The model's PolicyStage (expect/model.ts composeExpectations): NetworkPolicy's verdict on a flow that reached pod
+ * `dst` directly — from a pod, a node, a VPC host or the external host — as the destination's node sees it.
+ * `base`: the mode's expectations without policies (which address a node's traffic carries).
+ */
+export function policyStage(t: Topology, base: ModeExpectations, engine: PolicyEngine = engineForMode(t.mode)): PolicyStage {
+  return (src, dst, flow) => {
+    if (!t.policy) return undefined;
+    const s: Source = src.kind === 'pod' || src.kind === 'node' ? src : { kind: 'ip', ip: src.kind === 'host' ? src.host.ip : src.ip };
+    const v = flowTo(base, t, engine, s, dst, flow.port, flow.protocol, {});
+    if (!v || (v.allowed && !v.decidedBy.length)) return undefined;
+    return v.allowed ? { allowed: true, basis: `NetworkPolicy: allowed by ${v.decidedBy.join(', ')}` } : { allowed: false, basis: `NetworkPolicy: ${v.reason}` };
+  };
+}
+
+/** A mode's expectations with the lab's NetworkPolicies as their last stage (the mode's own when the lab has none). */
+export function expectationsWithPolicy(t: Topology, base: ModeExpectations): ModeExpectations {
+  return t.policy ? composeExpectations(base.facts, policyStage(t, base)) : base;
+}
+
+/**
+ * Adjust one generated check for the lab's NetworkPolicies where the model's PolicyStage does not reach: Services
+ * (judged per endpoint they translate to) and a pod's traffic to a node or the external host (its egress).
+ * Traffic straight to a pod was judged by the stage already; declared checks and the truth table pass unchanged.
+ */
 export function withPolicy(t: Topology, m: ModeExpectations, c: Check, engine: PolicyEngine = engineForMode(t.mode)): Check {
   if (!t.policy || c.declared || c.category === MATRIX_CATEGORY) return c;
   if (c.expect.outcome === 'dropped') return c;
@@ -96,11 +120,7 @@ export function withPolicy(t: Topology, m: ModeExpectations, c: Check, engine: P
   if (!src || !dst) return c;
   const proto = c.protocol;
   const pm = t.policy;
-  if (dst.kind === 'pod') {
-    const v = flowTo(m, t, engine, src, dst.pod, dst.port, proto, {});
-    if (!v || c.expect.outcome !== 'ok') return c;
-    return v.allowed ? note(c, [v]) : blocked(c, v.reason);
-  }
+  if (dst.kind === 'pod') return c;
   if (dst.kind === 'ip') {
     // Traffic to a node or the external host: only a pod's egress can decide it.
     if (src.kind !== 'pod' || c.expect.outcome === 'blocked') return c;

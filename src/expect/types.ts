@@ -34,6 +34,8 @@ export interface Expectation {
   readonly sourceFor?: { readonly [hostname: string]: SourceExpect };
   /** Matrix E row(s) or other ground this expectation rests on, e.g. "E2". */
   readonly basis: string;
+  /** The mode's words for what a wrong source or a failed hairpin points at (RoutingFacts.words), for failure reasons. */
+  readonly explain?: { readonly masquerade?: string; readonly hairpin?: string };
 }
 
 export interface Endpoint {
@@ -116,6 +118,8 @@ export interface RunReport {
   /** Problems that stopped the run or part of it (podlab could not do its job), e.g. up failed. */
   readonly problems: readonly string[];
   readonly ms: number;
+  /** Stopped by SIGINT/SIGTERM: the verdicts are those of the checks that ran. */
+  readonly interrupted?: boolean;
 }
 
 export interface Report {

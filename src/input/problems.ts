@@ -16,12 +16,12 @@ export function formatProblem(p: Problem): string {
 /** Thrown when the input is invalid. Lists every problem; nothing has been built. */
 export class SpecError extends Error {
   readonly problems: readonly Problem[];
-  constructor(problems: readonly Problem[]) {
+  /** `max`: list at most this many in the message (all of them stay in `problems`). */
+  constructor(problems: readonly Problem[], max = Infinity) {
     const n = problems.length;
-    super(
-      `invalid cluster file: ${n} problem${n === 1 ? '' : 's'} (nothing was built)\n` +
-        problems.map((p) => '  ' + formatProblem(p)).join('\n'),
-    );
+    const shown = problems.slice(0, max).map((p) => '  ' + formatProblem(p));
+    if (n > max) shown.push(`  … and ${n - max} more problem${n - max === 1 ? '' : 's'} (fix these first)`);
+    super(`invalid cluster file: ${n} problem${n === 1 ? '' : 's'} (nothing was built)\n` + shown.join('\n'));
     this.name = 'SpecError';
     this.problems = problems;
   }

@@ -1,8 +1,10 @@
 // The validated cluster file: what the user wrote, with defaults filled in. Readonly by convention.
 import type { LabelSelector } from '../model/selectors.js';
 
-export type Mode = 'overlay' | 'bgp' | 'vpc';
-export type ProxyMode = 'iptables' | 'nftables';
+/** A dataplane mode's name (modes/registry.ts lists them: overlay, bgp, vpc). */
+export type Mode = string;
+/** kube-proxy's mode (dataplane/proxy/index.ts lists them: iptables, nftables). */
+export type ProxyMode = string;
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 /** Where an object came from, for error messages and for container working directories. */
@@ -18,25 +20,6 @@ export interface NodeSpec {
   readonly origin: Origin;
 }
 
-/** A plain host inside the VPC that is not a node (a bastion, a database VM): its own subnet, no CNI. */
-export interface VpcHostSpec {
-  readonly name: string;
-  readonly origin: Origin;
-}
-
-/** spec.vpc: the emulated AWS VPC (mode vpc only). */
-export interface VpcSpec {
-  readonly cidr: string;
-  /** Each node (and each VPC host) gets one subnet of this size. */
-  readonly subnetMaskSize: number;
-  readonly instanceType: string;
-  /** AWS_VPC_K8S_CNI_EXTERNALSNAT: true = the node does not SNAT off-VPC pod traffic. */
-  readonly externalSNAT: boolean;
-  /** AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS. */
-  readonly excludeSNATCIDRs: readonly string[];
-  readonly hosts: readonly VpcHostSpec[];
-}
-
 export interface ClusterSpec {
   readonly name: string;
   readonly mode: Mode;
@@ -49,22 +32,12 @@ export interface ClusterSpec {
   readonly mtu: number;
   readonly nodes: readonly NodeSpec[];
   readonly external: { readonly ip?: string; readonly ports: readonly number[] };
-  /** Present when mode is vpc (defaults filled in). */
-  readonly vpc?: VpcSpec;
-  /** bgp mode (Calico): BIRD peering and IPAM blocks. Defaults filled in for every mode. */
-  readonly bgp: BgpSpec;
+  /**
+   * Mode-specific sections of the spec (`spec.bgp`, `spec.vpc`, …), validated by the mode plugins that own them
+   * and read back through their typed accessors (modes/bgp/spec.ts bgpSpec(), …). Keyed by the section name.
+   */
+  readonly modeSpecs: Readonly<Record<string, unknown>>;
   readonly origin: Origin;
-}
-
-export type BgpTopology = 'full-mesh' | 'route-reflector';
-
-export interface BgpSpec {
-  readonly asn: number;
-  readonly topology: BgpTopology;
-  /** Node names acting as route reflectors (topology route-reflector). */
-  readonly routeReflectors: readonly string[];
-  /** Calico IPAM block prefix length (default 26). */
-  readonly blockSize: number;
 }
 
 export interface ContainerPort {
@@ -103,6 +76,8 @@ export interface ServicePortSpec {
   /** A number, or the name of a containerPort of the selected pods. Defaults to port. */
   readonly targetPort: number | string;
   readonly nodePort?: number;
+  /** Line of the port's targetPort (or the port itself), for notices about it. */
+  readonly line?: number;
 }
 
 export interface ServiceSpec {
@@ -171,7 +146,7 @@ export interface NetworkPolicySpec {
 export interface LabSpec {
   readonly cluster: ClusterSpec;
   readonly namespaces: readonly string[];
-  /** Labels of namespaces declared by `kind: Namespace` documents (kubernetes.io/metadata.name is added by the model). */
+  /** Labels of the namespaces declared by `kind: Namespace` documents (others have none of their own). */
   readonly namespaceLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** `kind: NetworkPolicy` documents, in file order. */
   readonly policies: readonly NetworkPolicySpec[];

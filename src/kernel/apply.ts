@@ -1,33 +1,33 @@
 // Apply a plan: observe → diff → do only what is missing. Namespaces go in phases (fabric, then nodes and
-// the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -n … -batch`,
-// plus `bridge -batch` and one iptables-restore where needed; sysctls of a whole phase in one process.
-import type { NsState, Plan } from '../dataplane/types.js';
-import { diffNs, emptyOps, opsCount, iptablesWant, EMPTY_OBSERVED, NFT_DELETE, NFT_DELETE_SCRIPT, type Observed, type Ops } from './ops.js';
-import { observeNs, normalizeIptablesSave, normalizeNft, NFT_LIST_ARGV } from './observe.js';
-import { ipsetNames } from '../dataplane/policy/index.js';
+// the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -batch`, plus
+// `bridge -batch` and one write per rule set where needed; sysctls of a whole phase in one process.
+import { rulesetKey, type NsState, type Plan } from '../dataplane/types.js';
+import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, type Observed, type Ops, type RuleWrite } from './ops.js';
+import { observeNs, readRuleset } from './observe.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
 import { shortHash } from '../net/hash.js';
+import { describeOps, type Change } from './changes.js';
+import { partialRestore } from './partial.js';
+import { ipsetNames } from '../dataplane/policy/index.js';
 
-/**
- * Per namespace: hash of the iptables-restore input applied (with the ipsets it names) and of iptables-save right
- * after; `sets`: IP sets were applied there (so they are destroyed once no rule needs them).
- */
-export type IptablesLedger = Record<string, { want: string; saved: string; sets?: boolean }>;
+/** Per namespace, per rule set (its ledger key): hash of the text applied and of the read-back right after. */
+export type RuleLedger = Record<string, Record<string, { want: string; saved: string }>>;
 
 export interface ApplyOptions {
   readonly fresh: ReadonlySet<string>;
-  readonly ledger: IptablesLedger;
-  /** The same for kube-proxy's nftables table (`nft -s list table ip kube-proxy`). */
-  readonly nftLedger: IptablesLedger;
+  /** Updated in place as rule sets are written. */
+  readonly ledger: RuleLedger;
   /**
    * Namespaces whose links, addresses, routes and sysctls are known to hold their plan (a live change did not touch
-   * them): nothing is read back; iptables-restore / nft -f run only when the text differs from the ledger's.
+   * them): nothing is read back; a rule set is written only when its text differs from the ledger's.
    */
   readonly netUnchanged?: ReadonlySet<string>;
   readonly concurrency?: number;
   readonly progress?: (msg: string) => void;
   readonly aborted?: () => boolean;
+  /** The texts last written, per "netns|key" (kept by the daemon): a changed iptables rule set is written as a partial restore. */
+  readonly texts?: Map<string, string>;
 }
 
 const PHASES = ['fabric', 'nodes and external host', 'pods'] as const;
@@ -35,6 +35,7 @@ const isIfKey = (k: string) => {
   const m = /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./.exec(k);
   return !!m && m[2] !== 'all' && m[2] !== 'default';
 };
+const hash = (text: string) => shortHash(text, 16);
 
 /** Global sysctls of fresh namespaces, written right after they are made (before any link exists). */
 export async function initFresh(exec: Executor, plan: Plan, fresh: ReadonlySet<string>): Promise<number> {
@@ -49,6 +50,13 @@ export interface ApplyResult {
   readonly readBack: number;
   /** Namespaces of `netUnchanged` whose rule sets were rewritten. */
   readonly rulesSynced: number;
+  /** What was changed, per namespace and object (what the daemon logs as repairs). */
+  readonly changed: readonly Change[];
+}
+
+/** Rule sets to read back in a namespace: the wanted ones, those the ledger says we wrote, and those that must be absent. */
+export function rulesetKeysToRead(n: NsState, ledger: RuleLedger): string[] {
+  return [...new Set([...n.rulesets.map(rulesetKey), ...Object.keys(ledger[n.netns] ?? {}), ...(n.absentRulesets ?? [])])];
 }
 
 /** Stops between phases when `aborted` turns true. */
@@ -56,9 +64,11 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
   let changes = 0;
   let readBack = 0;
   let rulesSynced = 0;
+  const changed: Change[] = [];
   const limit = o.concurrency ?? 8;
-  // Known to hold their plan but for the rule sets: what to write is decided from the ledgers alone.
-  const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o)]));
+  // Known to hold their plan but for the rule sets: what to write is decided from the ledger alone.
+  const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o.ledger, o.texts)]));
+  for (const n of plan.namespaces) if (o.fresh.has(n.netns)) for (const k of [...(o.texts?.keys() ?? [])]) if (k.startsWith(`${n.netns}|`)) o.texts!.delete(k);
   for (const phase of [0, 1, 2] as const) {
     if (o.aborted?.()) break;
     const group = plan.namespaces.filter((n) => n.phase === phase && (!known.has(n.netns) || opsCount(known.get(n.netns)!) > 0));
@@ -72,84 +82,118 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
     const sys = await sysctlBatch(exec, old.map((n) => ({ netns: n.netns, read: n.sysctls.map(([k]) => k) })));
     const observed = new Map<string, Observed>();
     await mapLimit(old, limit, async (n) => {
-      observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', iptables: n.iptables !== undefined, nftables: n.role === 'node' }));
+      observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', rulesets: rulesetKeysToRead(n, o.ledger) }));
     });
     const ops = group.map((n) => {
       const rules = known.get(n.netns);
       if (rules) return { n, d: rules };
       const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
-      const d = diffNs(n, obs, o.fresh.has(n.netns));
-      iptablesDecision(n, obs, d, o);
-      nftablesDecision(n, obs, d, o);
+      const fresh = o.fresh.has(n.netns);
+      const d = diffNs(n, obs, fresh);
+      if (!fresh) d.rulesets.push(...rulesDecision(n, obs, o.ledger, o.texts));
       return { n, d };
     });
     await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
-    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger, o.nftLedger));
+    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger, o.texts));
     await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
+    for (const { n, d } of ops) if (!o.fresh.has(n.netns)) changed.push(...describeOps(d));
   }
-  return { changes, readBack, rulesSynced };
+  return { changes, readBack, rulesSynced, changed };
 }
 
 /** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */
-function rulesOps(n: NsState, o: ApplyOptions): Ops {
+function rulesOps(n: NsState, ledger: RuleLedger, texts?: Map<string, string>): Ops {
   const d = emptyOps(n.netns);
-  const ipt = iptablesWant(n);
-  if (n.iptables && ipt && o.ledger[n.netns]?.want !== shortHash(ipt, 16)) {
-    d.iptables = n.iptables;
-    if (n.ipsets) d.ipsets = n.ipsets;
+  const mine = ledger[n.netns] ?? {};
+  const wanted = new Set<string>();
+  for (const r of n.rulesets) {
+    const key = rulesetKey(r);
+    wanted.add(key);
+    if (mine[key]?.want !== hash(r.text)) d.rulesets.push({ engine: r.engine, table: r.table, key, text: r.text, since: knownText(n.netns, key, mine[key]?.want, texts) });
   }
-  if (n.nftables && o.nftLedger[n.netns]?.want !== shortHash(n.nftables, 16)) d.nftables = n.nftables;
-  else if (!n.nftables && o.nftLedger[n.netns]) d.nftables = NFT_DELETE;
+  for (const key of Object.keys(mine)) if (!wanted.has(key) && key !== 'iptables') d.rulesets.push(deletion(key));
   return d;
 }
 
-function iptablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
-  if (!n.iptables) return;
-  const want = shortHash(iptablesWant(n)!, 16);
-  const st = o.ledger[n.netns];
-  const saved = obs.iptablesSave !== undefined ? shortHash(obs.iptablesSave, 16) : '';
-  d.iptables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.iptables : undefined;
-  d.ipsets = d.iptables && n.ipsets ? n.ipsets : undefined;
+/** The text we last wrote, when the ledger says the kernel got exactly it. */
+function knownText(netns: string, key: string, want: string | undefined, texts?: Map<string, string>): string | undefined {
+  const t = texts?.get(`${netns}|${key}`);
+  return t !== undefined && want !== undefined && hash(t) === want ? t : undefined;
 }
 
-function nftablesDecision(n: NsState, obs: Observed, d: Ops, o: ApplyOptions): void {
-  if (n.nftables) {
-    const want = shortHash(n.nftables, 16);
-    const st = o.nftLedger[n.netns];
-    const saved = obs.nftList !== undefined ? shortHash(obs.nftList, 16) : '';
-    d.nftables = o.fresh.has(n.netns) || !st || st.want !== want || st.saved !== saved ? n.nftables : undefined;
-  } else if (obs.nftList) {
-    d.nftables = NFT_DELETE; // switched back to iptables mode: kube-proxy's nftables table goes
+function deletion(key: string): RuleWrite {
+  if (key === 'ipset') return { engine: 'ipset', key, delete: true };
+  return { engine: 'nftables', table: key.slice('nftables '.length), key, delete: true };
+}
+
+/** Against what the kernel holds: write a rule set that differs from what we wrote or that drifted since; remove leftovers. */
+function rulesDecision(n: NsState, obs: Observed, ledger: RuleLedger, texts?: Map<string, string>): RuleWrite[] {
+  const out: RuleWrite[] = [];
+  const mine = ledger[n.netns] ?? {};
+  const wanted = new Set<string>();
+  for (const r of n.rulesets) {
+    const key = rulesetKey(r);
+    wanted.add(key);
+    const st = mine[key];
+    const saved = obs.rulesets?.[key] !== undefined ? hash(obs.rulesets[key]!) : '';
+    // Drifted (what the kernel holds is not what we read back after writing): write it whole.
+    if (!st || st.want !== hash(r.text) || st.saved !== saved) out.push({ engine: r.engine, table: r.table, key, text: r.text, since: st?.saved === saved ? knownText(n.netns, key, st?.want, texts) : undefined });
   }
+  for (const key of Object.keys(obs.rulesets ?? {})) {
+    if (wanted.has(key) || key === 'iptables') continue;
+    if (obs.rulesets![key]) out.push(deletion(key));
+    else if (mine[key]) delete mine[key];
+  }
+  return out;
 }
 
-async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: IptablesLedger, nftLedger: IptablesLedger): Promise<void> {
-  const place = inNs(n.netns);
+async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: RuleLedger, texts?: Map<string, string>): Promise<void> {
+  const place = inNs(n.netns, exec.host);
   const run = async (argv: string[], input: string, what: string) => {
     const r = await exec.run(argv, place, { input, timeoutMs: 120_000 });
     if (r.code !== 0) throw new CommandError(r, `${what} in ${n.netns}`);
   };
   if (d.ip.length) await run(['ip', '-batch', '-'], d.ip.join('\n') + '\n', 'ip -batch');
   if (d.bridge.length) await run(['bridge', '-batch', '-'], d.bridge.join('\n') + '\n', 'bridge -batch');
-  if (d.iptables) {
-    // IP sets first (rules name them), swapped in whole; then the rules; then sets no rule names any more go.
-    if (d.ipsets) await run(['ipset', 'restore'], d.ipsets, 'ipset restore');
-    await run(['iptables-restore', '-w', '5'], d.iptables, 'iptables-restore');
-    const keep = ipsetNames(d.ipsets);
-    if (keep.length || ledger[n.netns]?.sets) {
-      const script = 'keep=" $1 "; for s in $(ipset list -n); do case "$keep" in *" $s "*) ;; *) ipset destroy "$s" || exit 1 ;; esac; done';
-      await run(['sh', '-c', script, 'sh', keep.join(' ')], '', 'ipset destroy (sets no rule names)');
+  const mine = (ledger[n.netns] ??= {});
+  let ipsets = false;
+  for (const r of d.rulesets) {
+    if (r.engine === 'ipset') {
+      // IP sets go before the rules that name them (the plan lists them first), each filled under a temporary name
+      // and swapped in; sets no rule names any more are destroyed once iptables no longer refers to them (below).
+      ipsets = true;
+      if (r.delete) {
+        delete mine[r.key];
+        texts?.delete(`${n.netns}|${r.key}`);
+      } else {
+        await run(['ipset', 'restore'], r.text!, 'ipset restore');
+        texts?.set(`${n.netns}|${r.key}`, r.text!);
+        mine[r.key] = { want: hash(r.text!), saved: '' };
+      }
+      continue;
     }
-    const s = await exec.run(['iptables-save'], place);
-    ledger[n.netns] = { want: shortHash(iptablesWant({ iptables: d.iptables, ipsets: d.ipsets })!, 16), saved: shortHash(normalizeIptablesSave(s.stdout), 16), ...(keep.length ? { sets: true } : {}) };
+    if (r.delete) {
+      await exec.run(['nft', 'delete', 'table', ...r.table!.split(' ')], place);
+      delete mine[r.key];
+      texts?.delete(`${n.netns}|${r.key}`);
+      continue;
+    }
+    const partial = r.engine === 'iptables' && r.since !== undefined ? partialRestore(r.since, r.text!) : undefined;
+    if (partial) {
+      if (partial.text) await run(['iptables-restore', '-w', '5', '--noflush'], partial.text, 'iptables-restore --noflush');
+    } else if (r.engine === 'iptables') await run(['iptables-restore', '-w', '5'], r.text!, 'iptables-restore');
+    else await run(['nft', '-f', '-'], r.text!, 'nft -f');
+    texts?.set(`${n.netns}|${r.key}`, r.text!);
+    mine[r.key] = { want: hash(r.text!), saved: hash(await readRuleset(exec, n.netns, r.key)) };
   }
-  if (d.nftables === NFT_DELETE) {
-    await exec.run(['nft', '-f', '-'], place, { input: NFT_DELETE_SCRIPT });
-    delete nftLedger[n.netns];
-  } else if (d.nftables) {
-    await run(['nft', '-f', '-'], d.nftables, 'nft -f');
-    const s = await exec.run(NFT_LIST_ARGV, place);
-    nftLedger[n.netns] = { want: shortHash(d.nftables, 16), saved: shortHash(normalizeNft(s.stdout), 16) };
+  if (ipsets) {
+    const keep = new Set(ipsetNames(n.rulesets.find((r) => r.engine === 'ipset')?.text));
+    const list = await exec.run(['ipset', 'list', '-n'], place);
+    if (list.code !== 0) throw new CommandError(list, `ipset list in ${n.netns}`);
+    const gone = list.stdout.split('\n').map((l) => l.trim()).filter((s) => s && !keep.has(s));
+    if (gone.length) await run(['ipset', 'restore'], gone.map((s) => `destroy ${s}\n`).join(''), 'ipset destroy (sets no rule names)');
+    if (mine.ipset) mine.ipset = { want: mine.ipset.want, saved: hash(await readRuleset(exec, n.netns, 'ipset')) };
   }
+  if (Object.keys(mine).length === 0) delete ledger[n.netns];
 }

@@ -1,20 +1,33 @@
-// The only way podlab runs commands: an Executor runs argv in a Place (a network namespace on this host,
-// later a VM). It never throws for a non-zero exit unless asked to (check: true).
-import { execa } from 'execa';
+// Every effect podlab has on a host goes through that host's Executor: running a command in a Place (a network
+// namespace of the host, or its root), starting and signalling long-running processes, finding processes and
+// namespaces, and reading and writing files. A command never throws for a non-zero exit unless asked (check: true).
+// LocalExecutor (substrate/local.ts) is this machine; FakeExecutor (kernel/fake.ts) replays a recorded kernel for tests.
 
+/** Where a command runs: a host, and a network namespace on it (absent: the host's root namespace). */
 export interface Place {
-  readonly host: 'local';
+  readonly host: string;
   readonly netns?: string;
+  /**
+   * Run as `ip netns exec` does, not only in the namespace's network stack: the namespace's files under
+   * /etc/netns/<netns>/ (resolv.conf, hosts) are bind-mounted over /etc for the command. Slower (a mount
+   * namespace per call); for probes that must see the pod's own files (cluster DNS).
+   */
+  readonly nsFiles?: boolean;
 }
 
-export const HOST: Place = { host: 'local' };
-export const inNs = (netns: string): Place => ({ host: 'local', netns });
+/** This machine. */
+export const LOCAL = 'local';
+/** The root namespace of this machine. */
+export const HOST: Place = { host: LOCAL };
+export const inNs = (netns: string, host: string = LOCAL): Place => ({ host, netns });
 
 export interface RunOpts {
   readonly input?: string;
   readonly timeoutMs?: number;
   /** Throw a CommandError on a non-zero exit. */
   readonly check?: boolean;
+  /** Extra environment (LC_ALL=C is always set). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface RunResult {
@@ -29,55 +42,66 @@ export interface RunResult {
 
 export class CommandError extends Error {
   constructor(readonly result: RunResult, what?: string) {
-    const where = result.place.netns ? ` in ${result.place.netns}` : '';
+    const where = result.place.netns && !(what ?? '').includes(result.place.netns) ? ` in ${result.place.netns}` : '';
     const err = (result.stderr || result.stdout).trim().split('\n').slice(-6).join('\n    ');
     super(`${what ?? `\`${result.argv.join(' ')}\``}${where} failed (exit ${result.code}${result.timedOut ? ', timed out' : ''})${err ? `:\n    ${err}` : ''}`);
     this.name = 'CommandError';
   }
 }
 
+export interface SpawnOpts {
+  /** File the process's stdout and stderr are appended to. */
+  readonly log: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+}
+
 export interface Executor {
+  /** The host this executor acts on. */
+  readonly host: string;
   run(argv: readonly string[], place?: Place, opts?: RunOpts): Promise<RunResult>;
-  /** Total commands run (processes spawned), for benchmarks and tests. */
+  /** Start a long-running process in a place, detached from podlab (it outlives the command that started it). */
+  spawn(argv: readonly string[], place: Place, opts: SpawnOpts): Promise<{ readonly pid: number }>;
+  /** Send a signal to a process podlab started; false when it is gone. */
+  signal(pid: number, sig: NodeJS.Signals): boolean;
+  /** Whether the process is alive (and, when given, inside that network namespace). */
+  alive(pid: number, netns?: string): boolean;
+  /** Processes whose network namespace is one of these (what `ip netns pids` does, for many at once). */
+  pidsIn(netns: readonly string[]): Map<number, string>;
+  /** Named network namespaces of the host (/run/netns). */
+  listNetns(): string[];
+  /** A namespace's identity (its inode), to tell a recreated namespace from the old one; undefined when absent. */
+  netnsId(netns: string): string | undefined;
+  readonly files: HostFiles;
+  /** Total commands run and processes started, for benchmarks and tests. */
   readonly spawned: number;
 }
 
+/** Files on a host. Paths are absolute. */
+export interface HostFiles {
+  read(path: string): Promise<string | undefined>;
+  /** Atomic (write + rename); `mode` for new files. */
+  write(path: string, text: string, mode?: number): Promise<void>;
+  append(path: string, text: string): Promise<void>;
+  mkdir(path: string, mode?: number): Promise<void>;
+  remove(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  list(dir: string): Promise<string[]>;
+}
+
 /**
- * argv as run on the host. Inside a namespace we use `nsenter --net` rather than `ip -n` or
- * `ip netns exec`: those also unshare the mount namespace, which copies every mount (one per lab
- * namespace), so their cost grows with the lab — 15 ms per call at 1,000 pods instead of 2 ms.
+ * argv as run on the host. Inside a namespace we use `nsenter --net` rather than `ip -n` or `ip netns exec`: those
+ * also unshare the mount namespace, which copies every mount (one per lab namespace), so their cost grows with the
+ * lab — 15 ms per call at 1,000 pods instead of 2 ms. `nsFiles` places use `ip netns exec` on purpose.
  */
 export function placeArgv(argv: readonly string[], place: Place): string[] {
   if (!place.netns) return [...argv];
+  if (place.nsFiles) return ['ip', 'netns', 'exec', place.netns, ...argv];
   return ['nsenter', `--net=/run/netns/${place.netns}`, '--', ...argv];
 }
 
-/** `PODLAB_TRACE=1`: every command, where it ran, its exit code and how long it took, on stderr. */
-const TRACE = !!process.env.PODLAB_TRACE;
-const T0 = performance.now();
-
-export class LocalExecutor implements Executor {
-  spawned = 0;
-  async run(argv: readonly string[], place: Place = HOST, opts: RunOpts = {}): Promise<RunResult> {
-    const full = placeArgv(argv, place);
-    const t0 = performance.now();
-    this.spawned++;
-    const r = await execa(full[0]!, full.slice(1), {
-      input: opts.input,
-      timeout: opts.timeoutMs ?? 60_000,
-      reject: false,
-      stripFinalNewline: false,
-      env: { LC_ALL: 'C' },
-    });
-    const res: RunResult = {
-      argv: full, place, code: typeof r.exitCode === 'number' ? r.exitCode : -1,
-      stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? (r as { message?: string }).message ?? ''),
-      timedOut: Boolean(r.timedOut), ms: performance.now() - t0,
-    };
-    if (TRACE) process.stderr.write(`[trace +${Math.round(t0 - T0)}ms ${Math.round(res.ms)}ms exit ${res.code}] ${argv.join(' ')}${place.netns ? ` (in ${place.netns})` : ''}\n`);
-    if (opts.check && res.code !== 0) throw new CommandError(res);
-    return res;
-  }
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Runs tasks with at most `limit` in flight. Results keep the input order. */
@@ -92,4 +116,18 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (x:
   });
   await Promise.all(workers);
   return out;
+}
+
+/** Stop processes: SIGTERM, then SIGKILL after a grace period. Returns how many there were. */
+export async function stopPids(exec: Executor, pids: readonly number[], graceMs = 1500): Promise<number> {
+  let left = pids.filter((p) => exec.alive(p));
+  const n = left.length;
+  for (const pid of left) exec.signal(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (left.length && Date.now() < deadline) {
+    await sleep(20);
+    left = left.filter((p) => exec.alive(p));
+  }
+  for (const pid of left) exec.signal(pid, 'SIGKILL');
+  return n;
 }

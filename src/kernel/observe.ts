@@ -1,7 +1,7 @@
 // Read back what the kernel holds in a namespace: one process per namespace, parsed here.
 import type { Executor } from './exec.js';
 import { inNs, CommandError } from './exec.js';
-import { NFT_TABLES, type Observed, type ObservedLink } from './ops.js';
+import type { Observed, ObservedLink } from './ops.js';
 import type { RouteSpec, RuleSpec } from '../dataplane/types.js';
 
 /** `nft -s list table` output without the affinity sets, whose elements change with traffic. */
@@ -37,8 +37,8 @@ interface JLink {
   linkinfo?: { info_kind?: string; info_data?: Record<string, unknown>; info_slave_kind?: string; info_slave_data?: Record<string, unknown> };
 }
 
-/** Builds Observed from the JSON of `ip -j -d -batch` (link, addr, route, neigh: one array per line), fdb JSON, sysctls, iptables-save. */
-export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string, string> = {}, iptablesSave?: string, nftList?: string): Observed {
+/** Builds Observed from the JSON of `ip -j -d -batch` (link, addr, route, neigh, rule: one array per line), fdb JSON, sysctls, rule sets read. */
+export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string, string> = {}, rulesets?: Record<string, string>): Observed {
   const arrays = ipOut.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('['));
   if (arrays.length !== 4 && arrays.length !== 5) throw new Error(`unexpected output of ip -j -batch (${arrays.length} arrays, wanted 5)`);
   const [jl, ja, jr, jn, jrule] = arrays.map((a) => JSON.parse(a) as unknown[]);
@@ -70,23 +70,47 @@ export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string
       to: r.dst && r.dst !== 'all' ? (r.dstlen !== undefined ? `${r.dst}/${r.dstlen}` : r.dst) : undefined,
       fwmark: r.fwmark ? `${r.fwmark}/${r.fwmask ?? '0xffffffff'}` : undefined,
     }));
-  return { links, addrs, routes, neighs, fdb, sysctls, rules, iptablesSave: iptablesSave === undefined ? undefined : normalizeIptablesSave(iptablesSave), nftList: nftList === undefined ? undefined : normalizeNft(nftList) };
+  return { links, addrs, routes, neighs, fdb, sysctls, rules, ...(rulesets ? { rulesets } : {}) };
 }
 
 export const OBSERVE_BATCH = 'link show\naddr show\nroute show\nneigh show nud permanent\nrule show\n';
 
-/** Lists every nftables table podlab writes in a node (kube-proxy's, the policy engine's); missing ones print nothing. */
-export const NFT_LIST_ARGV: readonly string[] = ['sh', '-c', `${NFT_TABLES.map((x) => `nft -s list table ${x} 2>/dev/null`).join('; ')}; true`];
+/** What to read of a namespace besides links, addresses, routes, neighbours and rules. */
+export interface ObserveWhat {
+  readonly fdb: boolean;
+  /** Ledger keys of the rule sets to read back: "iptables" and/or "nftables <table>". */
+  readonly rulesets: readonly string[];
+}
 
-/** Reads a namespace with one `ip` process (plus bridge fdb, iptables-save and kube-proxy's nft table where asked). Sysctls come from a batch read. */
-export async function observeNs(exec: Executor, netns: string, sysctls: Record<string, string>, opts: { fdb: boolean; iptables: boolean; nftables?: boolean }): Promise<Observed> {
-  const place = inNs(netns);
-  const [ip, fdb, ipt, nft] = await Promise.all([
+/** `ipset save` output in a stable order (members of a hash set come out in the kernel's bucket order). */
+export function normalizeIpsetSave(text: string): string {
+  return text.split('\n').filter((l) => l.trim()).sort().join('\n');
+}
+
+/** Read one rule set back, normalized; "" when it does not exist (an nft table that is absent). */
+export async function readRuleset(exec: Executor, netns: string, key: string): Promise<string> {
+  const place = inNs(netns, exec.host);
+  if (key === 'iptables') {
+    const r = await exec.run(['iptables-save'], place);
+    return r.code === 0 ? normalizeIptablesSave(r.stdout) : '';
+  }
+  if (key === 'ipset') {
+    const r = await exec.run(['ipset', 'save'], place);
+    return r.code === 0 ? normalizeIpsetSave(r.stdout) : '';
+  }
+  const table = key.slice('nftables '.length).split(' ');
+  const r = await exec.run(['nft', '-s', 'list', 'table', ...table], place);
+  return r.code === 0 ? normalizeNft(r.stdout) : '';
+}
+
+/** Reads a namespace with one `ip` process (plus bridge fdb and the rule sets asked for). Sysctls come from a batch read. */
+export async function observeNs(exec: Executor, netns: string, sysctls: Record<string, string>, what: ObserveWhat): Promise<Observed> {
+  const place = inNs(netns, exec.host);
+  const [ip, fdb, ...sets] = await Promise.all([
     exec.run(['ip', '-j', '-d', '-batch', '-'], place, { input: OBSERVE_BATCH }),
-    opts.fdb ? exec.run(['bridge', '-j', 'fdb', 'show'], place) : undefined,
-    opts.iptables ? exec.run(['iptables-save'], place) : undefined,
-    opts.nftables ? exec.run(NFT_LIST_ARGV, place) : undefined,
+    what.fdb ? exec.run(['bridge', '-j', 'fdb', 'show'], place) : undefined,
+    ...what.rulesets.map((k) => readRuleset(exec, netns, k)),
   ]);
-  if (ip.code !== 0) throw new CommandError(ip, `reading the state of ${netns}`);
-  return parseObserved(ip.stdout, fdb?.stdout ?? '', sysctls, ipt && ipt.code === 0 ? ipt.stdout : ipt ? '' : undefined, nft ? (nft.code === 0 ? nft.stdout : '') : undefined);
+  if (ip!.code !== 0) throw new CommandError(ip!, `reading the state of ${netns}`);
+  return parseObserved(ip!.stdout, fdb?.stdout ?? '', sysctls, Object.fromEntries(what.rulesets.map((k, i) => [k, sets[i]!])));
 }

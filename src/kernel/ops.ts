@@ -1,44 +1,36 @@
 // From desired state (and what the kernel has) to the few commands that close the gap. Pure: no I/O here,
 // so fresh builds and diffs are unit-tested as readable iproute2 text.
-import type { LinkSpec, NsState, RouteSpec, RuleSpec } from '../dataplane/types.js';
-import { CALICO_TABLE } from '../dataplane/policy/index.js';
-import { AWS_TABLE } from '../dataplane/policy/aws.js';
+import type { LinkSpec, NsState, RouteSpec, RuleSpec, RuleEngine } from '../dataplane/types.js';
+import { rulesetKey } from '../dataplane/types.js';
 
-/** Commands for one namespace, run as one batch each (ip -batch, bridge -batch, iptables-restore). */
+/** A rule set to write (`text`) or to remove (`delete`: an nft table no longer wanted, e.g. after a proxy-mode switch, or the IP sets once no policy needs them). */
+export interface RuleWrite {
+  readonly engine: RuleEngine;
+  readonly table?: string;
+  /** The ledger key (dataplane/types.ts rulesetKey). */
+  readonly key: string;
+  readonly text?: string;
+  readonly delete?: boolean;
+  /** The text the kernel is known to hold now (what we last wrote, not drifted since): only the difference is written. */
+  readonly since?: string;
+}
+
+/** Commands for one namespace, run as one batch each (ip -batch, bridge -batch, iptables-restore, nft -f). */
 export interface Ops {
   readonly netns: string;
   readonly sysctlsBefore: [string, string][];
   readonly ip: string[];
   readonly bridge: string[];
-  iptables?: string;
-  /** `ipset restore` input applied with iptables (before it; sets no longer named are destroyed after it). */
-  ipsets?: string;
-  /** `nft -f` input (kube-proxy's table and the policy engine's), or "delete" to remove our tables when no longer wanted. */
-  nftables?: string;
+  readonly rulesets: RuleWrite[];
   readonly sysctlsAfter: [string, string][];
 }
 
-/** Ops.nftables value meaning: remove kube-proxy's nftables table (and the policy engine's). */
-export const NFT_DELETE = 'delete';
-
-/** The nftables tables podlab writes in a node namespace: kube-proxy's and the NetworkPolicy engine's. */
-export const NFT_TABLES: readonly string[] = ['ip kube-proxy', CALICO_TABLE, AWS_TABLE];
-
-/** What `nft -f` must see to remove every table of NFT_TABLES, whether or not it exists. */
-export const NFT_DELETE_SCRIPT = NFT_TABLES.map((x) => `add table ${x}\ndelete table ${x}\n`).join('');
-
-/** The rule text whose hash the ledger keeps for iptables: the iptables-restore input and the ipsets it needs. */
-export function iptablesWant(n: { iptables?: string; ipsets?: string }): string | undefined {
-  if (n.iptables === undefined) return undefined;
-  return n.ipsets ? `${n.iptables}\n# ipsets\n${n.ipsets}` : n.iptables;
-}
-
 export function emptyOps(netns: string): Ops {
-  return { netns, sysctlsBefore: [], ip: [], bridge: [], sysctlsAfter: [] };
+  return { netns, sysctlsBefore: [], ip: [], bridge: [], rulesets: [], sysctlsAfter: [] };
 }
 
 export function opsCount(o: Ops): number {
-  return o.sysctlsBefore.length + o.ip.length + o.bridge.length + (o.iptables ? 1 : 0) + (o.nftables ? 1 : 0) + o.sysctlsAfter.length;
+  return o.sysctlsBefore.length + o.ip.length + o.bridge.length + o.rulesets.length + o.sysctlsAfter.length;
 }
 
 /** What the kernel holds in a namespace, as far as podlab manages it. */
@@ -51,10 +43,8 @@ export interface Observed {
   readonly sysctls: Readonly<Record<string, string>>;
   /** ip rules other than the kernel's defaults (absent when not read). */
   readonly rules?: readonly RuleSpec[];
-  /** iptables-save output (normalized), if read. */
-  readonly iptablesSave?: string;
-  /** `nft list table ip kube-proxy` output ("" when the table does not exist), if read. */
-  readonly nftList?: string;
+  /** Rule sets read back, by ledger key: normalized iptables-save output, or `nft -s list table` ("" when absent). */
+  readonly rulesets?: Readonly<Record<string, string>>;
 }
 
 export interface ObservedLink {
@@ -215,9 +205,7 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   for (const f of obs.fdb) if (!gone(f.dev) && !wantFdb.has(fk(f))) ops.bridge.push(`fdb del ${f.mac} dev ${f.dev} dst ${f.dst} self`);
   for (const f of want.fdb) if (!haveFdb.has(fk(f))) ops.bridge.push(`fdb replace ${f.mac} dev ${f.dev} dst ${f.dst} self permanent`);
 
-  if (fresh && want.iptables) ops.iptables = want.iptables;
-  if (fresh && want.iptables && want.ipsets) ops.ipsets = want.ipsets;
-  if (fresh && want.nftables) ops.nftables = want.nftables;
+  if (fresh) for (const r of want.rulesets) ops.rulesets.push({ engine: r.engine, table: r.table, key: rulesetKey(r), text: r.text });
   return ops;
 }
 
@@ -227,9 +215,12 @@ export function opsText(o: Ops): string {
   for (const [k, v] of [...o.sysctlsBefore, ...o.sysctlsAfter]) out.push(`sysctl -w ${k}=${v}`);
   for (const l of o.ip) out.push(`ip ${l}`);
   for (const l of o.bridge) out.push(`bridge ${l}`);
-  if (o.ipsets) out.push('ipset restore <<EOF', o.ipsets.trimEnd(), 'EOF');
-  if (o.iptables) out.push('iptables-restore <<EOF', o.iptables.trimEnd(), 'EOF');
-  if (o.nftables === NFT_DELETE) out.push(...NFT_TABLES.map((x) => `nft delete table ${x}`));
-  else if (o.nftables) out.push('nft -f - <<EOF', o.nftables.trimEnd(), 'EOF');
+  for (const r of o.rulesets) {
+    if (r.delete && r.engine === 'ipset') out.push('ipset destroy   # every IP set no rule names');
+    else if (r.delete) out.push(`nft delete table ${r.table}`);
+    else if (r.engine === 'ipset') out.push('ipset restore <<EOF', r.text!.trimEnd(), 'EOF');
+    else if (r.engine === 'iptables') out.push('iptables-restore <<EOF', r.text!.trimEnd(), 'EOF');
+    else out.push('nft -f - <<EOF', r.text!.trimEnd(), 'EOF');
+  }
   return out.join('\n') + '\n';
 }

@@ -1,9 +1,7 @@
 // Before anything is built: are we root, are the tools there, does the kernel have what the mode needs?
 // Kernel features are probed for real, in a throwaway namespace of our own.
-import { existsSync } from 'node:fs';
-import { execa } from 'execa';
 import type { Executor } from './exec.js';
-import { HOST, inNs } from './exec.js';
+import { inNs } from './exec.js';
 import type { LinkKind } from '../dataplane/types.js';
 import type { LabSpec } from '../input/types.js';
 import { PYTHON } from './python.js';
@@ -30,7 +28,7 @@ export class PreflightError extends Error {
 
 /** Whether this kernel can make an SCTP socket (which also loads the sctp module where it is a module). */
 async function hasSctp(exec: Executor): Promise<boolean> {
-  const r = await exec.run([PYTHON, '-c', 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132).close()'], HOST);
+  const r = await exec.run([PYTHON, '-c', 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132).close()'], { host: exec.host });
   return r.code === 0;
 }
 
@@ -50,17 +48,20 @@ export function sctpUsers(lab: LabSpec): string[] {
   return out;
 }
 
-async function hasCommand(cmd: string): Promise<boolean> {
-  const r = await execa('sh', ['-c', `command -v ${cmd}`], { reject: false });
-  return r.exitCode === 0;
+async function hasCommands(exec: Executor, cmds: readonly string[]): Promise<boolean[]> {
+  // One shell for all of them: prints one 0/1 per command.
+  const script = cmds.map((c) => `command -v ${c} >/dev/null 2>&1 && echo 1 || echo 0`).join('\n');
+  const r = await exec.run(['sh', '-s'], { host: exec.host }, { input: script + '\n' });
+  const bits = r.stdout.trim().split('\n');
+  return cmds.map((_, i) => bits[i] === '1');
 }
 
 /** Checks commands and kernel features; throws PreflightError naming each missing piece and how to get it. */
-export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean; sctp?: readonly string[] }): Promise<void> {
+export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean; sctp?: readonly string[]; root?: boolean }): Promise<void> {
   const missing: string[] = [];
-  if (process.getuid && process.getuid() !== 0) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
+  if (need.root === false) missing.push('root: podlab creates network namespaces; run it as root (sudo)');
   const cmds = [...new Set(['ip', 'nsenter', 'python3', ...need.commands])];
-  const have = await Promise.all(cmds.map(hasCommand));
+  const have = await hasCommands(exec, cmds);
   const noCmd = cmds.filter((_, i) => !have[i]);
   if (noCmd.length) {
     const pkgs = [...new Set(noCmd.map((c) => PACKAGES[c] ?? c))];
@@ -72,7 +73,7 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
     const users = need.sctp.slice(0, 10).map((u) => `      ${u}`).join('\n') + (need.sctp.length > 10 ? `\n      … and ${need.sctp.length - 10} more` : '');
     missing.push(`kernel support for SCTP (module sctp: socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails here); these use protocol SCTP:\n${users}\n    use a kernel with SCTP, or TCP/UDP ports`);
   }
-  if (need.bridgeNetfilter && !existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) {
+  if (need.bridgeNetfilter && !(await exec.files.exists('/proc/sys/net/bridge/bridge-nf-call-iptables'))) {
     missing.push('kernel module br_netfilter (bridge netfilter, so Service replies on a node bridge go through conntrack): run `modprobe br_netfilter` (podlab does not load modules itself)');
   }
   if (need.linkKinds.length === 0 && !need.commands.includes('iptables-restore')) {
@@ -81,7 +82,8 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
   }
   // Probe link kinds in a namespace of our own; it is removed right after.
   const probe = `pl-probe-${process.pid}`;
-  const add = await exec.run(['ip', 'netns', 'add', probe], HOST);
+  const root = { host: exec.host };
+  const add = await exec.run(['ip', 'netns', 'add', probe], root);
   if (add.code !== 0) {
     missing.push(`network namespaces: \`ip netns add\` failed: ${add.stderr.trim()}`);
     throw new PreflightError(missing);
@@ -89,16 +91,16 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
   try {
     for (const kind of need.linkKinds) {
       const args = kind === 'vxlan' ? ['type', 'vxlan', 'id', '42', 'dstport', '8472'] : kind === 'veth' ? ['type', 'veth', 'peer', 'name', 'probe1'] : ['type', kind];
-      const r = await exec.run(['ip', 'link', 'add', 'name', 'probe0', ...args], inNs(probe));
+      const r = await exec.run(['ip', 'link', 'add', 'name', 'probe0', ...args], inNs(probe, exec.host));
       if (r.code !== 0) missing.push(`kernel support for ${kind} links (${r.stderr.trim() || 'ip link add failed'}); this mode needs it`);
-      else await exec.run(['ip', 'link', 'del', 'probe0'], inNs(probe));
+      else await exec.run(['ip', 'link', 'del', 'probe0'], inNs(probe, exec.host));
     }
     if (need.commands.includes('iptables-restore')) {
-      const r = await exec.run(['iptables-restore', '-w', '5'], inNs(probe), { input: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully\nCOMMIT\n' });
+      const r = await exec.run(['iptables-restore', '-w', '5'], inNs(probe, exec.host), { input: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully\nCOMMIT\n' });
       if (r.code !== 0) missing.push(`iptables NAT (MASQUERADE, mark) in a namespace: ${r.stderr.trim()}`);
     }
   } finally {
-    await exec.run(['ip', 'netns', 'del', probe], HOST);
+    await exec.run(['ip', 'netns', 'del', probe], root);
   }
   if (missing.length) throw new PreflightError(missing);
 }

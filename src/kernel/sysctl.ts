@@ -1,7 +1,7 @@
 // Sysctls of many namespaces in one process (src/kernel/nsctl.py), instead of one spawn per namespace.
 import { fileURLToPath } from 'node:url';
 import type { Executor } from './exec.js';
-import { HOST, CommandError } from './exec.js';
+import { CommandError } from './exec.js';
 import { PYTHON } from './python.js';
 
 export const NSCTL_PY = fileURLToPath(new URL('../../src/kernel/nsctl.py', import.meta.url));
@@ -23,7 +23,7 @@ export async function sysctlBatch(exec: Executor, items: readonly SysctlItem[]):
   const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0 || i.unlink);
   if (todo.length === 0) return out;
   const req = todo.map((i) => ({ netns: i.netns, write: (i.write ?? []).map(([k, v]) => [sysctlPath(k), v]), read: (i.read ?? []).map(sysctlPath), unlink: i.unlink === true }));
-  const r = await exec.run([PYTHON, NSCTL_PY], HOST, { input: JSON.stringify(req) });
+  const r = await exec.run([PYTHON, NSCTL_PY], { host: exec.host }, { input: JSON.stringify(req), timeoutMs: 60_000 + 30 * todo.length });
   if (r.code !== 0) throw new CommandError(r, 'setting sysctls in the lab namespaces');
   const res = JSON.parse(r.stdout) as { values: Record<string, Record<string, string>>; errors: string[] };
   if (res.errors.length) throw new Error(`sysctl failed:\n  ${res.errors.slice(0, 10).join('\n  ')}`);

@@ -62,7 +62,8 @@ export const portKey = (p: { name: string; protocol: string; port: number }): st
 /** String form kube-proxy sorts endpoints by. */
 export const epString = (e: { ip: string; port: number }): string => `${e.ip}:${e.port}`;
 
-export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: ServiceAllocations = {}, problems: Problem[] = [], ready: ReadyFn = allReady): ServiceT[] {
+export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: ServiceAllocations = {}, problems: Problem[] = [], ready: ReadyFn = allReady, notices: string[] = []): ServiceT[] {
+  namedPortNotices(lab, notices);
   const c = lab.cluster;
   const svcCidr = mustCidr(c.serviceCIDR);
   const [lo, hi] = c.nodePortRange;
@@ -163,4 +164,18 @@ export function serviceAllocationsOf(services: readonly ServiceT[]): ServiceAllo
     clusterIP: s.clusterIP,
     nodePorts: Object.fromEntries(s.ports.filter((p) => p.nodePort !== undefined).map((p) => [portKey(p), p.nodePort!])),
   }]));
+}
+
+/** A named targetPort that no pod selected by the Service declares: that port has no endpoints (a notice, as kubectl
+ *  accepts it). Judged on every selected pod of the file, whether or not it could be placed. */
+function namedPortNotices(lab: LabSpec, notices: string[]): void {
+  for (const s of lab.services) {
+    if (!s.selector) continue;
+    const selected = lab.pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels));
+    s.ports.forEach((p, i) => {
+      if (typeof p.targetPort !== 'string' || selected.length === 0) return;
+      const declared = selected.some((pod) => pod.containers.some((c) => c.ports.some((cp) => cp.name === p.targetPort && cp.protocol === p.protocol)));
+      if (!declared) notices.push(`${s.origin.file}:${p.line ?? s.origin.line}: Service ${s.key} spec.ports[${i}].targetPort: no selected pod declares a ${p.protocol} containerPort named "${p.targetPort}", so this port has no endpoints`);
+    });
+  }
 }

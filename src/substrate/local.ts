@@ -1,11 +1,133 @@
 // The local substrate: every node, pod, the fabric and the external host are network namespaces on this host.
-// Namespaces are found by name (pl-<cluster>-…), their processes through /proc — never by process name.
-import { readdirSync, readlinkSync, statSync, existsSync } from 'node:fs';
-import type { Executor } from '../kernel/exec.js';
-import { CommandError, HOST } from '../kernel/exec.js';
+// LocalExecutor is this machine's Executor. Namespaces are found by name (pl-<cluster>-…), their processes through
+// /proc/<pid>/ns/net — never by process name.
+import { spawn } from 'node:child_process';
+import { readdirSync, readlinkSync, statSync, existsSync, openSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync, appendFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { execa } from 'execa';
+import { CommandError, HOST, LOCAL, placeArgv, type Executor, type HostFiles, type Place, type RunOpts, type RunResult, type SpawnOpts } from '../kernel/exec.js';
 import { PREFIX, clusterPrefix } from '../net/names.js';
 
 const NETNS_DIR = '/run/netns';
+
+/** `PODLAB_TRACE=1`: every command, where it ran, its exit code and how long it took, on stderr. */
+const TRACE = !!process.env.PODLAB_TRACE;
+const T0 = performance.now();
+
+const localFiles: HostFiles = {
+  async read(path) {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  async write(path, text, mode) {
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.tmp${process.pid}`;
+    writeFileSync(tmp, text, mode !== undefined ? { mode } : undefined);
+    renameSync(tmp, path);
+  },
+  async append(path, text) {
+    mkdirSync(dirname(path), { recursive: true });
+    appendFileSync(path, text);
+  },
+  async mkdir(path, mode) {
+    mkdirSync(path, { recursive: true, ...(mode !== undefined ? { mode } : {}) });
+  },
+  async remove(path) {
+    rmSync(path, { recursive: true, force: true });
+  },
+  async exists(path) {
+    return existsSync(path);
+  },
+  async list(dir) {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  },
+};
+
+export class LocalExecutor implements Executor {
+  readonly host = LOCAL;
+  spawned = 0;
+  readonly files = localFiles;
+
+  async run(argv: readonly string[], place: Place = HOST, opts: RunOpts = {}): Promise<RunResult> {
+    onHost(this.host, place);
+    const full = placeArgv(argv, place);
+    const t0 = performance.now();
+    this.spawned++;
+    const r = await execa(full[0]!, full.slice(1), {
+      input: opts.input,
+      timeout: opts.timeoutMs ?? 60_000,
+      reject: false,
+      stripFinalNewline: false,
+      env: { LC_ALL: 'C', ...(opts.env ?? {}) },
+    });
+    const res: RunResult = {
+      argv: full, place, code: typeof r.exitCode === 'number' ? r.exitCode : -1,
+      stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? (r as { message?: string }).message ?? ''),
+      timedOut: Boolean(r.timedOut), ms: performance.now() - t0,
+    };
+    if (TRACE) process.stderr.write(`[trace +${Math.round(t0 - T0)}ms ${Math.round(res.ms)}ms exit ${res.code}] ${argv.join(' ')}${place.netns ? ` (in ${place.netns})` : ''}\n`);
+    if (opts.check && res.code !== 0) throw new CommandError(res);
+    return res;
+  }
+
+  async spawn(argv: readonly string[], place: Place, opts: SpawnOpts): Promise<{ pid: number }> {
+    onHost(this.host, place);
+    // Long-running processes see the namespace's own /etc/netns files, as a container would: `ip netns exec`.
+    const full = place.netns ? ['ip', 'netns', 'exec', place.netns, ...argv] : [...argv];
+    mkdirSync(dirname(opts.log), { recursive: true });
+    const fd = openSync(opts.log, 'a');
+    this.spawned++;
+    const child = spawn(full[0]!, full.slice(1), {
+      cwd: opts.cwd && existsSync(opts.cwd) ? opts.cwd : '/', env: opts.env ? { ...opts.env } : process.env,
+      detached: true, stdio: ['ignore', fd, fd],
+    });
+    closeSync(fd);
+    child.on('error', () => undefined);
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${argv[0]}${place.netns ? ` in ${place.netns}` : ''}`);
+    if (TRACE) process.stderr.write(`[trace +${Math.round(performance.now() - T0)}ms spawn pid ${child.pid}] ${argv.join(' ')}${place.netns ? ` (in ${place.netns})` : ''}\n`);
+    return { pid: child.pid };
+  }
+
+  signal(pid: number, sig: NodeJS.Signals): boolean {
+    try {
+      process.kill(pid, sig);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  alive(pid: number, netns?: string): boolean {
+    if (!pidAlive(pid)) return false;
+    return netns === undefined || pidInNetns(pid, netns);
+  }
+
+  pidsIn(netns: readonly string[]): Map<number, string> {
+    return pidsIn(netns);
+  }
+
+  listNetns(): string[] {
+    return listNetns();
+  }
+
+  netnsId(netns: string): string | undefined {
+    const ino = netnsInode(netns);
+    return ino === undefined ? undefined : String(ino);
+  }
+}
+
+/** A place of another host given to this host's executor is a bug in the caller: say so rather than act here. */
+export function onHost(host: string, place: Place): void {
+  if (place.host !== host) throw new Error(`internal error: a command for host "${place.host}" was given to the executor of host "${host}"`);
+}
 
 export function listNetns(): string[] {
   try {
@@ -16,8 +138,8 @@ export function listNetns(): string[] {
 }
 
 /** Clusters that exist in the kernel, found through their fabric namespace. */
-export function clustersInKernel(): string[] {
-  return listNetns()
+export function clustersInKernel(all: readonly string[] = listNetns()): string[] {
+  return all
     .filter((n) => n.startsWith(PREFIX) && n.endsWith('-fabric'))
     .map((n) => n.slice(PREFIX.length, -'-fabric'.length));
 }
@@ -26,9 +148,9 @@ export function clustersInKernel(): string[] {
  * The namespaces of one cluster. A name like pl-demo-2-x also starts with "pl-demo-", so namespaces
  * that belong to another existing cluster with a longer name are left out.
  */
-export function clusterNetns(cluster: string, all = listNetns()): string[] {
+export function clusterNetns(cluster: string, all: readonly string[] = listNetns()): string[] {
   const mine = clusterPrefix(cluster);
-  const others = clustersInKernel()
+  const others = clustersInKernel(all)
     .filter((c) => c !== cluster && c.startsWith(cluster + '-'))
     .map(clusterPrefix);
   return all.filter((n) => n.startsWith(mine) && !others.some((o) => n.startsWith(o)));
@@ -61,7 +183,7 @@ export function pidsIn(netnsNames: readonly string[]): Map<number, string> {
     try {
       const m = /net:\[(\d+)\]/.exec(readlinkSync(`/proc/${d}/ns/net`));
       const ns = m ? byIno.get(Number(m[1])) : undefined;
-      if (ns) out.set(Number(d), ns);
+      if (ns && !isZombie(Number(d))) out.set(Number(d), ns);
     } catch {
       /* gone or not ours to read */
     }
@@ -69,13 +191,21 @@ export function pidsIn(netnsNames: readonly string[]): Map<number, string> {
   return out;
 }
 
+function isZombie(pid: number): boolean {
+  try {
+    return /^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  return !isZombie(pid);
 }
 
 export function pidInNetns(pid: number, netns: string): boolean {
@@ -87,47 +217,3 @@ export function pidInNetns(pid: number, netns: string): boolean {
     return false;
   }
 }
-
-/** Stop every process inside the namespaces: SIGTERM, then SIGKILL after a grace period. */
-export async function killIn(netnsNames: readonly string[], graceMs = 1500): Promise<number> {
-  let pids = pidsIn(netnsNames);
-  const n = pids.size;
-  for (const pid of pids.keys()) tryKill(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    pids = pidsIn(netnsNames);
-    if (pids.size === 0) return n;
-    await sleep(50);
-  }
-  for (const pid of pids.keys()) tryKill(pid, 'SIGKILL');
-  await sleep(50);
-  return n;
-}
-
-function tryKill(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    /* already gone */
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Create namespaces in one `ip -batch` process. */
-export async function addNetns(exec: Executor, names: readonly string[]): Promise<void> {
-  if (names.length === 0) return;
-  const r = await exec.run(['ip', '-batch', '-'], HOST, { input: names.map((n) => `netns add ${n}`).join('\n') + '\n' });
-  if (r.code !== 0) throw new CommandError(r, `creating ${names.length} network namespace(s)`);
-}
-
-/** Delete namespaces (their links go with them) in one `ip -batch -force` process. */
-export async function delNetns(exec: Executor, names: readonly string[]): Promise<void> {
-  if (names.length === 0) return;
-  const r = await exec.run(['ip', '-force', '-batch', '-'], HOST, { input: names.map((n) => `netns del ${n}`).join('\n') + '\n' });
-  const left = names.filter(netnsExists);
-  if (left.length) throw new CommandError(r, `deleting network namespaces (${left.length} left: ${left.slice(0, 5).join(', ')})`);
-}
-

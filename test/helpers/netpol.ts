@@ -1,8 +1,9 @@
 // The upstream netpol e2e model: namespaces x, y, z (labelled ns=<name>) with pods a, b, c (labelled pod=<name>)
 // serving netexec on 80 and 81 over TCP (named serve-80-tcp, serve-81-tcp), spread over three nodes; plus the
 // classic policy cases as YAML and their expected truth tables (rows and columns x/a x/b x/c y/a … z/c).
-import { parseLab } from '../../src/input/parse.js';
-import { resolve, type Topology } from '../../src/model/topology.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
+import type { Topology } from '../../src/model/topology.js';
 
 export const NAMESPACES = ['x', 'y', 'z'] as const;
 export const PODS = ['a', 'b', 'c'] as const;

@@ -1,6 +1,6 @@
 // Pure helpers for Service unit tests: a small lab text → Topology, and kube-proxy's rules for one node.
-import { parseLab } from '../../src/input/parse.js';
-import { resolve } from '../../src/model/topology.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
 import type { Topology } from '../../src/model/topology.js';
 
 export const CLUSTER = `apiVersion: podlab.io/v1alpha1

@@ -50,7 +50,7 @@ t.test('a killed up is removed by clean, without any state file', async (t) => {
   const file = writeLab({ name, extra: pods });
   const child = execa('node', [CLI, 'up', '-f', file], { reject: false, env: { PODLAB_STATE_DIR: STATE_DIR } });
   // Kill it as soon as it has started building.
-  for (let i = 0; i < 400 && netnsOf(name).length < 5; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 6000 && netnsOf(name).length < 5; i++) await new Promise((r) => setTimeout(r, 5)); // up to 30 s on a loaded machine
   child.kill('SIGKILL');
   await child;
   t.ok(netnsOf(name).length > 0, `the killed run left namespaces behind (${netnsOf(name).length})`);
@@ -66,7 +66,7 @@ t.test('Ctrl-C during up stops it; down removes what was built', async (t) => {
   const pods = Array.from({ length: 40 }, (_, i) => pod('x', `p${i}`, undefined)).join('');
   const file = writeLab({ name, extra: pods });
   const child = execa('node', [CLI, 'up', '-f', file], { reject: false, env: { PODLAB_STATE_DIR: STATE_DIR } });
-  for (let i = 0; i < 400 && netnsOf(name).length < 5; i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 6000 && netnsOf(name).length < 5; i++) await new Promise((r) => setTimeout(r, 5)); // up to 30 s on a loaded machine
   child.kill('SIGINT');
   const r = await child;
   t.ok(r.exitCode === 130 || r.exitCode === 0, `up exits 130 when interrupted (or 0 if it had finished): ${r.exitCode} ${r.stderr}`);

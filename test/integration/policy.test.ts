@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { clusterName, podlab, netnsOf, inNetns, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
 import { netpolCluster, netpolObjects, CASES, ipBlockCase, tableOf, policy, type NetpolCase } from '../helpers/netpol.js';
-import { apply, deleteObjects } from '../../src/lab/lab.js';
+import { apply, deleteObjects } from '../../src/lab/live.js';
 import { checkLab } from '../../src/lab/check.js';
 
 // Three labs of 9 pods, 14 cases each: ~15 min on a quiet 2-core machine, far longer than tap's default 300 s when it is shared.

@@ -1,11 +1,12 @@
 // bgp mode (pure parts): Calico names and IPAM blocks, bird.cfg for a full mesh and for route reflectors,
 // spec.bgp validation, the plan as iproute2 text, and the diff leaving BIRD's routes alone.
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
 import { SpecError } from '../../src/input/problems.js';
-import { resolve } from '../../src/model/topology.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
 import { cniVethName } from '../../src/net/names.js';
-import { bgp, birdConfig, bgpPeers, isPassive, meshProtocolName } from '../../src/modes/bgp/index.js';
+import { bgp } from '../../src/modes/bgp/index.js';
+import { birdConfig, bgpPeers, isPassive, meshProtocolName } from '../../src/modes/bgp/bird.js';
 import { diffNs, opsText, EMPTY_OBSERVED } from '../../src/kernel/ops.js';
 import { parseProtocols, expectedRoutes } from '../../src/modes/bgp/runtime.js';
 

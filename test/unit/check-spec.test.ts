@@ -1,6 +1,6 @@
 // `kind: Check` documents: parsing and validation problems with file, line and path.
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
 import { SpecError } from '../../src/input/problems.js';
 import { parseTo, parseFrom } from '../../src/input/kinds/check.js';
 

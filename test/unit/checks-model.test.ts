@@ -1,8 +1,12 @@
 // The expectation model (matrix E, overlay rows), generation, declared-check resolution, the judge and probe parsing.
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
-import { resolve, type Topology } from '../../src/model/topology.js';
-import { expectationsFor, overlayExpectations as ov, whoIs } from '../../src/expect/model.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
+import type { Topology } from '../../src/model/topology.js';
+import { whoIs } from '../../src/expect/model.js';
+import { getMode } from '../../src/modes/registry.js';
+const ov = getMode('overlay').expectations;
+const expectationsFor = (m: string) => getMode(m).expectations;
 import { generateChecks, declaredChecks, filterChecks, globMatch, netexecPorts } from '../../src/expect/generate.js';
 import { judge, wantsMore } from '../../src/expect/judge.js';
 import { interpret } from '../../src/probe/probe.js';
@@ -58,7 +62,7 @@ t.test('overlay node addresses: eth0, cni0 .1, flannel.1 network address', async
   t.same(ov.nodeAddresses(tp, node(tp, 'a')), [{ ip: '192.168.0.2', dev: 'eth0' }, { ip: '10.244.0.1', dev: 'cni0' }, { ip: '10.244.0.0', dev: 'flannel.1' }]);
   t.equal(ov.podMtu(tp), 1450);
   t.equal(expectationsFor('overlay'), ov);
-  t.throws(() => expectationsFor('mesh'), /no expectation model for mode "mesh"/);
+  t.throws(() => expectationsFor('mesh'), /unknown dataplane mode "mesh" \(supported: overlay, bgp, vpc\)/);
 });
 
 t.test('rows E1/E2: pod→pod, same and cross node: ok, server sees exactly the client pod IP', async (t) => {
@@ -121,7 +125,7 @@ t.test('whoIs names lab addresses', async (t) => {
 
 t.test('generated suite: every class present, pods without a netexec port skipped with the reason', async (t) => {
   const { t: tp } = topo();
-  const { checks, skipped } = generateChecks(tp);
+  const { checks, skipped } = generateChecks(tp, getMode(tp.mode).expectations);
   const ids = new Set(checks.map((c) => c.id));
   t.equal(ids.size, checks.length, 'ids are unique');
   const has = (id: string) => t.ok(ids.has(id), id);
@@ -149,7 +153,7 @@ t.test('generated suite: every class present, pods without a netexec port skippe
 
 t.test('declared checks resolve against the topology', async (t) => {
   const { t: tp, lab } = topo();
-  const { checks, skipped } = declaredChecks(tp, lab.checks);
+  const { checks, skipped } = declaredChecks(tp, lab.checks, getMode(tp.mode).expectations);
   t.equal(skipped.length, 0);
   t.equal(checks.length, 2);
   const c = checks[1]!;
@@ -166,7 +170,7 @@ t.test('filter globs', async (t) => {
   t.ok(globMatch('pod-to-pod/*', 'pod-to-pod/same-node TCP a -> b'));
   t.notOk(globMatch('pod-to-pod/*', 'localhost TCP'));
   const { t: tp } = topo();
-  const { checks } = generateChecks(tp);
+  const { checks } = generateChecks(tp, getMode(tp.mode).expectations);
   t.ok(filterChecks(checks, 'mtu').every((c) => c.category === 'mtu'));
   t.equal(filterChecks(checks, 'mtu').length, 4);
 });
@@ -179,7 +183,7 @@ const dropped: Attempt = { observed: 'dropped', detail: 'timed out', evidence: {
 const who = (ip: string) => whoIs(ov, topo().t, ip);
 function chk(id: string): Check {
   const { t: tp } = topo();
-  return generateChecks(tp).checks.find((c) => c.id === id)!;
+  return generateChecks(tp, getMode(tp.mode).expectations).checks.find((c) => c.id === id)!;
 }
 
 t.test('judge: pass needs evidence; unexpected SNAT is named', async (t) => {
@@ -219,7 +223,7 @@ t.test('judge: negative expectations must hold on every try', async (t) => {
 
 t.test('judge: backends must each answer, and only they', async (t) => {
   const { t: tp, lab } = topo();
-  const c = declaredChecks(tp, lab.checks).checks[1]!;
+  const c = declaredChecks(tp, lab.checks, getMode(tp.mode).expectations).checks[1]!;
   const src = pod(tp, 'x/p3').ip;
   t.ok(wantsMore(c, [ok(src)]), 'with backends every try runs');
   t.equal(judge(c, [ok(src), ok(src)], who).status, 'pass');

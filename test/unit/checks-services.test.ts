@@ -2,11 +2,12 @@
 // service/nodeport targets, and the judge's service semantics (until-all, hairpin source, affinity).
 import t from 'tap';
 import { lab, pod, svc } from '../helpers/svclab.js';
-import { overlayExpectations as ov } from '../../src/expect/model.js';
+import { getMode } from '../../src/modes/registry.js';
+const ov = getMode('overlay').expectations;
 import { generateChecks, declaredChecks, resolveDeclared } from '../../src/expect/generate.js';
 import { judge, wantsMore } from '../../src/expect/judge.js';
-import { parseLab } from '../../src/input/parse.js';
-import { resolve } from '../../src/model/topology.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
 import { CLUSTER } from '../helpers/svclab.js';
 import type { Attempt, Check } from '../../src/expect/types.js';
 
@@ -59,7 +60,7 @@ t.test('expectations per matrix E row', async (t) => {
 });
 
 t.test('generation for a small topology', async (t) => {
-  const { checks, skipped } = generateChecks(topo);
+  const { checks, skipped } = generateChecks(topo, getMode(topo.mode).expectations);
   const svcChecks = checks.filter((c) => c.category.startsWith('service/'));
   const ids = svcChecks.map((c) => c.id);
   const web = S('web');
@@ -91,7 +92,7 @@ t.test('generation for a small topology', async (t) => {
 
 t.test('eTP Local on a node without a local endpoint is dropped, one try', async (t) => {
   const x = lab(pod('w1', 'node1'), svc('loc', 'type: NodePort\nexternalTrafficPolicy: Local\nselector: {app: web}\nports: [{port: 8080, targetPort: 8080}]'));
-  const np = generateChecks(x).checks.filter((c) => c.category === 'service/nodeport');
+  const np = generateChecks(x, getMode(x.mode).expectations).checks.filter((c) => c.category === 'service/nodeport');
   t.same(np.map((c) => [c.to.ip, c.expect.outcome, c.tries]), [[x.nodes[0]!.ip, 'ok', 10], [x.nodes[1]!.ip, 'dropped', 1]]);
 });
 
@@ -101,7 +102,7 @@ function att(hostname: string | undefined, sourceIp: string | undefined, observe
 const who = () => 'x';
 
 t.test('judge: until all endpoints answered, hairpin source, affinity', async (t) => {
-  const checks = generateChecks(topo).checks;
+  const checks = generateChecks(topo, getMode(topo.mode).expectations).checks;
   const ci = checks.find((c) => c.id === 'service/cluster-ip TCP default/c1 -> svc/default/web:http')!;
   const src = P('c1').ip;
   t.ok(wantsMore(ci, [att('w1', src)]));
@@ -155,7 +156,7 @@ spec: {from: external, to: 'nodeport/node2/default/web:80', expect: {outcome: ok
 `;
   const spec = parseLab([{ file: 'lab.yaml', text, dir: '/tmp' }]);
   const x = resolve(spec);
-  const { checks, skipped } = declaredChecks(x, spec.checks);
+  const { checks, skipped } = declaredChecks(x, spec.checks, getMode(x.mode).expectations);
   t.same(skipped, []);
   const [s, u, n] = checks;
   t.same([s!.to.ip, s!.to.port], [x.services[0]!.clusterIP, 80]);

@@ -162,7 +162,7 @@ t.test('kube-proxy chains come before flannel in the node restore text', async (
   const { overlay } = await import('../../src/modes/overlay/index.js');
   const topo = lab(...two, svc('web', 'selector: {app: web}\nports: [{port: 80, targetPort: 8080}]'));
   const node = overlay.plan(topo).namespaces.find((n) => n.role === 'node')!;
-  const ipt = node.iptables!;
+  const ipt = node.rulesets.find((r) => r.engine === 'iptables')!.text;
   t.ok(ipt.indexOf('-j KUBE-POSTROUTING') < ipt.indexOf('-j FLANNEL-POSTRTG'));
   t.ok(ipt.indexOf('-j KUBE-FORWARD') < ipt.indexOf('-j FLANNEL-FWD'));
   t.ok(node.sysctls.some(([k, v]) => k === 'net.ipv4.conf.all.route_localnet' && v === '1'));

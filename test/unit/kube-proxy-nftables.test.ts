@@ -3,8 +3,8 @@ import t from 'tap';
 import { nftChainName, kubeProxyNftables } from '../../src/dataplane/proxy/nftables.js';
 import { pod, svc, lab } from '../helpers/svclab.js';
 import { overlay } from '../../src/modes/overlay/index.js';
-import { parseLab } from '../../src/input/parse.js';
-import { resolve } from '../../src/model/topology.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
 import { CLUSTER } from '../helpers/svclab.js';
 
 t.test('chain names hash the un-prefixed string (reference A.8 goldens)', async (t) => {
@@ -57,6 +57,6 @@ t.test('nftables mode: no KUBE-* iptables chains, nft text on the node', async (
   const text = CLUSTER.replace('spec:\n', 'spec:\n  proxyMode: nftables\n') + pod('a', 'node1') + svc('web', 'selector: {app: web}\nports: [{port: 80}]');
   const topo = resolve(parseLab([{ file: 'l.yaml', text, dir: '/tmp' }]));
   const node = overlay.plan(topo).namespaces.find((n) => n.role === 'node')!;
-  t.notMatch(node.iptables!, 'KUBE-');
-  t.match(node.nftables!, 'add table ip kube-proxy');
+  t.notMatch(node.rulesets.find((r) => r.engine === 'iptables')!.text, 'KUBE-');
+  t.match(node.rulesets.find((r) => r.engine === 'nftables')!.text, 'add table ip kube-proxy');
 });

@@ -1,6 +1,7 @@
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
-import { resolve, allocationsOf } from '../../src/model/topology.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
+import { allocationsOf } from '../../src/model/topology.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
 import { SpecError } from '../../src/input/problems.js';
 import { podNetns, bridgeVethName, cniVethName, nodeNetns, fabricPortName, NETNS_MAX } from '../../src/net/names.js';
 import { parseCidr, subnet, nth } from '../../src/net/ip.js';

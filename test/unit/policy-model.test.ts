@@ -6,7 +6,7 @@ import { matrixCells, policyMatrixChecks } from '../../src/expect/matrix.js';
 import { AWS_ENGINE, CALICO_ENGINE, policyVerdict } from '../../src/expect/policy.js';
 import { resolvePolicies } from '../../src/model/policy.js';
 import { trieOf, trieAllows } from '../../src/dataplane/policy/aws.js';
-import { parseLab } from '../../src/input/parse.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
 
 const table = (policies: string, port = '80/TCP', mode = 'overlay') => {
   const tp = netpolTopology(policies, { mode });

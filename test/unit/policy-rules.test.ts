@@ -14,7 +14,13 @@ const POLICIES = policy('x', 'deny-all', 'podSelector: {}\npolicyTypes: [Ingress
 function node1(mode: string, proxyMode: string, policies = POLICIES) {
   const t = netpolTopology(policies, { mode, proxyMode });
   const plan = getMode(t.mode).plan(t);
-  return plan.namespaces.find((n) => n.netns === 'pl-np-node1')!;
+  const ns = plan.namespaces.find((n) => n.netns === 'pl-np-node1')!;
+  const of = (engine: string) => ns.rulesets.filter((r) => r.engine === engine);
+  // The node's rule sets by engine: iptables text, ipset text, every nft table's text (kube-proxy's first).
+  return {
+    ns, iptables: of('iptables')[0]?.text, ipsets: of('ipset')[0]?.text,
+    nftables: of('nftables').map((r) => r.text).join('\n') || undefined,
+  };
 }
 
 /** The engine's part of a node's iptables text: its chains and every rule naming one (kube-proxy's and the CNI's left out). */
@@ -81,13 +87,18 @@ t.test('Felix names and match blocks', async (t) => {
   t.same(ipsetNames(sets).every((n) => /^cali40[sn]:/.test(n)), true, 'temporary sets are not kept');
 });
 
-t.test('no policies: no engine in iptables mode, only the removal of its table in nftables mode', async (t) => {
+t.test('no policies: no engine, no IP sets, no engine table (the ledger removes what an earlier run wrote)', async (t) => {
   for (const mode of ['overlay', 'bgp', 'vpc']) {
     const n = node1(mode, 'iptables', '');
     t.notMatch(n.iptables!, /^:(cali-(?!POSTROUTING|nat-outgoing)|AWS-NP-)/m, `${mode}: no chains`);
     t.equal(n.ipsets, undefined);
-    const nft = node1(mode, 'nftables', '').nftables!;
-    const table = mode === 'vpc' ? 'ip aws-network-policy-agent' : 'ip calico';
-    t.ok(nft.endsWith(`add table ${table}\ndelete table ${table}\n`), `${mode}: the table goes whether or not it is there`);
+    const nft = node1(mode, 'nftables', '');
+    t.same(nft.ns.rulesets.map((r) => r.table ?? r.engine), ['iptables', 'ip kube-proxy'], `${mode}: kube-proxy's table alone`);
   }
+});
+
+t.test('rule set order: the IP sets before the iptables rules that name them; the engine\'s nft table of its own', async (t) => {
+  t.same(node1('bgp', 'iptables').ns.rulesets.map((r) => `${r.engine}:${r.owner}`), ['ipset:calico', 'iptables:node']);
+  t.same(node1('overlay', 'nftables').ns.rulesets.map((r) => `${r.engine}:${r.table ?? ''}:${r.owner}`), ['iptables::node', 'nftables:ip kube-proxy:kube-proxy', 'nftables:ip calico:canal']);
+  t.same(node1('vpc', 'nftables').ns.rulesets.map((r) => r.table ?? r.engine), ['iptables', 'ip kube-proxy', 'ip aws-network-policy-agent']);
 });

@@ -1,7 +1,7 @@
 // `networking.k8s.io/v1 NetworkPolicy` documents: the whole v1 API parses, with the API's defaults; every problem is
 // reported at once with file, line and field.
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
 import { SpecError } from '../../src/input/problems.js';
 
 const BASE = `apiVersion: podlab.io/v1alpha1

@@ -2,9 +2,9 @@
 // (ClusterIP/NodePort → the endpoint pod), from the address the destination's node sees.
 import t from 'tap';
 import { lab, pod, svc } from '../helpers/svclab.js';
-import { expectationsFor } from '../../src/expect/model.js';
+import { getMode } from '../../src/modes/registry.js';
 import { generateChecks } from '../../src/expect/generate.js';
-import { applyPolicyStage } from '../../src/expect/policy-stage.js';
+import { applyPolicyStage, expectationsWithPolicy } from '../../src/expect/policy-stage.js';
 import { AWS_ENGINE, CALICO_ENGINE } from '../../src/expect/policy.js';
 import { policy } from '../helpers/netpol.js';
 
@@ -14,7 +14,9 @@ const topo = lab(
   svc('web', 'type: NodePort\nselector: {app: web}\nports: [{name: http, port: 80, targetPort: http}]'),
   policy('default', 'deny-two', 'podSelector: {matchLabels: {tier: two}}\npolicyTypes: [Ingress]'),
 );
-const m = expectationsFor('overlay');
+const base = getMode('overlay').expectations;
+// Direct traffic is judged by the model's PolicyStage (composeExpectations); Services after generation.
+const m = expectationsWithPolicy(topo, base);
 const gen = generateChecks(topo, m).checks;
 const calico = applyPolicyStage(topo, m, gen, CALICO_ENGINE);
 const aws = applyPolicyStage(topo, m, gen, AWS_ENGINE);
@@ -28,7 +30,7 @@ t.test('direct traffic', async (t) => {
   t.equal(find(calico, 'pod-to-pod/same-node TCP default/client -> default/web-1:8080').expect.outcome, 'ok');
   const blocked = find(calico, 'pod-to-pod/cross-node TCP default/client -> default/web-2:8080').expect;
   t.equal(blocked.outcome, 'blocked');
-  t.match(blocked.basis, /^E2: .* ∘ NetworkPolicy: blocked: ingress of default\/web-2 is isolated by default\/deny-two/);
+  t.match(blocked.basis, /^E2: .*; but NetworkPolicy: blocked: ingress of default\/web-2 is isolated by default\/deny-two/);
   t.equal(find(calico, 'pod-to-pod/cross-node ICMP default/client -> default/web-2').expect.outcome, 'blocked', 'ICMP too');
   t.equal(find(calico, 'node-to-pod/local TCP node/node2 -> default/web-2:8080').expect.outcome, 'ok', 'its own node reaches it (kubelet probes)');
   t.equal(find(calico, 'node-to-pod/remote TCP node/node1 -> default/web-2:8080').expect.outcome, 'blocked', 'another node does not');
@@ -52,6 +54,7 @@ t.test('Services are judged on the endpoint they are translated to', async (t) =
 
 t.test('no policies: the checks are unchanged', async (t) => {
   const plain = lab(pod('a', 'node1'), pod('b', 'node2'));
-  const g = generateChecks(plain, m).checks;
-  t.same(applyPolicyStage(plain, m, g), g);
+  t.equal(expectationsWithPolicy(plain, base), base, 'the mode\'s own expectations');
+  const g = generateChecks(plain, base).checks;
+  t.same(applyPolicyStage(plain, base, g), g);
 });

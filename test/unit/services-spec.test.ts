@@ -1,8 +1,9 @@
 // Service documents: validation with paths and reasons, allocation (deterministic, sticky), endpoints.
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
 import { SpecError } from '../../src/input/problems.js';
-import { resolve, allocationsOf } from '../../src/model/topology.js';
+import { allocationsOf } from '../../src/model/topology.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
 import { CLUSTER, pod, svc, lab } from '../helpers/svclab.js';
 
 function problems(text: string): string[] {
@@ -94,5 +95,6 @@ t.test('problems carry file and line', async (t) => {
 
 t.test('a named targetPort that no selected pod declares is a notice, not an error', async (t) => {
   const l = parseLab([{ file: 'lab.yaml', text: CLUSTER + pod('a', 'node1') + svc('web', 'selector: {app: web}\nports: [{port: 80, targetPort: nope}]'), dir: '/tmp' }]);
-  t.ok(l.notices.some((n) => n.includes('no selected pod declares a TCP containerPort named "nope"')), l.notices.join('\n'));
+  const notices = resolve(l).notices ?? [];
+  t.ok(notices.some((n) => n.includes('no selected pod declares a TCP containerPort named "nope"')), notices.join('\n'));
 });

@@ -1,13 +1,14 @@
 // vpc mode (pure): spec.vpc validation, VPC addressing within EKS max-pods, the AWS CNI plan as text.
 import t from 'tap';
-import { parseLab } from '../../src/input/parse.js';
+import { parseLabFiles as parseLab } from '../../src/modes/registry.js';
 import { SpecError } from '../../src/input/problems.js';
-import { resolve } from '../../src/model/topology.js';
+import { resolveLab as resolve } from '../../src/modes/registry.js';
 import { maxPods } from '../../src/modes/vpc/instances.js';
 import { cniVethName } from '../../src/net/names.js';
 import { vpc } from '../../src/modes/vpc/index.js';
+import { vpcSpec } from '../../src/modes/vpc/spec.js';
 import { getMode } from '../../src/modes/registry.js';
-import { expectationsFor } from '../../src/expect/model.js';
+const expectationsFor = (m: string) => getMode(m).expectations;
 import { generateChecks } from '../../src/expect/generate.js';
 import { diffNs, opsText, EMPTY_OBSERVED } from '../../src/kernel/ops.js';
 import { parseObserved } from '../../src/kernel/observe.js';
@@ -39,7 +40,7 @@ const problems = (text: string) => {
 
 t.test('spec.vpc defaults and validation with file, line and path', async (t) => {
   const l = lab(cluster(''));
-  t.same(l.cluster.vpc, { cidr: '10.0.0.0/16', subnetMaskSize: 24, instanceType: 't3.medium', externalSNAT: false, excludeSNATCIDRs: [], hosts: [] });
+  t.same(vpcSpec(l.cluster), { cidr: '10.0.0.0/16', subnetMaskSize: 24, instanceType: 't3.medium', externalSNAT: false, excludeSNATCIDRs: [], hosts: [] });
   const bad = problems(cluster('  vpc: {cidr: 10.0.0.0/33, instanceType: t9.huge, externalSNAT: yes, color: red, excludeSNATCIDRs: [1.2.3.0/8]}'));
   t.match(bad.join('\n'), /lab\.yaml:6 .*spec\.vpc\.color.*unknown field/);
   t.match(bad.join('\n'), /spec\.vpc\.cidr/);
@@ -70,7 +71,7 @@ t.test('addresses: a subnet per node, primary .10, secondary IPs from .11, hosts
   for (let i = 0; i < 5; i++) pods += podDoc(`p${i}`);
   const topo = resolve(lab(cluster('  vpc: {instanceType: t3.nano, hosts: [{name: bastion}]}') + pods));
   t.same(topo.nodes.map((n) => [n.name, n.podCIDR, n.ip]), [['node1', '10.0.0.0/24', '10.0.0.10'], ['node2', '10.0.1.0/24', '10.0.1.10']]);
-  t.same(topo.vpc!.hosts.map((h) => [h.name, h.subnet, h.ip]), [['bastion', '10.0.255.0/24', '10.0.255.10']]);
+  t.same(topo.hosts.map((h) => [h.name, h.subnet, h.ip]), [['bastion', '10.0.255.0/24', '10.0.255.10']]);
   t.equal(topo.pods.length, 8, 't3.nano: 4 pods per node');
   t.same(topo.pods.filter((p) => p.node === 'node1').map((p) => p.ip), ['10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14']);
   t.same(topo.pending!.map((p) => p.key), ['x/p4', 'x/q4']);
@@ -141,7 +142,7 @@ t.test('vpc expectations (matrix E, AWS column) and VPC-host checks', async (t) 
   t.match(m.podToNode(topo, a, n2).basis, /not NATed/);
   t.same(m.podToExternal(topo, a).source!.allowed, [n1.ip]);
   t.equal(m.externalToPod(topo, a).outcome, 'blocked');
-  const g = generateChecks(topo);
+  const g = generateChecks(topo, getMode(topo.mode).expectations);
   const host = g.checks.filter((c) => c.category === 'vpc-host-to-pod');
   t.equal(host.length, 4);
   t.same(host.find((c) => c.protocol === 'TCP')!.expect.source!.allowed, ['10.0.255.10']);

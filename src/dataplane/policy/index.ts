@@ -5,7 +5,7 @@
 import type { ProxyMode } from '../../input/types.js';
 import { calicoNode, nftSetName } from './calico.js';
 import { awsNode, AWS_TABLE } from './aws.js';
-import { iptablesOf, nftablesOf, nftRemove, type EngineTables } from './render.js';
+import { iptablesOf, nftablesOf, type EngineTables } from './render.js';
 import type { PolicyNodeInput, PolicyRuleSets } from './types.js';
 
 export type { PolicyNodeInput, PolicyRuleSets, PolicyStyle, PolicyEndpoint } from './types.js';
@@ -35,13 +35,14 @@ function engineTables(input: PolicyNodeInput, nft: boolean): EngineTables | unde
 
 export function policyRuleSets(input: PolicyNodeInput, proxyMode: ProxyMode): PolicyRuleSets {
   const table = policyTable(input.style);
+  const owner = input.style === 'aws' ? 'aws-network-policy-agent' : input.style;
   if (proxyMode === 'nftables') {
     const e = engineTables(input, true);
     const comment = input.style === 'aws' ? 'network policy (aws-network-policy-agent, emulated)' : 'network policy (Calico felix)';
     const setName = input.style === 'aws' ? (s: string) => s : nftSetName;
-    return { first: [], last: [], nftables: e ? nftablesOf(table, comment, e, setName) : nftRemove(table) };
+    return { owner, first: [], last: [], ...(e ? { nftables: { table, text: nftablesOf(table, comment, e, setName) } } : {}) };
   }
   const e = engineTables(input, false);
-  if (!e) return { first: [], last: [] };
-  return iptablesOf(e);
+  if (!e) return { owner, first: [], last: [] };
+  return { owner, ...iptablesOf(e) };
 }

@@ -31,12 +31,14 @@ export interface PolicyNodeInput {
 }
 
 export interface PolicyRuleSets {
+  /** Whose rules they are (the rule sets' owner): "calico", "canal" or "aws-network-policy-agent". */
+  readonly owner: string;
   /** iptables mode: rules that go before kube-proxy's and the CNI's in the built-in chains (jumps into the engine). */
   readonly first: readonly Fragment[];
   /** iptables mode: rules appended after everyone's (Calico's "Policy explicitly accepted packet"). */
   readonly last: readonly Fragment[];
   /** iptables mode: `ipset restore` input for the engine's IP sets (swapped in atomically); undefined for none. */
   readonly ipsets?: string;
-  /** nftables mode: `nft -f` input for the engine's own table — rebuilt, or only removed when there is nothing to enforce. */
-  readonly nftables?: string;
+  /** nftables mode: `nft -f` input that (re)creates the engine's own table; undefined when there is nothing to enforce. */
+  readonly nftables?: { readonly table: string; readonly text: string };
 }

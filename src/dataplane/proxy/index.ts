@@ -1,10 +1,11 @@
-// kube-proxy for one node, in the cluster's proxy mode: iptables Fragments (composed before the CNI's own),
-// or an nftables ruleset for `nft -f`, plus the sysctls kube-proxy sets (pure).
+// kube-proxy for one node (pure). Its proxy modes in an explicit registry, one line each: a mode renders one node's
+// rules as iptables Fragments (composed before the CNI's own) and/or an nftables table, plus the sysctls kube-proxy
+// sets; and names what its cleanup removes when the node runs another mode.
 import type { Topology, NodeT } from '../../model/topology.js';
 import { renderRestore, type Fragment } from '../iptables.js';
-import type { MutableNs } from '../types.js';
+import { rulesetKey, type MutableNs } from '../types.js';
 import { kubeProxyIptables } from './iptables.js';
-import { kubeProxyNftables } from './nftables.js';
+import { kubeProxyNftables, KUBE_PROXY_TABLE } from './nftables.js';
 import { policyRuleSets, type PolicyEndpoint, type PolicyStyle } from '../policy/index.js';
 
 /** How a mode's pods attach, for the NetworkPolicy engine it imitates (dataplane/policy). */
@@ -16,31 +17,57 @@ export interface NodePolicyAttach {
 
 export interface ProxyPlan {
   readonly fragments: readonly Fragment[];
-  readonly nftables?: string;
+  /** nft -f text for `table` (nftables mode). */
+  readonly nftables?: { readonly table: string; readonly text: string };
   readonly sysctls: readonly (readonly [string, string])[];
+}
+
+export interface ProxyMode {
+  readonly name: string;
+  /** Commands the mode needs on the host (preflight). */
+  readonly commands: readonly string[];
+  render(t: Topology, n: NodeT): Omit<ProxyPlan, 'sysctls'>;
+}
+
+const iptablesMode: ProxyMode = { name: 'iptables', commands: ['iptables-restore', 'iptables-save'], render: (t, n) => ({ fragments: kubeProxyIptables(t, n) }) };
+const nftablesMode: ProxyMode = { name: 'nftables', commands: ['nft'], render: (t, n) => ({ fragments: [], nftables: { table: KUBE_PROXY_TABLE, text: kubeProxyNftables(t, n) } }) };
+
+const PROXY_MODES: readonly ProxyMode[] = [iptablesMode, nftablesMode];
+
+export function proxyModeNames(): string[] {
+  return PROXY_MODES.map((m) => m.name);
+}
+
+export function getProxyMode(name: string): ProxyMode {
+  const m = PROXY_MODES.find((x) => x.name === name);
+  if (!m) throw new Error(`unknown proxy mode "${name}" (supported: ${proxyModeNames().join(', ')})`);
+  return m;
 }
 
 export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
   // Localhost NodePorts are on by default (IPv4): kube-proxy sets route_localnet=1 for them.
-  const sysctls: [string, string][] = [['net.ipv4.conf.all.route_localnet', '1']];
-  if (t.proxyMode === 'nftables') return { fragments: [], nftables: kubeProxyNftables(t, n), sysctls };
-  return { fragments: kubeProxyIptables(t, n), sysctls };
+  return { ...getProxyMode(t.proxyMode).render(t, n), sysctls: [['net.ipv4.conf.all.route_localnet', '1']] };
 }
 
 /**
  * A node's rule sets: kube-proxy's chains first (a real kube-proxy prepends its jumps), then the CNI's own
  * fragments (flannel's masquerade, Calico's natOutgoing, the AWS CNI's SNAT). Sets iptables, nftables, sysctls.
  * Every table kube-proxy or a CNI uses is written (not raw, where a learner's TRACE rules live), so switching to
- * nftables mode leaves none of kube-proxy's iptables chains behind.
- * NetworkPolicy (when the lab has policies): the engine's jumps go before everyone's in the built-in chains, as
- * Felix inserts them, its final accept after everyone's, as Felix appends it; its IP sets in `ipsets`. In nftables
- * mode its own table follows kube-proxy's in the same script (and is removed when there is nothing to enforce).
+ * nftables mode leaves none of kube-proxy's iptables chains behind; kube-proxy's nft table is declared absent in the
+ * other modes, as its cleanup removes it.
+ * NetworkPolicy (when the lab has policies, `policy` says how the mode's pods attach): in iptables mode the engine's
+ * jumps go before everyone's in the built-in chains, as Felix inserts them, its final accept after everyone's, as
+ * Felix appends it, and its IP sets form an `ipset` rule set listed before the iptables one (rules name the sets);
+ * in nftables mode the engine has a table of its own. With no policy there is no policy rule set at all (the ledger
+ * removes what an earlier run wrote).
  */
 export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[], policy?: NodePolicyAttach): void {
   const kp = kubeProxy(t, n);
   ns.sysctls.push(...kp.sysctls);
-  const pol = policy ? policyRuleSets({ ...policy, node: { name: n.name, ip: n.ip }, model: t.policy }, t.proxyMode) : { first: [], last: [] };
-  ns.iptables = renderRestore([...pol.first, ...kp.fragments, ...cni, ...pol.last], { always: ['mangle', 'nat', 'filter'] });
-  if (kp.nftables !== undefined) ns.nftables = kp.nftables + (pol.nftables ? `\n${pol.nftables}` : '');
-  if (pol.ipsets) ns.ipsets = pol.ipsets;
+  const pol = policy && t.policy ? policyRuleSets({ ...policy, node: { name: n.name, ip: n.ip }, model: t.policy }, t.proxyMode) : undefined;
+  if (pol?.ipsets) ns.rulesets.push({ engine: 'ipset', owner: pol.owner, text: pol.ipsets });
+  ns.rulesets.push({ engine: 'iptables', owner: 'node', text: renderRestore([...(pol?.first ?? []), ...kp.fragments, ...cni, ...(pol?.last ?? [])], { always: ['mangle', 'nat', 'filter'] })! });
+  if (kp.nftables) ns.rulesets.push({ engine: 'nftables', owner: 'kube-proxy', table: kp.nftables.table, text: kp.nftables.text });
+  else ns.absentRulesets = [...(ns.absentRulesets ?? []), rulesetKey({ engine: 'nftables', table: KUBE_PROXY_TABLE })];
+  if (pol?.nftables) ns.rulesets.push({ engine: 'nftables', owner: pol.owner, table: pol.nftables.table, text: pol.nftables.text });
 }

@@ -12,7 +12,7 @@ function write(rules: string[], chain: string, ...parts: (string | undefined | f
 
 /** Fragments for mangle, nat and filter of one node, in kube-proxy's shapes. */
 export function kubeProxyIptables(t: Topology, n: NodeT): Fragment[] {
-  const cidr = t.vpc ? t.vpc.cidr : t.podCIDR; // local traffic detector: ClusterCIDR (in vpc mode pods hold VPC addresses)
+  const cidr = t.podCIDR; // local traffic detector: the cluster CIDR (in vpc mode the VPC CIDR: pods hold VPC addresses)
   const ifLocal = `-s ${cidr}`;
   const ifNotLocal = `! -s ${cidr}`;
   const nat: string[] = [];

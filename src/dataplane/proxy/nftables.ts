@@ -4,7 +4,9 @@ import type { Topology, NodeT } from '../../model/topology.js';
 import { base32, sha256 } from '../../net/hash.js';
 import { MASQ_MARK, proxiedServices, portView, reachable, type PortView } from './common.js';
 
-const T = 'ip kube-proxy';
+/** kube-proxy's table (KPN kubeProxyTable, family ip). */
+export const KUBE_PROXY_TABLE = 'ip kube-proxy';
+const T = KUBE_PROXY_TABLE;
 const MAX_CHAIN = 128;
 
 /** KPN hashAndTruncate-style name: prefix + base32(sha256(base))[:8] + "-" + base, cut to 128 chars. */
@@ -24,7 +26,7 @@ export function endpointBase(spBase: string, ep: { ip: string; port: number }): 
 }
 
 export function kubeProxyNftables(t: Topology, n: NodeT): string {
-  const cidr = t.vpc ? t.vpc.cidr : t.podCIDR; // local traffic detector: ClusterCIDR (in vpc mode pods hold VPC addresses)
+  const cidr = t.podCIDR; // local traffic detector: the cluster CIDR (in vpc mode the VPC CIDR: pods hold VPC addresses)
   const L: string[] = [];
   const rule = (chain: string, text: string) => L.push(`add rule ${T} ${chain} ${text}`);
   const chain = (name: string, extra = '') => L.push(`add chain ${T} ${name}${extra ? ` { ${extra} ; }` : ''}`);

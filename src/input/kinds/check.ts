@@ -1,7 +1,8 @@
 // `kind: Check` documents: declared expectations about real traffic (pure). Syntax only here; references to
 // pods and nodes are checked by parseLab against the rest of the file, with the same file/line/path problems.
 import { isIPv4 } from '../../net/ip.js';
-import type { CheckFrom, CheckOutcome, CheckProtocol, CheckSourceSpec, CheckSpec, CheckTo, Origin } from '../types.js';
+import type { CheckFrom, CheckOutcome, CheckProtocol, CheckSourceSpec, CheckSpec, CheckTo, ClusterSpec, Origin, ServiceSpec } from '../types.js';
+import type { DocCtx, Path as DocPath, RawDoc } from '../doc.js';
 
 type Path = (string | number)[];
 export interface CheckCtx {
@@ -153,3 +154,54 @@ export function parseCheck(ctx: CheckCtx, obj: Record<string, unknown>): CheckSp
   const origin: Origin = { file: ctx.file, line: ctx.lineOf([]) ?? 1 };
   return { name, from, to, fromText, toText, protocol, expect: { outcome, source, backends }, tries, origin };
 }
+
+
+/** Check documents: shape (parseCheck above), and references to pods, nodes and Services of the file set. */
+export function parseChecks(checkDocs: readonly RawDoc[], cluster: ClusterSpec | undefined, pods: ReadonlyMap<string, DocCtx>, services: readonly ServiceSpec[]): CheckSpec[] {
+  const out: CheckSpec[] = [];
+  const nodeNames = cluster?.nodes.map((n) => n.name) ?? [];
+  for (const d of checkDocs) {
+    const c = parseCheck(d.ctx, d.obj);
+    if (!c) continue;
+    const before = d.ctx.problems.length;
+    const podRef = (key: string, path: DocPath) => {
+      if (!pods.has(key)) d.ctx.err(path, `unknown pod "${key}" (pods: ${[...pods.keys()].join(', ') || 'none'})`);
+    };
+    const nodeRef = (n: string, path: DocPath) => {
+      if (cluster && !nodeNames.includes(n)) d.ctx.err(path, `unknown node "${n}" (nodes: ${nodeNames.join(', ')})`);
+    };
+    if (c.from.kind === 'pod') podRef(`${c.from.namespace}/${c.from.name}`, ['spec', 'from']);
+    if (c.from.kind === 'node') nodeRef(c.from.name, ['spec', 'from']);
+    if (c.to.kind === 'pod') podRef(`${c.to.namespace}/${c.to.name}`, ['spec', 'to']);
+    if (c.to.kind === 'nodeport') nodeRef(c.to.node, ['spec', 'to']);
+    if (c.to.kind === 'service' || c.to.kind === 'nodeport') {
+      const to = c.to;
+      const svc = services.find((x) => x.namespace === to.namespace && x.name === to.name);
+      if (!svc) d.ctx.err(['spec', 'to'], `unknown Service "${to.namespace}/${to.name}" (Services: ${services.map((x) => x.key).join(', ') || 'none'})`);
+      else {
+        const problem = servicePortProblem(svc, to.port, c.protocol, to.kind === 'nodeport', cluster);
+        if (problem) d.ctx.err(['spec', 'to'], `"${c.toText}": ${problem}`);
+      }
+    }
+    if (c.to.kind === 'ip' && c.from.kind !== 'external' && c.to.ip === '0.0.0.0') d.ctx.err(['spec', 'to'], '0.0.0.0 is not a destination');
+    c.expect.backends?.forEach((b, i) => podRef(b, ['spec', 'expect', 'backends', i]));
+    if (d.ctx.problems.length === before) out.push(c);
+  }
+  return out;
+}
+
+/** Why a Check's service/nodeport target names no port of the Service (undefined when it does). A nodeport target may
+ *  name the Service port, its name, or a nodePort number (allocated ones are only known at \`up\`, so any number in
+ *  the node port range is accepted there). */
+function servicePortProblem(svc: ServiceSpec, want: number | string | undefined, protocol: string, nodePort: boolean, cluster: ClusterSpec | undefined): string | undefined {
+  const list = svc.ports.map((p) => `${p.name ? `${p.name} ` : ''}${p.port}/${p.protocol}`).join(', ');
+  if (svc.clusterIP === 'None') return `Service ${svc.key} is headless (clusterIP: None): there is no ClusterIP or NodePort to reach`;
+  if (nodePort && svc.type !== 'NodePort') return `Service ${svc.key} is of type ${svc.type}, it has no nodePorts`;
+  const ofProto = svc.ports.filter((p) => protocol === 'ICMP' || p.protocol === protocol);
+  if (want === undefined) return ofProto.length === 1 ? undefined : `Service ${svc.key} has ${ofProto.length || 'no'} ${protocol} ports: name one (ports: ${list})`;
+  if (typeof want === 'string') return ofProto.some((p) => p.name === want) ? undefined : `Service ${svc.key} has no ${protocol} port named "${want}" (ports: ${list})`;
+  if (ofProto.some((p) => p.port === want || (nodePort && p.nodePort === want))) return undefined;
+  if (nodePort && cluster && want >= cluster.nodePortRange[0] && want <= cluster.nodePortRange[1]) return undefined;
+  return `Service ${svc.key} has no ${protocol} port ${want} (ports: ${list})`;
+}
+

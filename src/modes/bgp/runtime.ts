@@ -1,21 +1,21 @@
 // bgp mode at run time: one BIRD 2 per node namespace (config under the lab's state folder), convergence
-// wait, session/route status, and the bgp-down / bgp-up faults.
-import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+// wait, session/route status, and the bgp-down / bgp-up faults. Everything through the host's Executor.
 import { join } from 'node:path';
 import type { Topology, NodeT } from '../../model/topology.js';
-import { birdConfig, bgpPeers, meshProtocolName } from './index.js';
-import { clusterDir, type ProcRecord } from '../../store/file.js';
-import { inNs, type Executor } from '../../kernel/exec.js';
-import { pidAlive, pidInNetns, sleep } from '../../substrate/local.js';
+import { birdConfig, bgpPeers, meshProtocolName } from './bird.js';
+import { bgpOf } from './ipam.js';
+import type { ProcRecord, RuntimeContext } from '../../workload/types.js';
+import { inNs, sleep, type Executor } from '../../kernel/exec.js';
+import type { ModeRuntime } from '../runtimes.js';
 
 export const BIRD_PREFIX = 'bird/';
 
-export function birdDir(cluster: string): string {
-  return join(clusterDir(cluster), 'bird');
+export function birdDir(labDir: string): string {
+  return join(labDir, 'bird');
 }
 
-export function birdFiles(cluster: string, node: string): { cfg: string; sock: string; pid: string; log: string } {
-  const d = birdDir(cluster);
+export function birdFiles(labDir: string, node: string): { cfg: string; sock: string; pid: string; log: string } {
+  const d = birdDir(labDir);
   return { cfg: join(d, `${node}.conf`), sock: join(d, `${node}.ctl`), pid: join(d, `${node}.pid`), log: join(d, `${node}.log`) };
 }
 
@@ -23,21 +23,22 @@ export function isBirdRecord(r: ProcRecord): boolean {
   return r.pod.startsWith(BIRD_PREFIX);
 }
 
-function aliveRecord(prev: readonly ProcRecord[], n: NodeT): ProcRecord | undefined {
+function aliveRecord(exec: Executor, prev: readonly ProcRecord[], n: NodeT): ProcRecord | undefined {
   const r = prev.find((x) => x.pod === BIRD_PREFIX + n.name);
-  return r && pidAlive(r.pid) && pidInNetns(r.pid, n.netns) ? r : undefined;
+  return r && exec.alive(r.pid, n.netns) ? r : undefined;
 }
 
 /** Start BIRD on one node (it daemonizes; its pid is read from the pid file). */
-export async function startBird(exec: Executor, t: Topology, n: NodeT): Promise<ProcRecord> {
-  const f = birdFiles(t.cluster, n.name);
-  rmSync(f.pid, { force: true });
-  const r = await exec.run(['bird', '-c', f.cfg, '-s', f.sock, '-P', f.pid], inNs(n.netns), { timeoutMs: 10_000 });
+export async function startBird(ctx: RuntimeContext, t: Topology, n: NodeT): Promise<ProcRecord> {
+  const { exec } = ctx;
+  const f = birdFiles(ctx.dir, n.name);
+  await exec.files.remove(f.pid);
+  const r = await exec.run(['bird', '-c', f.cfg, '-s', f.sock, '-P', f.pid], inNs(n.netns, exec.host), { timeoutMs: 10_000 });
   if (r.code !== 0) throw new Error(`bird did not start on node ${n.name}: ${(r.stderr || r.stdout).trim()} (config ${f.cfg})`);
   // BIRD creates the pid file, then writes it: wait for a number.
   let pid = 0;
   for (let i = 0; i < 200 && !pid; i++) {
-    pid = existsSync(f.pid) ? Number(readFileSync(f.pid, 'utf8').trim()) || 0 : 0;
+    pid = Number(((await exec.files.read(f.pid)) ?? '').trim()) || 0;
     if (!pid) await sleep(10);
   }
   if (!pid) throw new Error(`bird on node ${n.name} wrote no pid to ${f.pid}`);
@@ -45,25 +46,26 @@ export async function startBird(exec: Executor, t: Topology, n: NodeT): Promise<
 }
 
 /** Write every node's bird.cfg; start BIRD where it is not running, reconfigure it where the config changed. */
-export async function syncBird(exec: Executor, t: Topology, prev: readonly ProcRecord[]): Promise<{ records: ProcRecord[]; changes: number }> {
-  mkdirSync(birdDir(t.cluster), { recursive: true });
+export async function syncBird(ctx: RuntimeContext, t: Topology, prev: readonly ProcRecord[]): Promise<{ records: ProcRecord[]; changes: number }> {
+  const { exec } = ctx;
+  await exec.files.mkdir(birdDir(ctx.dir));
   let changes = 0;
   const records = await Promise.all(t.nodes.map(async (n) => {
-    const f = birdFiles(t.cluster, n.name);
+    const f = birdFiles(ctx.dir, n.name);
     const cfg = birdConfig(t, n);
-    const old = existsSync(f.cfg) ? readFileSync(f.cfg, 'utf8') : undefined;
-    if (old !== cfg) writeFileSync(f.cfg, cfg);
-    const alive = aliveRecord(prev, n);
+    const old = await exec.files.read(f.cfg);
+    if (old !== cfg) await exec.files.write(f.cfg, cfg);
+    const alive = aliveRecord(exec, prev, n);
     if (alive) {
       if (old !== cfg) {
-        const r = await exec.run(['birdc', '-s', f.sock, 'configure'], inNs(n.netns), { timeoutMs: 10_000 });
+        const r = await exec.run(['birdc', '-s', f.sock, 'configure'], inNs(n.netns, exec.host), { timeoutMs: 10_000 });
         if (r.code !== 0 || /error/i.test(r.stdout)) throw new Error(`birdc configure on node ${n.name} failed: ${(r.stdout + r.stderr).trim()}`);
         changes++;
       }
       return alive;
     }
     changes++;
-    return startBird(exec, t, n);
+    return startBird(ctx, t, n);
   }));
   return { records, changes };
 }
@@ -81,10 +83,11 @@ export function parseProtocols(text: string): { name: string; proto: string; sta
   return out;
 }
 
-async function sessionsOf(exec: Executor, t: Topology, n: NodeT): Promise<BgpSession[]> {
-  const f = birdFiles(t.cluster, n.name);
+async function sessionsOf(ctx: RuntimeContext, t: Topology, n: NodeT): Promise<BgpSession[]> {
+  const { exec } = ctx;
+  const f = birdFiles(ctx.dir, n.name);
   const peers = bgpPeers(t, n);
-  const r = existsSync(f.sock) ? await exec.run(['birdc', '-s', f.sock, 'show', 'protocols'], inNs(n.netns), { timeoutMs: 5000 }) : undefined;
+  const r = (await exec.files.exists(f.sock)) ? await exec.run(['birdc', '-s', f.sock, 'show', 'protocols'], inNs(n.netns, exec.host), { timeoutMs: 5000 }) : undefined;
   const protos = r && r.code === 0 ? parseProtocols(r.stdout) : [];
   return peers.map((p) => {
     const name = meshProtocolName(p.node.ip);
@@ -95,13 +98,13 @@ async function sessionsOf(exec: Executor, t: Topology, n: NodeT): Promise<BgpSes
 }
 
 async function routesOf(exec: Executor, n: NodeT): Promise<BgpRoute[]> {
-  const r = await exec.run(['ip', '-j', 'route', 'show', 'proto', 'bird'], inNs(n.netns), { timeoutMs: 5000 });
+  const r = await exec.run(['ip', '-j', 'route', 'show', 'proto', 'bird'], inNs(n.netns, exec.host), { timeoutMs: 5000 });
   if (r.code !== 0) return [];
   return (JSON.parse(r.stdout || '[]') as { dst: string; gateway?: string; type?: string }[]).map((x) => ({ node: n.name, dst: x.dst, via: x.gateway, type: x.type ?? 'unicast' }));
 }
 
-export async function bgpStatus(exec: Executor, t: Topology): Promise<{ sessions: BgpSession[]; routes: BgpRoute[] }> {
-  const per = await Promise.all(t.nodes.map(async (n) => ({ s: await sessionsOf(exec, t, n), r: await routesOf(exec, n) })));
+export async function bgpStatus(ctx: RuntimeContext, t: Topology): Promise<{ sessions: BgpSession[]; routes: BgpRoute[] }> {
+  const per = await Promise.all(t.nodes.map(async (n) => ({ s: await sessionsOf(ctx, t, n), r: await routesOf(ctx.exec, n) })));
   return { sessions: per.flatMap((p) => p.s), routes: per.flatMap((p) => p.r) };
 }
 
@@ -113,21 +116,21 @@ export function expectedRoutes(t: Topology, n: NodeT, up: ReadonlySet<string>): 
   for (const o of t.nodes) {
     if (o.name === n.name || !up.has(o.name)) continue;
     // Route reflection: a client learns a peer's blocks only while a reflector is up.
-    if (t.bgp.topology === 'route-reflector' && !t.bgp.routeReflectors.includes(n.name) && !t.bgp.routeReflectors.includes(o.name)
-      && !t.bgp.routeReflectors.some((rr) => up.has(rr))) continue;
+    if (bgpOf(t).topology === 'route-reflector' && !bgpOf(t).routeReflectors.includes(n.name) && !bgpOf(t).routeReflectors.includes(o.name)
+      && !bgpOf(t).routeReflectors.some((rr) => up.has(rr))) continue;
     for (const b of o.blocks ?? []) out.push({ node: n.name, dst: b, via: o.ip, type: 'unicast' });
   }
   return out;
 }
 
 /** Wait until every session between running BIRDs is Established and every expected route is installed. */
-export async function waitConverged(exec: Executor, t: Topology, opts: { timeoutMs?: number; up?: ReadonlySet<string> } = {}): Promise<{ ms: number }> {
+export async function waitConverged(ctx: RuntimeContext, t: Topology, opts: { timeoutMs?: number; up?: ReadonlySet<string> } = {}): Promise<{ ms: number }> {
   const t0 = Date.now();
   const upSet = opts.up ?? new Set(t.nodes.map((n) => n.name));
   const deadline = t0 + (opts.timeoutMs ?? 15_000);
   let last = '';
   for (;;) {
-    const st = await bgpStatus(exec, t);
+    const st = await bgpStatus(ctx, t);
     const bad = st.sessions.filter((s) => upSet.has(s.node) && upSet.has(s.peer) && s.state !== 'Established');
     const have = new Set(st.routes.map((r) => `${r.node}|${r.dst}|${r.via ?? ''}|${r.type}`));
     const want = t.nodes.flatMap((n) => expectedRoutes(t, n, upSet));
@@ -143,23 +146,59 @@ export async function waitConverged(exec: Executor, t: Topology, opts: { timeout
 }
 
 /** bgp-down: stop BIRD on a node (SIGTERM: it sends a Cease, so peers withdraw its routes at once). */
-export async function birdDown(t: Topology, node: string, procs: readonly ProcRecord[]): Promise<ProcRecord[]> {
+export async function birdDown(ctx: RuntimeContext, t: Topology, node: string, procs: readonly ProcRecord[]): Promise<ProcRecord[]> {
+  const { exec } = ctx;
   const n = t.nodes.find((x) => x.name === node);
   if (!n) throw new Error(`no node "${node}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);
-  const rec = aliveRecord(procs, n);
+  const rec = aliveRecord(exec, procs, n);
   if (rec) {
-    process.kill(rec.pid, 'SIGTERM');
-    for (let i = 0; i < 200 && pidAlive(rec.pid); i++) await sleep(10);
-    if (pidAlive(rec.pid)) process.kill(rec.pid, 'SIGKILL');
+    exec.signal(rec.pid, 'SIGTERM');
+    for (let i = 0; i < 200 && exec.alive(rec.pid); i++) await sleep(10);
+    if (exec.alive(rec.pid)) exec.signal(rec.pid, 'SIGKILL');
   }
   return procs.filter((r) => r.pod !== BIRD_PREFIX + node);
 }
 
 /** bgp-up: start BIRD again on a node. */
-export async function birdUp(exec: Executor, t: Topology, node: string, procs: readonly ProcRecord[]): Promise<ProcRecord[]> {
+export async function birdUp(ctx: RuntimeContext, t: Topology, node: string, procs: readonly ProcRecord[]): Promise<ProcRecord[]> {
   const n = t.nodes.find((x) => x.name === node);
   if (!n) throw new Error(`no node "${node}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);
-  if (aliveRecord(procs, n)) return [...procs];
-  const rec = await startBird(exec, t, n);
+  if (aliveRecord(ctx.exec, procs, n)) return [...procs];
+  const rec = await startBird(ctx, t, n);
   return [...procs.filter((r) => r.pod !== BIRD_PREFIX + node), rec];
 }
+
+/** The bgp runtime as the lab sees it (modes/runtimes.ts). */
+export const bgpRuntime: ModeRuntime = {
+  mode: 'bgp',
+  owns: isBirdRecord,
+  async sync(ctx, t, prev, say) {
+    say?.('starting BIRD on every node');
+    const r = await syncBird(ctx, t, prev);
+    say?.('waiting for BGP sessions and routes');
+    await waitConverged(ctx, t);
+    return r;
+  },
+  async status(ctx, t) {
+    const b = await bgpStatus(ctx, t);
+    return { bgp: { sessions: b.sessions.map((x) => ({ node: x.node, peer: x.peer, peerIp: x.peerIp, protocol: x.protocol, state: x.state })), routes: b.routes } };
+  },
+  faults: {
+    'bgp-down': {
+      describe: 'stop BIRD on a node: its peers withdraw its blocks, checks to its pods fail',
+      async run(ctx, t, node, procs) {
+        const out = await birdDown(ctx, t, node, procs);
+        await waitConverged(ctx, t, { up: new Set(t.nodes.filter((n) => out.some((r) => r.pod === BIRD_PREFIX + n.name)).map((n) => n.name)) });
+        return out;
+      },
+    },
+    'bgp-up': {
+      describe: 'start BIRD on a node again and wait for the routes to reconverge',
+      async run(ctx, t, node, procs) {
+        const out = await birdUp(ctx, t, node, procs);
+        await waitConverged(ctx, t, { up: new Set(t.nodes.filter((n) => out.some((r) => r.pod === BIRD_PREFIX + n.name)).map((n) => n.name)) });
+        return out;
+      },
+    },
+  },
+};

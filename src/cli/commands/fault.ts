@@ -1,0 +1,22 @@
+import type { Argv, CommandModule } from 'yargs';
+import { FAULTS } from '../../lab/fault.js';
+import { clusterOpt, fail, out } from '../common.js';
+import { viaFault } from '../via.js';
+
+export const faultCommand: CommandModule = {
+  command: 'fault <kind> <node>',
+  describe: 'inject or heal a fault: bgp-down NODE stops BIRD on a node (peers withdraw its routes), bgp-up NODE starts it again and waits for reconvergence',
+  builder: (y: Argv) => y
+    .positional('kind', { choices: FAULTS, describe: 'fault kind' })
+    .positional('node', { type: 'string', describe: 'node name' })
+    .option('cluster', clusterOpt)
+    .example('$0 fault bgp-down node2', 'stop BIRD on node2; checks to its pods fail until `$0 fault bgp-up node2`'),
+  handler: async (a) => {
+    try {
+      const { result: r } = await viaFault({ cluster: a.cluster as string | undefined, kind: a.kind as string, node: a.node as string });
+      out(`${a.kind as string} ${a.node as string}: routes converged in ${(r.ms / 1000).toFixed(1)}s`);
+    } catch (e) {
+      fail(e);
+    }
+  },
+};

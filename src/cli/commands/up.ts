@@ -1,0 +1,39 @@
+import type { Argv, CommandModule } from 'yargs';
+import { supportedModes } from '../../modes/registry.js';
+import { err, fail, isTTY, jsonOpt, out, stopOnSignals } from '../common.js';
+import { printUp, summarizeNotices } from '../print.js';
+import { viaStatus, viaUp } from '../via.js';
+
+export { summarizeNotices };
+
+export const upCommand: CommandModule = {
+  command: 'up',
+  describe: 'build or update a lab from cluster files (idempotent: a second run changes nothing)',
+  builder: (y: Argv) => y
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s): one Cluster document plus Namespaces, Pods and Services (multi-document YAML); resets what apply/delete changed' })
+    .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
+    .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
+    .option('json', jsonOpt)
+    .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
+    .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON')
+    .example('$0 up -f lab.yaml --mode bgp', 'the same lab as Calico BGP (a real BIRD per node)')
+    .example('$0 up -f lab.yaml --mode vpc', 'the AWS VPC CNI dataplane (max-pods per spec.vpc.instanceType; extra pods are Pending)'),
+  handler: async (a) => {
+    const stopped = stopOnSignals((sig) => {
+      if (sig === 'SIGINT') err('\ninterrupt: stopping after the current step (Ctrl-C again to quit at once; `podlab down` removes what was built)');
+    });
+    const progress = a.json || !isTTY ? undefined : (m: string) => err(`  · ${m}`);
+    try {
+      const { result: r } = await viaUp({ files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined }, { progress, aborted: stopped });
+      if (a.json) out(JSON.stringify(r, null, 2));
+      else {
+        for (const n of summarizeNotices(r.notices)) err(`notice: ${n}`);
+        const { result: st } = await viaStatus({ cluster: r.cluster });
+        printUp(r, st.nodes.length, st.pods.length);
+      }
+      process.exit(r.problems.length ? 1 : 0);
+    } catch (e) {
+      fail(e);
+    }
+  },
+};

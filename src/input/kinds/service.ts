@@ -1,0 +1,169 @@
+// kind: Service (v1): ClusterIP, NodePort and headless Services, their ports, policies and affinity.
+import type { ClusterSpec, Protocol, ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy } from '../types.js';
+import type { DocCtx, Path, RawDoc } from '../doc.js';
+import { checkKeys, int, isObj, labels, str, DNS_LABEL, PROTOCOLS } from '../fields.js';
+import { isIPv4, parseCidr, contains, ipToNum } from '../../net/ip.js';
+
+const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort'];
+const POLICIES: readonly TrafficPolicy[] = ['Cluster', 'Local'];
+const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+
+export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): ServiceSpec | undefined {
+  const { ctx, obj } = d;
+  const before = ctx.problems.length;
+  checkKeys(ctx, obj, [], ['apiVersion', 'kind', 'metadata', 'spec']);
+  if (obj.apiVersion !== 'v1') ctx.err(['apiVersion'], `must be "v1" for a Service, got ${JSON.stringify(obj.apiVersion)}`);
+  const meta = isObj(obj.metadata) ? obj.metadata : {};
+  if (!isObj(obj.metadata)) ctx.err(['metadata'], 'is required');
+  checkKeys(ctx, meta, ['metadata'], ['name', 'namespace', 'labels', 'annotations']);
+  const name = str(ctx, meta.name, ['metadata', 'name'], { required: true, re: DNS_LABEL, what: 'a Service name (DNS label)', max: 63 });
+  const namespace = str(ctx, meta.namespace, ['metadata', 'namespace'], { re: DNS_LABEL, what: 'a namespace name (DNS label)', max: 63 }) ?? 'default';
+  const lbls = labels(ctx, meta.labels, ['metadata', 'labels']);
+  const spec = obj.spec;
+  if (!isObj(spec)) {
+    ctx.err(['spec'], 'is required (spec.ports lists the ports the Service exposes)');
+    return undefined;
+  }
+  checkKeys(ctx, spec, ['spec'], ['type', 'clusterIP', 'clusterIPs', 'selector', 'ports', 'externalTrafficPolicy', 'internalTrafficPolicy',
+    'sessionAffinity', 'sessionAffinityConfig', 'externalIPs', 'ipFamilies', 'ipFamilyPolicy', 'publishNotReadyAddresses']);
+  const type = (spec.type ?? 'ClusterIP') as string;
+  if (!SVC_TYPES.includes(type as ServiceType)) {
+    ctx.err(['spec', 'type'], type === 'LoadBalancer' || type === 'ExternalName'
+      ? `type "${type}" is not supported by this version of podlab (supported: ${SVC_TYPES.join(', ')})`
+      : `unknown type "${type}" (one of: ${SVC_TYPES.join(', ')})`);
+  }
+  const svcCidr = cluster ? parseCidr(cluster.serviceCIDR) : undefined;
+  let clusterIP: string | undefined;
+  if (spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') {
+    const v = str(ctx, spec.clusterIP, ['spec', 'clusterIP']);
+    if (v === 'None') {
+      clusterIP = 'None';
+      if (type === 'NodePort') ctx.err(['spec', 'clusterIP'], 'a headless Service (clusterIP: None) must have type ClusterIP');
+    } else if (v !== undefined) {
+      if (!isIPv4(v)) ctx.err(['spec', 'clusterIP'], `"${v}" is not an IPv4 address or "None"`);
+      else if (svcCidr && typeof svcCidr !== 'string') {
+        if (!contains(svcCidr, v)) ctx.err(['spec', 'clusterIP'], `${v} is not inside the serviceCIDR ${svcCidr.text}`);
+        else if (ipToNum(v) === svcCidr.base || ipToNum(v) === svcCidr.base + svcCidr.size - 1) ctx.err(['spec', 'clusterIP'], `${v} is the network or broadcast address of the serviceCIDR ${svcCidr.text}`);
+        else clusterIP = v;
+      } else clusterIP = v;
+    }
+  }
+  if (spec.clusterIPs !== undefined) {
+    const l = spec.clusterIPs;
+    const ok = Array.isArray(l) && l.length <= 1 && (l.length === 0 || l[0] === spec.clusterIP);
+    if (!ok) ctx.err(['spec', 'clusterIPs'], 'only a single IPv4 clusterIP is supported, and it must equal spec.clusterIP');
+  }
+  let selector: Record<string, string> | undefined;
+  if (spec.selector !== undefined && spec.selector !== null) selector = labels(ctx, spec.selector, ['spec', 'selector']);
+  const policy = (key: string): TrafficPolicy => {
+    const v = (spec[key] ?? 'Cluster') as string;
+    if (!POLICIES.includes(v as TrafficPolicy)) {
+      ctx.err(['spec', key], `"${v}" is not a traffic policy (Cluster or Local)`);
+      return 'Cluster';
+    }
+    return v as TrafficPolicy;
+  };
+  const externalTrafficPolicy = policy('externalTrafficPolicy');
+  const internalTrafficPolicy = policy('internalTrafficPolicy');
+  if (spec.externalTrafficPolicy !== undefined && type === 'ClusterIP' && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length)) {
+    ctx.err(['spec', 'externalTrafficPolicy'], 'may only be set when type is NodePort (or externalIPs are given)');
+  }
+  const sessionAffinity = (spec.sessionAffinity ?? 'None') as string;
+  if (sessionAffinity !== 'None' && sessionAffinity !== 'ClientIP') ctx.err(['spec', 'sessionAffinity'], `"${sessionAffinity}" is not None or ClientIP`);
+  let timeout = 10800;
+  if (spec.sessionAffinityConfig !== undefined) {
+    const c = spec.sessionAffinityConfig;
+    if (!isObj(c)) ctx.err(['spec', 'sessionAffinityConfig'], 'must be a map like {clientIP: {timeoutSeconds: 10800}}');
+    else {
+      checkKeys(ctx, c, ['spec', 'sessionAffinityConfig'], ['clientIP']);
+      if (sessionAffinity !== 'ClientIP') ctx.err(['spec', 'sessionAffinityConfig'], 'may only be set when sessionAffinity is ClientIP');
+      if (c.clientIP !== undefined) {
+        if (!isObj(c.clientIP)) ctx.err(['spec', 'sessionAffinityConfig', 'clientIP'], 'must be a map like {timeoutSeconds: 10800}');
+        else {
+          checkKeys(ctx, c.clientIP, ['spec', 'sessionAffinityConfig', 'clientIP'], ['timeoutSeconds']);
+          timeout = int(ctx, c.clientIP.timeoutSeconds, ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 1, 86400) ?? timeout;
+        }
+      }
+    }
+  }
+  const externalIPs: string[] = [];
+  if (spec.externalIPs !== undefined) {
+    if (!Array.isArray(spec.externalIPs)) ctx.err(['spec', 'externalIPs'], 'must be a list of IPv4 addresses');
+    else spec.externalIPs.forEach((v: unknown, i: number) => {
+      const ip = str(ctx, v, ['spec', 'externalIPs', i]);
+      if (ip !== undefined && !isIPv4(ip)) ctx.err(['spec', 'externalIPs', i], `"${ip}" is not an IPv4 address`);
+      else if (ip !== undefined) externalIPs.push(ip);
+    });
+  }
+
+  const ports: ServicePortSpec[] = [];
+  if (!Array.isArray(spec.ports) || spec.ports.length === 0) {
+    if (clusterIP !== 'None') ctx.err(['spec', 'ports'], 'at least one port is required, e.g. ports: [{port: 80, targetPort: 8080}]');
+  } else {
+    const names = new Set<string>();
+    const keys = new Set<string>();
+    const multi = spec.ports.length > 1;
+    spec.ports.forEach((pt: unknown, i: number) => {
+      const pp: Path = ['spec', 'ports', i];
+      if (!isObj(pt)) return ctx.err(pp, 'must be a map like {port: 80, targetPort: 8080}');
+      checkKeys(ctx, pt, pp, ['name', 'protocol', 'port', 'targetPort', 'nodePort', 'appProtocol']);
+      const pname = str(ctx, pt.name, [...pp, 'name'], { re: PORT_NAME, what: 'a port name (lower-case DNS label)', max: 63 }) ?? '';
+      if (multi && !pname) ctx.err([...pp, 'name'], 'is required when a Service has more than one port');
+      if (pname && names.has(pname)) ctx.err([...pp, 'name'], `duplicate port name "${pname}"`);
+      names.add(pname);
+      const proto = (pt.protocol ?? 'TCP') as string;
+      if (!PROTOCOLS.includes(proto as Protocol)) ctx.err([...pp, 'protocol'], `"${proto}" is not a protocol (TCP, UDP or SCTP)`);
+      if (pt.port === undefined) return ctx.err([...pp, 'port'], 'is required');
+      const port = int(ctx, pt.port, [...pp, 'port'], 1, 65535);
+      if (port === undefined) return;
+      if (keys.has(`${port}/${proto}`)) ctx.err([...pp, 'port'], `${port}/${proto} is declared twice`);
+      keys.add(`${port}/${proto}`);
+      let targetPort: number | string = port;
+      if (pt.targetPort !== undefined && pt.targetPort !== null) {
+        if (typeof pt.targetPort === 'number') targetPort = int(ctx, pt.targetPort, [...pp, 'targetPort'], 1, 65535) ?? port;
+        else if (typeof pt.targetPort === 'string' && /^\d+$/.test(pt.targetPort)) targetPort = int(ctx, Number(pt.targetPort), [...pp, 'targetPort'], 1, 65535) ?? port;
+        else targetPort = str(ctx, pt.targetPort, [...pp, 'targetPort'], { re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, what: 'a port number or a containerPort name', max: 15 }) ?? port;
+      }
+      let nodePort: number | undefined;
+      if (pt.nodePort !== undefined && pt.nodePort !== null) {
+        if (type !== 'NodePort') ctx.err([...pp, 'nodePort'], 'may only be set when type is NodePort');
+        else if (cluster) {
+          const [lo, hi] = cluster.nodePortRange;
+          if (typeof pt.nodePort !== 'number' || !Number.isInteger(pt.nodePort)) ctx.err([...pp, 'nodePort'], `must be an integer, got ${JSON.stringify(pt.nodePort)}`);
+          else if (pt.nodePort < lo || pt.nodePort > hi) ctx.err([...pp, 'nodePort'], `${pt.nodePort} is outside the node port range ${lo}-${hi} (spec.nodePortRange of the Cluster)`);
+          else nodePort = pt.nodePort;
+        }
+      }
+      ports.push({ name: pname, protocol: proto as Protocol, port, targetPort, nodePort, line: ctx.lineOf([...pp, 'targetPort']) });
+    });
+  }
+  if (ctx.problems.length > before || !name) return undefined;
+  return {
+    namespace, name, key: `${namespace}/${name}`, labels: lbls, type: type as ServiceType, clusterIP, selector, ports,
+    externalTrafficPolicy, internalTrafficPolicy, sessionAffinity: sessionAffinity as 'None' | 'ClientIP', affinityTimeoutSeconds: timeout,
+    externalIPs, origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
+  };
+}
+
+/** Checks across Services: unique clusterIPs and nodePorts. */
+export function checkServicesTogether(services: readonly ServiceSpec[], ctxs: ReadonlyMap<string, DocCtx>): void {
+  const ips = new Map<string, string>();
+  const nodePorts = new Map<string, string>();
+  for (const s of services) {
+    const ctx = ctxs.get(s.key)!;
+    if (s.clusterIP && s.clusterIP !== 'None') {
+      const prev = ips.get(s.clusterIP);
+      if (prev) ctx.err(['spec', 'clusterIP'], `${s.clusterIP} is already the clusterIP of Service ${prev}`);
+      else ips.set(s.clusterIP, s.key);
+    }
+    s.ports.forEach((p, i) => {
+      if (p.nodePort === undefined) return;
+      const k = `${p.nodePort}/${p.protocol}`;
+      const prev = nodePorts.get(k);
+      if (prev) ctx.err(['spec', 'ports', i, 'nodePort'], `${k} is already used by ${prev}`);
+      else nodePorts.set(k, `Service ${s.key}`);
+    });
+  }
+}
+

@@ -1,0 +1,47 @@
+// What a use-case acts through: the host's Executor, the Store of lab states, the pods' runtime, and how it reports
+// (progress) and is stopped (aborted). The CLI builds one for this machine; tests give a FakeExecutor and a MemoryStore.
+import type { Executor } from '../kernel/exec.js';
+import { LocalExecutor } from '../substrate/local.js';
+import type { Store } from '../store/types.js';
+import { FileStore } from '../store/file.js';
+import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
+import { processRuntime } from '../workload/process.js';
+import type { Desired } from './reconcile.js';
+
+export type Progress = (msg: string) => void;
+
+export interface LabContext {
+  readonly exec: Executor;
+  readonly store: Store;
+  readonly runtime: WorkloadRuntime;
+  readonly progress?: Progress;
+  /** Checked between steps: when it returns true, the use-case stops where it is (Ctrl-C). */
+  readonly aborted?: () => boolean;
+  /** Namespaces worked on at once. */
+  readonly concurrency?: number;
+  /** Whether this process may change the kernel (root). */
+  readonly root?: boolean;
+  /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */
+  readonly cwd?: string;
+  /**
+   * The rule-set texts last written, per "netns|key", kept by a long-running caller (the daemon): a changed
+   * iptables rule set is then written as a partial restore of its changed chains, as kube-proxy does.
+   */
+  readonly ruleTexts?: Map<string, string>;
+  /** Told the desired state a reconcile works toward (the daemon keeps it for its repairs). */
+  readonly onDesired?: (d: Desired) => void;
+}
+
+export function labContext(o: Partial<LabContext> = {}): LabContext {
+  return {
+    ...o,
+    exec: o.exec ?? new LocalExecutor(),
+    store: o.store ?? new FileStore(),
+    runtime: o.runtime ?? processRuntime,
+    root: o.root ?? (process.getuid ? process.getuid() === 0 : true),
+  };
+}
+
+export function runtimeContext(ctx: LabContext, cluster: string): RuntimeContext {
+  return { exec: ctx.exec, dir: ctx.store.dir(cluster) };
+}

@@ -1,0 +1,73 @@
+// `podlab down`: stop the lab's processes, delete its namespaces (their links go with them), forget its state,
+// then verify that nothing of it is left. `podlab clean`: the same from the kernel alone, for a crashed run.
+import { HOST, stopPids, type Executor } from '../kernel/exec.js';
+import { delNetns } from '../kernel/netns.js';
+import { clusterNetns, clustersInKernel } from '../substrate/local.js';
+import { PREFIX } from '../net/names.js';
+import { CorruptStateError, type LabState } from '../store/types.js';
+import { labContext, type LabContext } from './context.js';
+
+export interface DownResult {
+  readonly cluster: string;
+  readonly removedNetns: number;
+  readonly killed: number;
+  /** Anything of the lab still present after removal (should be empty). */
+  readonly leftovers: readonly string[];
+  /** Why the state could not be used (the kernel was used instead). */
+  readonly warnings?: readonly string[];
+}
+
+export async function down(cluster: string, o: Partial<LabContext> = {}): Promise<DownResult> {
+  const ctx = labContext(o);
+  const { exec } = ctx;
+  const nsList = clusterNetns(cluster, exec.listNetns());
+  const warnings: string[] = [];
+  let st: LabState | undefined;
+  try {
+    st = await ctx.store.read(cluster);
+  } catch (e) {
+    if (!(e instanceof CorruptStateError)) throw e;
+    warnings.push(`${e.message}; removing the lab from the kernel alone`);
+  }
+  const killed = await stopPids(exec, [...exec.pidsIn(nsList).keys()]);
+  // Processes we started whose namespace is already gone would otherwise survive.
+  for (const p of st?.processes ?? []) if (exec.alive(p.pid, p.netns)) exec.signal(p.pid, 'SIGKILL');
+  await delNetns(exec, nsList).catch(() => undefined);
+  await ctx.store.remove(cluster);
+  return { cluster, removedNetns: nsList.length, killed, leftovers: await leftovers(exec, cluster), ...(warnings.length ? { warnings } : {}) };
+}
+
+/** What of a lab still exists in the kernel: namespaces, processes in them, host links with our names. */
+export async function leftovers(exec: Executor, cluster: string): Promise<string[]> {
+  const out: string[] = [];
+  const ns = clusterNetns(cluster, exec.listNetns());
+  for (const n of ns) out.push(`network namespace ${n}`);
+  for (const [pid, n] of exec.pidsIn(ns)) out.push(`process ${pid} in ${n}`);
+  const links = await exec.run(['ip', '-j', 'link', 'show'], { ...HOST, host: exec.host });
+  try {
+    for (const l of JSON.parse(links.stdout) as { ifname: string }[]) if (l.ifname.startsWith(PREFIX + cluster + '-')) out.push(`host link ${l.ifname}`);
+  } catch {
+    /* ignore */
+  }
+  return out;
+}
+
+export interface CleanResult {
+  readonly clusters: readonly string[];
+  readonly removedNetns: number;
+  readonly leftovers: readonly string[];
+}
+
+/** Remove leftovers of crashed runs from the kernel alone, without any state file. */
+export async function clean(opts: { cluster?: string; all?: boolean }, o: Partial<LabContext> = {}): Promise<CleanResult> {
+  const ctx = labContext(o);
+  const { exec } = ctx;
+  const all = exec.listNetns();
+  const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : clusterNetns(opts.cluster!, all);
+  const clusters = opts.all ? [...new Set([...clustersInKernel(all), ...(await ctx.store.list())])] : [opts.cluster!];
+  await stopPids(exec, [...exec.pidsIn(targets).keys()]);
+  await delNetns(exec, targets).catch(() => undefined);
+  for (const c of clusters) await ctx.store.remove(c);
+  const left = opts.all ? exec.listNetns().filter((n) => n.startsWith(PREFIX)).map((n) => `network namespace ${n}`) : await leftovers(exec, opts.cluster!);
+  return { clusters, removedNetns: targets.length, leftovers: left };
+}

@@ -1,0 +1,225 @@
+// reconcile(desired, observed): make the kernel and the processes of one lab hold what was decided — observe, diff,
+// do only what is missing — and record it in the lab's state. It is what `up`, `apply` and `delete` end in, and what
+// a loop can call again and again: it reads the kernel itself each time (namespaces, links, rules, processes), so a
+// second call on an unchanged lab makes no change.
+import { resolve as resolvePath } from 'node:path';
+import type { LabSpec } from '../input/types.js';
+import { allocationsOf, type Topology } from '../model/topology.js';
+import type { Plan } from '../dataplane/types.js';
+import { getMode, resolveLab } from '../modes/registry.js';
+import { modeRuntime } from '../modes/runtimes.js';
+import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
+import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
+import { inNs, mapLimit, stopPids } from '../kernel/exec.js';
+import { sysctlBatch } from '../kernel/sysctl.js';
+import { addNetns, delNetns } from '../kernel/netns.js';
+import { clusterNetns } from '../substrate/local.js';
+import { STATE_VERSION, type LabState } from '../store/types.js';
+import type { ProcRecord } from '../workload/types.js';
+import { shortHash } from '../net/hash.js';
+import type { Change } from '../kernel/changes.js';
+import { runtimeContext, type LabContext } from './context.js';
+
+/** What a lab must be: every address decided, the kernel state of every namespace, and what the files declared besides. */
+export interface Desired {
+  /** The declared `kind: Check` documents and the files' notices. */
+  readonly lab: Pick<LabSpec, 'checks' | 'notices'>;
+  readonly topo: Topology;
+  readonly plan: Plan;
+  /** Per namespace, a hash of its plan without the rule sets (those have their own ledger, by hash of the text). */
+  readonly planHashes: Readonly<Record<string, string>>;
+}
+
+/** Decide everything (pure): topology with sticky allocations from the previous state, and the plan. */
+export function desire(lab: LabSpec, prev?: LabState): Desired {
+  const topo = resolveLab(lab, prev?.allocations);
+  return planned(lab, topo);
+}
+
+function planned(lab: Pick<LabSpec, 'checks' | 'notices'>, topo: Topology): Desired {
+  const plan = getMode(topo.mode).plan(topo);
+  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
+  return { lab, topo, plan, planHashes };
+}
+
+/** What a lab's state says was applied (its topology as decided then: no file is read again). */
+export function desiredOf(st: LabState): Desired {
+  return planned({ checks: st.checks ?? [], notices: [] }, st.topology);
+}
+
+/** Where a state's desired state came from, to record it again. */
+export function provenanceOf(st: LabState): Provenance {
+  return { files: st.files, applied: st.applied, deleted: st.deleted, mode: st.mode, proxyMode: st.proxyMode };
+}
+
+/** How the lab's state records where the desired state came from (so apply/delete can rebuild it). */
+export interface Provenance {
+  readonly files: readonly string[];
+  readonly applied?: readonly string[];
+  readonly deleted?: readonly string[];
+  readonly mode?: string;
+  readonly proxyMode?: string;
+}
+
+export interface ReconcileOptions {
+  /**
+   * Partial sync (a live change of a lab whose last run converged): read back only the namespaces whose planned
+   * state differs from what they were converged to; the rest get their rule sets written from the ledger alone.
+   */
+  readonly incremental?: boolean;
+  /**
+   * A repair of a lab that holds its plan but for these namespaces (the daemon heard of drift there): only they are
+   * read back and diffed; the others are taken as holding their plan, as in a partial sync. Missing namespaces and
+   * processes are still found and made again everywhere.
+   */
+  readonly scope?: ReadonlySet<string>;
+  /** Leave the faults injected with `podlab fault` in place (a resync): the mode's runtime is then not synced. */
+  readonly keepFaults?: boolean;
+}
+
+export interface UpResult {
+  readonly cluster: string;
+  readonly mode: string;
+  /** Kernel and process changes made: 0 when the lab already matched the file. */
+  readonly changes: number;
+  /** Namespaces read back and compared with the plan (a live change skips those whose plan did not change). */
+  readonly readBack: number;
+  /** Live change: namespaces where only the rule sets changed, written without reading anything back. */
+  readonly rulesSynced: number;
+  readonly namespaces: number;
+  readonly created: readonly string[];
+  readonly deleted: readonly string[];
+  readonly problems: readonly string[];
+  readonly notices: readonly string[];
+  readonly ms: number;
+  readonly spawned: number;
+  /** What was changed in namespaces that existed before, per namespace and object, and processes (re)started. */
+  readonly repairs: readonly Change[];
+}
+
+export class AbortedError extends Error {
+  constructor(readonly cluster: string) {
+    super(`interrupted: the lab "${cluster}" is partly built; \`podlab down -c ${cluster}\` (or \`podlab clean -c ${cluster}\`) removes it`);
+    this.name = 'AbortedError';
+  }
+}
+
+export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | undefined, from: Provenance, o: ReconcileOptions = {}): Promise<UpResult> {
+  const t0 = performance.now();
+  const { exec, store } = ctx;
+  const say = ctx.progress ?? (() => undefined);
+  const { topo, plan, planHashes } = d;
+  const cluster = topo.cluster;
+  ctx.onDesired?.(d);
+  const incremental = o.incremental === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === topo.mode;
+  const netUnchanged = o.scope ? new Set(plan.namespaces.filter((n) => !o.scope!.has(n.netns)).map((n) => n.netns))
+    : incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
+  const abortCheck = () => {
+    if (ctx.aborted?.()) throw new AbortedError(cluster);
+  };
+
+  const existing = new Set(clusterNetns(cluster, exec.listNetns()));
+  const desired = new Set(plan.namespaces.map((n) => n.netns));
+  // A pod whose spec changed (node, address, containers; not labels) is recreated, as Kubernetes does: its
+  // namespace goes (with its veth and processes) and a new one is built.
+  const recreate = new Set(prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
+  const stale = [...existing].filter((n) => !desired.has(n) || recreate.has(n));
+  const fresh = plan.namespaces.filter((n) => !existing.has(n.netns) || recreate.has(n.netns)).map((n) => n.netns);
+  let changes = 0;
+
+  // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
+  const rules: RuleLedger = structuredClone(prev?.rules ?? {});
+  let procs: readonly ProcRecord[] = prev?.processes ?? [];
+  // The state is written before each change (the daemon's journal); a write that would record nothing new is skipped.
+  let last = prev ? stateKey(prev) : '';
+  const faults = o.keepFaults ? prev?.faults ?? [] : [];
+  const save = async (converged = false) => {
+    const s: LabState = {
+      ...(converged ? { converged, planHashes } : {}),
+      version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
+      mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
+      rules, processes: procs, ...(faults.length ? { faults } : {}), updatedAt: new Date().toISOString(),
+    };
+    const key = stateKey(s);
+    if (key === last) return;
+    last = key;
+    await store.write(s);
+  };
+  await save();
+  const repairs: Change[] = [];
+
+  if (stale.length) {
+    say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
+    await stopPids(exec, [...exec.pidsIn(stale).keys()]);
+    // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
+    await sysctlBatch(exec, stale.map((netns) => ({ netns, unlink: true })));
+    await delNetns(exec, stale);
+    for (const n of stale) delete rules[n];
+    changes += stale.length;
+    for (const n of stale) repairs.push({ netns: n, kind: 'namespace', object: n, action: recreate.has(n) ? 'changed' : 'removed' });
+  }
+  abortCheck();
+  if (fresh.length) {
+    say(`creating ${fresh.length} network namespace(s)`);
+    await addNetns(exec, fresh);
+    changes += fresh.length;
+    // A namespace the last run had built is gone: someone deleted it.
+    for (const n of fresh) if (prev?.planHashes?.[n] !== undefined && !recreate.has(n)) repairs.push({ netns: n, kind: 'namespace', object: n, action: 'added' });
+  }
+  const freshSet = new Set(fresh);
+  // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
+  if (netUnchanged) for (const n of plan.namespaces) if (n.links.some((l) => l.peer && freshSet.has(l.peer.netns))) netUnchanged.delete(n.netns);
+  if (fresh.length) changes += await initFresh(exec, plan, freshSet);
+  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
+  changes += applied.changes;
+  repairs.push(...applied.changed);
+  abortCheck();
+  await save();
+
+  say('starting pod processes');
+  const rctx = runtimeContext(ctx, cluster);
+  const mr = modeRuntime(topo.mode);
+  const modeProcs = procs.filter((r) => mr?.owns(r));
+  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r)));
+  procs = [...wl.records, ...modeProcs];
+  changes += wl.changes;
+  await save();
+  if (mr && faults.length === 0) {
+    abortCheck();
+    const m = await mr.sync(rctx, topo, modeProcs, say);
+    procs = [...wl.records, ...m.records];
+    changes += m.changes;
+    await save();
+  }
+
+  // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
+  const flows = staleUdpFlows(prev?.topology, topo);
+  if (flows.length) {
+    const script = flows.map((a) => `${a.join(' ')} >/dev/null 2>&1 || true`).join('\n') + '\n';
+    await mapLimit(topo.nodes, ctx.concurrency ?? 8, (n) => exec.run(['sh', '-s'], inNs(n.netns, exec.host), { input: script }));
+    changes += flows.length;
+  }
+  await save(true);
+  const before = new Set((prev?.processes ?? []).map((r) => r.pid));
+  for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
+  return {
+    cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
+    created: fresh, deleted: stale, problems: wl.problems,
+    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
+    ms: performance.now() - t0, spawned: exec.spawned, repairs,
+  };
+}
+
+/** A state's content but for when it was written. */
+function stateKey(s: LabState): string {
+  return JSON.stringify({ ...s, updatedAt: undefined });
+}
+
+/** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */
+function recreatedPods(before: Topology, after: Topology): string[] {
+  // Not workingDir: it defaults to the folder of the file that declared the pod, so the same pod read from
+  // another folder would be recreated. A changed workingDir restarts the container's process instead.
+  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, p.containers.map((c) => ({ ...c, workingDir: '' }))]);
+  const old = new Map(before.pods.map((p) => [p.netns, spec(p)]));
+  return after.pods.filter((p) => old.has(p.netns) && old.get(p.netns) !== spec(p)).map((p) => p.netns);
+}

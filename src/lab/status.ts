@@ -1,0 +1,89 @@
+// `podlab status`: nodes, pods (addresses, namespaces, phase) and Services with their endpoints, from the lab's state
+// and what the kernel and the runtimes say now; plus what only the running mode can tell (bgp: sessions, routes).
+import { modeRuntime } from '../modes/runtimes.js';
+import type { ContainerState } from '../workload/types.js';
+import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labState } from './targets.js';
+
+export interface PodStatus {
+  namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>;
+  phase: 'Running' | 'Failed' | 'Missing' | 'Pending';
+  reason?: string;
+  containers: ContainerState[];
+}
+
+export interface ServiceStatus {
+  namespace: string; name: string; type: string; clusterIP: string;
+  externalTrafficPolicy: string; internalTrafficPolicy: string; sessionAffinity: string; externalIPs: string[];
+  ports: { name: string; protocol: string; port: number; targetPort: number | string; nodePort?: number; endpoints: { pod: string; ip: string; node: string; port: number }[] }[];
+  endpoints: { pod: string; ip: string; node: string }[];
+}
+
+export interface BgpStatusJson {
+  sessions: { node: string; peer: string; peerIp?: string; protocol?: string; state: string }[];
+  routes: { node: string; dst: string; via?: string; type: string }[];
+}
+
+export interface StatusJson {
+  cluster: string; mode: string; proxyMode: string;
+  podCIDR: string; serviceCIDR: string; underlay: string; mtu: number;
+  nodes: { name: string; ip: string; netns: string; podCIDR: string; present: boolean }[];
+  pods: PodStatus[];
+  services: ServiceStatus[];
+  external: { ip: string; netns: string; ports: readonly number[] };
+  /** NetworkPolicies with the pods each selects (present when the lab has any). */
+  policies?: { namespace: string; name: string; podSelector: string; policyTypes: string[]; pods: string[] }[];
+  /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
+  bgp?: BgpStatusJson;
+}
+
+/** The lab as its state and the runtimes see it (no call into the mode's daemons). */
+export async function status(cluster: string, o: Partial<LabContext> = {}): Promise<StatusJson> {
+  const ctx = labContext(o);
+  const st = await labState(ctx, cluster);
+  const t = st.topology;
+  const present = new Set(ctx.exec.listNetns());
+  const containers = await ctx.runtime.status(runtimeContext(ctx, cluster), t, st.processes);
+  const pods: PodStatus[] = t.pods.map((p) => {
+    const cs = containers.get(p.key) ?? [];
+    const exists = present.has(p.netns);
+    const failed = cs.find((c) => !c.ready);
+    return {
+      namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, netns: p.netns, labels: { ...p.labels },
+      phase: !exists ? 'Missing' : failed ? 'Failed' : 'Running',
+      reason: !exists ? `namespace ${p.netns} does not exist` : failed ? `${failed.name}: ${failed.reason}` : undefined,
+      containers: cs,
+    };
+  });
+  for (const p of t.pending ?? []) {
+    const [namespace, name] = p.key.split('/') as [string, string];
+    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [] });
+  }
+  return {
+    cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
+    nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, netns: n.netns, podCIDR: n.podCIDR, present: present.has(n.netns) })),
+    pods,
+    services: (t.services ?? []).map((v) => ({
+      namespace: v.namespace, name: v.name, type: v.type, clusterIP: v.clusterIP,
+      externalTrafficPolicy: v.externalTrafficPolicy, internalTrafficPolicy: v.internalTrafficPolicy,
+      sessionAffinity: v.sessionAffinity, externalIPs: [...v.externalIPs],
+      ports: v.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, endpoints: p.endpoints.map((e) => ({ ...e })) })),
+      endpoints: v.endpoints.map((e) => ({ ...e })),
+    })),
+    external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
+    ...(t.policy ? { policies: t.policy.policies.map((p) => ({
+      namespace: p.namespace, name: p.name, podSelector: p.podSelector,
+      policyTypes: [...(p.ingressType ? ['Ingress'] : []), ...(p.egressType ? ['Egress'] : [])], pods: [...p.selected],
+    })) } : {}),
+  };
+}
+
+/** status() plus what only the kernel and the mode's daemons can tell (bgp sessions and routes). */
+export async function statusFull(cluster: string, o: Partial<LabContext> = {}): Promise<StatusJson> {
+  const ctx = labContext(o);
+  const s = await status(cluster, ctx);
+  const mr = modeRuntime(s.mode);
+  if (!mr) return s;
+  const t = (await labState(ctx, cluster)).topology;
+  return { ...s, ...(await mr.status(runtimeContext(ctx, cluster), t)) };
+}

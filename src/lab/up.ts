@@ -1,0 +1,53 @@
+// `podlab up -f FILE…`: build or update a lab. The one-time work — the host's routes (lab CIDRs must not overlap
+// them) and the preflight (tools, root, kernel features, probed for real) — then reconcile(desired, observed).
+import type { LabSpec } from '../input/types.js';
+import { getMode } from '../modes/registry.js';
+import { getProxyMode } from '../dataplane/proxy/index.js';
+import { preflight, sctpUsers, policyCommands } from '../kernel/preflight.js';
+import { labContext, type LabContext } from './context.js';
+import { hostRoutes, loadLab } from './load.js';
+import { desire, reconcile, type UpResult } from './reconcile.js';
+
+export { AbortedError, type UpResult } from './reconcile.js';
+
+export interface UpOptions extends Partial<LabContext> {
+  readonly files: readonly string[];
+  /** An already parsed lab (benchmarks and tests); the files are then only recorded. */
+  readonly lab?: LabSpec;
+  /** Snapshots of documents added by `podlab apply` (later documents replace earlier ones of the same object). */
+  readonly applied?: readonly string[];
+  /** Objects removed by `podlab delete` ("Pod ns/name", "Service ns/name"). */
+  readonly deleted?: readonly string[];
+  readonly mode?: string;
+  readonly proxyMode?: string;
+  /**
+   * Live change (apply/delete) of a lab whose last run converged: skip the kernel feature probe and read back
+   * only the namespaces whose planned state differs from the last run's (kube-proxy's partial sync). A plain
+   * `up` always reads back every namespace and repairs any drift.
+   */
+  readonly live?: boolean;
+}
+
+/** The one-time checks before a lab is built: root, tools, kernel features (skipped for a live change but SCTP). */
+export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolean): Promise<void> {
+  const mode = getMode(lab.cluster.mode);
+  const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
+  const polCmds = policyCommands(lab); // … or its first NetworkPolicy (ipset, or nft in nftables mode)
+  const commands = [...new Set([...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, ...polCmds])];
+  if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
+  else if (sctp.length || polCmds.length) await preflight(ctx.exec, { commands: polCmds, linkKinds: [], sctp, root: ctx.root });
+}
+
+export async function up(o: UpOptions): Promise<UpResult> {
+  const t0 = performance.now();
+  const ctx = labContext(o);
+  // A live change keeps the Cluster document, which `up` already checked against the host's routes.
+  const routes = o.live ? undefined : await hostRoutes(ctx.exec);
+  const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes, applied: o.applied, deleted: o.deleted, cwd: ctx.cwd });
+  const prev = await ctx.store.read(lab.cluster.name);
+  const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === lab.cluster.mode;
+  await prepare(ctx, lab, incremental);
+  const d = desire(lab, prev);
+  const r = await reconcile(ctx, d, prev, { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode }, { incremental });
+  return { ...r, ms: performance.now() - t0 };
+}
