@@ -9,7 +9,7 @@
 // Mode bgp by default: its pods are /32s behind one gateway. In overlay the pods of a node share a /24 on cni0 and
 // ARP for each other, and the kernel's neighbour table (net.ipv4.neigh.default.gc_thresh3, 1024 by default) is one
 // for the whole host: 200 pods' full mesh needs ~10,000 entries, so cells time out with "neighbor table overflow".
-// Usage: node scripts/bench-policy.mjs [--mode bgp] [--pods 200] [--policies 100] [--nodes 4] [--no-matrix]
+// Usage: node scripts/bench-policy.mjs [--mode bgp] [--pods 200] [--policies 100] [--nodes 4] [--no-matrix] [--no-live]
 // Everything happens in namespaces this script creates (pl-<random>-…) and removes again.
 import { spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,8 @@ import { randomBytes } from 'node:crypto';
 const arg = (k, d) => { const i = process.argv.indexOf(k); return i > 0 ? Number(process.argv[i + 1]) : d; };
 const PODS = arg('--pods', 200), POLICIES = arg('--policies', 100), NODES = arg('--nodes', 4);
 const MATRIX = !process.argv.includes('--no-matrix');
+/** --no-live: render and one node's sync only (a scratch namespace), no lab. */
+const LIVE = !process.argv.includes('--no-live');
 const MODE = process.argv.includes('--mode') ? process.argv[process.argv.indexOf('--mode') + 1] : 'bgp';
 process.env.PODLAB_STATE_DIR ??= mkdtempSync(join(tmpdir(), 'podlab-bench-policy-'));
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -112,7 +114,7 @@ function rules(ns) {
 }
 
 // The real lab: up, live changes, the truth table.
-{
+if (LIVE) {
   const labFile = join(dir, 'lab.yaml');
   writeFileSync(labFile, labText('iptables') + allPolicies());
   try {
