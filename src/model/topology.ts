@@ -81,6 +81,8 @@ export interface Topology {
   readonly modeData?: unknown;
   /** One-line notices found while resolving (e.g. a Service port no selected pod declares). */
   readonly notices?: readonly string[];
+  /** Per node, the pod address its IPAM handed out last (Allocations.lastReserved). */
+  readonly lastReserved?: Readonly<Record<string, string>>;
   /** NetworkPolicies resolved against the pods and namespaces (present when the lab has at least one policy). */
   readonly policy?: PolicyModel;
 }
@@ -90,6 +92,11 @@ export interface Allocations {
   readonly nodes?: Readonly<Record<string, { ip: string; podCIDR: string }>>;
   readonly pods?: Readonly<Record<string, { node: string; ip: string }>>;
   readonly services?: ServiceAllocations;
+  /**
+   * Per node, the pod address handed out last (host-local's last_reserved_ip, Calico's block order): the next pod
+   * gets the next free one after it, so a freed address is not handed straight back to a new pod (#2).
+   */
+  readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
 export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topology {
@@ -215,6 +222,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces, hosts: ip.hosts ?? [],
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
+    ...(ip.lastReserved?.size ? { lastReserved: Object.fromEntries(ip.lastReserved) } : {}),
     ...(pending.length ? { pending } : {}),
     ...(notices.length ? { notices } : {}),
     ...(policy ? { policy } : {}),
@@ -231,5 +239,6 @@ export function allocationsOf(t: Topology): Allocations {
     nodes: Object.fromEntries(t.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
     pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip }])),
     services: serviceAllocationsOf(t.services ?? []),
+    ...(t.lastReserved ? { lastReserved: t.lastReserved } : {}),
   };
 }
