@@ -31,11 +31,14 @@ export function parseMatrixId(id: string): { protocol: string; from: string; to:
   return m ? { protocol: m[1]!, from: m[2]!, to: m[3]!, port: Number(m[4]) } : undefined;
 }
 
+/** The pods of the truth table: the user's (system pods such as the cluster DNS are left out of the pod checks). */
+const userPods = (t: Topology): PodT[] => t.pods.filter((p) => !p.system);
+
 /** Every cell: pods sorted by key, the columns each destination's netexec ports. */
 export function matrixCells(t: Topology, engine: PolicyEngine = engineForMode(t.mode)): MatrixCell[] {
   const m = t.policy;
   if (!m) return [];
-  const pods = [...t.pods].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const pods = userPods(t).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const out: MatrixCell[] = [];
   for (const from of pods) {
     for (const to of pods) {
@@ -54,7 +57,7 @@ export function policyMatrixChecks(t: Topology, engine: PolicyEngine = engineFor
   const byKey = new Map<string, PodT>(t.pods.map((p) => [p.key, p]));
   const checks: Check[] = [];
   const skipped: Skip[] = [];
-  for (const p of t.pods) {
+  for (const p of userPods(t)) {
     if (!netexecPorts(p).all.length) skipped.push({ category: MATRIX_CATEGORY, what: `column ${p.key}`, reason: 'no netexec TCP or UDP port: the truth table probes only podlab\'s netexec server' });
   }
   for (const c of matrixCells(t, engine)) {

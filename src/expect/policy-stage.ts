@@ -114,12 +114,32 @@ export function expectationsWithPolicy(t: Topology, base: ModeExpectations): Mod
  */
 export function withPolicy(t: Topology, m: ModeExpectations, c: Check, engine: PolicyEngine = engineForMode(t.mode)): Check {
   if (!t.policy || c.declared || c.category === MATRIX_CATEGORY) return c;
+  // A request by name first asks the cluster DNS (kube-system/kube-dns): policies may stop that lookup already.
+  if (c.to.host !== undefined && c.probe.kind !== 'dns') {
+    const lookup = dnsLookup(t, m, c, engine);
+    if (lookup && lookup.expect.outcome === 'blocked') return blocked(c, `the name lookup of ${c.to.host} is blocked (${lookup.expect.basis.replace(/^.*∘ NetworkPolicy: /, '')})`);
+  }
+  const r = judged(t, m, c, engine);
+  // A DNS question the policies stop gets no answer at all: dig tells that (a timeout) apart from NXDOMAIN, which
+  // getent (glibc's "not found" for both) cannot; so a blocked lookup is asked with dig.
+  if (r.probe.kind === 'dns' && r.expect.outcome === 'blocked' && r.probe.tool === 'getent') return { ...r, probe: { ...r.probe, tool: 'dig' } };
+  return r;
+}
+
+/** The lookup a request by name makes first: UDP 53 to the cluster DNS Service, from the same pod. */
+function dnsLookup(t: Topology, m: ModeExpectations, c: Check, engine: PolicyEngine): Check | undefined {
+  if (!t.dns) return undefined;
+  const q: Check = { ...c, id: `${c.id} (lookup)`, to: { label: 'cluster DNS', ip: t.dns.serviceIP, port: 53 }, protocol: 'UDP', probe: { kind: 'dns', tool: 'dig', name: c.to.host!, qtype: 'A' }, expect: { outcome: 'ok', basis: 'a name lookup through the pod\'s resolv.conf' } };
+  return judged(t, m, q, engine);
+}
+
+function judged(t: Topology, m: ModeExpectations, c: Check, engine: PolicyEngine): Check {
+  const pm = t.policy!;
   if (c.expect.outcome === 'dropped') return c;
   const src = sourceOf(t, c);
   const dst = destOf(t, c);
   if (!src || !dst) return c;
   const proto = c.protocol;
-  const pm = t.policy;
   if (dst.kind === 'pod') return c;
   if (dst.kind === 'ip') {
     // Traffic to a node or the external host: only a pod's egress can decide it.

@@ -32,6 +32,8 @@ export interface ClusterSpec {
   readonly mtu: number;
   readonly nodes: readonly NodeSpec[];
   readonly external: { readonly ip?: string; readonly ports: readonly number[] };
+  /** The cluster's DNS domain (kubelet's --cluster-domain): `<svc>.<ns>.svc.<clusterDomain>`. Default cluster.local. */
+  readonly clusterDomain: string;
   /**
    * Mode-specific sections of the spec (`spec.bgp`, `spec.vpc`, …), validated by the mode plugins that own them
    * and read back through their typed accessors (modes/bgp/spec.ts bgpSpec(), …). Keyed by the section name.
@@ -56,16 +58,28 @@ export interface ContainerSpec {
   readonly workingDir: string;
 }
 
+/** ClusterFirst: the cluster DNS (the default); Default: the node's resolver (the lab's external host). */
+export type DnsPolicy = 'ClusterFirst' | 'Default';
+
 export interface PodSpec {
   readonly namespace: string;
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly nodeName?: string;
   readonly containers: readonly ContainerSpec[];
+  /** spec.hostname and spec.subdomain: with a headless Service named like the subdomain selecting the pod, the pod gets
+   *  `<hostname>.<subdomain>.<ns>.svc.<domain>`. */
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  /** spec.enableServiceLinks (default true): the service environment variables of the pod's namespace. */
+  readonly enableServiceLinks: boolean;
+  readonly dnsPolicy: DnsPolicy;
+  /** A system object podlab adds to every lab (model/system.ts), named by its component ("dns"); absent for the user's. */
+  readonly system?: string;
   readonly origin: Origin;
 }
 
-export type ServiceType = 'ClusterIP' | 'NodePort';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'ExternalName';
 export type TrafficPolicy = 'Cluster' | 'Local';
 
 export interface ServicePortSpec {
@@ -96,6 +110,10 @@ export interface ServiceSpec {
   readonly sessionAffinity: 'None' | 'ClientIP';
   readonly affinityTimeoutSeconds: number;
   readonly externalIPs: readonly string[];
+  /** type ExternalName: the name the Service is an alias (DNS CNAME) for; no ClusterIP, no kube-proxy rules. */
+  readonly externalName?: string;
+  /** A system object podlab adds to every lab (model/system.ts), named by its component ("dns"). */
+  readonly system?: string;
   readonly origin: Origin;
 }
 

@@ -59,6 +59,9 @@ async function deleteLocked(ctx: LabContext, cluster: string, what: { files?: re
   }
   const t = st.topology;
   const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`), ...(t.pending ?? []).map((p) => `Pod ${p.key}`), ...(t.policy?.policies ?? []).map((p) => `NetworkPolicy ${p.key}`)]);
+  const system = new Set([...t.pods.filter((p) => p.system).map((p) => `Pod ${p.key}`), ...(t.services ?? []).filter((s) => s.system).map((s) => `Service ${s.key}`)]);
+  const sys = keys.filter((k) => system.has(k));
+  if (sys.length) throw new Error(`${sys.join(', ')}: system object${sys.length > 1 ? 's' : ''} of every lab (the cluster DNS, the API server's Service), not deletable`);
   const missing = keys.filter((k) => !exists.has(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
   const deleted = [...new Set([...(st.deleted ?? []), ...keys])];

@@ -17,6 +17,7 @@ import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
+import { isDnsRecord, removeNetnsFiles, syncDns, syncResolvConf } from '../workload/dns/server.js';
 import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
 import { stopStrays } from './strays.js';
@@ -162,6 +163,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
     await sysctlBatch(exec, stale.map((netns) => ({ netns, unlink: true })));
     await delNetns(exec, stale);
+    await removeNetnsFiles(exec, stale.filter((n) => !desired.has(n)));
     for (const n of stale) delete rules[n];
     changes += stale.length;
     for (const n of stale) repairs.push({ netns: n, kind: 'namespace', object: n, action: recreate.has(n) ? 'changed' : 'removed' });
@@ -190,6 +192,8 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   abortCheck();
   await save();
 
+  // Every pod's resolv.conf before its processes start (they see /etc/netns/<netns>/ through `ip netns exec`).
+  changes += await syncResolvConf(exec, topo);
   // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first.
   const strays = await stopStrays(ctx, cluster, topo, plan.namespaces.map((n) => n.netns).filter((n) => !freshSet.has(n)), procs);
   changes += strays.stopped;
@@ -198,18 +202,27 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   say('starting pod processes');
   const rctx = runtimeContext(ctx, cluster);
   const mr = modeRuntime(topo.mode);
-  const modeProcs = procs.filter((r) => mr?.owns(r));
-  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r)));
-  procs = [...wl.records, ...modeProcs];
+  let modeProcs = procs.filter((r) => mr?.owns(r));
+  let dnsProcs = procs.filter(isDnsRecord);
+  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isDnsRecord(r)));
+  procs = [...wl.records, ...modeProcs, ...dnsProcs];
   changes += wl.changes;
   await save();
   if (mr && faults.length === 0) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
-    procs = [...wl.records, ...m.records];
+    modeProcs = m.records;
+    procs = [...wl.records, ...modeProcs, ...dnsProcs];
     changes += m.changes;
     await save();
   }
+  abortCheck();
+  say('cluster DNS');
+  const dns = await syncDns(rctx, topo, dnsProcs);
+  dnsProcs = dns.records;
+  procs = [...wl.records, ...modeProcs, ...dnsProcs];
+  changes += dns.changes;
+  await save();
 
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
   const flows = staleUdpFlows(prev?.topology, topo);
@@ -223,7 +236,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems: wl.problems,
+    created: fresh, deleted: stale, problems: [...wl.problems, ...dns.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
       ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,

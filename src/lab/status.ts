@@ -5,12 +5,16 @@ import { netnsOwners } from '../kernel/netns.js';
 import type { ContainerState } from '../workload/types.js';
 import { labContext, requireRoot, runtimeContext, type LabContext } from './context.js';
 import { labState } from './targets.js';
+import { dnsContainerState, dnsPodOf } from '../workload/dns/server.js';
+import { domainOf } from '../model/dns.js';
 
 export interface PodStatus {
   namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>;
   phase: 'Running' | 'Failed' | 'Missing' | 'Pending';
   reason?: string;
   containers: ContainerState[];
+  /** A system pod podlab adds to every lab (the cluster DNS server), not one of the files'. */
+  system?: true;
 }
 
 export interface ServiceStatus {
@@ -18,6 +22,21 @@ export interface ServiceStatus {
   externalTrafficPolicy: string; internalTrafficPolicy: string; sessionAffinity: string; externalIPs: string[];
   ports: { name: string; protocol: string; port: number; targetPort: number | string; nodePort?: number; endpoints: { pod: string; ip: string; node: string; port: number }[] }[];
   endpoints: { pod: string; ip: string; node: string }[];
+  /** type ExternalName: the name it is a DNS alias for. */
+  externalName?: string;
+  /** A system Service podlab adds to every lab (kube-system/kube-dns, default/kubernetes). */
+  system?: true;
+}
+
+export interface DnsStatusJson {
+  /** spec.clusterDomain. */
+  domain: string;
+  /** kube-system/kube-dns's ClusterIP, every ClusterFirst pod's nameserver. */
+  serviceIP: string;
+  /** The pod serving it ("kube-system/cluster-dns"), empty when it could not be placed. */
+  pod: string;
+  /** The external host's zone (names outside the cluster domain that resolve). */
+  externalZone: string;
 }
 
 export interface BgpStatusJson {
@@ -34,6 +53,7 @@ export interface StatusJson {
   external: { ip: string; netns: string; ports: readonly number[] };
   /** NetworkPolicies with the pods each selects (present when the lab has any). */
   policies?: { namespace: string; name: string; podSelector: string; policyTypes: string[]; pods: string[] }[];
+  dns?: DnsStatusJson;
   /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
   bgp?: BgpStatusJson;
 }
@@ -50,7 +70,8 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
   const owners = await netnsOwners(ctx.exec, wanted);
   const present = new Set(wanted.filter((n) => owners.has(n) && (owners.get(n) ?? cluster) === cluster));
   const foreign = (n: string) => exists.has(n) && !present.has(n) ? ` (the namespace ${n} belongs to lab "${owners.get(n) ?? '?'}")` : '';
-  const containers = await ctx.runtime.status(runtimeContext(ctx, cluster), t, st.processes);
+  const rctx = runtimeContext(ctx, cluster);
+  const containers = new Map([...(await ctx.runtime.status(rctx, t, st.processes)), ...dnsContainerState(rctx, t, st.processes)]);
   const pods: PodStatus[] = t.pods.map((p) => {
     const cs = containers.get(p.key) ?? [];
     const exists = present.has(p.netns);
@@ -60,11 +81,12 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       phase: !exists ? 'Missing' : failed ? 'Failed' : 'Running',
       reason: !exists ? `namespace ${p.netns} does not exist${foreign(p.netns)}` : failed ? `${failed.name}: ${failed.reason}` : undefined,
       containers: cs,
+      ...(p.system ? { system: true as const } : {}),
     };
   });
   for (const p of t.pending ?? []) {
     const [namespace, name] = p.key.split('/') as [string, string];
-    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [] });
+    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [], ...(p.system ? { system: true as const } : {}) });
   }
   return {
     cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
@@ -76,12 +98,15 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       sessionAffinity: v.sessionAffinity, externalIPs: [...v.externalIPs],
       ports: v.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, endpoints: p.endpoints.map((e) => ({ ...e })) })),
       endpoints: v.endpoints.map((e) => ({ ...e })),
+      ...(v.externalName !== undefined ? { externalName: v.externalName } : {}),
+      ...(v.system ? { system: true as const } : {}),
     })),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
     ...(t.policy ? { policies: t.policy.policies.map((p) => ({
       namespace: p.namespace, name: p.name, podSelector: p.podSelector,
       policyTypes: [...(p.ingressType ? ['Ingress'] : []), ...(p.egressType ? ['Egress'] : [])], pods: [...p.selected],
     })) } : {}),
+    ...(t.dns ? { dns: { domain: domainOf(t), serviceIP: t.dns.serviceIP, pod: dnsPodOf(t)?.key ?? '', externalZone: t.dns.externalZone } } : {}),
   };
 }
 

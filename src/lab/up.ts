@@ -35,7 +35,8 @@ export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolea
   const mode = getMode(lab.cluster.mode);
   const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
   const polCmds = policyCommands(lab); // … or its first NetworkPolicy (ipset, or nft in nftables mode)
-  const commands = [...new Set([...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, ...polCmds])];
+  // unbound: the cluster DNS of every lab (workload/dns/).
+  const commands = [...new Set([...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, 'unbound', 'unbound-control', ...polCmds])];
   if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
   else if (sctp.length || polCmds.length) await preflight(ctx.exec, { commands: polCmds, linkKinds: [], sctp, root: ctx.root });
 }

@@ -3,6 +3,7 @@ import type { ServiceSpec, ServiceType, TrafficPolicy, Protocol, LabSpec } from 
 import type { Problem } from '../input/problems.js';
 import { serviceSelects as selects } from './selectors.js';
 import { contains, mustCidr, nth, ipToNum } from '../net/ip.js';
+import { reservedServiceIps } from '../input/reserved.js';
 
 export interface EndpointT {
   /** "ns/name" of the pod. */
@@ -27,8 +28,12 @@ export interface ServiceT {
   readonly name: string;
   readonly key: string;
   readonly type: ServiceType;
-  /** An address, or "None" for a headless Service (no NAT rules). */
+  /** An address, or "None" for a headless or ExternalName Service (no NAT rules). */
   readonly clusterIP: string;
+  /** type ExternalName: the name DNS answers with (a CNAME). */
+  readonly externalName?: string;
+  /** A system object (model/system.ts): its component ("dns", "api"). */
+  readonly system?: string;
   readonly ports: readonly ServicePortT[];
   readonly externalTrafficPolicy: TrafficPolicy;
   readonly internalTrafficPolicy: TrafficPolicy;
@@ -68,11 +73,12 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
   const svcCidr = mustCidr(c.serviceCIDR);
   const [lo, hi] = c.nodePortRange;
 
-  // ClusterIPs: given ones, then previous allocations, then the lowest free from the 2nd address
-  // (the 1st is what real clusters give to default/kubernetes).
-  const usedIp = new Set<number>([svcCidr.base, svcCidr.base + 1, svcCidr.base + svcCidr.size - 1]);
+  // ClusterIPs: given ones, then previous allocations, then the lowest free from the 2nd address. The 1st (what every
+  // cluster gives default/kubernetes) and the 10th (the cluster DNS Service) are reserved for the system Services.
+  const usedIp = new Set<number>([svcCidr.base, svcCidr.base + svcCidr.size - 1, ...reservedServiceIps(svcCidr).map((r) => ipToNum(r.ip))]);
   const ipOf = new Map<string, string>();
-  for (const s of lab.services) if (s.clusterIP) {
+  for (const s of lab.services) if (s.type === 'ExternalName') ipOf.set(s.key, 'None');
+  for (const s of lab.services) if (s.clusterIP && !ipOf.has(s.key)) {
     ipOf.set(s.key, s.clusterIP);
     if (s.clusterIP !== 'None') usedIp.add(ipToNum(s.clusterIP));
   }
@@ -134,7 +140,7 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
   }
 
   return lab.services.map((s) => {
-    const selected = s.selector ? pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels) && ready(p)) : [];
+    const selected = s.selector && s.type !== 'ExternalName' ? pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels) && ready(p)) : [];
     const ports: ServicePortT[] = s.ports.map((p) => {
       const endpoints: EndpointT[] = [];
       for (const pod of selected) {
@@ -155,6 +161,8 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
       externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
       sessionAffinity: s.sessionAffinity, affinityTimeoutSeconds: s.affinityTimeoutSeconds, externalIPs: s.externalIPs,
       endpoints: [...seen.values()].sort((a, b) => (a.pod < b.pod ? -1 : 1)),
+      ...(s.externalName !== undefined ? { externalName: s.externalName } : {}),
+      ...(s.system ? { system: s.system } : {}),
     };
   });
 }
@@ -170,7 +178,7 @@ export function serviceAllocationsOf(services: readonly ServiceT[]): ServiceAllo
  *  accepts it). Judged on every selected pod of the file, whether or not it could be placed. */
 function namedPortNotices(lab: LabSpec, notices: string[]): void {
   for (const s of lab.services) {
-    if (!s.selector) continue;
+    if (!s.selector || s.type === 'ExternalName') continue;
     const selected = lab.pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels));
     s.ports.forEach((p, i) => {
       if (typeof p.targetPort !== 'string' || selected.length === 0) return;

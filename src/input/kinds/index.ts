@@ -10,6 +10,14 @@ import { parsePod } from './pod.js';
 import { parseService, checkServicesTogether } from './service.js';
 import { parseChecks } from './check.js';
 import { parseNetworkPolicy } from './networkpolicy.js';
+import { SYSTEM_OBJECTS } from '../reserved.js';
+
+/** A user's object that claims a system object's name (model/system.ts adds those to every lab). */
+function systemName(ctx: DocCtx, kind: string, key: string): boolean {
+  const what = SYSTEM_OBJECTS[`${kind} ${key}`];
+  if (what) ctx.err(['metadata', 'name'], `${kind} ${key} is ${what}: a system object of every lab, it cannot be declared`);
+  return !!what;
+}
 
 /** What the kinds build together while a file set is read. */
 export interface LabBuilder {
@@ -59,7 +67,7 @@ const pod: KindModule = {
       if (typeof nodeName === 'string' && b.hasCluster && !b.nodeNames.includes(nodeName)) {
         d.ctx.err(['spec', 'nodeName'], `unknown node "${nodeName}" (nodes: ${b.nodeNames.join(', ')})`);
       }
-      if (!p) continue;
+      if (!p || systemName(d.ctx, 'Pod', `${p.namespace}/${p.name}`)) continue;
       b.pods.push(p);
       b.podDocs.set(`${p.namespace}/${p.name}`, d.ctx);
       b.namespaces.add(p.namespace);
@@ -72,7 +80,7 @@ const service: KindModule = {
   parseAll(docs, b) {
     for (const d of docs) {
       const s = parseService(d, b.cluster);
-      if (!s) continue;
+      if (!s || systemName(d.ctx, 'Service', s.key)) continue;
       b.services.push(s);
       b.serviceDocs.set(s.key, d.ctx);
       b.namespaces.add(s.namespace);

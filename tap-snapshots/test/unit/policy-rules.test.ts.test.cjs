@@ -13,6 +13,8 @@ COMMIT
 :cali-po-knp/x/deny-all - [0:0]
 :cali-po-knp/x/egress - [0:0]
 :cali-pi-knp/x/web - [0:0]
+:cali-pri-kns.kube-system - [0:0]
+:cali-pro-kns.kube-system - [0:0]
 :cali-pri-kns.x - [0:0]
 :cali-pro-kns.x - [0:0]
 :cali-pri-kns.y - [0:0]
@@ -25,6 +27,8 @@ COMMIT
 :cali-fw-cali456b416f2bf - [0:0]
 :cali-tw-calidac200d72ba - [0:0]
 :cali-fw-calidac200d72ba - [0:0]
+:cali-tw-calidd8450fefc4 - [0:0]
+:cali-fw-calidd8450fefc4 - [0:0]
 :cali-FORWARD - [0:0]
 :cali-INPUT - [0:0]
 :cali-OUTPUT - [0:0]
@@ -53,6 +57,8 @@ COMMIT
 -A cali-pi-knp/x/web -p tcp -m comment --comment cali:ronZk6aTB2kg_yGe -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:ILzJ8EsJdaeyq6jAUxGihD9 src -j MARK --set-xmark 0x10000/0x10000
 -A cali-pi-knp/x/web -m comment --comment cali:okFDGT5hfGPJGiJ7 -m mark --mark 0x10000/0x10000 -j RETURN
 -A cali-pi-knp/x/web -p sctp -m comment --comment cali:Ku84Xdxdegk-Co-o -m multiport --destination-ports 80 -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.kube-system -m comment --comment cali:hLFt98dhTIlR3anL -m comment --comment "Profile kns.kube-system ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.kube-system -m comment --comment cali:7a0TqkqUtclN3mEX -m comment --comment "Profile kns.kube-system egress" -j MARK --set-xmark 0x10000/0x10000
 -A cali-pri-kns.x -m comment --comment cali:eG9BSdfRLl3IrBz9 -m comment --comment "Profile kns.x ingress" -j MARK --set-xmark 0x10000/0x10000
 -A cali-pro-kns.x -m comment --comment cali:EBy-M2BcT732DlbO -m comment --comment "Profile kns.x egress" -j MARK --set-xmark 0x10000/0x10000
 -A cali-pri-kns.y -m comment --comment cali:VZ7HGxQUBva9CbPe -m comment --comment "Profile kns.y ingress" -j MARK --set-xmark 0x10000/0x10000
@@ -113,6 +119,20 @@ COMMIT
 -A cali-fw-calidac200d72ba -m comment --comment cali:8-uESW8A0c9dv75f -j cali-pro-kns.y
 -A cali-fw-calidac200d72ba -m comment --comment cali:aWJgtSTEgzos73J8 -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
 -A cali-fw-calidac200d72ba -m comment --comment cali:zJpCW0AHdFTg66_1 -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-tw-calidd8450fefc4 -m comment --comment cali:ExxP1vuLhOLdNduc -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-calidd8450fefc4 -m comment --comment cali:15DRcQgxJz0FKKAa -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-calidd8450fefc4 -m comment --comment cali:JD_yyZlQzqs7c9lx -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-calidd8450fefc4 -m comment --comment cali:qR0z3QtbJnaNlfQV -j cali-pri-kns.kube-system
+-A cali-tw-calidd8450fefc4 -m comment --comment cali:d3y6XQjxWtGArDLk -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-calidd8450fefc4 -m comment --comment cali:DurrYrvO2hnApS_7 -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-calidd8450fefc4 -m comment --comment cali:46Y4dc-qU-8qTeby -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-calidd8450fefc4 -m comment --comment cali:0V6JIgJoau_tdRLf -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-calidd8450fefc4 -m comment --comment cali:OKo2lEgqpG64xevn -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-calidd8450fefc4 -p udp -m comment --comment cali:i3QzOO1OdH0IkcFM -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-calidd8450fefc4 -p 4 -m comment --comment cali:ZcO3b_dD6ks-L-ZH -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-calidd8450fefc4 -m comment --comment cali:Q5dMLv2TLMZYkKtB -j cali-pro-kns.kube-system
+-A cali-fw-calidd8450fefc4 -m comment --comment cali:dHroNk1_i8QvD44l -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-calidd8450fefc4 -m comment --comment cali:XAqoATj6L6tSaBQF -m comment --comment "Drop if no profiles matched" -j DROP
 -A cali-FORWARD -m comment --comment cali:GR4xhSekyNIx8zvC -j MARK --set-xmark 0x0/0x1a0000
 -A cali-FORWARD -i cali+ -m comment --comment cali:u27yaKJZ9VYKuBBc -j cali-from-wl-dispatch
 -A cali-FORWARD -o cali+ -m comment --comment cali:2o13lpTHBOfD5jjE -j cali-to-wl-dispatch
@@ -125,11 +145,13 @@ COMMIT
 -A cali-from-wl-dispatch -i cali2ccdca1a883 -m comment --comment cali:dGR7_nt1ggPLB5cw -g cali-fw-cali2ccdca1a883
 -A cali-from-wl-dispatch -i cali456b416f2bf -m comment --comment cali:W0pKsAAQGoy8HNRC -g cali-fw-cali456b416f2bf
 -A cali-from-wl-dispatch -i calidac200d72ba -m comment --comment cali:I31tCnx_fdZnP3CC -g cali-fw-calidac200d72ba
--A cali-from-wl-dispatch -m comment --comment cali:Lfvsmx-eDtJZLgqU -m comment --comment "Unknown interface" -j DROP
+-A cali-from-wl-dispatch -i calidd8450fefc4 -m comment --comment cali:4T5lPUrDRy9I4gYA -g cali-fw-calidd8450fefc4
+-A cali-from-wl-dispatch -m comment --comment cali:YsWB91ZTlLebBJn- -m comment --comment "Unknown interface" -j DROP
 -A cali-to-wl-dispatch -o cali2ccdca1a883 -m comment --comment cali:rBUtX4A76HPxo5RC -g cali-tw-cali2ccdca1a883
 -A cali-to-wl-dispatch -o cali456b416f2bf -m comment --comment cali:4DnnMNg8oKd55_Hd -g cali-tw-cali456b416f2bf
 -A cali-to-wl-dispatch -o calidac200d72ba -m comment --comment cali:CrfrjBnVr1nrACLi -g cali-tw-calidac200d72ba
--A cali-to-wl-dispatch -m comment --comment cali:yIK3KkHZuFShmluB -m comment --comment "Unknown interface" -j DROP
+-A cali-to-wl-dispatch -o calidd8450fefc4 -m comment --comment cali:-E_02-RjrdPC2-Fz -g cali-tw-calidd8450fefc4
+-A cali-to-wl-dispatch -m comment --comment cali:p6PSrlqz5QjlMURR -m comment --comment "Unknown interface" -j DROP
 COMMIT
 `
 
@@ -168,6 +190,8 @@ add chain ip calico filter-cali-pi-knp/x/deny-all
 add chain ip calico filter-cali-po-knp/x/deny-all
 add chain ip calico filter-cali-po-knp/x/egress
 add chain ip calico filter-cali-pi-knp/x/web
+add chain ip calico filter-cali-pri-kns.kube-system
+add chain ip calico filter-cali-pro-kns.kube-system
 add chain ip calico filter-cali-pri-kns.x
 add chain ip calico filter-cali-pro-kns.x
 add chain ip calico filter-cali-pri-kns.y
@@ -180,6 +204,8 @@ add chain ip calico filter-cali-tw-cali456b416f2bf
 add chain ip calico filter-cali-fw-cali456b416f2bf
 add chain ip calico filter-cali-tw-calidac200d72ba
 add chain ip calico filter-cali-fw-calidac200d72ba
+add chain ip calico filter-cali-tw-calidd8450fefc4
+add chain ip calico filter-cali-fw-calidd8450fefc4
 add chain ip calico filter-cali-FORWARD
 add chain ip calico filter-cali-INPUT
 add chain ip calico filter-cali-OUTPUT
@@ -218,6 +244,8 @@ add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @
 add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-ILzJ8EsJdaeyq6jAUxGihD9 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:kD-cC2y4ptuPGob0"
 add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:FA4pAJfxsLziWVgN"
 add rule ip calico filter-cali-pi-knp/x/web meta l4proto sctp th dport 80 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:LsMFSGFXzLZ3QfLL"
+add rule ip calico filter-cali-pri-kns.kube-system meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:d39R9AXVv4tSl6Ts; Profile kns.kube-system ingress"
+add rule ip calico filter-cali-pro-kns.kube-system meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:DjUzh8fgIDrA5hdV; Profile kns.kube-system egress"
 add rule ip calico filter-cali-pri-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:Y83rPLzALIgJx_cu; Profile kns.x ingress"
 add rule ip calico filter-cali-pro-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:mMqNQTdKNc8XGBqD; Profile kns.x egress"
 add rule ip calico filter-cali-pri-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:nPUWrQbIZMkfClw4; Profile kns.y ingress"
@@ -278,6 +306,20 @@ add rule ip calico filter-cali-fw-calidac200d72ba meta l4proto 4 drop comment "c
 add rule ip calico filter-cali-fw-calidac200d72ba jump filter-cali-pro-kns.y comment "cali:HWrkq5FKCkonPQEo"
 add rule ip calico filter-cali-fw-calidac200d72ba meta mark & 0x00010000 == 0x00010000 return comment "cali:qZ3tg0HO99fdh9ZY; Return if profile accepted"
 add rule ip calico filter-cali-fw-calidac200d72ba drop comment "cali:aBqkEBy-4ebYUkQI; Drop if no profiles matched"
+add rule ip calico filter-cali-tw-calidd8450fefc4 ct state related,established accept comment "cali:_X9p4lM6kdkvbldu"
+add rule ip calico filter-cali-tw-calidd8450fefc4 ct state invalid drop comment "cali:VSqSTN-Ovl0Ov6N3"
+add rule ip calico filter-cali-tw-calidd8450fefc4 meta mark set meta mark & 0xfffcffff comment "cali:dzn2DZ1vnxxoQzQL"
+add rule ip calico filter-cali-tw-calidd8450fefc4 jump filter-cali-pri-kns.kube-system comment "cali:MgQs4zCcN2K1hdpO"
+add rule ip calico filter-cali-tw-calidd8450fefc4 meta mark & 0x00010000 == 0x00010000 return comment "cali:AshPB81dA2zWopo9; Return if profile accepted"
+add rule ip calico filter-cali-tw-calidd8450fefc4 drop comment "cali:TrW63Voj1MJ6oxTc; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-calidd8450fefc4 ct state related,established accept comment "cali:pKYOy0kq06ETDLee"
+add rule ip calico filter-cali-fw-calidd8450fefc4 ct state invalid drop comment "cali:tdTvVMbkZdD9mpaH"
+add rule ip calico filter-cali-fw-calidd8450fefc4 meta mark set meta mark & 0xfffcffff comment "cali:kZttqofIjU1TPLHl"
+add rule ip calico filter-cali-fw-calidd8450fefc4 meta l4proto udp th dport 4789 drop comment "cali:J8XWrvTJuod1_u04; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-calidd8450fefc4 meta l4proto 4 drop comment "cali:2FgIxS4hdHMyeZEH; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-calidd8450fefc4 jump filter-cali-pro-kns.kube-system comment "cali:v2YT4f4czhKJBuZD"
+add rule ip calico filter-cali-fw-calidd8450fefc4 meta mark & 0x00010000 == 0x00010000 return comment "cali:dLUuNkEmAZyhMQUw; Return if profile accepted"
+add rule ip calico filter-cali-fw-calidd8450fefc4 drop comment "cali:dupfAmhkteMxjsV6; Drop if no profiles matched"
 add rule ip calico filter-cali-FORWARD meta mark set meta mark & 0xffe5ffff comment "cali:5dgeOWA07u_F06gB"
 add rule ip calico filter-cali-FORWARD iifname "cali*" jump filter-cali-from-wl-dispatch comment "cali:rzKYWodRqmU8T4-V"
 add rule ip calico filter-cali-FORWARD oifname "cali*" jump filter-cali-to-wl-dispatch comment "cali:6XCO_ppTkjKiyOEq"
@@ -289,10 +331,10 @@ add rule ip calico filter-cali-wl-to-host jump filter-cali-from-wl-dispatch comm
 add rule ip calico filter-cali-wl-to-host accept comment "cali:7DitdZVfSgEa2VC5; Configured DefaultEndpointToHostAction"
 add rule ip calico filter-cali-from-wl-dispatch iifname vmap @filter-cali-from-wl-dispatch
 add rule ip calico filter-cali-from-wl-dispatch drop comment "Unknown interface"
-add element ip calico filter-cali-from-wl-dispatch { "cali2ccdca1a883" : goto filter-cali-fw-cali2ccdca1a883, "cali456b416f2bf" : goto filter-cali-fw-cali456b416f2bf, "calidac200d72ba" : goto filter-cali-fw-calidac200d72ba }
+add element ip calico filter-cali-from-wl-dispatch { "cali2ccdca1a883" : goto filter-cali-fw-cali2ccdca1a883, "cali456b416f2bf" : goto filter-cali-fw-cali456b416f2bf, "calidac200d72ba" : goto filter-cali-fw-calidac200d72ba, "calidd8450fefc4" : goto filter-cali-fw-calidd8450fefc4 }
 add rule ip calico filter-cali-to-wl-dispatch oifname vmap @filter-cali-to-wl-dispatch
 add rule ip calico filter-cali-to-wl-dispatch drop comment "Unknown interface"
-add element ip calico filter-cali-to-wl-dispatch { "cali2ccdca1a883" : goto filter-cali-tw-cali2ccdca1a883, "cali456b416f2bf" : goto filter-cali-tw-cali456b416f2bf, "calidac200d72ba" : goto filter-cali-tw-calidac200d72ba }
+add element ip calico filter-cali-to-wl-dispatch { "cali2ccdca1a883" : goto filter-cali-tw-cali2ccdca1a883, "cali456b416f2bf" : goto filter-cali-tw-cali456b416f2bf, "calidac200d72ba" : goto filter-cali-tw-calidac200d72ba, "calidd8450fefc4" : goto filter-cali-tw-calidd8450fefc4 }
 
 `
 
@@ -304,6 +346,8 @@ COMMIT
 :cali-po-knp/x/deny-all - [0:0]
 :cali-po-knp/x/egress - [0:0]
 :cali-pi-knp/x/web - [0:0]
+:cali-pri-kns.kube-system - [0:0]
+:cali-pro-kns.kube-system - [0:0]
 :cali-pri-kns.x - [0:0]
 :cali-pro-kns.x - [0:0]
 :cali-pri-kns.y - [0:0]
@@ -316,6 +360,8 @@ COMMIT
 :cali-fw-veth5a287e26 - [0:0]
 :cali-tw-vethc79b6103 - [0:0]
 :cali-fw-vethc79b6103 - [0:0]
+:cali-tw-vethf934af65 - [0:0]
+:cali-fw-vethf934af65 - [0:0]
 :cali-FORWARD - [0:0]
 :cali-INPUT - [0:0]
 :cali-OUTPUT - [0:0]
@@ -344,6 +390,8 @@ COMMIT
 -A cali-pi-knp/x/web -p tcp -m comment --comment cali:ronZk6aTB2kg_yGe -m mark --mark 0x80000/0x80000 -m set --match-set cali40s:ILzJ8EsJdaeyq6jAUxGihD9 src -j MARK --set-xmark 0x10000/0x10000
 -A cali-pi-knp/x/web -m comment --comment cali:okFDGT5hfGPJGiJ7 -m mark --mark 0x10000/0x10000 -j RETURN
 -A cali-pi-knp/x/web -p sctp -m comment --comment cali:Ku84Xdxdegk-Co-o -m multiport --destination-ports 80 -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.kube-system -m comment --comment cali:hLFt98dhTIlR3anL -m comment --comment "Profile kns.kube-system ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.kube-system -m comment --comment cali:7a0TqkqUtclN3mEX -m comment --comment "Profile kns.kube-system egress" -j MARK --set-xmark 0x10000/0x10000
 -A cali-pri-kns.x -m comment --comment cali:eG9BSdfRLl3IrBz9 -m comment --comment "Profile kns.x ingress" -j MARK --set-xmark 0x10000/0x10000
 -A cali-pro-kns.x -m comment --comment cali:EBy-M2BcT732DlbO -m comment --comment "Profile kns.x egress" -j MARK --set-xmark 0x10000/0x10000
 -A cali-pri-kns.y -m comment --comment cali:VZ7HGxQUBva9CbPe -m comment --comment "Profile kns.y ingress" -j MARK --set-xmark 0x10000/0x10000
@@ -404,6 +452,20 @@ COMMIT
 -A cali-fw-vethc79b6103 -m comment --comment cali:cBEtzelu3srz55oq -j cali-pro-kns.z
 -A cali-fw-vethc79b6103 -m comment --comment cali:dLikYFtsHgDoC20P -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
 -A cali-fw-vethc79b6103 -m comment --comment cali:qoek8DL4Jm0kEckF -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-tw-vethf934af65 -m comment --comment cali:PQQ-1eNcoBnDSGla -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-vethf934af65 -m comment --comment cali:QhPDf08i30rkqY1F -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-vethf934af65 -m comment --comment cali:flbxVRQ_1GPT5xvn -j MARK --set-xmark 0x0/0x30000
+-A cali-tw-vethf934af65 -m comment --comment cali:YtfW_qMQkrA0DNYI -j cali-pri-kns.kube-system
+-A cali-tw-vethf934af65 -m comment --comment cali:ADlM4nxwsVOwlEJt -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-vethf934af65 -m comment --comment cali:I2YvO_tFbauuGlAN -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-vethf934af65 -m comment --comment cali:g0vN-9UYELBJ8qIr -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-vethf934af65 -m comment --comment cali:pvyfvXt0HoGOEeTG -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-vethf934af65 -m comment --comment cali:SZ18cgb9uVNjuWco -j MARK --set-xmark 0x0/0x30000
+-A cali-fw-vethf934af65 -p udp -m comment --comment cali:U7xZP_e8BiwtC_FF -m comment --comment "DROP VXLAN encapped packets originating in workloads" -m multiport --destination-ports 4789 -j DROP
+-A cali-fw-vethf934af65 -p 4 -m comment --comment cali:D4SFHlPeM1Y-FPMT -m comment --comment "DROP IPinIP encapped packets originating in workloads" -j DROP
+-A cali-fw-vethf934af65 -m comment --comment cali:BsWfE-Yjry3b8UYu -j cali-pro-kns.kube-system
+-A cali-fw-vethf934af65 -m comment --comment cali:bOAz9bNJASpvjc-G -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-vethf934af65 -m comment --comment cali:dodesNJVScrechhz -m comment --comment "Drop if no profiles matched" -j DROP
 -A cali-FORWARD -m comment --comment cali:GR4xhSekyNIx8zvC -j MARK --set-xmark 0x0/0x1a0000
 -A cali-FORWARD -m comment --comment cali:2kGZlhUeKCxWaOsB -m physdev --physdev-in veth+ -j cali-from-wl-dispatch
 -A cali-FORWARD -o cni0 -m comment --comment cali:MwTpB3sI3yM1IDn6 -j cali-to-wl-dispatch
@@ -416,11 +478,13 @@ COMMIT
 -A cali-from-wl-dispatch -m comment --comment cali:YVObubVggWFbFZS2 -m physdev --physdev-in veth40807a84 -g cali-fw-veth40807a84
 -A cali-from-wl-dispatch -m comment --comment cali:7ext3SfqNQH59Gr_ -m physdev --physdev-in veth5a287e26 -g cali-fw-veth5a287e26
 -A cali-from-wl-dispatch -m comment --comment cali:wiMt8KJxVDG6PRRF -m physdev --physdev-in vethc79b6103 -g cali-fw-vethc79b6103
--A cali-from-wl-dispatch -m comment --comment cali:JzecVf5OHUOkfdFz -m comment --comment "Unknown interface" -j DROP
+-A cali-from-wl-dispatch -m comment --comment cali:Gja2YCo0EynY4QZT -m physdev --physdev-in vethf934af65 -g cali-fw-vethf934af65
+-A cali-from-wl-dispatch -m comment --comment cali:nuFUmmAmgZ_MR155 -m comment --comment "Unknown interface" -j DROP
 -A cali-to-wl-dispatch -d 10.244.0.3/32 -m comment --comment cali:AG39c1fc7kvq7rdB -g cali-tw-veth40807a84
 -A cali-to-wl-dispatch -d 10.244.0.2/32 -m comment --comment cali:GBGD4JztR4cQrmT2 -g cali-tw-veth5a287e26
 -A cali-to-wl-dispatch -d 10.244.0.4/32 -m comment --comment cali:wAksA7C8K8nblRlX -g cali-tw-vethc79b6103
--A cali-to-wl-dispatch -m comment --comment cali:FW4MAthXXehp-o_0 -m comment --comment "Unknown interface" -j DROP
+-A cali-to-wl-dispatch -d 10.244.0.5/32 -m comment --comment cali:HyGb-yYNuCPlbxRZ -g cali-tw-vethf934af65
+-A cali-to-wl-dispatch -m comment --comment cali:WlaRBmJczk_SqDb8 -m comment --comment "Unknown interface" -j DROP
 COMMIT
 `
 
@@ -459,6 +523,8 @@ add chain ip calico filter-cali-pi-knp/x/deny-all
 add chain ip calico filter-cali-po-knp/x/deny-all
 add chain ip calico filter-cali-po-knp/x/egress
 add chain ip calico filter-cali-pi-knp/x/web
+add chain ip calico filter-cali-pri-kns.kube-system
+add chain ip calico filter-cali-pro-kns.kube-system
 add chain ip calico filter-cali-pri-kns.x
 add chain ip calico filter-cali-pro-kns.x
 add chain ip calico filter-cali-pri-kns.y
@@ -471,6 +537,8 @@ add chain ip calico filter-cali-tw-veth5a287e26
 add chain ip calico filter-cali-fw-veth5a287e26
 add chain ip calico filter-cali-tw-vethc79b6103
 add chain ip calico filter-cali-fw-vethc79b6103
+add chain ip calico filter-cali-tw-vethf934af65
+add chain ip calico filter-cali-fw-vethf934af65
 add chain ip calico filter-cali-FORWARD
 add chain ip calico filter-cali-INPUT
 add chain ip calico filter-cali-OUTPUT
@@ -509,6 +577,8 @@ add rule ip calico filter-cali-pi-knp/x/web ip daddr . meta l4proto . th dport @
 add rule ip calico filter-cali-pi-knp/x/web meta l4proto tcp meta mark & 0x00080000 == 0x00080000 ip saddr @cali40s-ILzJ8EsJdaeyq6jAUxGihD9 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:kD-cC2y4ptuPGob0"
 add rule ip calico filter-cali-pi-knp/x/web meta mark & 0x00010000 == 0x00010000 return comment "cali:FA4pAJfxsLziWVgN"
 add rule ip calico filter-cali-pi-knp/x/web meta l4proto sctp th dport 80 meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:LsMFSGFXzLZ3QfLL"
+add rule ip calico filter-cali-pri-kns.kube-system meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:d39R9AXVv4tSl6Ts; Profile kns.kube-system ingress"
+add rule ip calico filter-cali-pro-kns.kube-system meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:DjUzh8fgIDrA5hdV; Profile kns.kube-system egress"
 add rule ip calico filter-cali-pri-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:Y83rPLzALIgJx_cu; Profile kns.x ingress"
 add rule ip calico filter-cali-pro-kns.x meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:mMqNQTdKNc8XGBqD; Profile kns.x egress"
 add rule ip calico filter-cali-pri-kns.y meta mark set meta mark & 0xfffeffff | 0x00010000 comment "cali:nPUWrQbIZMkfClw4; Profile kns.y ingress"
@@ -569,6 +639,20 @@ add rule ip calico filter-cali-fw-vethc79b6103 meta l4proto 4 drop comment "cali
 add rule ip calico filter-cali-fw-vethc79b6103 jump filter-cali-pro-kns.z comment "cali:0cPxm-zm0xzzYAcM"
 add rule ip calico filter-cali-fw-vethc79b6103 meta mark & 0x00010000 == 0x00010000 return comment "cali:6uQgSxAK-WhQbd5a; Return if profile accepted"
 add rule ip calico filter-cali-fw-vethc79b6103 drop comment "cali:1iDm2L2rPqovBYMP; Drop if no profiles matched"
+add rule ip calico filter-cali-tw-vethf934af65 ct state related,established accept comment "cali:Urt-fKH6tMzvt3BD"
+add rule ip calico filter-cali-tw-vethf934af65 ct state invalid drop comment "cali:ZXDnS6ukSun-Wcr5"
+add rule ip calico filter-cali-tw-vethf934af65 meta mark set meta mark & 0xfffcffff comment "cali:ju4KXNiJK4OFXzeu"
+add rule ip calico filter-cali-tw-vethf934af65 jump filter-cali-pri-kns.kube-system comment "cali:HD5zJCSI_5PJqs8e"
+add rule ip calico filter-cali-tw-vethf934af65 meta mark & 0x00010000 == 0x00010000 return comment "cali:50ZjhNF60Kh9a4lu; Return if profile accepted"
+add rule ip calico filter-cali-tw-vethf934af65 drop comment "cali:GCTnpOVNEZdGVBSY; Drop if no profiles matched"
+add rule ip calico filter-cali-fw-vethf934af65 ct state related,established accept comment "cali:DNSdgnTNPxWS4yge"
+add rule ip calico filter-cali-fw-vethf934af65 ct state invalid drop comment "cali:U5p5PekJIf4Xphxt"
+add rule ip calico filter-cali-fw-vethf934af65 meta mark set meta mark & 0xfffcffff comment "cali:EU8lcMRerumDF0bM"
+add rule ip calico filter-cali-fw-vethf934af65 meta l4proto udp th dport 4789 drop comment "cali:sxRe1HZThxP0AA53; DROP VXLAN encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-vethf934af65 meta l4proto 4 drop comment "cali:q7JKKvJ7epUnZKMu; DROP IPinIP encapped packets originating in workloads"
+add rule ip calico filter-cali-fw-vethf934af65 jump filter-cali-pro-kns.kube-system comment "cali:NHxtb7uW-hLiM9oU"
+add rule ip calico filter-cali-fw-vethf934af65 meta mark & 0x00010000 == 0x00010000 return comment "cali:8XuQWAma8At_SWD2; Return if profile accepted"
+add rule ip calico filter-cali-fw-vethf934af65 drop comment "cali:disWscXBcVonrY0f; Drop if no profiles matched"
 add rule ip calico filter-cali-FORWARD meta mark set meta mark & 0xffe5ffff comment "cali:5dgeOWA07u_F06gB"
 add rule ip calico filter-cali-FORWARD iifname "cni0" jump filter-cali-from-wl-dispatch comment "cali:PCYpJ6umeYoH6E7v"
 add rule ip calico filter-cali-FORWARD oifname "cni0" jump filter-cali-to-wl-dispatch comment "cali:FjCIVzh_f-8kiLqP"
@@ -580,10 +664,10 @@ add rule ip calico filter-cali-wl-to-host jump filter-cali-from-wl-dispatch comm
 add rule ip calico filter-cali-wl-to-host accept comment "cali:7DitdZVfSgEa2VC5; Configured DefaultEndpointToHostAction"
 add rule ip calico filter-cali-from-wl-dispatch ip saddr vmap @filter-cali-from-wl-dispatch
 add rule ip calico filter-cali-from-wl-dispatch drop comment "Unknown interface"
-add element ip calico filter-cali-from-wl-dispatch { 10.244.0.3 : goto filter-cali-fw-veth40807a84, 10.244.0.2 : goto filter-cali-fw-veth5a287e26, 10.244.0.4 : goto filter-cali-fw-vethc79b6103 }
+add element ip calico filter-cali-from-wl-dispatch { 10.244.0.3 : goto filter-cali-fw-veth40807a84, 10.244.0.2 : goto filter-cali-fw-veth5a287e26, 10.244.0.4 : goto filter-cali-fw-vethc79b6103, 10.244.0.5 : goto filter-cali-fw-vethf934af65 }
 add rule ip calico filter-cali-to-wl-dispatch ip daddr vmap @filter-cali-to-wl-dispatch
 add rule ip calico filter-cali-to-wl-dispatch drop comment "Unknown interface"
-add element ip calico filter-cali-to-wl-dispatch { 10.244.0.3 : goto filter-cali-tw-veth40807a84, 10.244.0.2 : goto filter-cali-tw-veth5a287e26, 10.244.0.4 : goto filter-cali-tw-vethc79b6103 }
+add element ip calico filter-cali-to-wl-dispatch { 10.244.0.3 : goto filter-cali-tw-veth40807a84, 10.244.0.2 : goto filter-cali-tw-veth5a287e26, 10.244.0.4 : goto filter-cali-tw-vethc79b6103, 10.244.0.5 : goto filter-cali-tw-vethf934af65 }
 
 `
 
