@@ -12,8 +12,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # Debian packages the lab and its tests use (iperf3 for podlab compare; chromium renders its report in the tests;
-# unbound serves the cluster DNS, bind9-dnsutils gives the tests and learners dig).
-PKGS="iproute2 iptables nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod iperf3 chromium unbound bind9-dnsutils"
+# unbound serves the cluster DNS, bind9-dnsutils gives the tests and learners dig; ipset holds NetworkPolicy's IP sets).
+PKGS="iproute2 iptables ipset nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod iperf3 chromium unbound bind9-dnsutils"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then

@@ -81,6 +81,10 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
       [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
     ]));
   }
+  if (s.policies?.length) {
+    out('\nNETWORK POLICIES');
+    table(['NAMESPACE/NAME', 'POD-SELECTOR', 'TYPES', 'PODS'], s.policies.map((p) => [`${p.namespace}/${p.name}`, p.podSelector, p.policyTypes.join(','), p.pods.join(',') || '<none>']));
+  }
   if (s.bgp) {
     out('\nBGP SESSIONS');
     table(['NODE', 'PEER', 'STATE'], s.bgp.sessions.map((x) => [x.node, x.peer, x.state]));

@@ -10,6 +10,7 @@ import type { Check, DnsExpect, Expectation, ProbeKind } from './types.js';
 import type { GenContext } from './generate.js';
 import { netexecPorts } from './generate.js';
 import { epHost } from './model.js';
+import { engineForMode, policyVerdict } from './policy.js';
 
 export const DNS_TRIES = 2;
 
@@ -85,8 +86,10 @@ export function dnsChecks(g: GenContext): void {
     return;
   }
   const d = domainOf(t);
-  const ext = g.m.podToExternal(t, dnsPod).outcome === 'ok';
-  const extWhy = ext ? '' : ` (the DNS pod cannot reach the external host in this lab: ${g.m.podToExternal(t, dnsPod).basis})`;
+  // The external zone is forwarded to the external host (UDP 53): the DNS pod's own egress policies may stop that.
+  const extPolicy = t.policy ? policyVerdict(t.policy, { src: { ip: dnsPod.ip, pod: dnsPod.key }, dst: { ip: t.external.ip }, protocol: 'UDP', port: 53 }, engineForMode(t.mode)) : undefined;
+  const ext = g.m.podToExternal(t, dnsPod).outcome === 'ok' && extPolicy?.allowed !== false;
+  const extWhy = ext ? '' : ` (the DNS pod cannot reach the external host in this lab: ${extPolicy?.allowed === false ? `NetworkPolicy: ${extPolicy.reason}` : g.m.podToExternal(t, dnsPod).basis})`;
   const userSvcs = (t.services ?? []).filter((s) => !s.system);
   const clients: PodT[] = [];
   for (const p of g.t.pods) if (p.dnsPolicy !== 'Default' && !clients.some((x) => x.namespace === p.namespace)) clients.push(p);

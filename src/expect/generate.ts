@@ -73,14 +73,14 @@ export const podToPod: Generator = (g) => {
     for (const b of t.pods) {
       if (a === b) continue;
       const cat = a.node === b.node ? 'pod-to-pod/same-node' : 'pod-to-pod/cross-node';
-      const e = m.podToPod(t, a, b);
+      // The flow (port, protocol) lets the model's NetworkPolicy stage judge each check on its own.
       const ports = netexecPorts(b);
       for (const proto of ['TCP', 'UDP'] as const) {
         const port = ports[proto];
-        if (port) add(g, cat, podEp(a), podTarget(b, port), proto, e);
+        if (port) add(g, cat, podEp(a), podTarget(b, port), proto, m.podToPod(t, a, b, { port, protocol: proto }));
         else skipNoPort(g, b, proto, cat);
       }
-      add(g, cat, podEp(a), podTarget(b), 'ICMP', e);
+      add(g, cat, podEp(a), podTarget(b), 'ICMP', m.podToPod(t, a, b, { protocol: 'ICMP' }));
     }
   }
 };
@@ -104,13 +104,12 @@ export const nodeToPod: Generator = (g) => {
   const { t, m } = g;
   for (const n of t.nodes) {
     for (const p of t.pods) {
-      const e = m.nodeToPod(t, n, p);
       const cat = p.node === n.name ? 'node-to-pod/local' : 'node-to-pod/remote';
       const port = netexecPorts(p).TCP;
-      if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', e);
+      if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', m.nodeToPod(t, n, p, { port, protocol: 'TCP' }));
       else {
         skipNoPort(g, p, 'TCP', cat);
-        add(g, cat, nodeEp(n), podTarget(p), 'ICMP', e);
+        add(g, cat, nodeEp(n), podTarget(p), 'ICMP', m.nodeToPod(t, n, p, { protocol: 'ICMP' }));
       }
     }
   }
@@ -159,10 +158,9 @@ export const hostToPod: Generator = (g) => {
   for (const h of t.hosts) {
     const from = { label: `host/${h.name}`, netns: h.netns };
     for (const p of t.pods) {
-      const e = m.hostToPod(t, h, p);
       const port = netexecPorts(p).TCP;
-      if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', e);
-      add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', e);
+      if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', m.hostToPod(t, h, p, { port, protocol: 'TCP' }));
+      add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', m.hostToPod(t, h, p, { protocol: 'ICMP' }));
     }
   }
 };

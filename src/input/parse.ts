@@ -71,7 +71,7 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
 
   const b: LabBuilder = {
     opts, problems, notices: [], nodeNames: [], hasCluster: false, namespaces: new Set(), namespaceLabels: new Map(),
-    pods: [], podDocs: new Map(), services: [], serviceDocs: new Map(), checks: [], workloads: [], configMaps: [], secrets: [],
+    pods: [], podDocs: new Map(), services: [], serviceDocs: new Map(), checks: [], workloads: [], configMaps: [], secrets: [], policies: [],
   };
   if (!docs.some((d) => d.kind === 'Cluster') && problems.length === 0) {
     problems.push({ file: sources.map((s) => s.file).join(', ') || '(no files)', path: 'Cluster', message: 'no Cluster document found: exactly one is required' });
@@ -97,6 +97,6 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
   return {
     cluster: b.cluster, namespaces: [...b.namespaces].sort(),
     namespaceLabels: Object.fromEntries([...b.namespaceLabels].sort(([a], [c]) => (a < c ? -1 : 1))),
-    pods: b.pods, workloads: b.workloads, configMaps: b.configMaps, secrets: b.secrets, services: b.services, checks: b.checks, notices: b.notices,
+    pods: b.pods, workloads: b.workloads, configMaps: b.configMaps, secrets: b.secrets, services: b.services, policies: b.policies, checks: b.checks, notices: b.notices,
   };
 }

@@ -1,4 +1,5 @@
 // The validated cluster file: what the user wrote, with defaults filled in. Readonly by convention.
+import type { LabelSelector } from '../model/selectors.js';
 
 /** A dataplane mode's name (modes/registry.ts lists them: overlay, bgp, vpc). */
 export type Mode = string;
@@ -361,11 +362,57 @@ export interface ServiceSpec {
   readonly origin: Origin;
 }
 
+export type PolicyType = 'Ingress' | 'Egress';
+
+/** One entry of a NetworkPolicy rule's `ports`: protocol (default TCP), a port number or name, an optional endPort. */
+export interface PolicyPortSpec {
+  readonly protocol: Protocol;
+  /** undefined = every port of the protocol. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+export interface PolicyIPBlockSpec {
+  /** Canonical network ("10.0.0.0/16"; host bits cleared). */
+  readonly cidr: string;
+  /** IPv6 blocks are accepted and match nothing: podlab labs are IPv4 only. */
+  readonly family: 4 | 6;
+  readonly except: readonly string[];
+}
+
+/** A peer: podSelector and/or namespaceSelector (both = AND), or an ipBlock. */
+export interface PolicyPeerSpec {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: PolicyIPBlockSpec;
+}
+
+/** One ingress or egress rule. Absent or empty peers / ports mean every peer / every port. */
+export interface PolicyRuleSpec {
+  readonly peers?: readonly PolicyPeerSpec[];
+  readonly ports?: readonly PolicyPortSpec[];
+}
+
+/** A `networking.k8s.io/v1 NetworkPolicy` document, validated, with the API's defaults filled in. */
+export interface NetworkPolicySpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string; // "ns/name"
+  readonly podSelector: LabelSelector;
+  /** Defaulted as the API does: [Ingress], plus Egress when egress rules are present. */
+  readonly policyTypes: readonly PolicyType[];
+  readonly ingress: readonly PolicyRuleSpec[];
+  readonly egress: readonly PolicyRuleSpec[];
+  readonly origin: Origin;
+}
+
 export interface LabSpec {
   readonly cluster: ClusterSpec;
   readonly namespaces: readonly string[];
   /** Labels of the namespaces declared by `kind: Namespace` documents (others have none of their own). */
   readonly namespaceLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `kind: NetworkPolicy` documents, in file order. */
+  readonly policies: readonly NetworkPolicySpec[];
   /** Bare pods (kind: Pod); controllers' pods are expanded from `workloads` by the model. */
   readonly pods: readonly PodSpec[];
   /** Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs, in file order. */

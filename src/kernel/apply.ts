@@ -11,6 +11,7 @@ import { openKernel, type Kernel } from './backend.js';
 import { shortHash } from '../net/hash.js';
 import { describeOps, type Change } from './changes.js';
 import { partialRestore } from './partial.js';
+import { ipsetNames } from '../dataplane/policy/index.js';
 
 /** Per namespace, per rule set (its ledger key): hash of the text applied and of the read-back right after. */
 export type RuleLedger = Record<string, Record<string, { want: string; saved: string }>>;
@@ -138,6 +139,7 @@ function knownText(netns: string, key: string, want: string | undefined, texts?:
 }
 
 function deletion(key: string): RuleWrite {
+  if (key === 'ipset') return { engine: 'ipset', key, delete: true };
   return { engine: 'nftables', table: key.slice('nftables '.length), key, delete: true };
 }
 
@@ -170,7 +172,22 @@ async function applyOps(exec: Executor, k: Kernel, n: NsState, d: Ops, ledger: R
   };
   await k.run(n.netns, d.ip, d.bridge);
   const mine = (ledger[n.netns] ??= {});
+  let ipsets = false;
   for (const r of d.rulesets) {
+    if (r.engine === 'ipset') {
+      // IP sets go before the rules that name them (the plan lists them first), each filled under a temporary name
+      // and swapped in; sets no rule names any more are destroyed once iptables no longer refers to them (below).
+      ipsets = true;
+      if (r.delete) {
+        delete mine[r.key];
+        texts?.delete(`${n.netns}|${r.key}`);
+      } else {
+        await run(['ipset', 'restore'], r.text!, 'ipset restore');
+        texts?.set(`${n.netns}|${r.key}`, r.text!);
+        mine[r.key] = { want: hash(r.text!), saved: '' };
+      }
+      continue;
+    }
     if (r.delete) {
       await exec.run(['nft', 'delete', 'table', ...r.table!.split(' ')], place);
       delete mine[r.key];
@@ -184,6 +201,14 @@ async function applyOps(exec: Executor, k: Kernel, n: NsState, d: Ops, ledger: R
     else await run(['nft', '-f', '-'], r.text!, 'nft -f');
     texts?.set(`${n.netns}|${r.key}`, r.text!);
     mine[r.key] = { want: hash(r.text!), saved: hash(await readRuleset(exec, n.netns, r.key)) };
+  }
+  if (ipsets) {
+    const keep = new Set(ipsetNames(n.rulesets.find((r) => r.engine === 'ipset')?.text));
+    const list = await exec.run(['ipset', 'list', '-n'], place);
+    if (list.code !== 0) throw new CommandError(list, `ipset list in ${n.netns}`);
+    const gone = list.stdout.split('\n').map((l) => l.trim()).filter((s) => s && !keep.has(s));
+    if (gone.length) await run(['ipset', 'restore'], gone.map((s) => `destroy ${s}\n`).join(''), 'ipset destroy (sets no rule names)');
+    if (mine.ipset) mine.ipset = { want: mine.ipset.want, saved: hash(await readRuleset(exec, n.netns, 'ipset')) };
   }
   if (Object.keys(mine).length === 0) delete ledger[n.netns];
 }

@@ -36,6 +36,8 @@ export interface FakeNs {
   sysctls: Map<string, string>;
   /** "iptables" → the restore text; "nftables <family> <name>" → the nft -f text. */
   rulesets: Map<string, string>;
+  /** IP sets: name → type and members (`ipset restore` / `save` / `list -n`). */
+  ipsets?: Record<string, { type: string; members: string[] }>;
 }
 
 export interface FakeProcess {
@@ -205,6 +207,7 @@ export class FakeExecutor implements Executor {
     }
     if (cmd === 'iptables-save') return ok(netns === undefined ? '' : this.ns(netns).rulesets.get('iptables') ?? '');
     if (cmd === 'nft') return this.nft(netns, args, input);
+    if (cmd === 'ipset') return this.ipset(netns, args, input);
     if (cmd === 'sh' && a === '-s') {
       // preflight's `command -v` lines print 1 for every command; other scripts (conntrack flushes) just succeed.
       const n = input.split('\n').filter((l) => l.startsWith('command -v')).length;
@@ -429,6 +432,37 @@ export class FakeExecutor implements Executor {
         if (i < 0) return fail('RTNETLINK answers: No such file or directory');
         ns.fdb.splice(i, 1);
       } else return fail(`fake: unsupported bridge ${line}`);
+    }
+    return ok();
+  }
+
+  private ipset(netns: string | undefined, args: readonly string[], input: string): Omit<RunResult, 'argv' | 'place' | 'ms'> {
+    if (netns === undefined) return fail('fake: ipset in the root namespace: podlab never does that');
+    const sets = (this.ns(netns).ipsets ??= {});
+    const a = args.join(' ');
+    if (a === 'list -n') return ok(Object.keys(sets).map((s) => `${s}\n`).join(''));
+    if (a === 'save') return ok(Object.entries(sets).map(([n, s]) => [`create ${n} ${s.type} family inet hashsize 1024 maxelem 1048576`, ...s.members.map((m) => `add ${n} ${m}`)].join('\n') + '\n').join(''));
+    if (a !== 'restore') return fail(`fake: unsupported ipset ${a}`);
+    for (const [i, line] of input.split('\n').entries()) {
+      const all = line.trim().split(/\s+/);
+      const exist = all.includes('-exist');
+      const w = all.filter((x) => x !== '-exist');
+      if (!w[0]) continue;
+      const s = sets[w[1] ?? ''];
+      const bad = (m: string) => fail(`ipset v7.19: Error in line ${i + 1}: ${m}`);
+      if (w[0] === 'create') {
+        if (s && !exist) return bad('Set cannot be created: set with the same name already exists');
+        if (!s) sets[w[1]!] = { type: w[2]!, members: [] };
+      } else if (!s) return bad('The set with the given name does not exist');
+      else if (w[0] === 'add') { if (!s.members.includes(w[2]!)) s.members.push(w[2]!); }
+      else if (w[0] === 'flush') s.members = [];
+      else if (w[0] === 'destroy') delete sets[w[1]!];
+      else if (w[0] === 'swap') {
+        const o = sets[w[2]!];
+        if (!o) return bad('The set with the given name does not exist');
+        sets[w[1]!] = o;
+        sets[w[2]!] = s;
+      } else return bad(`fake: unsupported ipset command ${w[0]}`);
     }
     return ok();
   }

@@ -82,12 +82,21 @@ export interface ObserveWhat {
   readonly rulesets: readonly string[];
 }
 
+/** `ipset save` output in a stable order (members of a hash set come out in the kernel's bucket order). */
+export function normalizeIpsetSave(text: string): string {
+  return text.split('\n').filter((l) => l.trim()).sort().join('\n');
+}
+
 /** Read one rule set back, normalized; "" when it does not exist (an nft table that is absent). */
 export async function readRuleset(exec: Executor, netns: string, key: string): Promise<string> {
   const place = inNs(netns, exec.host);
   if (key === 'iptables') {
     const r = await exec.run(['iptables-save'], place);
     return r.code === 0 ? normalizeIptablesSave(r.stdout) : '';
+  }
+  if (key === 'ipset') {
+    const r = await exec.run(['ipset', 'save'], place);
+    return r.code === 0 ? normalizeIpsetSave(r.stdout) : '';
   }
   const table = key.slice('nftables '.length).split(' ');
   const r = await exec.run(['nft', '-s', 'list', 'table', ...table], place);

@@ -12,8 +12,14 @@ import { PYTHON } from './python.js';
 export const PACKAGES: Record<string, string> = {
   ip: 'iproute2', bridge: 'iproute2', 'iptables-restore': 'iptables', 'iptables-save': 'iptables', nft: 'nftables',
   nsenter: 'util-linux', python3: 'python3-minimal', curl: 'curl', ping: 'iputils-ping', sh: 'dash', bird: 'bird2', birdc: 'bird2',
-  conntrack: 'conntrack', tcpdump: 'tcpdump', unbound: 'unbound', 'unbound-control': 'unbound',
+  conntrack: 'conntrack', tcpdump: 'tcpdump', ipset: 'ipset', unbound: 'unbound', 'unbound-control': 'unbound',
 };
+
+/** Commands the lab's NetworkPolicies need: ipset for the engine's IP sets in iptables mode, nft in nftables mode. */
+export function policyCommands(lab: LabSpec): string[] {
+  if (!lab.policies?.length) return [];
+  return lab.cluster.proxyMode === 'nftables' ? ['nft'] : ['ipset'];
+}
 
 export class PreflightError extends Error {
   constructor(readonly missing: string[]) {

@@ -38,6 +38,7 @@ async function applyLocked(ctx: LabContext, cluster: string, files: readonly str
 /** kubectl's resource names and short names for the kinds `delete` (and scale, rollout) take. */
 export const KIND_NAMES: Readonly<Record<string, string>> = {
   pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service',
+  networkpolicy: 'NetworkPolicy', networkpolicies: 'NetworkPolicy', netpol: 'NetworkPolicy',
   deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment', replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
   statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet', daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
   job: 'Job', jobs: 'Job', cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob', configmap: 'ConfigMap', configmaps: 'ConfigMap', cm: 'ConfigMap',
@@ -97,7 +98,7 @@ async function deleteLocked(ctx: LabContext, cluster: string, what: { files?: re
   else {
     if (what.kind?.includes('/')) what = { ...what, ...parseRef(what.kind), kind: what.kind.split('/')[0] };
     const kind = KIND_NAMES[(what.kind ?? '').toLowerCase()];
-    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete deployment NAME -n NS` or `podlab delete -f FILE`');
+    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete networkpolicy NS/NAME`, `podlab delete deployment NAME -n NS` or `podlab delete -f FILE`');
     const [ns, name] = what.name.includes('/') ? what.name.split('/', 2) : [what.namespace ?? 'default', what.name];
     keys = [objectKey(kind, ns, name!)];
   }

@@ -77,6 +77,8 @@ export interface StatusJson {
   pods: PodStatus[];
   services: ServiceStatus[];
   external: { ip: string; netns: string; ports: readonly number[] };
+  /** NetworkPolicies with the pods each selects (present when the lab has any). */
+  policies?: { namespace: string; name: string; podSelector: string; policyTypes: string[]; pods: string[] }[];
   dns?: DnsStatusJson;
   workloads: WorkloadStatus[];
   /** Who runs the controllers: "in-process" (each command expands them once) or "daemon". */
@@ -130,6 +132,10 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       ...(v.system ? { system: true as const } : {}),
     })),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
+    ...(t.policy ? { policies: t.policy.policies.map((p) => ({
+      namespace: p.namespace, name: p.name, podSelector: p.podSelector,
+      policyTypes: [...(p.ingressType ? ['Ingress'] : []), ...(p.egressType ? ['Egress'] : [])], pods: [...p.selected],
+    })) } : {}),
     ...(t.dns ? { dns: { domain: domainOf(t), serviceIP: t.dns.serviceIP, pod: dnsPodOf(t)?.key ?? '', externalZone: t.dns.externalZone } } : {}),
     workloads: workloadStatus(t.workloads ?? [], running, new Date()),
     controllers: ctx.controllers ? 'daemon' : 'in-process',

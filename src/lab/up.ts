@@ -3,7 +3,7 @@
 import type { LabSpec } from '../input/types.js';
 import { getMode } from '../modes/registry.js';
 import { getProxyMode } from '../dataplane/proxy/index.js';
-import { preflight, sctpUsers } from '../kernel/preflight.js';
+import { preflight, sctpUsers, policyCommands } from '../kernel/preflight.js';
 import { labContext, requireRoot, withLock, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
 import { desire, reconcile, type UpResult } from './reconcile.js';
@@ -35,10 +35,11 @@ export interface UpOptions extends Partial<LabContext> {
 export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolean): Promise<void> {
   const mode = getMode(lab.cluster.mode);
   const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
+  const polCmds = policyCommands(lab); // … or its first NetworkPolicy (ipset, or nft in nftables mode)
   // unbound: the cluster DNS of every lab (workload/dns/).
-  const commands = [...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, 'unbound', 'unbound-control'];
+  const commands = [...new Set([...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, 'unbound', 'unbound-control', ...polCmds])];
   if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
-  else if (sctp.length) await preflight(ctx.exec, { commands: [], linkKinds: [], sctp, root: ctx.root });
+  else if (sctp.length || polCmds.length) await preflight(ctx.exec, { commands: polCmds, linkKinds: [], sctp, root: ctx.root });
 }
 
 /** Build or update a lab, holding its lock. */

@@ -16,6 +16,7 @@ import { configIssue, configObjects, resolveContainers, resolveVolumes, type Res
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
 export type { WorkloadT } from './workloads/index.js';
 export type { ResolvedVolume, VolumeFile } from './env.js';
+import { resolvePolicies, type PolicyModel } from './policy.js';
 
 export interface NodeT {
   readonly name: string;
@@ -126,6 +127,8 @@ export interface Topology {
   readonly notices?: readonly string[];
   /** Per node, the pod address its IPAM handed out last (Allocations.lastReserved). */
   readonly lastReserved?: Readonly<Record<string, string>>;
+  /** NetworkPolicies resolved against the pods and namespaces (present when the lab has at least one policy). */
+  readonly policy?: PolicyModel;
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -290,6 +293,10 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
   }
   const dnsPending = pending.find((p) => lab.pods.some((x) => x.system === 'dns' && `${x.namespace}/${x.name}` === p.key));
   if (dnsPending) notices.push(`the cluster DNS pod ${dnsPending.key} is Pending (${dnsPending.reason}): names do not resolve in this lab`);
+  const policy = (lab.policies ?? []).length ? resolvePolicies(lab.policies, pods.map((p) => ({
+    key: p.key, namespace: p.namespace, labels: p.labels, ip: p.ip, node: p.node,
+    ports: p.containers.flatMap((ct) => ct.ports.map((cp) => ({ ...(cp.name ? { name: cp.name } : {}), port: cp.containerPort, protocol: cp.protocol }))),
+  })), lab.namespaces.map((name) => ({ name, labels: lab.namespaceLabels?.[name] ?? {} }))) : undefined;
 
   if (problems.length) throw new SpecError(problems);
   return {
@@ -305,6 +312,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     ...(pending.length ? { pending: pending.map((p) => (specOf.get(p.key)?.system ? { ...p, system: specOf.get(p.key)!.system } : p)) } : {}),
     ...(exp.workloads.length ? { workloads: exp.workloads } : {}),
     ...(notices.length ? { notices } : {}),
+    ...(policy ? { policy } : {}),
   };
 }
 

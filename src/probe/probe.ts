@@ -108,6 +108,8 @@ export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stde
       return { observed: 'ok', detail: 'answered', sourceIp: ip, sourcePort: port, hostname };
     }
     if (r.code === 28) return res('dropped', 'timed out (no SYN-ACK, no RST)');
+    // A request by name whose lookup got no answer (a policy or a fault stopping the DNS query) never sends a SYN.
+    if (r.code === 6 && c.to.host !== undefined) return res('dropped', `could not resolve host ${c.to.host} (no usable DNS answer)`);
     if (r.code === 7) {
       if (/refused/i.test(out)) return res('refused', 'connection refused');
       if (/no route/i.test(out)) return res('refused', 'no route to host');

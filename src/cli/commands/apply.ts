@@ -13,7 +13,8 @@ export const applyCommand: CommandModule = {
     .option('json', jsonOpt)
     .option('wait', waitOpt)
     .example('$0 apply -f web-svc.yaml', 'add a Service; every node gets its kube-proxy rules')
-    .example('$0 apply -f web-3.yaml', 'add a pod: it becomes an endpoint of the Services that select it'),
+    .example('$0 apply -f web-3.yaml', 'add a pod: it becomes an endpoint of the Services that select it')
+    .example('$0 apply -f deny-all.yaml', 'a NetworkPolicy: every node gets its rules; new connections follow within a second'),
   handler: async (a) => {
     try {
       const { result: r } = await viaApply({ files: a.file as string[], cluster: a.cluster as string | undefined }, { lock: lockOptions(a) });
@@ -27,9 +28,9 @@ export const applyCommand: CommandModule = {
 
 export const deleteCommand: CommandModule = {
   command: 'delete [kind] [name]',
-  describe: 'remove objects (Pods, Services, Deployments, …) from a running lab (UDP conntrack entries of removed endpoints are flushed)',
+  describe: 'remove objects (Pods, Services, NetworkPolicies, Deployments, …) from a running lab (UDP conntrack entries of removed endpoints are flushed)',
   builder: (y: Argv) => y
-    .positional('kind', { type: 'string', describe: 'pod | service | deployment | statefulset | daemonset | job | cronjob | configmap | secret … (kubectl\'s short names too; or KIND/NAME)' })
+    .positional('kind', { type: 'string', describe: 'pod | service | networkpolicy (netpol) | deployment | statefulset | daemonset | job | cronjob | configmap | secret … (kubectl\'s short names too; or KIND/NAME)' })
     .positional('name', { type: 'string', describe: 'NAME or NS/NAME' })
     .option('namespace', { alias: 'n', type: 'string', describe: 'the namespace (default: default)' })
     .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the objects these files declare' })
@@ -39,6 +40,7 @@ export const deleteCommand: CommandModule = {
     .example('$0 delete pod shop/web-2', 'the pod goes; Services stop sending traffic to it')
     .example('$0 delete service shop/web', "the Service's rules go from every node")
     .example('$0 delete deployment/web -n shop', 'the Deployment, its ReplicaSets and pods go')
+    .example('$0 delete netpol shop/deny-all', 'the policy goes; with none left, no policy chain or IP set remains')
     .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
   handler: async (a) => {
     try {

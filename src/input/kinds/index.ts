@@ -1,14 +1,15 @@
 // The kind registry: one module per kind, one line each here, processed in this order (a kind may refer to the
 // kinds before it: pods to the Cluster's nodes, checks to pods and Services). An unknown kind is reported with the
 // list of supported ones. Kubernetes kinds are also validated against the upstream schema (schema.ts, in parse.ts).
-import type { ClusterSpec, CheckSpec, ConfigMapSpec, PodSpec, SecretSpec, ServiceSpec, WorkloadSpec } from '../types.js';
+import type { ClusterSpec, CheckSpec, ConfigMapSpec, NetworkPolicySpec, PodSpec, SecretSpec, ServiceSpec, WorkloadSpec } from '../types.js';
 import type { Problem } from '../problems.js';
-import type { DocCtx, RawDoc } from '../doc.js';
+import { fmtPath, type DocCtx, type RawDoc } from '../doc.js';
 import { parseCluster, type ClusterOptions } from './cluster.js';
 import { parseNamespaces } from './namespace.js';
 import { parsePod } from './pod.js';
 import { parseService, checkServicesTogether } from './service.js';
 import { parseChecks } from './check.js';
+import { parseNetworkPolicy } from './networkpolicy.js';
 import { SYSTEM_OBJECTS } from '../reserved.js';
 
 /** A user's object that claims a system object's name (model/system.ts adds those to every lab). */
@@ -46,6 +47,7 @@ export interface LabBuilder {
   readonly workloads: WorkloadSpec[];
   readonly configMaps: ConfigMapSpec[];
   readonly secrets: SecretSpec[];
+  readonly policies: NetworkPolicySpec[];
 }
 
 export interface KindModule {
@@ -97,6 +99,24 @@ const service: KindModule = {
   },
 };
 
+const networkPolicy: KindModule = {
+  kind: 'NetworkPolicy',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const ctx = {
+        err: (path: (string | number)[], message: string) => d.ctx.err(path, message),
+        lineOf: (path: (string | number)[]) => d.ctx.lineOf(path),
+        file: d.ctx.file,
+        notice: (path: (string | number)[], message: string) => b.notices.push(`${d.ctx.file}:${d.ctx.lineOf(path) ?? '?'}: ${d.ctx.label} ${fmtPath(path)}: ${message}`),
+      };
+      const np = parseNetworkPolicy(ctx, d.obj);
+      if (!np) continue;
+      b.policies.push(np);
+      b.namespaces.add(np.namespace);
+    }
+  },
+};
+
 const check: KindModule = {
   kind: 'Check',
   parseAll(docs, b) {
@@ -128,7 +148,7 @@ const secret: KindModule = {
 
 /** Every kind this build reads, in processing order. */
 export const KINDS: readonly KindModule[] = [
-  cluster, namespace, configMap, secret, pod, deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, jobKind, cronJobKind, service, check,
+  cluster, namespace, configMap, secret, pod, deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, jobKind, cronJobKind, service, networkPolicy, check,
 ];
 
 /** Kinds that `podlab apply` / `delete` change in a running lab (every kind of the registry but the Cluster and Checks). */

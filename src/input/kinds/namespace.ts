@@ -10,6 +10,8 @@ export function parseNamespaces(docs: readonly RawDoc[], b: LabBuilder): void {
     const lbls = labels(d.ctx, meta.labels, ['metadata', 'labels']);
     const name = str(d.ctx, meta.name, ['metadata', 'name'], { required: true, re: DNS_LABEL, what: 'a DNS label', max: 63 });
     if (name) {
+      const auto = lbls['kubernetes.io/metadata.name'];
+      if (auto !== undefined && auto !== name) d.ctx.err(['metadata', 'labels', 'kubernetes.io/metadata.name'], `is set by Kubernetes to the namespace's name ("${name}"), not "${auto}"`);
       b.namespaces.add(name);
       b.namespaceLabels.set(name, lbls);
     }

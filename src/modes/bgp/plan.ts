@@ -46,7 +46,8 @@ export function bgpPlan(t: Topology): Plan {
         hostSysctls: [[`net.ipv4.conf.${dev}.forwarding`, '1'], [`net.ipv4.conf.${dev}.proxy_arp`, '1'], [`net.ipv4.neigh.${dev}.proxy_delay`, '0']],
       }));
     }
-    nodeRuleSets(ns, t, n, calicoNatFragments(t));
+    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: caliName(p) }));
+    nodeRuleSets(ns, t, n, calicoNatFragments(t), { style: 'calico', endpoints });
   }
   return { namespaces: out };
 }

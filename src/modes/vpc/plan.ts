@@ -139,7 +139,8 @@ export function vpcPlan(t: Topology): Plan {
         hostRules: [{ priority: TO_CONTAINER_RULE_PRIORITY, to: `${p.ip}/32`, table: 'main' }],
       }));
     }
-    nodeRuleSets(ns, t, n, awsFragments(t, n));
+    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: eniVeth(t, p).name }));
+    nodeRuleSets(ns, t, n, awsFragments(t, n), { style: 'aws', endpoints });
   }
   return { namespaces: out };
 }
