@@ -32,6 +32,12 @@ export interface ClusterSpec {
   readonly nodes: readonly NodeSpec[];
   readonly external: { readonly ip?: string; readonly ports: readonly number[] };
   /**
+   * How LoadBalancer Services get and announce their IPs (`spec.loadBalancer`): `announce` is the mode's way
+   * (L2: MetalLB layer 2, BGP: MetalLB BGP mode, NLB: an AWS network load balancer); `pool` the address ranges
+   * handed out ("a.b.c.d-e.f.g.h" or CIDRs, as MetalLB's IPAddressPool), empty for the mode's default.
+   */
+  readonly loadBalancer: { readonly announce: string; readonly pool: readonly string[] };
+  /**
    * Mode-specific sections of the spec (`spec.bgp`, `spec.vpc`, …), validated by the mode plugins that own them
    * and read back through their typed accessors (modes/bgp/spec.ts bgpSpec(), …). Keyed by the section name.
    */
@@ -43,6 +49,8 @@ export interface ContainerPort {
   readonly containerPort: number;
   readonly protocol: Protocol;
   readonly name?: string;
+  /** The port on the node's addresses that the portmap plugin forwards to this containerPort. */
+  readonly hostPort?: number;
 }
 
 export interface ContainerSpec {
@@ -53,6 +61,8 @@ export interface ContainerSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly ports: readonly ContainerPort[];
   readonly workingDir: string;
+  /** Run by podlab itself instead of the pod runtime (the ingress controller's nginx). */
+  readonly builtin?: 'ingress-nginx';
 }
 
 export interface PodSpec {
@@ -61,10 +71,14 @@ export interface PodSpec {
   readonly labels: Readonly<Record<string, string>>;
   readonly nodeName?: string;
   readonly containers: readonly ContainerSpec[];
+  /** The process runs in the node's own network namespace and the pod's IP is the node's (`hostNetwork: true`). */
+  readonly hostNetwork?: boolean;
+  /** Made by podlab for the cluster (the ingress controller), scheduled and addressed after the user's pods. */
+  readonly system?: boolean;
   readonly origin: Origin;
 }
 
-export type ServiceType = 'ClusterIP' | 'NodePort';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 export type TrafficPolicy = 'Cluster' | 'Local';
 
 export interface ServicePortSpec {
@@ -95,6 +109,57 @@ export interface ServiceSpec {
   readonly sessionAffinity: 'None' | 'ClientIP';
   readonly affinityTimeoutSeconds: number;
   readonly externalIPs: readonly string[];
+  readonly annotations: Readonly<Record<string, string>>;
+  /** LoadBalancer: the CIDRs allowed to reach the load-balancer IP (KUBE-FW-…); empty = everyone. */
+  readonly loadBalancerSourceRanges: readonly string[];
+  /** LoadBalancer: false = no NodePorts are allocated (the load balancer must reach pods directly). */
+  readonly allocateLoadBalancerNodePorts: boolean;
+  /** LoadBalancer with externalTrafficPolicy Local: the given health-check port (allocated when absent). */
+  readonly healthCheckNodePort?: number;
+  /** Made by podlab for the cluster (the ingress controller's Service). */
+  readonly system?: boolean;
+  readonly origin: Origin;
+}
+
+/** A path rule of an Ingress (networking.k8s.io/v1). */
+export interface IngressPathSpec {
+  readonly path: string;
+  readonly pathType: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  readonly backend: IngressBackendSpec;
+}
+
+export interface IngressBackendSpec {
+  readonly service: string;
+  /** A Service port number or name. */
+  readonly port: number | string;
+}
+
+export interface IngressSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  /** undefined: the default IngressClass. */
+  readonly ingressClassName?: string;
+  readonly defaultBackend?: IngressBackendSpec;
+  readonly rules: readonly { readonly host?: string; readonly paths: readonly IngressPathSpec[] }[];
+  readonly tls: readonly { readonly hosts: readonly string[]; readonly secretName: string }[];
+  readonly origin: Origin;
+}
+
+export interface IngressClassSpec {
+  readonly name: string;
+  readonly controller: string;
+  readonly isDefault: boolean;
+  readonly origin: Origin;
+}
+
+/** A v1 Secret: its data decoded (data base64, stringData plain). */
+export interface SecretSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, string>>;
   readonly origin: Origin;
 }
 
@@ -107,6 +172,9 @@ export interface LabSpec {
   /** Declared `kind: Check` documents, in file order. */
   readonly checks: readonly CheckSpec[];
   readonly services: readonly ServiceSpec[];
+  readonly ingresses: readonly IngressSpec[];
+  readonly ingressClasses: readonly IngressClassSpec[];
+  readonly secrets: readonly SecretSpec[];
   /** One-line notices (ignored fields and the like); never errors. */
   readonly notices: readonly string[];
 }

@@ -8,6 +8,7 @@ import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from '../n
 import { macFor } from '../net/hash.js';
 import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
 import type { Ipam } from './ipam.js';
+import { allocateLoadBalancerIps } from './loadbalancer.js';
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
 
 export interface NodeT {
@@ -74,6 +75,8 @@ export interface Topology {
   readonly namespaces: readonly string[];
   /** Plain hosts that are not nodes (vpc: VPC hosts); empty in the other modes. */
   readonly hosts: readonly HostT[];
+  /** How LoadBalancer IPs are announced (L2, BGP, NLB), from spec.loadBalancer. */
+  readonly loadBalancer?: { readonly announce: string };
   /** Pods not built (Pending), with the reason. */
   readonly pending?: readonly PendingPodT[];
   /** What the mode's IPAM decided beyond the above (read through the mode's accessor, e.g. vpcOf(t)). */
@@ -197,7 +200,11 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
   for (const h of ip.hosts ?? []) claim(h.netns, `host ${h.name}`, c.origin.file, c.origin.line);
 
   const notices: string[] = [];
-  const services = resolveServices(lab, pods, prev.services, problems, undefined, notices);
+  const lbIps = allocateLoadBalancerIps({
+    lab, problems, taken: new Set([gateway, extIp, ...nodes.map((n) => n.ip)]),
+    prev: Object.fromEntries(Object.entries(prev.services ?? {}).map(([k, v]) => [k, v.loadBalancerIP])),
+  });
+  const services = resolveServices(lab, pods, prev.services, problems, undefined, notices, { ips: lbIps, cluster: c.name, announce: c.loadBalancer.announce });
 
   if (problems.length) throw new SpecError(problems);
   return {
@@ -206,7 +213,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     underlayPrefix: underlay.prefix, gateway, mtu: c.mtu, nodes, pods, services,
     external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
-    namespaces: lab.namespaces, hosts: ip.hosts ?? [],
+    namespaces: lab.namespaces, hosts: ip.hosts ?? [], loadBalancer: { announce: c.loadBalancer.announce },
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
     ...(pending.length ? { pending } : {}),
     ...(notices.length ? { notices } : {}),

@@ -1,7 +1,7 @@
 // The kind registry: one module per kind, one line each here, processed in this order (a kind may refer to the
 // kinds before it: pods to the Cluster's nodes, checks to pods and Services). An unknown kind is reported with the
 // list of supported ones.
-import type { ClusterSpec, CheckSpec, PodSpec, ServiceSpec } from '../types.js';
+import type { ClusterSpec, CheckSpec, IngressClassSpec, IngressSpec, PodSpec, SecretSpec, ServiceSpec } from '../types.js';
 import type { Problem } from '../problems.js';
 import type { DocCtx, RawDoc } from '../doc.js';
 import { parseCluster, type ClusterOptions } from './cluster.js';
@@ -9,6 +9,8 @@ import { parseNamespaces } from './namespace.js';
 import { parsePod } from './pod.js';
 import { parseService, checkServicesTogether } from './service.js';
 import { parseChecks } from './check.js';
+import { parseSecret } from './secret.js';
+import { parseIngress, parseIngressClass } from './ingress.js';
 
 /** What the kinds build together while a file set is read. */
 export interface LabBuilder {
@@ -28,6 +30,9 @@ export interface LabBuilder {
   readonly services: ServiceSpec[];
   readonly serviceDocs: Map<string, DocCtx>;
   readonly checks: CheckSpec[];
+  readonly secrets: SecretSpec[];
+  readonly ingressClasses: IngressClassSpec[];
+  readonly ingresses: IngressSpec[];
 }
 
 export interface KindModule {
@@ -79,6 +84,42 @@ const service: KindModule = {
   },
 };
 
+const secret: KindModule = {
+  kind: 'Secret',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const s = parseSecret(d);
+      if (!s) continue;
+      b.secrets.push(s);
+      b.namespaces.add(s.namespace);
+    }
+  },
+};
+
+const ingressClass: KindModule = {
+  kind: 'IngressClass',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const c = parseIngressClass(d);
+      if (c) b.ingressClasses.push(c);
+    }
+    const defaults = b.ingressClasses.filter((c) => c.isDefault);
+    if (defaults.length > 1) for (const d of docs) d.ctx.err(['metadata', 'annotations'], `more than one IngressClass is marked default (${defaults.map((c) => c.name).join(', ')}): an Ingress without ingressClassName would be ambiguous`);
+  },
+};
+
+const ingress: KindModule = {
+  kind: 'Ingress',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const i = parseIngress(d);
+      if (!i) continue;
+      b.ingresses.push(i);
+      b.namespaces.add(i.namespace);
+    }
+  },
+};
+
 const check: KindModule = {
   kind: 'Check',
   parseAll(docs, b) {
@@ -87,7 +128,7 @@ const check: KindModule = {
 };
 
 /** Every kind this build reads, in processing order. */
-export const KINDS: readonly KindModule[] = [cluster, namespace, pod, service, check];
+export const KINDS: readonly KindModule[] = [cluster, namespace, pod, service, secret, ingressClass, ingress, check];
 
 /** Kinds that `podlab apply` / `delete` change in a running lab (everything but the Cluster and Checks). */
 export const LIVE_KINDS: readonly string[] = KINDS.map((k) => k.kind).filter((k) => k !== 'Cluster' && k !== 'Check');
