@@ -8,6 +8,7 @@ import { allocationsOf, type Topology } from '../model/topology.js';
 import type { Plan } from '../dataplane/types.js';
 import { getMode, resolveLab } from '../modes/registry.js';
 import { modeRuntime } from '../modes/runtimes.js';
+import { edgeSync, isEdgeRecord } from '../workload/edge/runtime.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
 import { inNs, mapLimit, stopPids } from '../kernel/exec.js';
@@ -136,17 +137,26 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const rctx = runtimeContext(ctx, cluster);
   const mr = modeRuntime(topo.mode);
   const modeProcs = procs.filter((r) => mr?.owns(r));
-  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r)));
-  procs = [...wl.records, ...modeProcs];
+  const edgeProcs = procs.filter(isEdgeRecord);
+  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isEdgeRecord(r)));
+  procs = [...wl.records, ...modeProcs, ...edgeProcs];
   changes += wl.changes;
   await save();
+  let modeRecords = modeProcs;
   if (mr) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
-    procs = [...wl.records, ...m.records];
+    modeRecords = m.records;
+    procs = [...wl.records, ...m.records, ...edgeProcs];
     changes += m.changes;
     await save();
   }
+  // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
+  abortCheck();
+  const edge = await edgeSync(rctx, topo, edgeProcs, say);
+  procs = [...wl.records, ...modeRecords, ...edge.records];
+  changes += edge.changes;
+  await save();
 
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
   const flows = staleUdpFlows(prev?.topology, topo);
@@ -158,7 +168,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   await save(true);
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems: wl.problems,
+    created: fresh, deleted: stale, problems: [...wl.problems, ...edge.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
     ms: performance.now() - t0, spawned: exec.spawned,
   };

@@ -4,7 +4,7 @@
 import type { LabSpec, ContainerSpec, Mode, ProxyMode } from '../input/types.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { contains, mustCidr, nth, ipToNum, type Cidr } from '../net/ip.js';
-import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from '../net/names.js';
+import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName, routerNetns } from '../net/names.js';
 import { macFor } from '../net/hash.js';
 import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
 import type { Ipam } from './ipam.js';
@@ -77,6 +77,8 @@ export interface Topology {
   readonly hosts: readonly HostT[];
   /** How LoadBalancer IPs are announced (L2, BGP, NLB), from spec.loadBalancer. */
   readonly loadBalancer?: { readonly announce: string };
+  /** The host that receives load-balancer traffic from outside: the upstream router (BGP) or the NLB (vpc). */
+  readonly lbHost?: HostT;
   /** Pods not built (Pending), with the reason. */
   readonly pending?: readonly PendingPodT[];
   /** What the mode's IPAM decided beyond the above (read through the mode's accessor, e.g. vpcOf(t)). */
@@ -205,6 +207,14 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     prev: Object.fromEntries(Object.entries(prev.services ?? {}).map(([k, v]) => [k, v.loadBalancerIP])),
   });
   const services = resolveServices(lab, pods, prev.services, problems, undefined, notices, { ips: lbIps, cluster: c.name, announce: c.loadBalancer.announce });
+  // MetalLB's BGP mode needs a router to peer with: the lab adds one on the fabric, at the highest free address.
+  let lbHost = ip.lbHost;
+  if (c.loadBalancer.announce === 'BGP' && lbIps.size) {
+    const taken = new Set([gateway, extIp, ...nodes.map((n) => n.ip)]);
+    let off = underlay.size - 2;
+    while (off > 1 && taken.has(nth(underlay, off))) off--;
+    lbHost = { name: 'router', ip: nth(underlay, off), subnet: underlay.text, netns: routerNetns(c.name), port: 'n-router', mac: macFor(`${c.name}/router/eth0`) };
+  }
 
   if (problems.length) throw new SpecError(problems);
   return {
@@ -214,6 +224,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces, hosts: ip.hosts ?? [], loadBalancer: { announce: c.loadBalancer.announce },
+    ...(lbHost ? { lbHost } : {}),
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
     ...(pending.length ? { pending } : {}),
     ...(notices.length ? { notices } : {}),

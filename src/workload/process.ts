@@ -50,7 +50,7 @@ async function readStatus(ctx: RuntimeContext, file: string): Promise<RuntimeSta
 
 export const processRuntime: WorkloadRuntime = {
   name: 'process',
-  owns: (r) => !r.pod.startsWith('bird/'),
+  owns: (r) => !r.pod.startsWith('bird/') && !r.pod.startsWith('edge/'),
   logPath: (ctx, pod, container) => containerLog(ctx.dir, pod, container),
 
   async sync(ctx: RuntimeContext, t: Topology, prev: readonly ProcRecord[]): Promise<WorkloadResult> {

@@ -7,8 +7,8 @@ import type { DocCtx, Path, RawDoc } from '../doc.js';
 import { checkKeys, int, isObj, labels, str, DNS_LABEL } from '../fields.js';
 
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,9}$/;
-/** Node names podlab's own namespaces use (pl-<cluster>-fabric, pl-<cluster>-ext). */
-export const RESERVED_NAMES = ['fabric', 'ext'];
+/** Node names podlab's own namespaces use (pl-<cluster>-fabric, -ext, -router, -nlb). */
+export const RESERVED_NAMES = ['fabric', 'ext', 'router', 'nlb'];
 
 /** What a mode's schema sees of the Cluster document around its own section. */
 export interface ClusterEnv {
