@@ -278,20 +278,20 @@ def probe(target):
 
 def nlb_ruleset(cfg, healthy):
     L = ['add table %s' % NLB_TABLE, 'delete table %s' % NLB_TABLE, 'add table %s { comment "podlab network load balancer" ; }' % NLB_TABLE,
-         'add chain %s security-group { type filter hook prerouting priority -150 ; }' % NLB_TABLE,
-         'add chain %s listeners { type nat hook prerouting priority -100 ; }' % NLB_TABLE,
-         'add chain %s snat { type nat hook postrouting priority 100 ; }' % NLB_TABLE,
-         'add rule %s snat ct mark 0x1 masquerade' % NLB_TABLE]
+         'add chain %s nlb-security-group { type filter hook prerouting priority -150 ; }' % NLB_TABLE,
+         'add chain %s nlb-prerouting { type nat hook prerouting priority -100 ; }' % NLB_TABLE,
+         'add chain %s nlb-postrouting { type nat hook postrouting priority 100 ; }' % NLB_TABLE,
+         'add rule %s nlb-postrouting ct mark 0x1 masquerade' % NLB_TABLE]
     for i, l in enumerate(cfg['listeners']):
         proto = l['protocol'].lower()
         match = 'ip daddr %s %s dport %d' % (l['ip'], proto, l['port'])
         if l['sourceRanges']:
-            L.append('add rule %s security-group %s ip saddr != { %s } drop' % (NLB_TABLE, match, ', '.join(l['sourceRanges'])))
+            L.append('add rule %s nlb-security-group %s ip saddr != { %s } drop' % (NLB_TABLE, match, ', '.join(l['sourceRanges'])))
         targets = [t for j, t in enumerate(l['targets']) if healthy.get((i, j))] or l['targets']  # fail open
         if not targets:
             continue
         L.append('add chain %s listener-%d' % (NLB_TABLE, i))
-        L.append('add rule %s listeners %s jump listener-%d' % (NLB_TABLE, match, i))
+        L.append('add rule %s nlb-prerouting %s jump listener-%d' % (NLB_TABLE, match, i))
         if l['snat']:
             L.append('add rule %s listener-%d ct mark set 0x1' % (NLB_TABLE, i))
         for j, t in enumerate(targets):
