@@ -4,6 +4,8 @@ import type { Topology, PodT, NodeT, ServiceT, ServicePortT } from '../model/top
 import type { CheckSpec } from '../input/types.js';
 import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
 import { extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
+import type { LiveFacts } from './edge.js';
+import { loadBalancers, podToNodePorts } from './generate-edge.js';
 
 export const DEFAULT_TRIES_OK = 3;
 export const DEFAULT_TRIES_NEGATIVE = 2;
@@ -13,6 +15,8 @@ export interface GenContext {
   readonly m: ModeExpectations;
   readonly checks: Check[];
   readonly skipped: Skip[];
+  /** What the running lab says (speakers stopped by a fault), for expectations that depend on it. */
+  readonly live?: LiveFacts;
 }
 
 /** One family of generated checks (pods, MTU, Services, …), listed in GENERATORS. */
@@ -43,7 +47,7 @@ const podEp = (p: PodT) => ({ label: p.key, netns: p.netns });
 const nodeEp = (n: NodeT) => ({ label: `node/${n.name}`, netns: n.netns });
 const podTarget = (p: PodT, port?: number) => ({ label: port ? `${p.key}:${port}` : p.key, ip: p.ip, port });
 
-function add(g: GenContext, category: string, from: { label: string; netns: string }, to: { label: string; ip: string; port?: number }, protocol: Proto, expect: Expectation, extra: Partial<Check> = {}): void {
+export function add(g: GenContext, category: string, from: { label: string; netns: string }, to: { label: string; ip: string; port?: number }, protocol: Proto, expect: Expectation, extra: Partial<Check> = {}): void {
   const tries = extra.tries ?? (expect.outcome === 'ok' ? DEFAULT_TRIES_OK : DEFAULT_TRIES_NEGATIVE);
   const probe = extra.probe ?? (protocol === 'ICMP' ? { kind: 'ping' as const } : { kind: 'netexec' as const });
   const id = extra.id ?? `${category} ${protocol} ${from.label} -> ${to.label}`;
@@ -262,10 +266,12 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['vpc-host-to-pod', hostToPod],
   ['mtu', mtu],
   ['services', services],
+  ['pod-to-nodeport', podToNodePorts],
+  ['loadbalancers', loadBalancers],
 ];
 
-export function generateChecks(t: Topology, m: ModeExpectations): { checks: Check[]; skipped: Skip[] } {
-  const g: GenContext = { t, m, checks: [], skipped: [] };
+export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts): { checks: Check[]; skipped: Skip[] } {
+  const g: GenContext = { t, m, checks: [], skipped: [], ...(live ? { live } : {}) };
   for (const [, gen] of GENERATORS) gen(g);
   return { checks: g.checks, skipped: g.skipped };
 }

@@ -8,6 +8,8 @@ import { runChecks, type RunOptions } from '../probe/run.js';
 import type { RunReport, Verdict } from '../expect/types.js';
 import { labContext, type LabContext } from './context.js';
 import { labState } from './targets.js';
+import type { LiveFacts } from '../expect/edge.js';
+import { speakersDown } from '../workload/edge/runtime.js';
 
 export interface CheckOptions extends RunOptions, Partial<Omit<LabContext, 'aborted'>> {
   readonly filter?: string;
@@ -18,9 +20,9 @@ export interface CheckOptions extends RunOptions, Partial<Omit<LabContext, 'abor
 }
 
 /** The checks for a topology: the generated suite for its mode, then the declared ones. Pure except for nothing: exported for `--list`. */
-export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { filter?: string; noGenerated?: boolean } = {}) {
+export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { filter?: string; noGenerated?: boolean; live?: LiveFacts } = {}) {
   const m = getMode(t.mode).expectations;
-  const gen = o.noGenerated ? { checks: [], skipped: [] } : generateChecks(t, m);
+  const gen = o.noGenerated ? { checks: [], skipped: [] } : generateChecks(t, m, o.live);
   const dec = declaredChecks(t, declared, m);
   return { checks: filterChecks([...gen.checks, ...dec.checks], o.filter), skipped: filterSkips([...gen.skipped, ...dec.skipped], o.filter), m };
 }
@@ -32,7 +34,8 @@ export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<R
   const t = st.topology;
   const problems: string[] = [];
   const declared: readonly CheckSpec[] = o.declared ?? st.checks ?? [];
-  const { checks, skipped, m } = planChecks(t, declared, o);
+  const live: LiveFacts = { speakersDown: speakersDown(ctx.exec, t, st.processes) };
+  const { checks, skipped, m } = planChecks(t, declared, { ...o, live });
   const verdicts: Verdict[] = await runChecks(ctx.exec, checks, (ip) => whoIs(m, t, ip), o);
   const interrupted = o.aborted?.() === true;
   return { cluster, mode: t.mode, verdicts: interrupted ? verdicts.filter((v) => v.attempts.length > 0) : verdicts, skipped, problems, ms: performance.now() - t0, ...(interrupted ? { interrupted: true } : {}) };

@@ -138,7 +138,13 @@ def handle_http(sock):
     reason = {200: 'OK', 400: 'Bad Request', 404: 'Not Found'}[code]
     # X-Hostname names the answering pod on every response, so one request tells a checker both who answered and
     # (with /clientip) whom it saw: with Services, two separate requests could reach two different backends.
-    resp = b'HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nX-Hostname: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' % (code, reason.encode(), pod['hostname'].encode(), len(b), b)
+    # X-Request-Forwarded-For echoes the request's X-Forwarded-For: behind an ingress controller, whom it saw.
+    xff = b''
+    for h in c['buf'].split(b'\r\n\r\n', 1)[0].split(b'\n')[1:]:
+        k, _, v = h.partition(b':')
+        if k.strip().lower() == b'x-forwarded-for':
+            xff = b'X-Request-Forwarded-For: ' + v.strip() + b'\r\n'
+    resp = b'HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nX-Hostname: %s\r\n%sContent-Length: %d\r\nConnection: close\r\n\r\n%s' % (code, reason.encode(), pod['hostname'].encode(), xff, len(b), b)
     try:
         sock.setblocking(True)
         sock.settimeout(2)
