@@ -8,6 +8,8 @@ import type { RoutingFacts } from './facts.js';
 import { l2Order } from '../model/loadbalancer.js';
 import { announcers, localEndpoints } from '../dataplane/edge/loadbalancer.js';
 import { contains, mustCidr } from '../net/ip.js';
+import type { IngressPathT } from '../model/ingress.js';
+import { INGRESS_NAMESPACE, INGRESS_SERVICE } from '../model/system.js';
 
 /** What only the running lab knows and the expectations depend on: which speakers a fault stopped. */
 export interface LiveFacts {
@@ -29,6 +31,8 @@ export interface EdgeExpectations {
   podToNodePort(t: Topology, client: PodT, node: NodeT, svc: ServiceT, port: ServicePortT): Expectation | string;
   /** The external host → nodeIP:healthCheckNodePort: kube-proxy's health server. */
   healthCheck(t: Topology, node: NodeT, svc: ServiceT): Expectation;
+  /** The external host → the ingress controller's LB IP, Host `host`, `path`: the rule's backend (or the default backend). */
+  ingressRoute(t: Topology, route: { host: string; path: string; backend?: IngressPathT['backend']; tls: boolean }, live?: LiveFacts): Expectation;
 }
 
 export function edgeExpectations(f: RoutingFacts, nodeSource: NodeSource): EdgeExpectations {
@@ -112,6 +116,26 @@ export function edgeExpectations(f: RoutingFacts, nodeSource: NodeSource): EdgeE
       if (!local.length) return { outcome: 'dropped', basis: `notes under E: ${eg.why} to ${eg.source.ip}, then E14 on ${node.name}: eTP Local and no local endpoint, KUBE-EXTERNAL-SERVICES DROP` };
       return { outcome: 'ok', source: { class: 'NODE', allowed: [eg.source.ip], preferred: eg.source.ip, describe: `node ${client.node}'s ${eg.source.dev} ${eg.source.ip} (the CNI's masquerade of pod → node)` }, backends: hosts(local), untilAll: true,
         basis: `notes under E: ${eg.why} to ${eg.source.ip}; then E13 on ${node.name}: eTP Local, its own endpoints, that source kept` };
+    },
+    ingressRoute(t, r, live) {
+      const ctrl = t.pods.find((p) => p.key === t.ingress?.controller);
+      const svc = (t.services ?? []).find((s) => s.key === `${INGRESS_NAMESPACE}/${INGRESS_SERVICE}`);
+      const port = svc?.ports.find((p) => p.port === (r.tls ? 443 : 80));
+      const where = `${r.tls ? 'https' : 'http'}://${r.host || '<LB IP>'}${r.path}`;
+      if (!ctrl || !svc?.loadBalancer || !port) return { outcome: 'blocked', basis: 'the ingress controller has no load-balancer IP' };
+      // Who the controller sees: what the load balancer in front of it keeps of the client (eTP Local: the client).
+      const front = this.externalToLoadBalancer(t, svc, port, live);
+      if (front.outcome !== 'ok') return { ...front, basis: `${where}: the controller's Service: ${front.basis}` };
+      const xff = front.source?.allowed;
+      const b = r.backend;
+      if (!b) return { outcome: 'ok', http: { status: 404 }, basis: `${where}: no Ingress rule for this host and no defaultBackend: ingress-nginx's default server answers 404` };
+      if (!b.endpoints.length) return { outcome: 'ok', http: { status: 503 }, basis: `${where}: ${b.missing ?? `${b.service} has no endpoints`}: 503 from the controller` };
+      return {
+        outcome: 'ok', http: { status: 200 }, backends: hosts(b.endpoints as EndpointT[]), untilAll: true,
+        ...(r.path.endsWith('/clientip') ? { source: { class: 'IP' as const, allowed: [ctrl.ip], preferred: ctrl.ip, describe: `the ingress controller pod's ${ctrl.ip} (nginx proxies, it does not forward)` } } : {}),
+        ...(xff ? { forwardedFor: xff } : {}),
+        basis: `${where} → ${b.service}:${b.port} by the ingress controller (upstream ${b.upstream} of pod endpoints); X-Forwarded-For is the client it saw (${front.source?.describe ?? '?'})`,
+      };
     },
     healthCheck(t, node, svc) {
       const n = localEndpoints(svc, node);

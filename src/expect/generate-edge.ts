@@ -75,3 +75,45 @@ export const podToNodePorts: Generator = (g) => {
     }
   }
 };
+
+/** A Host no Ingress names: it lands on the default server. */
+export const UNKNOWN_HOST = 'podlab-unknown.invalid';
+
+/** The path to request for a rule: netexec answers /…/clientip under any prefix; an Exact path is asked as it is. */
+function requestPath(p: { path: string; pathType: string }): string {
+  return p.pathType === 'Exact' ? p.path : `${p.path.replace(/\/+$/, '')}/clientip`;
+}
+
+export const ingresses: Generator = (g) => {
+  const { t, m } = g;
+  const ing = t.ingress;
+  if (!ing) return;
+  const svc = (t.services ?? []).find((s) => s.system && s.loadBalancer && s.namespace === 'ingress-nginx');
+  if (!svc?.loadBalancer) return;
+  const ext = { label: 'external', netns: t.external.netns };
+  const ip = svc.loadBalancer.ip;
+  const probe = (host: string, path: string, tls: boolean) => ({ kind: 'http' as const, path, tls, ...(host ? { host } : {}) });
+  for (const h of ing.hosts) {
+    for (const p of h.paths) {
+      const foreign = p.backend.endpoints.some((e) => {
+        const pod = t.pods.find((x) => x.key === e.pod);
+        return !pod || !netexecPorts(pod).all.some((x) => x.port === e.port && x.protocol === 'TCP');
+      });
+      if (foreign) {
+        g.skipped.push({ category: 'ingress', what: `${h.host || '*'}${p.path}`, reason: `${p.backend.service} has endpoints that are not netexec TCP ports (podlab only probes its netexec server)` });
+        continue;
+      }
+      for (const tls of h.tls || h.host ? [false, true] : [false]) {
+        if (tls && !h.tls) continue;
+        const path = requestPath(p);
+        const e = m.ingressRoute(t, { host: h.host, path, backend: p.backend, tls }, g.live);
+        const url = `${tls ? 'https' : 'http'}://${h.host || ip}${path}`;
+        add(g, tls ? 'ingress/tls' : 'ingress', ext, { label: `${url} (${ip})`, ip, port: tls ? 443 : 80 }, 'TCP', e,
+          { probe: probe(h.host, path, tls), tries: e.untilAll && e.backends?.length ? triesUntilAll(e.backends.length) : DEFAULT_TRIES_OK, id: `${tls ? 'ingress/tls' : 'ingress'} TCP external -> ${url} (${ip})` });
+      }
+    }
+  }
+  const e = m.ingressRoute(t, { host: UNKNOWN_HOST, path: '/clientip', backend: ing.defaultBackend, tls: false }, g.live);
+  add(g, 'ingress', ext, { label: `http://${UNKNOWN_HOST}/clientip (${ip})`, ip, port: 80 }, 'TCP', e,
+    { probe: probe(UNKNOWN_HOST, '/clientip', false), id: `ingress TCP external -> http://${UNKNOWN_HOST}/clientip (${ip}) default backend` });
+};

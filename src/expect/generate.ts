@@ -5,7 +5,7 @@ import type { CheckSpec } from '../input/types.js';
 import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
 import { extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
 import type { LiveFacts } from './edge.js';
-import { loadBalancers, podToNodePorts } from './generate-edge.js';
+import { loadBalancers, podToNodePorts, ingresses } from './generate-edge.js';
 
 export const DEFAULT_TRIES_OK = 3;
 export const DEFAULT_TRIES_NEGATIVE = 2;
@@ -35,7 +35,7 @@ export function netexecPorts(p: PodT): NetexecPorts {
   const foreign: { port: number; protocol: string; container: string }[] = [];
   for (const c of p.containers) {
     for (const port of c.ports) {
-      if (c.command) foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
+      if (c.command || c.builtin) foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
       else if (port.protocol === 'TCP' || port.protocol === 'UDP') all.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
       else foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
     }
@@ -268,6 +268,7 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['services', services],
   ['pod-to-nodeport', podToNodePorts],
   ['loadbalancers', loadBalancers],
+  ['ingress', ingresses],
 ];
 
 export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts): { checks: Check[]; skipped: Skip[] } {

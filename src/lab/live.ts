@@ -30,7 +30,10 @@ export async function apply(files: readonly string[], o: LiveOptions = {}): Prom
 }
 
 /** kubectl's resource names and short names for the kinds `delete` takes. */
-const KIND_NAMES: Readonly<Record<string, string>> = { pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service' };
+const KIND_NAMES: Readonly<Record<string, string>> = {
+  pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service',
+  ingress: 'Ingress', ingresses: 'Ingress', ing: 'Ingress', secret: 'Secret', secrets: 'Secret',
+};
 
 export async function deleteObjects(what: { files?: readonly string[]; kind?: string; name?: string }, o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
   const ctx = labContext(o);
@@ -40,13 +43,15 @@ export async function deleteObjects(what: { files?: readonly string[]; kind?: st
   if (what.files?.length) keys = objectKeysOf(readSources(what.files)).filter((k) => liveKind(k) && !k.startsWith('Namespace '));
   else {
     const kind = KIND_NAMES[(what.kind ?? '').toLowerCase()];
-    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete service NS/NAME` or `podlab delete -f FILE`');
+    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod|service|ingress|secret NS/NAME` or `podlab delete -f FILE`');
     const [ns, name] = what.name.includes('/') ? what.name.split('/', 2) : ['default', what.name];
     keys = [objectKey(kind, ns, name!)];
   }
   const t = st.topology;
-  const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`), ...(t.pending ?? []).map((p) => `Pod ${p.key}`)]);
-  const missing = keys.filter((k) => !exists.has(k));
+  const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`), ...(t.pending ?? []).map((p) => `Pod ${p.key}`),
+    ...[...(t.ingress?.served ?? []), ...(t.ingress?.ignored ?? [])].map((k) => `Ingress ${k}`)]);
+  // Secrets and IngressClasses are not in the topology: their documents are simply left out.
+  const missing = keys.filter((k) => !exists.has(k) && !/^(Secret|IngressClass) /.test(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
   const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
   const r = await up({ ...ctx, files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });

@@ -9,6 +9,8 @@ import { macFor } from '../net/hash.js';
 import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
 import type { Ipam } from './ipam.js';
 import { allocateLoadBalancerIps } from './loadbalancer.js';
+import { withSystemObjects } from './system.js';
+import { resolveIngress, type IngressT } from './ingress.js';
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
 
 export interface NodeT {
@@ -34,6 +36,8 @@ export interface PodT {
   readonly netns: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly containers: readonly ContainerSpec[];
+  /** Made by podlab for the cluster (the ingress controller). */
+  readonly system?: boolean;
 }
 
 /** A pod the scheduler or IPAM could not place: reported as Pending, never built. */
@@ -79,6 +83,8 @@ export interface Topology {
   readonly loadBalancer?: { readonly announce: string };
   /** The host that receives load-balancer traffic from outside: the upstream router (BGP) or the NLB (vpc). */
   readonly lbHost?: HostT;
+  /** The Ingresses the ingress controller serves, resolved to endpoints and certificates. */
+  readonly ingress?: IngressT;
   /** Pods not built (Pending), with the reason. */
   readonly pending?: readonly PendingPodT[];
   /** What the mode's IPAM decided beyond the above (read through the mode's accessor, e.g. vpcOf(t)). */
@@ -94,7 +100,8 @@ export interface Allocations {
   readonly services?: ServiceAllocations;
 }
 
-export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topology {
+export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topology {
+  const lab = withSystemObjects(userLab);
   const c = lab.cluster;
   const problems: Problem[] = [];
   const underlay = mustCidr(c.underlay);
@@ -181,7 +188,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     const key = `${p.namespace}/${p.name}`;
     return {
       namespace: p.namespace, name: p.name, key, node: placement.get(key)!, ip: ip.podIps.get(key) ?? '0.0.0.0',
-      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: p.containers,
+      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: p.containers, ...(p.system ? { system: true } : {}),
     };
   });
 
@@ -207,6 +214,8 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     prev: Object.fromEntries(Object.entries(prev.services ?? {}).map(([k, v]) => [k, v.loadBalancerIP])),
   });
   const services = resolveServices(lab, pods, prev.services, problems, undefined, notices, { ips: lbIps, cluster: c.name, announce: c.loadBalancer.announce });
+  const ingress = resolveIngress(lab, services);
+  if (ingress) notices.push(...ingress.notices);
   // MetalLB's BGP mode needs a router to peer with: the lab adds one on the fabric, at the highest free address.
   let lbHost = ip.lbHost;
   if (c.loadBalancer.announce === 'BGP' && lbIps.size) {
@@ -225,6 +234,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces, hosts: ip.hosts ?? [], loadBalancer: { announce: c.loadBalancer.announce },
     ...(lbHost ? { lbHost } : {}),
+    ...(ingress ? { ingress } : {}),
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
     ...(pending.length ? { pending } : {}),
     ...(notices.length ? { notices } : {}),

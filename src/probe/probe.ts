@@ -83,7 +83,7 @@ export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stde
     const status = Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1] ?? NaN);
     const hostname = /^X-Hostname: *(.*)$/im.exec(head)?.[1]?.trim();
     const forwardedFor = /^X-Request-Forwarded-For: *(.*)$/im.exec(head)?.[1]?.trim();
-    const { ip, port } = c.probe.path.startsWith('/clientip') ? splitIpPort(body) : {};
+    const { ip, port } = c.probe.path.endsWith('/clientip') ? splitIpPort(body.trim()) : {};
     if (!Number.isFinite(status)) return res('error', 'no HTTP status line in the answer');
     return { observed: 'ok', detail: `HTTP ${status}`, httpStatus: status, body: body.slice(0, 500), hostname, sourceIp: ip, sourcePort: port, ...(forwardedFor !== undefined ? { forwardedFor } : {}) };
   }

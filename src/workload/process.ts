@@ -100,7 +100,7 @@ export const processRuntime: WorkloadRuntime = {
     });
     for (const pod of t.pods) {
       for (const c of pod.containers) {
-        if (c.command) continue;
+        if (c.command || c.builtin) continue;
         groups.get(pod.node)!.pods.push({
           id: `${pod.key}/${c.name}`, netns: pod.netns, sandbox: exec.netnsId(pod.netns) ?? '', hostname: pod.name, log: containerLog(ctx.dir, pod, c.name),
           listeners: c.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol })),
@@ -198,6 +198,11 @@ export const processRuntime: WorkloadRuntime = {
     for (const p of records) if (p.pod.startsWith(RUNTIME_PREFIX)) rtAlive.set(p.pod.slice(RUNTIME_PREFIX.length), ctx.exec.alive(p.pid, p.netns));
     for (const p of t.pods) {
       out.set(p.key, p.containers.map((c): ContainerState => {
+        if (c.builtin) {
+          // Run by podlab's edge runtime (the ingress controller's nginx), in the pod's namespace.
+          const ok = ctx.exec.pidsIn([p.netns]).size > 0;
+          return { name: c.name, kind: 'process', ready: ok, reason: ok ? undefined : `${c.builtin} is not running` };
+        }
         if (c.command) {
           const rec = records.find((r) => r.pod === p.key && r.container === c.name);
           const ok = !!rec && ctx.exec.alive(rec.pid, p.netns);

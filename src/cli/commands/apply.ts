@@ -31,15 +31,16 @@ export const applyCommand: CommandModule = {
 
 export const deleteCommand: CommandModule = {
   command: 'delete [kind] [name]',
-  describe: 'remove Pods or Services from a running lab (UDP conntrack entries of removed endpoints are flushed)',
+  describe: 'remove Pods, Services, Ingresses or Secrets from a running lab (UDP conntrack entries of removed endpoints are flushed)',
   builder: (y: Argv) => y
-    .positional('kind', { type: 'string', describe: 'pod | service (also po, svc)' })
+    .positional('kind', { type: 'string', describe: 'pod | service | ingress | secret (also po, svc, ing)' })
     .positional('name', { type: 'string', describe: 'NS/NAME (namespace default when NAME alone)' })
     .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the objects these files declare' })
     .option('cluster', clusterOpt)
     .option('json', jsonOpt)
     .example('$0 delete pod shop/web-2', 'the pod goes; Services stop sending traffic to it')
     .example('$0 delete service shop/web', "the Service's rules go from every node")
+    .example('$0 delete ingress shop/shop', 'the ingress controller reloads without its rules')
     .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
   handler: async (a) => {
     try {
