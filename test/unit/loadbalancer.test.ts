@@ -152,3 +152,23 @@ t.test('L2 election orders nodes by sha256(node + "#" + ip), as MetalLB', async 
   t.equal(order.length, 3);
   t.same(l2Order([...order].reverse(), '172.18.0.200'), order, 'independent of input order');
 });
+
+t.test('BGP mode: each node announces its LB /32s to the upstream router; the router peers with every node', async (t) => {
+  const { birdConfig, routerBirdConfig } = await import('../../src/modes/bgp/bird.js');
+  const pods = `---
+apiVersion: v1
+kind: Pod
+metadata: {name: w, labels: {app: web}}
+spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+`;
+  const tp = resolveText(CLUSTER('', 'bgp') + pods + lb('a') + lb('l', '  externalTrafficPolicy: Local\n'));
+  t.equal(tp.lbHost?.ip, '172.18.0.254', 'the router takes the highest free underlay address');
+  const n1 = birdConfig(tp, tp.nodes[0]!);
+  const n2 = birdConfig(tp, tp.nodes[1]!);
+  t.match(n1, /route 198\.51\.100\.1\/32 unreachable;\n  route 198\.51\.100\.2\/32 unreachable;/, 'node1 has the endpoint: both IPs');
+  t.match(n2, /route 198\.51\.100\.1\/32 unreachable;\n\}/, 'node2: only the eTP Cluster one');
+  t.match(n1, /protocol bgp Global_172_18_0_254 \{[\s\S]*neighbor 172\.18\.0\.254 as 64501;[\s\S]*export filter metallb_export;/);
+  const r = routerBirdConfig(tp);
+  t.match(r, /merge paths on/);
+  t.match(r, /protocol bgp Node_172_18_0_11 from nodes \{\n  neighbor 172\.18\.0\.11 as 64512;/);
+});
