@@ -389,15 +389,18 @@ export function globMatch(glob: string, s: string): boolean {
 
 const widen = (glob: string) => (glob.includes('*') || glob.includes('?') ? glob : `*${glob}*`);
 
+/** `--filter A,B`: any of the comma-separated globs. */
+const globs = (glob: string) => glob.split(',').map((x) => x.trim()).filter(Boolean).map(widen);
+
 export function filterChecks(checks: readonly Check[], glob?: string): Check[] {
   if (!glob) return [...checks];
-  const g = widen(glob);
-  return checks.filter((c) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name)));
+  const gs = globs(glob);
+  return checks.filter((c) => gs.some((g) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name))));
 }
 
 /** Skips matching the same filter, by "<category> <what>" (so `--filter 'mtu*'` reports no UDP skips). */
 export function filterSkips(skips: readonly Skip[], glob?: string): Skip[] {
   if (!glob) return [...skips];
-  const g = widen(glob);
-  return skips.filter((s) => globMatch(g, `${s.category} ${s.what}`));
+  const gs = globs(glob);
+  return skips.filter((s) => gs.some((g) => globMatch(g, `${s.category} ${s.what}`)));
 }

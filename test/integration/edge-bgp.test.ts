@@ -1,0 +1,6 @@
+// The cluster's edge in bgp mode (nftables proxy mode), with real traffic: see test/helpers/edge.ts. Needs root.
+import t from 'tap';
+import { isRoot } from '../helpers/lab.js';
+import { edgeTest } from '../helpers/edge.js';
+
+t.test('LoadBalancer Services, Ingress and the edge checks in bgp mode (nftables)', { skip: !isRoot && 'needs root: creates network namespaces' }, (t) => edgeTest(t, 'bgp', process.env.PODLAB_EDGE_PROXY_MODE ?? 'nftables'));
