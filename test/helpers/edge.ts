@@ -123,7 +123,7 @@ export async function edgeTest(t: Test, mode: string, proxyMode: string): Promis
     if (mode === 'bgp') {
       t.equal(s.lbHost?.name, 'router');
       const r = await inNetns(s.lbHost!.netns, ['ip', 'route', 'show', 'proto', 'bird']);
-      t.match(r.out, new RegExp(`^${ipOf('web').replace(/\./g, '\\.')} proto bird`, 'm'), `the router learned the /32s by BGP:\n${r.out}`);
+      t.match(r.out, new RegExp(`^${ipOf('web').replace(/\./g, '\\.')} `, 'm'), `the router learned the /32s by BGP:\n${r.out}`);
     }
 
     // The checks at the edge, with real packets.

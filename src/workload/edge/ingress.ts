@@ -72,11 +72,13 @@ export async function ingressSync(ctx: RuntimeContext, t: Topology, prev: readon
     rec = { pod: INGRESS_RECORD, container: 'controller', pid, netns: pod.netns, log, startedAt: new Date().toISOString() };
     changes++;
   }
-  // Wait until the live configuration is this generation (nginx's new workers answer with it).
+  // Wait until the live configuration is this generation (nginx's new worker answers with it) and the old workers,
+  // which keep accepting on the shared sockets until they have read their SIGQUIT, are gone.
   const deadline = Date.now() + 5000;
   for (;;) {
     const r = await exec.run(['curl', '-s', '--max-time', '1', `http://127.0.0.1:${STATUS_PORT}/podlab-generation`], place, { timeoutMs: 3000 });
-    if (r.code === 0 && r.stdout.trim() === String(generation)) break;
+    const workers = r.code === 0 && r.stdout.trim() === String(generation) ? await exec.run(['pgrep', '-P', String(rec.pid)], undefined, { timeoutMs: 3000 }) : undefined;
+    if (workers && workers.stdout.trim().split('\n').filter(Boolean).length === 1) break;
     if (!exec.alive(rec.pid)) return { records: [], changes, problems: [`nginx (the ingress controller) exited; see ${join(dir, 'error.log')}`] };
     if (Date.now() > deadline) return { records: [rec], changes, problems: [`the ingress controller did not load generation ${generation} in 5s (${join(dir, 'error.log')})`] };
     await sleep(20);
