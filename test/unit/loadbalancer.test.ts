@@ -172,3 +172,32 @@ spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
   t.match(r, /merge paths on/);
   t.match(r, /protocol bgp Node_172_18_0_11 from nodes \{\n  neighbor 172\.18\.0\.11 as 64512;/);
 });
+
+t.test('vpc: the NLB in its own subnet, the router side and the listeners (instance and ip targets)', async (t) => {
+  const { nlbConfig } = await import('../../src/dataplane/edge/nlb.js');
+  const { vpcPlan } = await import('../../src/modes/vpc/plan.js');
+  const pods = `---
+apiVersion: v1
+kind: Pod
+metadata: {name: w, labels: {app: web}}
+spec: {nodeName: node2, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+`;
+  const tp = resolveText(CLUSTER('', 'vpc') + pods + lb('inst', '  externalTrafficPolicy: Local\n')
+    + lb('ipt', '  allocateLoadBalancerNodePorts: false\n').replace('metadata: {name: ipt, namespace: default}', 'metadata: {name: ipt, namespace: default, annotations: {service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip}}'));
+  t.same([tp.lbHost?.name, tp.lbHost?.ip, tp.lbHost?.subnet], ['nlb', '10.0.255.10', '10.0.255.0/24'], 'the top VPC subnet');
+  const c = nlbConfig(tp)!;
+  const inst = c.listeners.find((l) => l.service === 'default/inst')!;
+  t.same(inst.targets.map((x) => [x.name, x.ip, x.port, x.check.kind, x.check.port]), [['node1', '10.0.0.10', 30000, 'http', 30001], ['node2', '10.0.1.10', 30000, 'http', 30001]],
+    'instance targets: every node NodePort, HTTP health check on the healthCheckNodePort');
+  t.equal(inst.snat, false, 'instance targets keep the client address');
+  const ipt = c.listeners.find((l) => l.service === 'default/ipt')!;
+  t.same(ipt.targets.map((x) => [x.name, x.ip, x.port]), [['default/w', '10.0.1.11', 8080]], 'ip targets: the pod IPs');
+  t.equal(ipt.snat, true);
+  const router = vpcPlan(tp).namespaces.find((n) => n.role === 'fabric')!;
+  t.ok(router.routes.some((r) => r.dst === '198.51.100.1/32' && r.via === '10.0.255.10'), 'public /32 via the NLB');
+  t.ok(router.routes.some((r) => r.dst === 'default' && r.table === '100'), 'table 100 back to the NLB');
+  t.ok(router.rules.some((r) => r.fwmark === '0x100/0x100' && r.table === '100'));
+  const ipt4 = router.rulesets[0]!.text;
+  t.match(ipt4, /-A FORWARD -i igw -d 198\.51\.100\.1\/32 -m comment --comment "podlab igw: NLB" -j ACCEPT/);
+  t.match(ipt4, /-A PREROUTING -i h-nlb -m conntrack --ctstate NEW .* -j CONNMARK --set-xmark 0x100\/0x100/);
+});
