@@ -6,6 +6,7 @@ import type { Store } from '../store/types.js';
 import { FileStore } from '../store/file.js';
 import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
 import { processRuntime } from '../workload/process.js';
+import type { Desired } from './reconcile.js';
 
 export type Progress = (msg: string) => void;
 
@@ -20,6 +21,15 @@ export interface LabContext {
   readonly concurrency?: number;
   /** Whether this process may change the kernel (root). */
   readonly root?: boolean;
+  /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */
+  readonly cwd?: string;
+  /**
+   * The rule-set texts last written, per "netns|key", kept by a long-running caller (the daemon): a changed
+   * iptables rule set is then written as a partial restore of its changed chains, as kube-proxy does.
+   */
+  readonly ruleTexts?: Map<string, string>;
+  /** Told the desired state a reconcile works toward (the daemon keeps it for its repairs). */
+  readonly onDesired?: (d: Desired) => void;
 }
 
 export function labContext(o: Partial<LabContext> = {}): LabContext {

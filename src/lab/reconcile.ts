@@ -18,11 +18,13 @@ import { clusterNetns } from '../substrate/local.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
+import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
 
-/** What a lab must be: the validated files, every address decided, and the kernel state of every namespace. */
+/** What a lab must be: every address decided, the kernel state of every namespace, and what the files declared besides. */
 export interface Desired {
-  readonly lab: LabSpec;
+  /** The declared `kind: Check` documents and the files' notices. */
+  readonly lab: Pick<LabSpec, 'checks' | 'notices'>;
   readonly topo: Topology;
   readonly plan: Plan;
   /** Per namespace, a hash of its plan without the rule sets (those have their own ledger, by hash of the text). */
@@ -32,9 +34,23 @@ export interface Desired {
 /** Decide everything (pure): topology with sticky allocations from the previous state, and the plan. */
 export function desire(lab: LabSpec, prev?: LabState): Desired {
   const topo = resolveLab(lab, prev?.allocations);
+  return planned(lab, topo);
+}
+
+function planned(lab: Pick<LabSpec, 'checks' | 'notices'>, topo: Topology): Desired {
   const plan = getMode(topo.mode).plan(topo);
   const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
   return { lab, topo, plan, planHashes };
+}
+
+/** What a lab's state says was applied (its topology as decided then: no file is read again). */
+export function desiredOf(st: LabState): Desired {
+  return planned({ checks: st.checks ?? [], notices: [] }, st.topology);
+}
+
+/** Where a state's desired state came from, to record it again. */
+export function provenanceOf(st: LabState): Provenance {
+  return { files: st.files, applied: st.applied, deleted: st.deleted, mode: st.mode, proxyMode: st.proxyMode };
 }
 
 /** How the lab's state records where the desired state came from (so apply/delete can rebuild it). */
@@ -52,6 +68,14 @@ export interface ReconcileOptions {
    * state differs from what they were converged to; the rest get their rule sets written from the ledger alone.
    */
   readonly incremental?: boolean;
+  /**
+   * A repair of a lab that holds its plan but for these namespaces (the daemon heard of drift there): only they are
+   * read back and diffed; the others are taken as holding their plan, as in a partial sync. Missing namespaces and
+   * processes are still found and made again everywhere.
+   */
+  readonly scope?: ReadonlySet<string>;
+  /** Leave the faults injected with `podlab fault` in place (a resync): the mode's runtime is then not synced. */
+  readonly keepFaults?: boolean;
 }
 
 export interface UpResult {
@@ -70,6 +94,8 @@ export interface UpResult {
   readonly notices: readonly string[];
   readonly ms: number;
   readonly spawned: number;
+  /** What was changed in namespaces that existed before, per namespace and object, and processes (re)started. */
+  readonly repairs: readonly Change[];
 }
 
 export class AbortedError extends Error {
@@ -85,8 +111,10 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const say = ctx.progress ?? (() => undefined);
   const { topo, plan, planHashes } = d;
   const cluster = topo.cluster;
+  ctx.onDesired?.(d);
   const incremental = o.incremental === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === topo.mode;
-  const netUnchanged = incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
+  const netUnchanged = o.scope ? new Set(plan.namespaces.filter((n) => !o.scope!.has(n.netns)).map((n) => n.netns))
+    : incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
   const abortCheck = () => {
     if (ctx.aborted?.()) throw new AbortedError(cluster);
   };
@@ -103,13 +131,23 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
   const rules: RuleLedger = structuredClone(prev?.rules ?? {});
   let procs: readonly ProcRecord[] = prev?.processes ?? [];
-  const save = (converged = false) => store.write({
-    ...(converged ? { converged, planHashes } : {}),
-    version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
-    mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
-    rules, processes: procs, updatedAt: new Date().toISOString(),
-  });
+  // The state is written before each change (the daemon's journal); a write that would record nothing new is skipped.
+  let last = prev ? stateKey(prev) : '';
+  const faults = o.keepFaults ? prev?.faults ?? [] : [];
+  const save = async (converged = false) => {
+    const s: LabState = {
+      ...(converged ? { converged, planHashes } : {}),
+      version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
+      mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
+      rules, processes: procs, ...(faults.length ? { faults } : {}), updatedAt: new Date().toISOString(),
+    };
+    const key = stateKey(s);
+    if (key === last) return;
+    last = key;
+    await store.write(s);
+  };
   await save();
+  const repairs: Change[] = [];
 
   if (stale.length) {
     say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
@@ -119,17 +157,23 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     await delNetns(exec, stale);
     for (const n of stale) delete rules[n];
     changes += stale.length;
+    for (const n of stale) repairs.push({ netns: n, kind: 'namespace', object: n, action: recreate.has(n) ? 'changed' : 'removed' });
   }
   abortCheck();
   if (fresh.length) {
     say(`creating ${fresh.length} network namespace(s)`);
     await addNetns(exec, fresh);
     changes += fresh.length;
+    // A namespace the last run had built is gone: someone deleted it.
+    for (const n of fresh) if (prev?.planHashes?.[n] !== undefined && !recreate.has(n)) repairs.push({ netns: n, kind: 'namespace', object: n, action: 'added' });
   }
   const freshSet = new Set(fresh);
+  // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
+  if (netUnchanged) for (const n of plan.namespaces) if (n.links.some((l) => l.peer && freshSet.has(l.peer.netns))) netUnchanged.delete(n.netns);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted });
+  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
   changes += applied.changes;
+  repairs.push(...applied.changed);
   abortCheck();
   await save();
 
@@ -143,7 +187,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   changes += wl.changes;
   await save();
   let modeRecords = modeProcs;
-  if (mr) {
+  if (mr && faults.length === 0) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
     modeRecords = m.records;
@@ -153,7 +197,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   }
   // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
   abortCheck();
-  const edge = await edgeSync(rctx, topo, edgeProcs, say);
+  const edge = await edgeSync(rctx, topo, edgeProcs, say, faults);
   procs = [...wl.records, ...modeRecords, ...edge.records];
   changes += edge.changes;
   await save();
@@ -166,12 +210,19 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     changes += flows.length;
   }
   await save(true);
+  const before = new Set((prev?.processes ?? []).map((r) => r.pid));
+  for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems: [...wl.problems, ...edge.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
-    ms: performance.now() - t0, spawned: exec.spawned,
+    ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
+}
+
+/** A state's content but for when it was written. */
+function stateKey(s: LabState): string {
+  return JSON.stringify({ ...s, updatedAt: undefined });
 }
 
 /** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */

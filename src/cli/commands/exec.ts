@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { labState, pickCluster, targetNetns } from '../../lab/targets.js';
-import { runtimeContext } from '../../lab/context.js';
 import { clusterOpt, context, fail } from '../common.js';
+import { viaLogs } from '../via.js';
 
 export const execCommand: CommandModule = {
   command: 'exec <target> [cmd..]',
@@ -41,16 +40,8 @@ export const logsCommand: CommandModule = {
     .example('$0 logs default/echo -c sidecar', "netexec's request log of the sidecar container"),
   handler: async (a) => {
     try {
-      const ctx = context();
-      const cluster = await pickCluster(ctx, a.cluster as string | undefined);
-      const st = await labState(ctx, cluster);
-      const key = (a.pod as string).includes('/') ? (a.pod as string) : `default/${a.pod as string}`;
-      const pod = st.topology.pods.find((p) => p.key === key);
-      if (!pod) throw new Error(`no pod "${key}" (pods: ${st.topology.pods.map((p) => p.key).join(', ')})`);
-      const cname = (a.container as string | undefined) ?? pod.containers[0]!.name;
-      if (!pod.containers.some((c) => c.name === cname)) throw new Error(`pod ${key} has no container "${cname}" (containers: ${pod.containers.map((c) => c.name).join(', ')})`);
-      const f = ctx.runtime.logPath(runtimeContext(ctx, cluster), pod, cname);
-      process.stdout.write(existsSync(f) ? readFileSync(f, 'utf8') : '');
+      const { result } = await viaLogs({ cluster: a.cluster as string | undefined, pod: a.pod as string, container: a.container as string | undefined });
+      process.stdout.write(result.text);
     } catch (e) {
       fail(e);
     }

@@ -56,10 +56,12 @@ export interface EdgeResult {
   readonly problems: string[];
 }
 
-/** Start, reconfigure or stop the edge agents so that they match the topology, then wait until they are ready. */
-export async function edgeSync(ctx: RuntimeContext, t: Topology, prev: readonly ProcRecord[], say?: (m: string) => void): Promise<EdgeResult> {
+/** Start, reconfigure or stop the edge agents so that they match the topology, then wait until they are ready.
+ * `faults` are the lab's standing faults ("speaker-down node1"): a speaker stopped by one stays stopped. */
+export async function edgeSync(ctx: RuntimeContext, t: Topology, prev: readonly ProcRecord[], say?: (m: string) => void, faults: readonly string[] = []): Promise<EdgeResult> {
   const { exec } = ctx;
-  const agents = wantedAgents(t);
+  const down = new Set(faults.filter((f) => f.startsWith('speaker-down ')).map((f) => f.slice('speaker-down '.length)));
+  const agents = wantedAgents(t).filter((a) => !(a.role === 'speaker' && down.has(a.name.slice('speaker/'.length))));
   const records: ProcRecord[] = [];
   const problems: string[] = [];
   let changes = 0;
@@ -103,7 +105,7 @@ export async function edgeSync(ctx: RuntimeContext, t: Topology, prev: readonly 
     }
   }
   if (waits.length) say?.(`waiting for ${waits.length} edge agent(s)`);
-  problems.push(...(await waitReady(ctx, t, waits, records)));
+  problems.push(...(await waitReady(ctx, t, waits, records, down)));
   const ing = await ingressSync(ctx, t, prev.filter((r) => r.pod === INGRESS_RECORD), say);
   records.push(...ing.records);
   changes += ing.changes;
@@ -111,7 +113,7 @@ export async function edgeSync(ctx: RuntimeContext, t: Topology, prev: readonly 
   return { records, changes, problems };
 }
 
-async function waitReady(ctx: RuntimeContext, t: Topology, waits: readonly { agent: Agent; generation: number }[], records: readonly ProcRecord[], timeoutMs = 8000): Promise<string[]> {
+async function waitReady(ctx: RuntimeContext, t: Topology, waits: readonly { agent: Agent; generation: number }[], records: readonly ProcRecord[], down: ReadonlySet<string>, timeoutMs = 8000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   const pending = new Map(waits.map((w) => [w.agent.name, w]));
   let why = '';
@@ -137,7 +139,7 @@ async function waitReady(ctx: RuntimeContext, t: Topology, waits: readonly { age
     if (!pending.size) {
       // Every L2 IP that has candidates is announced by exactly one live speaker.
       const split = await l2Owners(ctx, t);
-      const bad = split.filter((o) => o.candidates.length && o.owners.length !== 1);
+      const bad = split.filter((o) => o.candidates.some((n) => !down.has(n)) && o.owners.length !== 1);
       if (!bad.length) break;
       if (Date.now() > deadline) return [`L2 announcements did not settle: ${bad.map((o) => `${o.ip} announced by ${o.owners.join(', ') || 'nobody'}`).join('; ')}`];
       await sleep(50);

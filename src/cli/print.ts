@@ -1,0 +1,78 @@
+// How commands print their results: one function per result, used whether the daemon or this process ran the
+// use-case (the thin client imports this file too, so it imports types only).
+import type { UpResult } from '../lab/reconcile.js';
+import type { StatusJson } from '../lab/status.js';
+import type { DownResult } from '../lab/down.js';
+import { err, out, table } from './output.js';
+import type { Via } from './via.js';
+
+export function summarizeNotices(n: readonly string[]): string[] {
+  const img = n.filter((x) => x.includes('"image" is ignored'));
+  const rest = n.filter((x) => !x.includes('"image" is ignored'));
+  return [...(img.length ? [`${img.length} container(s) name an image: the process runtime ignores images (a Docker runtime comes later)`] : []), ...rest];
+}
+
+export function printUp(r: UpResult, nodes: number, pods: number): void {
+  const secs = (r.ms / 1000).toFixed(2);
+  if (r.changes === 0) out(`lab ${r.cluster} (${r.mode}) is up to date: no changes (${secs}s)`);
+  else out(`lab ${r.cluster} (${r.mode}) is up: ${nodes} node(s), ${pods} pod(s); ${r.changes} change(s) in ${secs}s` +
+    (r.created.length ? `, ${r.created.length} namespace(s) created` : '') + (r.deleted.length ? `, ${r.deleted.length} removed` : ''));
+  for (const p of r.problems) err(`warning: ${p}`);
+  if (r.changes > 0) out(`next: podlab status -c ${r.cluster} · podlab exec -c ${r.cluster} node/<node> -- ip route · podlab down -c ${r.cluster}`);
+}
+
+/** How much of the lab a live change read back: only namespaces whose planned state changed. */
+const liveNote = (r: UpResult) => ` (${r.namespaces} namespaces: re-read ${r.readBack}, rules rewritten in ${r.rulesSynced}, created ${r.created.length})`;
+
+export function printLive(verb: 'applied' | 'deleted', r: UpResult & { objects: string[] }, json: boolean): void {
+  if (json) out(JSON.stringify(r, null, 2));
+  else out(`${verb} ${r.objects.join(', ')} ${verb === 'applied' ? 'to' : 'from'} lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s${liveNote(r)}`);
+  if (verb === 'applied') for (const p of r.problems) err(`warning: ${p}`);
+}
+
+export function printDown(r: DownResult, json: boolean): void {
+  for (const w of r.warnings ?? []) err(`warning: ${w}`);
+  if (json) out(JSON.stringify(r, null, 2));
+  else {
+    out(`lab ${r.cluster} removed: ${r.removedNetns} namespace(s), ${r.killed} process(es) stopped`);
+    if (r.leftovers.length) err(`still present:\n${r.leftovers.map((l) => `  - ${l}`).join('\n')}`);
+  }
+}
+
+/** `podlab status`: stdout is the contract (tables, or JSON with `via`); which path answered goes to stderr. */
+export function printStatus(s: StatusJson, via: Via, json: boolean): void {
+  err(via === 'daemon' ? 'status: answered by the podlab daemon' : 'status: in-process (no podlab daemon answers for this state directory)');
+  if (json) {
+    out(JSON.stringify({ ...s, via }, null, 2));
+    return;
+  }
+  out(`lab ${s.cluster}  mode ${s.mode}  proxy ${s.proxyMode}  pods ${s.podCIDR}  services ${s.serviceCIDR}  underlay ${s.underlay} (mtu ${s.mtu})`);
+  out('\nNODES');
+  table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
+  out('\nPODS');
+  table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
+  if (s.services.length) {
+    out('\nSERVICES');
+    table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
+      `${v.namespace}/${v.name}`, v.type, v.clusterIP,
+      v.status ? v.status.loadBalancer.ingress.map((i) => i.hostname ?? i.ip).join(',') : v.externalIPs.length ? v.externalIPs.join(',') : v.type === 'LoadBalancer' ? '<pending>' : '<none>',
+      v.ports.map((p) => `${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '<none>',
+      `eTP=${v.externalTrafficPolicy}${v.internalTrafficPolicy === 'Local' ? ' iTP=Local' : ''}${v.sessionAffinity === 'ClientIP' ? ' affinity=ClientIP' : ''}`,
+      [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
+    ]));
+  }
+  if (s.loadBalancers?.length) {
+    out('\nLOAD BALANCERS');
+    table(['SERVICE', 'IP', 'ANNOUNCE', 'ANNOUNCED BY / TARGETS'], s.loadBalancers.map((l) => [
+      l.service, l.hostname ? `${l.ip} (${l.hostname})` : l.ip, l.announce,
+      l.targets ? l.targets.map((x) => `${x.ip}:${x.port} ${x.healthy ? 'healthy' : 'unhealthy'}`).join(', ') || '<none>' : l.announcedBy.join(', ') || '<nobody>',
+    ]));
+  }
+  if (s.bgp) {
+    out('\nBGP SESSIONS');
+    table(['NODE', 'PEER', 'STATE'], s.bgp.sessions.map((x) => [x.node, x.peer, x.state]));
+    out('\nBGP ROUTES (proto bird)');
+    table(['NODE', 'DESTINATION', 'VIA'], s.bgp.routes.map((r) => [r.node, r.type === 'blackhole' ? `blackhole ${r.dst}` : r.dst, r.via ?? '-']));
+  }
+  out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
+}
