@@ -9,7 +9,7 @@ import type { RunReport, Verdict } from '../expect/types.js';
 import { labContext, type LabContext } from './context.js';
 import { labState } from './targets.js';
 import type { LiveFacts } from '../expect/edge.js';
-import { speakersDown } from '../workload/edge/runtime.js';
+import { forgetL2Neighbours, speakersDown } from '../workload/edge/runtime.js';
 
 export interface CheckOptions extends RunOptions, Partial<Omit<LabContext, 'aborted'>> {
   readonly filter?: string;
@@ -36,6 +36,7 @@ export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<R
   const declared: readonly CheckSpec[] = o.declared ?? st.checks ?? [];
   const live: LiveFacts = { speakersDown: speakersDown(ctx.exec, t, st.processes) };
   const { checks, skipped, m } = planChecks(t, declared, { ...o, live });
+  if (checks.some((c) => c.category === 'service/loadbalancer')) await forgetL2Neighbours(ctx.exec, t);
   const verdicts: Verdict[] = await runChecks(ctx.exec, checks, (ip) => whoIs(m, t, ip), o);
   const interrupted = o.aborted?.() === true;
   return { cluster, mode: t.mode, verdicts: interrupted ? verdicts.filter((v) => v.attempts.length > 0) : verdicts, skipped, problems, ms: performance.now() - t0, ...(interrupted ? { interrupted: true } : {}) };

@@ -17,6 +17,8 @@ import hashlib, json, os, selectors, signal, socket, struct, subprocess, sys, ti
 
 SEL = selectors.DefaultSelector()
 reload_wanted = True
+WAKE = []  # both ends of the signal wake-up pair, kept referenced: a collected write end would close, and its
+           # read end would then be readable (EOF) forever, turning every select() below into a busy loop
 
 
 def write_status(path, obj):
@@ -32,12 +34,22 @@ def load(path):
 
 
 def wake_fd():
+    """A signal (SIGHUP) wakes the select() of the main loop: Python retries an interrupted select() itself."""
     r, w = socket.socketpair()
     r.setblocking(False)
     w.setblocking(False)
     signal.set_wakeup_fd(w.fileno(), warn_on_full_buffer=False)
     SEL.register(r, selectors.EVENT_READ, ('wake', r))
+    WAKE[:] = [r, w]
     return r
+
+
+def drain(sock):
+    try:
+        while sock.recv(512):
+            pass
+    except BlockingIOError:
+        pass
 
 
 def on_hup(*_):
@@ -126,14 +138,11 @@ def speaker(cfg_path, status_path):
         if status != last_status:
             write_status(status_path, status)
             last_status = status
-        for key, _ in SEL.select(timeout=min(cfg['heartbeatMs'], 100) / 1000.0):
+        # Nothing to do before the next heartbeat unless a peer's heartbeat, an ARP request or a signal comes.
+        for key, _ in SEL.select(timeout=max(0.0, next_beat - time.monotonic())):
             kind, sock = key.data
             if kind == 'wake':
-                try:
-                    while sock.recv(512):
-                        pass
-                except BlockingIOError:
-                    pass
+                drain(sock)
             elif kind == 'udp':
                 try:
                     while True:
@@ -203,14 +212,11 @@ def healthz(cfg_path, status_path):
                 SEL.unregister(c)
                 c.close()
                 conns.pop(c)
-        for key, _ in SEL.select(timeout=1.0):
+        # Idle (no connection open): block until a connection or a signal comes.
+        for key, _ in SEL.select(timeout=1.0 if conns else None):
             kind, ref = key.data
             if kind == 'wake':
-                try:
-                    while ref.recv(512):
-                        pass
-                except BlockingIOError:
-                    pass
+                drain(ref)
             elif kind == 'listen':
                 ent = listeners.get(ref)
                 if not ent:
@@ -255,6 +261,7 @@ def healthz(cfg_path, status_path):
 # ---------------------------------------------------------------- nlb
 
 NLB_TABLE = 'ip podlab-nlb'
+READY_ROUNDS = 3  # edge/runtime.ts waits for this many rounds of health checks after a (re)load
 
 
 def probe(target):
@@ -309,11 +316,14 @@ def nlb(cfg_path, status_path):
     streak = {}
     programmed = None
     rounds = 0
+    last_status = None
     while True:
         if reload_wanted:
             reload_wanted = False
             cfg = load(cfg_path)
             healthy, streak, rounds = {}, {}, 0
+        # One round of health checks every intervalMs (a SIGHUP starts a new series at once).
+        next_round = time.monotonic() + cfg['intervalMs'] / 1000.0
         for i, l in enumerate(cfg['listeners']):
             for j, t in enumerate(l['targets']):
                 ok = probe(t)
@@ -333,19 +343,19 @@ def nlb(cfg_path, status_path):
                 programmed = text
             else:
                 error = r.stderr.decode('utf-8', 'replace').strip()
-        write_status(status_path, {
-            'generation': cfg.get('generation', 0), 'rounds': rounds, 'error': error,
+        status = {
+            'generation': cfg.get('generation', 0), 'error': error,
             'listeners': [{'ip': l['ip'], 'port': l['port'], 'targets': [dict(t, healthy=bool(healthy.get((i, j)))) for j, t in enumerate(l['targets'])]}
                           for i, l in enumerate(cfg['listeners'])],
-        })
-        for key, _ in SEL.select(timeout=cfg['intervalMs'] / 1000.0):
+        }
+        # The file is rewritten when what it says changes, and for the first rounds (podlab waits for READY_ROUNDS).
+        if status != last_status or rounds <= READY_ROUNDS:
+            write_status(status_path, dict(status, rounds=rounds))
+            last_status = status
+        for key, _ in SEL.select(timeout=max(0.0, next_round - time.monotonic())):
             kind, ref = key.data
             if kind == 'wake':
-                try:
-                    while ref.recv(512):
-                        pass
-                except BlockingIOError:
-                    pass
+                drain(ref)
 
 
 def main():

@@ -164,6 +164,18 @@ export async function l2Owners(ctx: RuntimeContext, t: Topology): Promise<{ ip: 
   return cfgs[0]!.ips.map((e) => ({ ...e, owners: cfgs.filter((c, i) => sts[i]?.announcing.includes(e.ip)).map((c) => c.node) }));
 }
 
+/**
+ * Before checks to L2 load-balancer IPs: the external host forgets what it learned by ARP for them, so that a check
+ * shows who answers ARP now (a client's cache would keep a dead speaker's node reachable until its entry ages out,
+ * 15-45 s; a new owner's gratuitous ARP would update it at once).
+ */
+export async function forgetL2Neighbours(exec: RuntimeContext['exec'], t: Topology): Promise<void> {
+  const ips = speakerConfigs(t)[0]?.ips.map((e) => e.ip) ?? [];
+  if (!ips.length) return;
+  const r = await exec.run(['ip', '-force', '-batch', '-'], inNs(t.external.netns, exec.host), { input: ips.map((ip) => `neigh flush to ${ip}\n`).join('') });
+  if (r.code !== 0) throw new Error(`could not flush the external host's neighbour entries for ${ips.join(', ')}: ${r.stderr.trim()}`);
+}
+
 /** Nodes whose speaker process is not running (a `speaker-down` fault), for the checker's L2 election. */
 export function speakersDown(exec: RuntimeContext['exec'], t: Topology, records: readonly ProcRecord[]): string[] {
   return speakerConfigs(t).filter((c: SpeakerConfig) => {
