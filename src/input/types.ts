@@ -157,7 +157,6 @@ export interface IngressClassSpec {
 export interface SecretSpec {
   readonly namespace: string;
   readonly name: string;
-  readonly key: string;
   readonly type: string;
   readonly data: Readonly<Record<string, string>>;
   readonly origin: Origin;

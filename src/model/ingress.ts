@@ -94,11 +94,13 @@ export function resolveIngress(lab: LabSpec, services: readonly ServiceT[]): Ing
     }
     for (const x of i.tls) {
       const sec = lab.secrets.find((s) => s.namespace === i.namespace && s.name === x.secretName);
-      const why = !sec ? `no Secret ${i.namespace}/${x.secretName}` : sec.type !== 'kubernetes.io/tls' ? `Secret ${sec.key} is of type ${sec.type}, not kubernetes.io/tls` : undefined;
+      const key = `${i.namespace}/${x.secretName}`;
+      const why = !sec ? `no Secret ${key}` : sec.type !== 'kubernetes.io/tls' ? `Secret ${key} is of type ${sec.type}, not kubernetes.io/tls`
+        : sec.data['tls.crt'] === undefined || sec.data['tls.key'] === undefined ? `Secret ${key} lacks tls.crt or tls.key` : undefined;
       if (why) notices.push(`${i.origin.file}:${i.origin.line}: Ingress ${i.key}: ${why}; ${x.hosts.join(', ') || 'its hosts'} get the controller's fake certificate`);
       for (const host of x.hosts) {
         const h = hostOf(host);
-        if (!why && !h.tls) h.tls = { secret: sec!.key, cert: sec!.data['tls.crt']!, key: sec!.data['tls.key']! };
+        if (!why && !h.tls) h.tls = { secret: key, cert: sec!.data['tls.crt']!, key: sec!.data['tls.key']! };
       }
     }
   }

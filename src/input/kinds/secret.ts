@@ -45,5 +45,5 @@ export function parseSecret(d: RawDoc): SecretSpec | undefined {
   }
   for (const k of REQUIRED_KEYS[type] ?? []) if (data[k] === undefined) ctx.err(['data'], `a Secret of type ${type} needs the key "${k}"`);
   if (ctx.problems.length > before || !name) return undefined;
-  return { namespace, name, key: `${namespace}/${name}`, type, data, origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 } };
+  return { namespace, name, type, data, origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 } };
 }

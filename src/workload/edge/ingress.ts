@@ -56,6 +56,7 @@ export async function ingressSync(ctx: RuntimeContext, t: Topology, prev: readon
   }
   const place = inNs(pod.netns, exec.host);
   let rec = alive;
+  let before: string[] = [];
   if (rec && rec.netns !== pod.netns) {
     exec.signal(rec.pid, 'SIGTERM');
     rec = undefined;
@@ -64,6 +65,7 @@ export async function ingressSync(ctx: RuntimeContext, t: Topology, prev: readon
     const test = await exec.run(['nginx', '-t', '-q', '-e', join(dir, 'error.log'), '-p', dir, '-c', cfgFile], place, { timeoutMs: 10_000 });
     if (test.code !== 0) return { records: [rec], changes, problems: [`nginx rejected the generated configuration (${cfgFile}): ${(test.stderr || test.stdout).trim()}`] };
     say?.('reloading the ingress controller');
+    before = await workersOf(ctx, rec.pid);
     exec.signal(rec.pid, 'SIGHUP');
   } else if (!rec) {
     say?.('starting the ingress controller (nginx)');
@@ -72,18 +74,28 @@ export async function ingressSync(ctx: RuntimeContext, t: Topology, prev: readon
     rec = { pod: INGRESS_RECORD, container: 'controller', pid, netns: pod.netns, log, startedAt: new Date().toISOString() };
     changes++;
   }
-  // Wait until the live configuration is this generation (nginx's new worker answers with it) and the old workers,
-  // which keep accepting on the shared sockets until they have read their SIGQUIT, are gone.
+  // Wait until the old workers, which keep accepting on the shared sockets until they have read their SIGQUIT, are
+  // gone and one new worker runs (read from /proc, no process per poll), then until it answers with this generation.
   const deadline = Date.now() + 5000;
   for (;;) {
-    const r = await exec.run(['curl', '-s', '--max-time', '1', `http://127.0.0.1:${STATUS_PORT}/podlab-generation`], place, { timeoutMs: 3000 });
-    const workers = r.code === 0 && r.stdout.trim() === String(generation) ? await exec.run(['pgrep', '-P', String(rec.pid)], undefined, { timeoutMs: 3000 }) : undefined;
-    if (workers && workers.stdout.trim().split('\n').filter(Boolean).length === 1) break;
+    const kids = await workersOf(ctx, rec.pid);
+    const settled = kids.length === 1 && !before.includes(kids[0]!);
+    const r = settled ? await exec.run(['curl', '-s', '--max-time', '1', `http://127.0.0.1:${STATUS_PORT}/podlab-generation`], place, { timeoutMs: 3000 }) : undefined;
+    if (r && r.code === 0 && r.stdout.trim() === String(generation)) break;
     if (!exec.alive(rec.pid)) return { records: [], changes, problems: [`nginx (the ingress controller) exited; see ${join(dir, 'error.log')}`] };
     if (Date.now() > deadline) return { records: [rec], changes, problems: [`the ingress controller did not load generation ${generation} in 5s (${join(dir, 'error.log')})`] };
     await sleep(20);
   }
   return { records: [rec], changes, problems: [] };
+}
+
+/** The worker processes of an nginx master (its children). */
+async function workersOf(ctx: RuntimeContext, pid: number): Promise<string[]> {
+  try {
+    return ((await ctx.exec.files.read(`/proc/${pid}/task/${pid}/children`)) ?? '').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 export async function ingressStatus(ctx: RuntimeContext, t: Topology): Promise<{ controller: string; served: readonly string[]; ignored: readonly string[]; hosts: string[]; running: boolean; config: string } | undefined> {
