@@ -13,13 +13,14 @@ import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
 import { inNs, mapLimit, stopPids } from '../kernel/exec.js';
 import { sysctlBatch } from '../kernel/sysctl.js';
-import { addNetns, delNetns } from '../kernel/netns.js';
-import { clusterNetns } from '../substrate/local.js';
+import { addNetns, delNetns, markNetns, ownedNetns } from '../kernel/netns.js';
+import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
 import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
+import { stopStrays } from './strays.js';
 
 /** What a lab must be: every address decided, the kernel state of every namespace, and what the files declared besides. */
 export interface Desired {
@@ -119,11 +120,18 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     if (ctx.aborted?.()) throw new AbortedError(cluster);
   };
 
-  const existing = new Set(clusterNetns(cluster, exec.listNetns()));
+  const own = await ownedNetns(exec, cluster);
+  const existing = new Set(own.mine);
   const desired = new Set(plan.namespaces.map((n) => n.netns));
+  // A namespace this lab needs that another lab owns: a validation error naming both, before anything is touched.
+  const clashes = clashProblems(d, own.foreign);
+  if (clashes.length) throw new SpecError(clashes);
   // A pod whose spec changed (node, address, containers; not labels) is recreated, as Kubernetes does: its
   // namespace goes (with its veth and processes) and a new one is built.
-  const recreate = new Set(prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
+  // A new mode (overlay → vpc…) is a new dataplane: every namespace is built anew, so nothing of the old mode's
+  // devices, sysctls or rules lingers.
+  const modeSwitch = prev !== undefined && prev.topology.mode !== topo.mode;
+  const recreate = new Set(modeSwitch ? [...existing].filter((n) => desired.has(n)) : prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
   const stale = [...existing].filter((n) => !desired.has(n) || recreate.has(n));
   const fresh = plan.namespaces.filter((n) => !existing.has(n.netns) || recreate.has(n.netns)).map((n) => n.netns);
   let changes = 0;
@@ -162,10 +170,16 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   abortCheck();
   if (fresh.length) {
     say(`creating ${fresh.length} network namespace(s)`);
-    await addNetns(exec, fresh);
+    await addNetns(exec, fresh, cluster);
     changes += fresh.length;
     // A namespace the last run had built is gone: someone deleted it.
     for (const n of fresh) if (prev?.planHashes?.[n] !== undefined && !recreate.has(n)) repairs.push({ netns: n, kind: 'namespace', object: n, action: 'added' });
+  }
+  // Ours by name but without the mark (built by an older podlab, or interrupted right after `ip netns add`).
+  const unmarked = own.unmarked.filter((n) => desired.has(n) && !stale.includes(n));
+  if (unmarked.length) {
+    await markNetns(exec, unmarked, cluster);
+    changes += unmarked.length;
   }
   const freshSet = new Set(fresh);
   // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
@@ -176,6 +190,11 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   repairs.push(...applied.changed);
   abortCheck();
   await save();
+
+  // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first.
+  const strays = await stopStrays(ctx, cluster, topo, plan.namespaces.map((n) => n.netns).filter((n) => !freshSet.has(n)), procs);
+  changes += strays.stopped;
+  if (strays.stopped) say(`stopped ${strays.stopped} process(es) of the lab that its state did not know`);
 
   say('starting pod processes');
   const rctx = runtimeContext(ctx, cluster);
@@ -215,9 +234,34 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems: [...wl.problems, ...edge.problems],
-    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
+    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
+      ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
+}
+
+/** Every namespace of the plan that another lab owns, as a problem at the object that needs it. */
+function clashProblems(d: Desired, foreign: ReadonlyMap<string, string>): Problem[] {
+  if (!foreign.size) return [];
+  // The files' objects when the desired state came from files; a repair from the state alone names the namespaces.
+  const full = 'cluster' in d.lab ? (d.lab as LabSpec) : undefined;
+  const name = d.topo.cluster;
+  const at = new Map<string, { who: string; file: string; line?: number }>();
+  if (full) {
+    full.cluster.nodes.forEach((n, i) => at.set(d.topo.nodes[i]!.netns, { who: `Cluster ${name} spec.nodes[${i}].name`, file: n.origin.file, line: n.origin.line }));
+    for (const p of full.pods) {
+      const t = d.topo.pods.find((x) => x.key === `${p.namespace}/${p.name}`);
+      if (t) at.set(t.netns, { who: `Pod ${t.key}`, file: p.origin.file, line: p.origin.line });
+    }
+  }
+  const out: Problem[] = [];
+  for (const n of d.plan.namespaces) {
+    const owner = foreign.get(n.netns);
+    if (owner === undefined) continue;
+    const w = at.get(n.netns) ?? { who: `Cluster ${name}`, file: full?.cluster.origin.file ?? '(state)', line: full?.cluster.origin.line };
+    out.push({ file: w.file, line: w.line, path: w.who, message: `its network namespace ${n.netns} belongs to lab "${owner}" (${n.netns.slice(`pl-${owner}-`.length) || n.netns} there): the names of lab "${name}" and lab "${owner}" clash; rename this object or the cluster` });
+  }
+  return out;
 }
 
 /** A state's content but for when it was written. */

@@ -2,8 +2,9 @@
 // and what the kernel and the runtimes say now; plus what only the running mode can tell (bgp: sessions, routes).
 import { modeRuntime } from '../modes/runtimes.js';
 import { edgeStatus, type EdgeStatus } from '../workload/edge/runtime.js';
+import { netnsOwners } from '../kernel/netns.js';
 import type { ContainerState } from '../workload/types.js';
-import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labContext, requireRoot, runtimeContext, type LabContext } from './context.js';
 import { labState } from './targets.js';
 
 export interface PodStatus {
@@ -50,9 +51,15 @@ export interface StatusJson {
 /** The lab as its state and the runtimes see it (no call into the mode's daemons). */
 export async function status(cluster: string, o: Partial<LabContext> = {}): Promise<StatusJson> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'status');
   const st = await labState(ctx, cluster);
   const t = st.topology;
-  const present = new Set(ctx.exec.listNetns());
+  // A namespace is this lab's when it exists and its mark does not name another lab (#11: pl-rel-a-node1 may be rel-a's).
+  const exists = new Set(ctx.exec.listNetns());
+  const wanted = [...t.nodes.map((n) => n.netns), ...t.pods.map((p) => p.netns)].filter((n) => exists.has(n));
+  const owners = await netnsOwners(ctx.exec, wanted);
+  const present = new Set(wanted.filter((n) => owners.has(n) && (owners.get(n) ?? cluster) === cluster));
+  const foreign = (n: string) => exists.has(n) && !present.has(n) ? ` (the namespace ${n} belongs to lab "${owners.get(n) ?? '?'}")` : '';
   const containers = await ctx.runtime.status(runtimeContext(ctx, cluster), t, st.processes);
   const pods: PodStatus[] = t.pods.map((p) => {
     const cs = containers.get(p.key) ?? [];
@@ -61,7 +68,7 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
     return {
       namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, netns: p.netns, labels: { ...p.labels },
       phase: !exists ? 'Missing' : failed ? 'Failed' : 'Running',
-      reason: !exists ? `namespace ${p.netns} does not exist` : failed ? `${failed.name}: ${failed.reason}` : undefined,
+      reason: !exists ? `namespace ${p.netns} does not exist${foreign(p.netns)}` : failed ? `${failed.name}: ${failed.reason}` : undefined,
       containers: cs,
     };
   });

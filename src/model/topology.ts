@@ -91,6 +91,8 @@ export interface Topology {
   readonly modeData?: unknown;
   /** One-line notices found while resolving (e.g. a Service port no selected pod declares). */
   readonly notices?: readonly string[];
+  /** Per node, the pod address its IPAM handed out last (Allocations.lastReserved). */
+  readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -98,6 +100,11 @@ export interface Allocations {
   readonly nodes?: Readonly<Record<string, { ip: string; podCIDR: string }>>;
   readonly pods?: Readonly<Record<string, { node: string; ip: string }>>;
   readonly services?: ServiceAllocations;
+  /**
+   * Per node, the pod address handed out last (host-local's last_reserved_ip, Calico's block order): the next pod
+   * gets the next free one after it, so a freed address is not handed straight back to a new pod (#2).
+   */
+  readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
 export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topology {
@@ -236,6 +243,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
     ...(lbHost ? { lbHost } : {}),
     ...(ingress ? { ingress } : {}),
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
+    ...(ip.lastReserved?.size ? { lastReserved: Object.fromEntries(ip.lastReserved) } : {}),
     ...(pending.length ? { pending } : {}),
     ...(notices.length ? { notices } : {}),
   };
@@ -251,5 +259,6 @@ export function allocationsOf(t: Topology): Allocations {
     nodes: Object.fromEntries(t.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
     pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip }])),
     services: serviceAllocationsOf(t.services ?? []),
+    ...(t.lastReserved ? { lastReserved: t.lastReserved } : {}),
   };
 }

@@ -193,7 +193,15 @@ export const processRuntime: WorkloadRuntime = {
   async status(ctx, t, records) {
     const out = new Map<string, ContainerState[]>();
     const byNode = new Map<string, RuntimeStatus | undefined>();
-    for (const n of t.nodes) byNode.set(n.name, await readStatus(ctx, join(netexecDir(ctx), `${n.name}.status.json`)));
+    const sandbox = new Map<string, string>();
+    for (const n of t.nodes) {
+      byNode.set(n.name, await readStatus(ctx, join(netexecDir(ctx), `${n.name}.status.json`)));
+      try {
+        for (const p of (JSON.parse((await ctx.exec.files.read(join(netexecDir(ctx), `${n.name}.json`))) ?? '') as { pods: { id: string; sandbox: string }[] }).pods) sandbox.set(p.id, p.sandbox);
+      } catch {
+        /* no runtime on that node */
+      }
+    }
     const rtAlive = new Map<string, boolean>();
     for (const p of records) if (p.pod.startsWith(RUNTIME_PREFIX)) rtAlive.set(p.pod.slice(RUNTIME_PREFIX.length), ctx.exec.alive(p.pid, p.netns));
     for (const p of t.pods) {
@@ -210,8 +218,12 @@ export const processRuntime: WorkloadRuntime = {
         }
         const mine = byNode.get(p.node)?.listeners.filter((l) => l.id === `${p.key}/${c.name}`) ?? [];
         const bad = mine.find((l) => !l.ok);
-        const ok = !!rtAlive.get(p.node) && mine.length === c.ports.length && !bad;
-        return { name: c.name, kind: 'netexec', ready: ok, reason: ok ? undefined : bad?.error ?? 'netexec runtime not running' };
+        // Its sockets live in the namespace netexec was given; one deleted by hand (and maybe made again) is not the pod's.
+        const was = sandbox.get(`${p.key}/${c.name}`);
+        const replaced = was !== undefined && was !== (ctx.exec.netnsId(p.netns) ?? '');
+        const ok = !!rtAlive.get(p.node) && mine.length === c.ports.length && !bad && !replaced;
+        const why = replaced ? `network namespace ${p.netns} is not the one its ports were opened in (deleted by hand?): \`podlab up\` rebuilds the pod` : bad?.error ?? 'netexec runtime not running';
+        return { name: c.name, kind: 'netexec', ready: ok, reason: ok ? undefined : why };
       }));
     }
     return out;

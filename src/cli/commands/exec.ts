@@ -16,7 +16,7 @@ export const execCommand: CommandModule = {
     .example('$0 exec node/node1 -- tcpdump -ni flannel.1', 'watch VXLAN-decapsulated pod traffic'),
   handler: async (a) => {
     try {
-      const ctx = context();
+      const ctx = context({}, 'exec');
       const st = await labState(ctx, await pickCluster(ctx, a.cluster as string | undefined));
       const ns = targetNetns(st.topology, a.target as string);
       const given = [...((a.cmd as string[] | undefined) ?? []), ...(((a as Record<string, unknown>)['--'] as string[] | undefined) ?? [])].map(String);
