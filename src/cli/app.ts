@@ -1,6 +1,6 @@
 // podlab CLI (yargs): thin — one file per command in commands/, each parses its options, calls a lab use-case (src/lab/)
 // and prints. Human output by default, --json for scripts.
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { supportedModes, getMode } from '../modes/registry.js';
 import { fail } from './common.js';
@@ -13,6 +13,7 @@ import { execCommand, logsCommand } from './commands/exec.js';
 import { checkCommand, testCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { imageCommand } from './commands/image.js';
+import { compareCommand } from './commands/compare.js';
 import { daemonCommand, eventsCommand } from './commands/daemon.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -20,10 +21,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const COMMANDS = [upCommand, applyCommand, deleteCommand, statusCommand, checkCommand, testCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand];
+const COMMANDS = [upCommand, applyCommand, deleteCommand, statusCommand, checkCommand, testCommand, compareCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand];
 const modes = supportedModes().map((m) => `  ${m.padEnd(8)} ${getMode(m).description}`).join('\n');
 
-await COMMANDS.reduce((y, c) => y.command(c), yargs(hideBin(process.argv)))
+await COMMANDS.reduce((y, c) => y.command(c as CommandModule), yargs(hideBin(process.argv)))
   .scriptName('podlab')
   .usage(`$0 <command> [options]\n\nBuilds the real Linux dataplane of a Kubernetes cluster in network namespaces on this host\n(nodes, pods, routes, kube-proxy Service rules in iptables or nftables), lets you look at it and\nproves it with real traffic. Modes (spec.mode or --mode):\n${modes}`)
   .parserConfiguration({ 'populate--': true })

@@ -50,12 +50,13 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
   out('\nNODES');
   table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
   out('\nPODS');
-  table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
+  table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}${p.system ? ' (system)' : ''}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
   if (s.services.length) {
     out('\nSERVICES');
     table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
-      `${v.namespace}/${v.name}`, v.type, v.clusterIP,
-      v.status ? v.status.loadBalancer.ingress.map((i) => i.hostname ?? i.ip).join(',') : v.externalIPs.length ? v.externalIPs.join(',') : v.type === 'LoadBalancer' ? '<pending>' : '<none>',
+      `${v.namespace}/${v.name}${v.system ? ' (system)' : ''}`, v.type, v.externalName ? '<none>' : v.clusterIP,
+      v.externalName ? v.externalName
+        : v.status ? v.status.loadBalancer.ingress.map((i) => i.hostname ?? i.ip).join(',') : v.externalIPs.length ? v.externalIPs.join(',') : v.type === 'LoadBalancer' ? '<pending>' : '<none>',
       v.ports.map((p) => `${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '<none>',
       `eTP=${v.externalTrafficPolicy}${v.internalTrafficPolicy === 'Local' ? ' iTP=Local' : ''}${v.sessionAffinity === 'ClientIP' ? ' affinity=ClientIP' : ''}`,
       [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
@@ -74,5 +75,6 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
     out('\nBGP ROUTES (proto bird)');
     table(['NODE', 'DESTINATION', 'VIA'], s.bgp.routes.map((r) => [r.node, r.type === 'blackhole' ? `blackhole ${r.dst}` : r.dst, r.via ?? '-']));
   }
-  out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
+  if (s.dns) out(`\nDNS  ${s.dns.domain} at ${s.dns.serviceIP} (kube-system/kube-dns, served by ${s.dns.pod || 'nothing: its pod is Pending'}); outside names: ${s.dns.externalZone} (the external host), others refused`);
+  out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}  DNS for ${s.dns?.externalZone ?? 'ext.example'} on 53`);
 }

@@ -85,10 +85,11 @@ function requestPath(p: { path: string; pathType: string }): string {
 }
 
 export const ingresses: Generator = (g) => {
-  const { t, m } = g;
+  // The whole topology: the controller pod and its Service are system objects.
+  const { full: t, m } = g;
   const ing = t.ingress;
   if (!ing) return;
-  const svc = (t.services ?? []).find((s) => s.system && s.loadBalancer && s.namespace === 'ingress-nginx');
+  const svc = (t.services ?? []).find((s) => s.system === 'ingress' && s.loadBalancer);
   if (!svc?.loadBalancer) return;
   const ext = { label: 'external', netns: t.external.netns };
   const ip = svc.loadBalancer.ip;

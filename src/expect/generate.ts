@@ -6,12 +6,16 @@ import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
 import { extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
 import type { LiveFacts } from './edge.js';
 import { loadBalancers, podToNodePorts, ingresses } from './generate-edge.js';
+import { dnsChecks } from './dns.js';
 
 export const DEFAULT_TRIES_OK = 3;
 export const DEFAULT_TRIES_NEGATIVE = 2;
 
 export interface GenContext {
+  /** The user's lab: the topology without its system pods and Services (those are not the user's to check). */
   readonly t: Topology;
+  /** The whole topology, system objects included (DNS checks ask the DNS Service). */
+  readonly full: Topology;
   readonly m: ModeExpectations;
   readonly checks: Check[];
   readonly skipped: Skip[];
@@ -205,6 +209,10 @@ export const services: Generator = (g) => {
   }).filter((x): x is PodT => !!x);
   const ext = { label: 'external', netns: t.external.netns };
   for (const svc of t.services ?? []) {
+    if (svc.type === 'ExternalName') {
+      g.skipped.push({ category: 'service', what: svc.key, reason: `ExternalName Service: kube-proxy writes no rules for it, it is a DNS alias for ${svc.externalName} (checked by the dns checks)` });
+      continue;
+    }
     if (svc.clusterIP === 'None') {
       g.skipped.push({ category: 'service', what: svc.key, reason: 'headless Service (clusterIP: None): kube-proxy writes no rules for it, clients reach the pods directly' });
       continue;
@@ -269,17 +277,23 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['pod-to-nodeport', podToNodePorts],
   ['loadbalancers', loadBalancers],
   ['ingress', ingresses],
+  ['dns', dnsChecks],
 ];
 
+/** The user's part of a topology: no system pods or Services. */
+export function userView(t: Topology): Topology {
+  return { ...t, pods: t.pods.filter((p) => !p.system), services: (t.services ?? []).filter((s) => !s.system) };
+}
+
 export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts): { checks: Check[]; skipped: Skip[] } {
-  const g: GenContext = { t, m, checks: [], skipped: [], ...(live ? { live } : {}) };
+  const g: GenContext = { t: userView(t), full: t, m, checks: [], skipped: [], ...(live ? { live } : {}) };
   for (const [, gen] of GENERATORS) gen(g);
   return { checks: g.checks, skipped: g.skipped };
 }
 
 /** Turn declared Check documents into checks against this topology. Unresolvable ones become skips with the reason. */
 export function declaredChecks(t: Topology, specs: readonly CheckSpec[], m: ModeExpectations): { checks: Check[]; skipped: Skip[] } {
-  const g: GenContext = { t, m, checks: [], skipped: [] };
+  const g: GenContext = { t, full: t, m, checks: [], skipped: [] };
   for (const s of specs) {
     const r = resolveDeclared(t, m, s);
     if (typeof r === 'string') g.skipped.push({ category: 'declared', what: s.name, reason: r });

@@ -31,6 +31,8 @@ export interface ClusterSpec {
   readonly mtu: number;
   readonly nodes: readonly NodeSpec[];
   readonly external: { readonly ip?: string; readonly ports: readonly number[] };
+  /** The cluster's DNS domain (kubelet's --cluster-domain): `<svc>.<ns>.svc.<clusterDomain>`. Default cluster.local. */
+  readonly clusterDomain: string;
   /**
    * How LoadBalancer Services get and announce their IPs (`spec.loadBalancer`): `announce` is the mode's way
    * (L2: MetalLB layer 2, BGP: MetalLB BGP mode, NLB: an AWS network load balancer); `pool` the address ranges
@@ -65,6 +67,9 @@ export interface ContainerSpec {
   readonly builtin?: 'ingress-nginx';
 }
 
+/** ClusterFirst: the cluster DNS (the default); Default: the node's resolver (the lab's external host). */
+export type DnsPolicy = 'ClusterFirst' | 'Default';
+
 export interface PodSpec {
   readonly namespace: string;
   readonly name: string;
@@ -73,12 +78,20 @@ export interface PodSpec {
   readonly containers: readonly ContainerSpec[];
   /** The process runs in the node's own network namespace and the pod's IP is the node's (`hostNetwork: true`). */
   readonly hostNetwork?: boolean;
-  /** Made by podlab for the cluster (the ingress controller), scheduled and addressed after the user's pods. */
-  readonly system?: boolean;
+  /** spec.hostname and spec.subdomain: with a headless Service named like the subdomain selecting the pod, the pod gets
+   *  `<hostname>.<subdomain>.<ns>.svc.<domain>`. */
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  /** spec.enableServiceLinks (default true): the service environment variables of the pod's namespace. */
+  readonly enableServiceLinks: boolean;
+  readonly dnsPolicy: DnsPolicy;
+  /** A system object podlab adds to the lab (model/system.ts), named by its component ("dns", "ingress"); absent for the user's.
+   *  Scheduled and addressed after the user's pods. */
+  readonly system?: string;
   readonly origin: Origin;
 }
 
-export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 export type TrafficPolicy = 'Cluster' | 'Local';
 
 export interface ServicePortSpec {
@@ -116,8 +129,10 @@ export interface ServiceSpec {
   readonly allocateLoadBalancerNodePorts: boolean;
   /** LoadBalancer with externalTrafficPolicy Local: the given health-check port (allocated when absent). */
   readonly healthCheckNodePort?: number;
-  /** Made by podlab for the cluster (the ingress controller's Service). */
-  readonly system?: boolean;
+  /** type ExternalName: the name the Service is an alias (DNS CNAME) for; no ClusterIP, no kube-proxy rules. */
+  readonly externalName?: string;
+  /** A system object podlab adds to the lab (model/system.ts), named by its component ("dns", "api", "ingress"). */
+  readonly system?: string;
   readonly origin: Origin;
 }
 

@@ -213,6 +213,14 @@ export class FakeExecutor implements Executor {
     if ((cmd ?? '').endsWith('python3') && args[0]?.endsWith('nsctl.py')) return this.nsctl(input);
     if ((cmd ?? '').endsWith('python3') && args[0] === '-c' && args[1]?.includes('SOCK_STREAM, 132')) return this.sctp ? ok() : fail('Protocol not supported');
     if (cmd === 'conntrack') return ok();
+    if (cmd === 'unbound-control' && args[0] === '-c' && args[1]) {
+      // A DNS server answers on its control socket while a process started with its config is alive.
+      const conf = args[1];
+      const up = [...this.procs.values()].some((p) => p.alive && p.argv[0] === 'unbound' && p.argv.includes(conf));
+      if (!up) return fail(`error: connect: No such file or directory for ${conf.replace(/\.conf$/, '.ctl')}`);
+      if (args[2] === 'flush_zone') return ok('ok removed 0 rrsets, 0 messages and 0 key entries\n');
+      return ok(args[2] === 'status' ? 'version: 1.17.1\nis running...\n' : 'ok\n');
+    }
     return fail(`fake: unsupported command ${argv.join(' ')}`);
   }
 

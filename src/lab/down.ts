@@ -2,10 +2,18 @@
 // then verify that nothing of it is left. `podlab clean`: the same from the kernel alone, for a crashed run.
 import { HOST, stopPids, type Executor } from '../kernel/exec.js';
 import { delNetns, ownedNetns } from '../kernel/netns.js';
-import { clustersInKernel } from '../substrate/local.js';
+import { clusterNetns, clustersInKernel } from '../substrate/local.js';
 import { PREFIX } from '../net/names.js';
 import { CorruptStateError, type LabState } from '../store/types.js';
 import { labContext, requireRoot, withLock, type LabContext } from './context.js';
+import { NETNS_ETC, removeNetnsFiles } from '../workload/dns/server.js';
+
+/** The lab's folders under /etc/netns (resolv.conf of its pods and nodes), found by name as its namespaces are. */
+async function netnsFilesOf(exec: Executor, cluster: string): Promise<string[]> {
+  const entries = await exec.files.list(NETNS_ETC);
+  const mine = new Set(clusterNetns(cluster, [...new Set([...exec.listNetns(), ...entries])]));
+  return entries.filter((e) => mine.has(e));
+}
 
 export interface DownResult {
   readonly cluster: string;
@@ -39,6 +47,7 @@ export async function downLocked(ctx: LabContext, cluster: string): Promise<Down
   // Processes we started whose namespace is already gone would otherwise survive.
   for (const p of st?.processes ?? []) if (exec.alive(p.pid, p.netns)) exec.signal(p.pid, 'SIGKILL');
   await delNetns(exec, nsList).catch(() => undefined);
+  await removeNetnsFiles(exec, await netnsFilesOf(exec, cluster));
   await ctx.store.remove(cluster);
   return { cluster, removedNetns: nsList.length, killed, leftovers: await leftovers(exec, cluster), ...(warnings.length ? { warnings } : {}) };
 }
@@ -49,6 +58,7 @@ export async function leftovers(exec: Executor, cluster: string): Promise<string
   const ns = (await ownedNetns(exec, cluster)).mine;
   for (const n of ns) out.push(`network namespace ${n}`);
   for (const [pid, n] of exec.pidsIn(ns)) out.push(`process ${pid} in ${n}`);
+  for (const d of await netnsFilesOf(exec, cluster)) out.push(`folder ${NETNS_ETC}/${d}`);
   const links = await exec.run(['ip', '-j', 'link', 'show'], { ...HOST, host: exec.host });
   try {
     for (const l of JSON.parse(links.stdout) as { ifname: string }[]) if (l.ifname.startsWith(PREFIX + cluster + '-')) out.push(`host link ${l.ifname}`);
@@ -80,6 +90,8 @@ async function cleanLocked(ctx: LabContext, opts: { cluster?: string; all?: bool
   const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : (await ownedNetns(exec, opts.cluster!, all)).mine;
   await stopPids(exec, [...exec.pidsIn(targets).keys()]);
   await delNetns(exec, targets).catch(() => undefined);
+  const files = opts.all ? (await exec.files.list(NETNS_ETC)).filter((n) => n.startsWith(PREFIX)) : await netnsFilesOf(exec, opts.cluster!);
+  await removeNetnsFiles(exec, files);
   for (const c of clusters) await ctx.store.remove(c);
   const left = opts.all ? exec.listNetns().filter((n) => n.startsWith(PREFIX)).map((n) => `network namespace ${n}`) : await leftovers(exec, opts.cluster!);
   return { clusters, removedNetns: targets.length, leftovers: left };

@@ -60,6 +60,9 @@ async function deleteLocked(ctx: LabContext, cluster: string, what: { files?: re
   const t = st.topology;
   const exists = new Set([...t.pods.map((p) => `Pod ${p.key}`), ...(t.services ?? []).map((s) => `Service ${s.key}`), ...(t.pending ?? []).map((p) => `Pod ${p.key}`),
     ...[...(t.ingress?.served ?? []), ...(t.ingress?.ignored ?? [])].map((k) => `Ingress ${k}`)]);
+  const system = new Set([...t.pods.filter((p) => p.system).map((p) => `Pod ${p.key}`), ...(t.services ?? []).filter((s) => s.system).map((s) => `Service ${s.key}`)]);
+  const sys = keys.filter((k) => system.has(k));
+  if (sys.length) throw new Error(`${sys.join(', ')}: system object${sys.length > 1 ? 's' : ''} podlab adds to the lab (the cluster DNS, the API server's Service, the ingress controller), not deletable`);
   // Secrets and IngressClasses are not in the topology: their documents are simply left out.
   const missing = keys.filter((k) => !exists.has(k) && !/^(Secret|IngressClass) /.test(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);

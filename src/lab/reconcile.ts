@@ -18,6 +18,7 @@ import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import { shortHash } from '../net/hash.js';
+import { isDnsRecord, removeNetnsFiles, syncDns, syncResolvConf } from '../workload/dns/server.js';
 import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
 import { stopStrays } from './strays.js';
@@ -163,6 +164,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
     await sysctlBatch(exec, stale.map((netns) => ({ netns, unlink: true })));
     await delNetns(exec, stale);
+    await removeNetnsFiles(exec, stale.filter((n) => !desired.has(n)));
     for (const n of stale) delete rules[n];
     changes += stale.length;
     for (const n of stale) repairs.push({ netns: n, kind: 'namespace', object: n, action: recreate.has(n) ? 'changed' : 'removed' });
@@ -191,6 +193,8 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   abortCheck();
   await save();
 
+  // Every pod's resolv.conf before its processes start (they see /etc/netns/<netns>/ through `ip netns exec`).
+  changes += await syncResolvConf(exec, topo);
   // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first.
   const strays = await stopStrays(ctx, cluster, topo, plan.namespaces.map((n) => n.netns).filter((n) => !freshSet.has(n)), procs);
   changes += strays.stopped;
@@ -201,8 +205,9 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const mr = modeRuntime(topo.mode);
   const modeProcs = procs.filter((r) => mr?.owns(r));
   const edgeProcs = procs.filter(isEdgeRecord);
-  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isEdgeRecord(r)));
-  procs = [...wl.records, ...modeProcs, ...edgeProcs];
+  let dnsProcs = procs.filter(isDnsRecord);
+  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isEdgeRecord(r) && !isDnsRecord(r)));
+  procs = [...wl.records, ...modeProcs, ...edgeProcs, ...dnsProcs];
   changes += wl.changes;
   await save();
   let modeRecords = modeProcs;
@@ -210,15 +215,22 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
     modeRecords = m.records;
-    procs = [...wl.records, ...m.records, ...edgeProcs];
+    procs = [...wl.records, ...m.records, ...edgeProcs, ...dnsProcs];
     changes += m.changes;
     await save();
   }
   // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
   abortCheck();
   const edge = await edgeSync(rctx, topo, edgeProcs, say, faults);
-  procs = [...wl.records, ...modeRecords, ...edge.records];
+  procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
   changes += edge.changes;
+  await save();
+  abortCheck();
+  say('cluster DNS');
+  const dns = await syncDns(rctx, topo, dnsProcs);
+  dnsProcs = dns.records;
+  procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
+  changes += dns.changes;
   await save();
 
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
@@ -233,7 +245,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems: [...wl.problems, ...edge.problems],
+    created: fresh, deleted: stale, problems: [...wl.problems, ...edge.problems, ...dns.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
       ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,

@@ -6,12 +6,16 @@ import { netnsOwners } from '../kernel/netns.js';
 import type { ContainerState } from '../workload/types.js';
 import { labContext, requireRoot, runtimeContext, type LabContext } from './context.js';
 import { labState } from './targets.js';
+import { dnsContainerState, dnsPodOf } from '../workload/dns/server.js';
+import { domainOf } from '../model/dns.js';
 
 export interface PodStatus {
   namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>;
   phase: 'Running' | 'Failed' | 'Missing' | 'Pending';
   reason?: string;
   containers: ContainerState[];
+  /** A system pod podlab adds to the lab (the cluster DNS server, the ingress controller), not one of the files'. */
+  system?: true;
 }
 
 export interface ServiceStatus {
@@ -23,8 +27,21 @@ export interface ServiceStatus {
   status?: { loadBalancer: { ingress: { ip: string; hostname?: string }[] } };
   loadBalancerSourceRanges?: string[];
   healthCheckNodePort?: number;
-  /** Made by podlab for the cluster (the ingress controller's Service). */
-  system?: boolean;
+  /** type ExternalName: the name it is a DNS alias for. */
+  externalName?: string;
+  /** A system Service podlab adds to every lab (kube-system/kube-dns, default/kubernetes; the ingress controller's). */
+  system?: true;
+}
+
+export interface DnsStatusJson {
+  /** spec.clusterDomain. */
+  domain: string;
+  /** kube-system/kube-dns's ClusterIP, every ClusterFirst pod's nameserver. */
+  serviceIP: string;
+  /** The pod serving it ("kube-system/cluster-dns"), empty when it could not be placed. */
+  pod: string;
+  /** The external host's zone (names outside the cluster domain that resolve). */
+  externalZone: string;
 }
 
 export interface BgpStatusJson {
@@ -39,6 +56,7 @@ export interface StatusJson {
   pods: PodStatus[];
   services: ServiceStatus[];
   external: { ip: string; netns: string; ports: readonly number[] };
+  dns?: DnsStatusJson;
   /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
   bgp?: BgpStatusJson;
   /** Who announces each load-balancer IP now (L2: the elected speaker; BGP: the router's next hops; NLB: its targets). */
@@ -60,7 +78,8 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
   const owners = await netnsOwners(ctx.exec, wanted);
   const present = new Set(wanted.filter((n) => owners.has(n) && (owners.get(n) ?? cluster) === cluster));
   const foreign = (n: string) => exists.has(n) && !present.has(n) ? ` (the namespace ${n} belongs to lab "${owners.get(n) ?? '?'}")` : '';
-  const containers = await ctx.runtime.status(runtimeContext(ctx, cluster), t, st.processes);
+  const rctx = runtimeContext(ctx, cluster);
+  const containers = new Map([...(await ctx.runtime.status(rctx, t, st.processes)), ...dnsContainerState(rctx, t, st.processes)]);
   const pods: PodStatus[] = t.pods.map((p) => {
     const cs = containers.get(p.key) ?? [];
     const exists = present.has(p.netns);
@@ -70,11 +89,12 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       phase: !exists ? 'Missing' : failed ? 'Failed' : 'Running',
       reason: !exists ? `namespace ${p.netns} does not exist${foreign(p.netns)}` : failed ? `${failed.name}: ${failed.reason}` : undefined,
       containers: cs,
+      ...(p.system ? { system: true as const } : {}),
     };
   });
   for (const p of t.pending ?? []) {
     const [namespace, name] = p.key.split('/') as [string, string];
-    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [] });
+    pods.push({ namespace, name, node: p.node ?? '', ip: '', netns: '', labels: {}, phase: 'Pending', reason: p.reason, containers: [], ...(p.system ? { system: true as const } : {}) });
   }
   return {
     cluster, mode: t.mode, proxyMode: t.proxyMode, podCIDR: t.podCIDR, serviceCIDR: t.serviceCIDR, underlay: t.underlay, mtu: t.mtu,
@@ -91,10 +111,12 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
         loadBalancerSourceRanges: [...v.loadBalancer.sourceRanges],
         ...(v.loadBalancer.healthCheckNodePort !== undefined ? { healthCheckNodePort: v.loadBalancer.healthCheckNodePort } : {}),
       } : {}),
-      ...(v.system ? { system: true } : {}),
+      ...(v.externalName !== undefined ? { externalName: v.externalName } : {}),
+      ...(v.system ? { system: true as const } : {}),
     })),
     ...(t.lbHost ? { lbHost: { name: t.lbHost.name, ip: t.lbHost.ip, netns: t.lbHost.netns } } : {}),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
+    ...(t.dns ? { dns: { domain: domainOf(t), serviceIP: t.dns.serviceIP, pod: dnsPodOf(t)?.key ?? '', externalZone: t.dns.externalZone } } : {}),
   };
 }
 

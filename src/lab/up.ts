@@ -34,7 +34,8 @@ export interface UpOptions extends Partial<LabContext> {
 export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolean): Promise<void> {
   const mode = getMode(lab.cluster.mode);
   const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
-  const commands = [...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands];
+  // unbound: the cluster DNS of every lab (workload/dns/).
+  const commands = [...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, 'unbound', 'unbound-control'];
   if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
   else if (sctp.length) await preflight(ctx.exec, { commands: [], linkKinds: [], sctp, root: ctx.root });
 }

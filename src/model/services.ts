@@ -4,6 +4,7 @@ import type { Problem } from '../input/problems.js';
 import { serviceSelects as selects } from './selectors.js';
 import { contains, mustCidr, nth, ipToNum } from '../net/ip.js';
 import { nlbHostname, targetTypeOf, type LoadBalancerT } from './loadbalancer.js';
+import { reservedServiceIps } from '../input/reserved.js';
 export type { LoadBalancerT } from './loadbalancer.js';
 
 export interface EndpointT {
@@ -29,8 +30,12 @@ export interface ServiceT {
   readonly name: string;
   readonly key: string;
   readonly type: ServiceType;
-  /** An address, or "None" for a headless Service (no NAT rules). */
+  /** An address, or "None" for a headless or ExternalName Service (no NAT rules). */
   readonly clusterIP: string;
+  /** type ExternalName: the name DNS answers with (a CNAME). */
+  readonly externalName?: string;
+  /** A system object (model/system.ts): its component ("dns", "api", "ingress"). */
+  readonly system?: string;
   readonly ports: readonly ServicePortT[];
   readonly externalTrafficPolicy: TrafficPolicy;
   readonly internalTrafficPolicy: TrafficPolicy;
@@ -42,8 +47,6 @@ export interface ServiceT {
   readonly annotations?: Readonly<Record<string, string>>;
   /** type LoadBalancer: the address it got (status.loadBalancer.ingress) and how it is reached. */
   readonly loadBalancer?: LoadBalancerT;
-  /** Made by podlab for the cluster (the ingress controller's Service). */
-  readonly system?: boolean;
 }
 
 export interface ServiceAllocations {
@@ -82,11 +85,12 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
   const svcCidr = mustCidr(c.serviceCIDR);
   const [lo, hi] = c.nodePortRange;
 
-  // ClusterIPs: given ones, then previous allocations, then the lowest free from the 2nd address
-  // (the 1st is what real clusters give to default/kubernetes).
-  const usedIp = new Set<number>([svcCidr.base, svcCidr.base + 1, svcCidr.base + svcCidr.size - 1]);
+  // ClusterIPs: given ones, then previous allocations, then the lowest free from the 2nd address. The 1st (what every
+  // cluster gives default/kubernetes) and the 10th (the cluster DNS Service) are reserved for the system Services.
+  const usedIp = new Set<number>([svcCidr.base, svcCidr.base + svcCidr.size - 1, ...reservedServiceIps(svcCidr).map((r) => ipToNum(r.ip))]);
   const ipOf = new Map<string, string>();
-  for (const s of lab.services) if (s.clusterIP) {
+  for (const s of lab.services) if (s.type === 'ExternalName') ipOf.set(s.key, 'None');
+  for (const s of lab.services) if (s.clusterIP && !ipOf.has(s.key)) {
     ipOf.set(s.key, s.clusterIP);
     if (s.clusterIP !== 'None') usedIp.add(ipToNum(s.clusterIP));
   }
@@ -178,7 +182,7 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
   }
 
   return lab.services.map((s) => {
-    const selected = s.selector ? pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels) && ready(p)) : [];
+    const selected = s.selector && s.type !== 'ExternalName' ? pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels) && ready(p)) : [];
     const ports: ServicePortT[] = s.ports.map((p) => {
       const endpoints: EndpointT[] = [];
       for (const pod of selected) {
@@ -200,7 +204,8 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
       sessionAffinity: s.sessionAffinity, affinityTimeoutSeconds: s.affinityTimeoutSeconds, externalIPs: s.externalIPs,
       endpoints: [...seen.values()].sort((a, b) => (a.pod < b.pod ? -1 : 1)),
       annotations: s.annotations,
-      ...(s.system ? { system: true } : {}),
+      ...(s.externalName !== undefined ? { externalName: s.externalName } : {}),
+      ...(s.system ? { system: s.system } : {}),
       ...(s.type === 'LoadBalancer' && lb?.ips.get(s.key) ? { loadBalancer: loadBalancerOf(s, lb, hcOf.get(s.key)) } : {}),
     };
   });
@@ -228,7 +233,7 @@ export function serviceAllocationsOf(services: readonly ServiceT[]): ServiceAllo
  *  accepts it). Judged on every selected pod of the file, whether or not it could be placed. */
 function namedPortNotices(lab: LabSpec, notices: string[]): void {
   for (const s of lab.services) {
-    if (!s.selector) continue;
+    if (!s.selector || s.type === 'ExternalName') continue;
     const selected = lab.pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels));
     s.ports.forEach((p, i) => {
       if (typeof p.targetPort !== 'string' || selected.length === 0) return;

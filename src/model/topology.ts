@@ -1,16 +1,17 @@
 // Resolve a validated LabSpec into a Topology: every address, name and MAC decided (pure).
 // The underlay and scheduling are shared; node subnets and pod addresses come from the mode's IPAM (model/ipam.ts).
 // Deterministic and sticky: previous allocations (from the lab's state) are kept when still valid.
-import type { LabSpec, ContainerSpec, Mode, ProxyMode } from '../input/types.js';
+import type { LabSpec, ContainerSpec, DnsPolicy, Mode, ProxyMode } from '../input/types.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { contains, mustCidr, nth, ipToNum, type Cidr } from '../net/ip.js';
 import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName, routerNetns } from '../net/names.js';
-import { macFor } from '../net/hash.js';
+import { macFor, shortHash } from '../net/hash.js';
 import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
 import type { Ipam } from './ipam.js';
 import { allocateLoadBalancerIps } from './loadbalancer.js';
-import { withSystemObjects } from './system.js';
+import { withSystem, dnsServiceIp, EXTERNAL_ZONE } from './system.js';
 import { resolveIngress, type IngressT } from './ingress.js';
+import { serviceEnv } from './envvars.js';
 export type { ServiceT, ServicePortT, EndpointT } from './services.js';
 
 export interface NodeT {
@@ -36,8 +37,24 @@ export interface PodT {
   readonly netns: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly containers: readonly ContainerSpec[];
-  /** Made by podlab for the cluster (the ingress controller). */
-  readonly system?: boolean;
+  /** spec.hostname / spec.subdomain as written (DNS: `<hostname>.<subdomain>.<ns>.svc.<domain>`). */
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  readonly dnsPolicy?: DnsPolicy;
+  /** The service environment variables the pod got when it was created (model/envvars.ts); the containers' own env wins. */
+  readonly serviceEnv?: Readonly<Record<string, string>>;
+  /** A system pod (model/system.ts): its component ("dns", "ingress"). Run by that component, left out of the pod checks. */
+  readonly system?: string;
+}
+
+/** Cluster DNS as the topology decides it. */
+export interface DnsT {
+  /** spec.clusterDomain (cluster.local). */
+  readonly domain: string;
+  /** The ClusterIP of kube-system/kube-dns: every ClusterFirst pod's nameserver. */
+  readonly serviceIP: string;
+  /** The zone the external host serves (ext.example): the only names outside the cluster domain that resolve. */
+  readonly externalZone: string;
 }
 
 /** A pod the scheduler or IPAM could not place: reported as Pending, never built. */
@@ -45,6 +62,8 @@ export interface PendingPodT {
   readonly key: string;
   readonly node?: string;
   readonly reason: string;
+  /** A system pod's component ("dns"). */
+  readonly system?: string;
 }
 
 /** A plain host on the pod network that is not a node (vpc: a VPC host): its own subnet, an address, a fabric port. */
@@ -85,6 +104,8 @@ export interface Topology {
   readonly lbHost?: HostT;
   /** The Ingresses the ingress controller serves, resolved to endpoints and certificates. */
   readonly ingress?: IngressT;
+  /** Cluster DNS (absent in states written before podlab had it). */
+  readonly dns?: DnsT;
   /** Pods not built (Pending), with the reason. */
   readonly pending?: readonly PendingPodT[];
   /** What the mode's IPAM decided beyond the above (read through the mode's accessor, e.g. vpcOf(t)). */
@@ -98,7 +119,7 @@ export interface Topology {
 /** What a previous `up` allocated, read back from the state file. */
 export interface Allocations {
   readonly nodes?: Readonly<Record<string, { ip: string; podCIDR: string }>>;
-  readonly pods?: Readonly<Record<string, { node: string; ip: string }>>;
+  readonly pods?: Readonly<Record<string, { node: string; ip: string; env?: Readonly<Record<string, string>>; spec?: string }>>;
   readonly services?: ServiceAllocations;
   /**
    * Per node, the pod address handed out last (host-local's last_reserved_ip, Calico's block order): the next pod
@@ -108,7 +129,8 @@ export interface Allocations {
 }
 
 export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topology {
-  const lab = withSystemObjects(userLab);
+  // The system objects come after the user's: scheduled and addressed last, so they never move a user's pod.
+  const lab = withSystem(userLab);
   const c = lab.cluster;
   const problems: Problem[] = [];
   const underlay = mustCidr(c.underlay);
@@ -195,7 +217,9 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
     const key = `${p.namespace}/${p.name}`;
     return {
       namespace: p.namespace, name: p.name, key, node: placement.get(key)!, ip: ip.podIps.get(key) ?? '0.0.0.0',
-      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: p.containers, ...(p.system ? { system: true } : {}),
+      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: p.containers,
+      ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.subdomain ? { subdomain: p.subdomain } : {}), dnsPolicy: p.dnsPolicy,
+      ...(p.system ? { system: p.system } : {}),
     };
   });
 
@@ -231,12 +255,32 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
     while (off > 1 && taken.has(nth(underlay, off))) off--;
     lbHost = { name: 'router', ip: nth(underlay, off), subnet: underlay.text, netns: routerNetns(c.name), port: 'n-router', mac: macFor(`${c.name}/router/eth0`) };
   }
+  // Service links: what a pod saw when it was created stays while it lives (same node, address and containers).
+  const specOf = new Map(lab.pods.map((x) => [`${x.namespace}/${x.name}`, x]));
+  const withEnv = pods.map((p) => {
+    const spec = podSpecHash(p);
+    const pr = prev.pods?.[p.key];
+    const spec0 = specOf.get(p.key)!;
+    const env = pr && pr.node === p.node && pr.ip === p.ip && (pr.spec === undefined || pr.spec === spec)
+      ? (pr.env ?? {}) : serviceEnv(p.namespace, spec0.enableServiceLinks, services);
+    return { ...p, serviceEnv: env };
+  });
+  for (const p of lab.pods) {
+    if (!p.subdomain || !p.hostname) continue;
+    const svc = services.find((s) => s.namespace === p.namespace && s.name === p.subdomain);
+    const key = `${p.namespace}/${p.name}`;
+    if (!svc || svc.clusterIP !== 'None' || svc.type === 'ExternalName') notices.push(`${p.origin.file}:${p.origin.line}: Pod ${key} spec.subdomain: no headless Service "${p.subdomain}" in namespace ${p.namespace}, so ${p.hostname}.${p.subdomain}.${p.namespace}.svc.${c.clusterDomain} does not resolve`);
+    else if (!svc.endpoints.some((e) => e.pod === key)) notices.push(`${p.origin.file}:${p.origin.line}: Pod ${key}: the headless Service ${svc.key} does not select it, so ${p.hostname}.${p.subdomain}.${p.namespace}.svc.${c.clusterDomain} does not resolve`);
+  }
+  const dnsPending = pending.find((p) => lab.pods.some((x) => x.system === 'dns' && `${x.namespace}/${x.name}` === p.key));
+  if (dnsPending) notices.push(`the cluster DNS pod ${dnsPending.key} is Pending (${dnsPending.reason}): names do not resolve in this lab`);
 
   if (problems.length) throw new SpecError(problems);
   return {
     cluster: c.name, mode: c.mode, proxyMode: c.proxyMode, podCIDR: ip.podNetwork, serviceCIDR: c.serviceCIDR,
     nodeCIDRMaskSize: c.nodeCIDRMaskSize, nodePortRange: c.nodePortRange, underlay: c.underlay,
-    underlayPrefix: underlay.prefix, gateway, mtu: c.mtu, nodes, pods, services,
+    underlayPrefix: underlay.prefix, gateway, mtu: c.mtu, nodes, pods: withEnv, services,
+    dns: { domain: c.clusterDomain, serviceIP: dnsServiceIp(c), externalZone: EXTERNAL_ZONE },
     external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces, hosts: ip.hosts ?? [], loadBalancer: { announce: c.loadBalancer.announce },
@@ -244,9 +288,14 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}): T
     ...(ingress ? { ingress } : {}),
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
     ...(ip.lastReserved?.size ? { lastReserved: Object.fromEntries(ip.lastReserved) } : {}),
-    ...(pending.length ? { pending } : {}),
+    ...(pending.length ? { pending: pending.map((p) => (specOf.get(p.key)?.system ? { ...p, system: specOf.get(p.key)!.system } : p)) } : {}),
     ...(notices.length ? { notices } : {}),
   };
+}
+
+/** What makes Kubernetes recreate a pod (reconcile.ts recreatedPods): its node, address and containers. */
+export function podSpecHash(p: Pick<PodT, 'node' | 'ip' | 'containers'>): string {
+  return shortHash(JSON.stringify([p.node, p.ip, p.containers.map((c) => ({ ...c, workingDir: '' }))]), 16);
 }
 
 function validHost(c: Cidr, ip: string): boolean {
@@ -257,7 +306,7 @@ function validHost(c: Cidr, ip: string): boolean {
 export function allocationsOf(t: Topology): Allocations {
   return {
     nodes: Object.fromEntries(t.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
-    pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip }])),
+    pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip, env: p.serviceEnv ?? {}, spec: podSpecHash(p) }])),
     services: serviceAllocationsOf(t.services ?? []),
     ...(t.lastReserved ? { lastReserved: t.lastReserved } : {}),
   };

@@ -50,7 +50,7 @@ async function readStatus(ctx: RuntimeContext, file: string): Promise<RuntimeSta
 
 export const processRuntime: WorkloadRuntime = {
   name: 'process',
-  owns: (r) => !r.pod.startsWith('bird/') && !r.pod.startsWith('edge/'),
+  owns: (r) => !r.pod.startsWith('bird/') && !r.pod.startsWith('edge/') && !r.pod.startsWith('dns/'),
   logPath: (ctx, pod, container) => containerLog(ctx.dir, pod, container),
 
   async sync(ctx: RuntimeContext, t: Topology, prev: readonly ProcRecord[]): Promise<WorkloadResult> {
@@ -61,8 +61,9 @@ export const processRuntime: WorkloadRuntime = {
     const started: ProcRecord[] = [];
     await exec.files.mkdir(logsDir(ctx));
 
-    // 1. Containers with a command: one process each, in the pod's namespace.
+    // 1. Containers with a command: one process each, in the pod's namespace. System pods are run by their component.
     for (const pod of t.pods) {
+      if (pod.system) continue;
       for (const [ci, c] of pod.containers.entries()) {
         if (!c.command) continue;
         const old = prev.find((r) => r.pod === pod.key && r.container === c.name && r.spec === specHash(pod, ci));
@@ -73,12 +74,15 @@ export const processRuntime: WorkloadRuntime = {
         const log = containerLog(ctx.dir, pod, c.name);
         const env: Record<string, string> = {
           PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-          HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', HOSTNAME: pod.name,
+          HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', HOSTNAME: pod.hostname ?? pod.name,
+          // The service links the pod got when it was created, then the container's own env (which wins, as in the kubelet).
+          ...(pod.serviceEnv ?? {}),
           POD_NAME: pod.name, POD_NAMESPACE: pod.namespace, POD_IP: pod.ip, NODE_NAME: pod.node, ...c.env,
         };
         changes++;
         try {
-          const { pid } = await exec.spawn(c.command, inNs(pod.netns, exec.host), { log, env, cwd: c.workingDir });
+          // `ip netns exec` (nsFiles): the process sees the pod's /etc/netns files, its resolv.conf (the cluster DNS) first.
+          const { pid } = await exec.spawn(c.command, { ...inNs(pod.netns, exec.host), nsFiles: true }, { log, env, cwd: c.workingDir });
           const rec = { pod: pod.key, container: c.name, pid, netns: pod.netns, log, startedAt: new Date().toISOString(), spec: specHash(pod, ci) };
           records.push(rec);
           started.push(rec);
@@ -99,6 +103,7 @@ export const processRuntime: WorkloadRuntime = {
       }] : [],
     });
     for (const pod of t.pods) {
+      if (pod.system) continue;
       for (const c of pod.containers) {
         if (c.command || c.builtin) continue;
         groups.get(pod.node)!.pods.push({
@@ -205,6 +210,8 @@ export const processRuntime: WorkloadRuntime = {
     const rtAlive = new Map<string, boolean>();
     for (const p of records) if (p.pod.startsWith(RUNTIME_PREFIX)) rtAlive.set(p.pod.slice(RUNTIME_PREFIX.length), ctx.exec.alive(p.pid, p.netns));
     for (const p of t.pods) {
+      // System pods are reported by their component (workload/dns/), except the ingress controller's builtin nginx below.
+      if (p.system && !p.containers.every((c) => c.builtin)) continue;
       out.set(p.key, p.containers.map((c): ContainerState => {
         if (c.builtin) {
           // Run by podlab's edge runtime (the ingress controller's nginx), in the pod's namespace.

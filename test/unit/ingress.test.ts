@@ -3,7 +3,7 @@
 import t from 'tap';
 import { parseLabFiles, resolveLab } from '../../src/modes/registry.js';
 import { renderNginx } from '../../src/dataplane/edge/nginx.js';
-import { withSystemObjects, controllerPodName } from '../../src/model/system.js';
+import { withSystem, controllerPodName } from '../../src/model/system.js';
 import { SpecError } from '../../src/input/problems.js';
 
 const CLUSTER = `apiVersion: podlab.io/v1alpha1
@@ -77,9 +77,11 @@ t.test('the controller: a system pod in ingress-nginx, its LoadBalancer Service 
   const ctrl = tp.pods.find((p) => p.namespace === 'ingress-nginx')!;
   t.equal(ctrl.name, controllerPodName('u'));
   t.match(ctrl.name, /^ingress-nginx-controller-[a-z]{10}-[a-z]{5}$/);
-  t.ok(ctrl.system, 'marked system');
+  t.equal(ctrl.system, 'ingress', 'marked system');
   t.equal(tp.pods[tp.pods.length - 1], ctrl, 'scheduled after the user pods');
-  t.equal(ctrl.ip, '10.244.0.3', 'addressed after them: web-1 has .2 on node1, the controller the next one');
+  const dnsPod = tp.pods.find((p) => p.system === 'dns')!;
+  t.equal(dnsPod.ip, '10.244.0.3', 'the DNS pod first: after web-1 (.2) on node1');
+  t.equal(ctrl.ip, '10.244.1.3', 'then the controller: after api-1 (.2) on node2');
   const s = tp.services.find((x) => x.key === 'ingress-nginx/ingress-nginx-controller')!;
   t.equal(s.type, 'LoadBalancer');
   t.equal(s.externalTrafficPolicy, 'Local');
@@ -87,9 +89,11 @@ t.test('the controller: a system pod in ingress-nginx, its LoadBalancer Service 
   t.equal(s.loadBalancer?.ip, '172.18.0.200');
   t.ok(s.system);
   const lab = parseLabFiles([{ file: 'lab.yaml', text, dir: '/tmp' }]);
-  t.same(withSystemObjects(lab).ingressClasses.map((c) => [c.name, c.controller, c.isDefault]), [['nginx', 'k8s.io/ingress-nginx', true]]);
+  t.same(withSystem(lab).ingressClasses.map((c) => [c.name, c.controller, c.isDefault]), [['nginx', 'k8s.io/ingress-nginx', true]]);
   const none = parseLabFiles([{ file: 'lab.yaml', text: CLUSTER, dir: '/tmp' }]);
-  t.equal(withSystemObjects(none), none, 'no Ingress, no controller');
+  const sys = withSystem(none);
+  t.same([...sys.pods.map((p) => p.namespace), ...sys.services.map((x) => x.namespace)].filter((n) => n === 'ingress-nginx'), [], 'no Ingress, no controller');
+  t.same(sys.ingressClasses, [], 'and no IngressClass');
 });
 
 t.test('Ingresses resolved: class, merged host, older rule wins, missing Service, Secret data', async (t) => {

@@ -100,7 +100,7 @@ const resolveText = (text: string) => resolveLab(parseLabFiles([{ file: 'lab.yam
 
 t.test('LB IPs: default pools per announcement, lowest free first, sticky across edits', async (t) => {
   const tp = resolveText(CLUSTER() + lb('a') + lb('b'));
-  t.same(tp.services.map((s) => s.loadBalancer?.ip), ['172.18.0.200', '172.18.0.201'], 'L2: offsets 200-250 of the underlay');
+  t.same(tp.services.filter((s) => !s.system).map((s) => s.loadBalancer?.ip), ['172.18.0.200', '172.18.0.201'], 'L2: offsets 200-250 of the underlay');
   t.equal(tp.services[0]!.ports[0]!.nodePort, 30000, 'a LoadBalancer gets NodePorts');
   const again = resolveLab(parseLabFiles([{ file: 'lab.yaml', text: CLUSTER() + lb('b'), dir: '/tmp' }]), allocationsOf(tp));
   t.equal(again.services[0]!.loadBalancer?.ip, '172.18.0.201', 'b keeps its address when a goes');
@@ -112,7 +112,7 @@ t.test('LB IPs: default pools per announcement, lowest free first, sticky across
   t.equal(vpc.services[0]!.loadBalancer?.hostname, nlbHostname('u', { namespace: 'default', name: 'a', key: 'default/a' }));
   t.equal(vpc.services[0]!.loadBalancer?.targetType, 'instance');
   const given = resolveText(CLUSTER('  loadBalancer: {pool: [172.18.0.240-172.18.0.241]}\n') + lb('a') + lb('b'));
-  t.same(given.services.map((s) => s.loadBalancer?.ip), ['172.18.0.240', '172.18.0.241']);
+  t.same(given.services.filter((s) => !s.system).map((s) => s.loadBalancer?.ip), ['172.18.0.240', '172.18.0.241']);
   t.throws(() => resolveText(CLUSTER('  loadBalancer: {pool: [172.18.0.240-172.18.0.240]}\n') + lb('a') + lb('b')), /no free address left in the load-balancer pool/);
 });
 

@@ -4,7 +4,8 @@
 import { isIPv4, parseCidr, contains, overlaps, ipToNum, parseRange, rangeOverlapsCidr, rangeInsideCidr, type Cidr, type IpRange } from '../../net/ip.js';
 import type { ClusterSpec, NodeSpec, ProxyMode } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
-import { checkKeys, int, isObj, labels, str, DNS_LABEL } from '../fields.js';
+import { checkKeys, dnsNameProblem, int, isObj, labels, str, DNS_LABEL, DNS_SUBDOMAIN } from '../fields.js';
+import { DNS_PORT, EXTERNAL_ZONE, SERVICE_CIDR_MAX_PREFIX } from '../reserved.js';
 
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,9}$/;
 /** Node names podlab's own namespaces use (pl-<cluster>-fabric, -ext, -router, -nlb). */
@@ -70,7 +71,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     return undefined;
   }
   const sectionKeys = [...new Set(opts.schemas.map((s) => s.key))];
-  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'loadBalancer', ...sectionKeys]);
+  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'loadBalancer', 'clusterDomain', ...sectionKeys]);
 
   let mode = (opts.mode ?? spec.mode ?? 'overlay') as string;
   const modePath: Path = opts.mode !== undefined ? ['(--mode)'] : ['spec', 'mode'];
@@ -124,6 +125,13 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     }
   }
   if (underlay && underlay.prefix > 28) ctx.err(['spec', 'underlay'], `${underlay.text} is too small: use /28 or larger`);
+  if (serviceCIDR && serviceCIDR.prefix > SERVICE_CIDR_MAX_PREFIX) ctx.err(['spec', 'serviceCIDR'], `${serviceCIDR.text} is too small: the cluster DNS Service takes its 10th address; use /${SERVICE_CIDR_MAX_PREFIX} or larger`);
+  const clusterDomain = str(ctx, spec.clusterDomain, ['spec', 'clusterDomain'], { re: DNS_SUBDOMAIN, what: 'a DNS domain like cluster.local (lower-case labels, no trailing dot)', max: 200 }) ?? 'cluster.local';
+  const domainProblem = dnsNameProblem(clusterDomain);
+  if (domainProblem) ctx.err(['spec', 'clusterDomain'], domainProblem);
+  else if (clusterDomain === EXTERNAL_ZONE || clusterDomain.endsWith(`.${EXTERNAL_ZONE}`) || EXTERNAL_ZONE.endsWith(`.${clusterDomain}`)) {
+    ctx.err(['spec', 'clusterDomain'], `"${clusterDomain}" overlaps ${EXTERNAL_ZONE}, the zone the lab's external host serves`);
+  }
   const ownSchema = opts.schemas.find((s) => s.mode === mode && s.nodeIpRefused);
 
   // Nodes.
@@ -191,7 +199,11 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
       }
       if (spec.external.ports !== undefined) {
         if (!Array.isArray(spec.external.ports)) ctx.err(['spec', 'external', 'ports'], 'must be a list of port numbers');
-        else extPorts = spec.external.ports.map((v: unknown, i: number) => int(ctx, v, ['spec', 'external', 'ports', i], 1, 65535) ?? 0).filter((x: number) => x > 0);
+        else extPorts = spec.external.ports.map((v: unknown, i: number) => {
+          const port = int(ctx, v, ['spec', 'external', 'ports', i], 1, 65535) ?? 0;
+          if (port === DNS_PORT) ctx.err(['spec', 'external', 'ports', i], `port ${DNS_PORT} is taken by the external host's DNS server (the ${EXTERNAL_ZONE} zone)`);
+          return port;
+        }).filter((x: number) => x > 0);
       }
     }
   }
@@ -222,7 +234,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
   return {
     name, mode, proxyMode: proxyMode as ProxyMode,
     podCIDR: podCIDR.text, nodeCIDRMaskSize: maskSize, serviceCIDR: serviceCIDR.text, nodePortRange,
-    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, loadBalancer, modeSpecs,
+    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, loadBalancer, clusterDomain, modeSpecs,
     origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
 }

@@ -11,6 +11,14 @@ import { parseService, checkServicesTogether } from './service.js';
 import { parseChecks } from './check.js';
 import { parseSecret } from './secret.js';
 import { parseIngress, parseIngressClass } from './ingress.js';
+import { SYSTEM_OBJECTS } from '../reserved.js';
+
+/** A user's object that claims a system object's name (model/system.ts adds those to every lab). */
+function systemName(ctx: DocCtx, kind: string, key: string): boolean {
+  const what = SYSTEM_OBJECTS[`${kind} ${key}`];
+  if (what) ctx.err(['metadata', 'name'], `${kind} ${key} is ${what}: a system object of every lab, it cannot be declared`);
+  return !!what;
+}
 
 /** What the kinds build together while a file set is read. */
 export interface LabBuilder {
@@ -62,7 +70,7 @@ const pod: KindModule = {
       if (typeof nodeName === 'string' && b.hasCluster && !b.nodeNames.includes(nodeName)) {
         d.ctx.err(['spec', 'nodeName'], `unknown node "${nodeName}" (nodes: ${b.nodeNames.join(', ')})`);
       }
-      if (!p) continue;
+      if (!p || systemName(d.ctx, 'Pod', `${p.namespace}/${p.name}`)) continue;
       b.pods.push(p);
       b.podDocs.set(`${p.namespace}/${p.name}`, d.ctx);
       b.namespaces.add(p.namespace);
@@ -75,7 +83,7 @@ const service: KindModule = {
   parseAll(docs, b) {
     for (const d of docs) {
       const s = parseService(d, b.cluster);
-      if (!s) continue;
+      if (!s || systemName(d.ctx, 'Service', s.key)) continue;
       b.services.push(s);
       b.serviceDocs.set(s.key, d.ctx);
       b.namespaces.add(s.namespace);

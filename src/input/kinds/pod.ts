@@ -1,7 +1,10 @@
-// kind: Pod (v1): the pods of the lab — metadata, nodeName, containers (command, env, ports, workingDir).
-import type { ContainerPort, ContainerSpec, PodSpec, Protocol } from '../types.js';
+// kind: Pod (v1): the pods of the lab — metadata, nodeName, hostname/subdomain, DNS policy, service links, containers
+// (command, env, ports, workingDir).
+import type { ContainerPort, ContainerSpec, DnsPolicy, PodSpec, Protocol } from '../types.js';
 import type { Path, RawDoc } from '../doc.js';
-import { checkKeys, int, isObj, labels, str, DNS_LABEL, DNS_SUBDOMAIN, PROTOCOLS } from '../fields.js';
+import { bool, checkKeys, int, isObj, labels, str, DNS_LABEL, DNS_SUBDOMAIN, PROTOCOLS } from '../fields.js';
+
+const DNS_POLICIES: readonly DnsPolicy[] = ['ClusterFirst', 'Default'];
 
 /** Kubernetes fields accepted and ignored by this runtime (a notice is printed). */
 const IGNORED_CONTAINER_FIELDS = ['image', 'imagePullPolicy', 'resources', 'readinessProbe', 'livenessProbe', 'startupProbe'];
@@ -22,8 +25,17 @@ export function parsePod(d: RawDoc, notices: string[]): PodSpec | undefined {
     ctx.err(['spec'], 'is required (spec.containers lists what runs in the pod)');
     return undefined;
   }
-  checkKeys(ctx, spec, ['spec'], ['nodeName', 'containers', 'restartPolicy', 'terminationGracePeriodSeconds']);
+  checkKeys(ctx, spec, ['spec'], ['nodeName', 'containers', 'restartPolicy', 'terminationGracePeriodSeconds', 'hostname', 'subdomain', 'enableServiceLinks', 'dnsPolicy']);
   const nodeName = str(ctx, spec.nodeName, ['spec', 'nodeName']);
+  const hostname = str(ctx, spec.hostname, ['spec', 'hostname'], { re: DNS_LABEL, what: 'a hostname (DNS label)', max: 63 });
+  const subdomain = str(ctx, spec.subdomain, ['spec', 'subdomain'], { re: DNS_LABEL, what: 'a subdomain (DNS label: the name of a headless Service)', max: 63 });
+  const enableServiceLinks = bool(ctx, spec.enableServiceLinks, ['spec', 'enableServiceLinks']) ?? true;
+  const dnsPolicy = (spec.dnsPolicy ?? 'ClusterFirst') as string;
+  if (!DNS_POLICIES.includes(dnsPolicy as DnsPolicy)) {
+    ctx.err(['spec', 'dnsPolicy'], dnsPolicy === 'None' || dnsPolicy === 'ClusterFirstWithHostNet'
+      ? `dnsPolicy "${dnsPolicy}" is not supported by this version of podlab (supported: ${DNS_POLICIES.join(', ')})`
+      : `unknown dnsPolicy "${dnsPolicy}" (one of: ${DNS_POLICIES.join(', ')})`);
+  }
   const containers: ContainerSpec[] = [];
   if (!Array.isArray(spec.containers) || spec.containers.length === 0) ctx.err(['spec', 'containers'], 'at least one container is required');
   else {
@@ -95,6 +107,9 @@ export function parsePod(d: RawDoc, notices: string[]): PodSpec | undefined {
     });
   }
   if (ctx.problems.length > before || !name) return undefined;
-  return { namespace, name, labels: lbls, nodeName, containers, origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 } };
+  return {
+    namespace, name, labels: lbls, nodeName, containers, ...(hostname ? { hostname } : {}), ...(subdomain ? { subdomain } : {}),
+    enableServiceLinks, dnsPolicy: dnsPolicy as DnsPolicy, origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
+  };
 }
 

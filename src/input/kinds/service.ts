@@ -1,10 +1,11 @@
-// kind: Service (v1): ClusterIP, NodePort, LoadBalancer and headless Services, their ports, policies and affinity.
+// kind: Service (v1): ClusterIP, NodePort, LoadBalancer, headless and ExternalName Services, their ports, policies and affinity.
 import type { ClusterSpec, Protocol, ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
-import { bool, checkKeys, int, isObj, labels, str, DNS_LABEL, PROTOCOLS } from '../fields.js';
+import { bool, checkKeys, dnsNameProblem, int, isObj, labels, str, DNS_LABEL, PROTOCOLS } from '../fields.js';
+import { reservedServiceIps } from '../reserved.js';
 import { isIPv4, parseCidr, contains, ipToNum } from '../../net/ip.js';
 
-const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
+const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 const POLICIES: readonly TrafficPolicy[] = ['Cluster', 'Local'];
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -28,17 +29,27 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
   }
   checkKeys(ctx, spec, ['spec'], ['type', 'clusterIP', 'clusterIPs', 'selector', 'ports', 'externalTrafficPolicy', 'internalTrafficPolicy',
     'sessionAffinity', 'sessionAffinityConfig', 'externalIPs', 'ipFamilies', 'ipFamilyPolicy', 'publishNotReadyAddresses',
-    'loadBalancerSourceRanges', 'allocateLoadBalancerNodePorts', 'healthCheckNodePort']);
+    'loadBalancerSourceRanges', 'allocateLoadBalancerNodePorts', 'healthCheckNodePort', 'externalName']);
   const type = (spec.type ?? 'ClusterIP') as string;
   const exposed = type === 'NodePort' || type === 'LoadBalancer';
   if (!SVC_TYPES.includes(type as ServiceType)) {
-    ctx.err(['spec', 'type'], type === 'ExternalName'
-      ? `type "${type}" is not supported by this version of podlab (supported: ${SVC_TYPES.join(', ')})`
-      : `unknown type "${type}" (one of: ${SVC_TYPES.join(', ')})`);
+    ctx.err(['spec', 'type'], `unknown type "${type}" (one of: ${SVC_TYPES.join(', ')})`);
   }
+  const external = type === 'ExternalName';
+  let externalName: string | undefined;
+  if (external) {
+    // As the API server: a lower-case RFC 1123 name, a trailing dot allowed.
+    const v = str(ctx, spec.externalName, ['spec', 'externalName'], { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\.?$/, what: 'a DNS name like db.example.com (lower-case RFC 1123)' });
+    const problem = v !== undefined ? dnsNameProblem(v.replace(/\.$/, '')) : undefined;
+    if (problem) ctx.err(['spec', 'externalName'], problem);
+    else if (v !== undefined && isIPv4(v.replace(/\.$/, ''))) ctx.err(['spec', 'externalName'], `"${v}" is an IP address; an ExternalName Service names a host (a DNS CNAME), use a Service with externalIPs or a selector for an address`);
+    else if (v !== undefined) externalName = v.replace(/\.$/, '');
+    if (spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') ctx.err(['spec', 'clusterIP'], 'may not be set for an ExternalName Service (it has no ClusterIP: DNS answers with a CNAME)');
+    if (spec.sessionAffinity !== undefined && spec.sessionAffinity !== 'None') ctx.err(['spec', 'sessionAffinity'], 'must be None for an ExternalName Service');
+  } else if (spec.externalName !== undefined) ctx.err(['spec', 'externalName'], 'may only be set when type is ExternalName');
   const svcCidr = cluster ? parseCidr(cluster.serviceCIDR) : undefined;
   let clusterIP: string | undefined;
-  if (spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') {
+  if (!external && spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') {
     const v = str(ctx, spec.clusterIP, ['spec', 'clusterIP']);
     if (v === 'None') {
       clusterIP = 'None';
@@ -48,7 +59,11 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
       else if (svcCidr && typeof svcCidr !== 'string') {
         if (!contains(svcCidr, v)) ctx.err(['spec', 'clusterIP'], `${v} is not inside the serviceCIDR ${svcCidr.text}`);
         else if (ipToNum(v) === svcCidr.base || ipToNum(v) === svcCidr.base + svcCidr.size - 1) ctx.err(['spec', 'clusterIP'], `${v} is the network or broadcast address of the serviceCIDR ${svcCidr.text}`);
-        else clusterIP = v;
+        else {
+          const r = reservedServiceIps(svcCidr).find((x) => x.ip === v);
+          if (r && r.owner !== `${namespace}/${name}`) ctx.err(['spec', 'clusterIP'], `${v} is ${r.why}`);
+          else clusterIP = v;
+        }
       } else clusterIP = v;
     }
   }
@@ -69,7 +84,7 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
   };
   const externalTrafficPolicy = policy('externalTrafficPolicy');
   const internalTrafficPolicy = policy('internalTrafficPolicy');
-  if (spec.externalTrafficPolicy !== undefined && type === 'ClusterIP' && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length)) {
+  if (spec.externalTrafficPolicy !== undefined && !exposed && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length)) {
     ctx.err(['spec', 'externalTrafficPolicy'], 'may only be set when type is NodePort or LoadBalancer (or externalIPs are given)');
   }
   const lb = type === 'LoadBalancer';
@@ -126,7 +141,8 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
 
   const ports: ServicePortSpec[] = [];
   if (!Array.isArray(spec.ports) || spec.ports.length === 0) {
-    if (clusterIP !== 'None') ctx.err(['spec', 'ports'], 'at least one port is required, e.g. ports: [{port: 80, targetPort: 8080}]');
+    if (spec.ports !== undefined && spec.ports !== null && !Array.isArray(spec.ports)) ctx.err(['spec', 'ports'], 'must be a list like [{port: 80, targetPort: 8080}]');
+    else if (clusterIP !== 'None' && !external) ctx.err(['spec', 'ports'], 'at least one port is required, e.g. ports: [{port: 80, targetPort: 8080}]');
   } else {
     const names = new Set<string>();
     const keys = new Set<string>();
@@ -171,7 +187,7 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
     namespace, name, key: `${namespace}/${name}`, labels: lbls, type: type as ServiceType, clusterIP, selector, ports,
     externalTrafficPolicy, internalTrafficPolicy, sessionAffinity: sessionAffinity as 'None' | 'ClientIP', affinityTimeoutSeconds: timeout,
     externalIPs, annotations, loadBalancerSourceRanges: sourceRanges, allocateLoadBalancerNodePorts: allocNp, healthCheckNodePort,
-    origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
+    ...(externalName !== undefined ? { externalName } : {}), origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
 }
 
