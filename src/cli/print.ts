@@ -74,8 +74,10 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
   printWorkloads(s);
   if (s.services.length) {
     out('\nSERVICES');
-    table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
-      `${v.namespace}/${v.name}${v.system ? ' (system)' : ''}`, v.type, v.externalName ? `<none> → ${v.externalName}` : v.clusterIP,
+    table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
+      `${v.namespace}/${v.name}${v.system ? ' (system)' : ''}`, v.type, v.externalName ? '<none>' : v.clusterIP,
+      v.externalName ? v.externalName
+        : v.status ? v.status.loadBalancer.ingress.map((i) => i.hostname ?? i.ip).join(',') : v.externalIPs.length ? v.externalIPs.join(',') : v.type === 'LoadBalancer' ? '<pending>' : '<none>',
       v.ports.map((p) => `${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '<none>',
       `eTP=${v.externalTrafficPolicy}${v.internalTrafficPolicy === 'Local' ? ' iTP=Local' : ''}${v.sessionAffinity === 'ClientIP' ? ' affinity=ClientIP' : ''}`,
       [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
@@ -84,6 +86,13 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
   if (s.policies?.length) {
     out('\nNETWORK POLICIES');
     table(['NAMESPACE/NAME', 'POD-SELECTOR', 'TYPES', 'PODS'], s.policies.map((p) => [`${p.namespace}/${p.name}`, p.podSelector, p.policyTypes.join(','), p.pods.join(',') || '<none>']));
+  }
+  if (s.loadBalancers?.length) {
+    out('\nLOAD BALANCERS');
+    table(['SERVICE', 'IP', 'ANNOUNCE', 'ANNOUNCED BY / TARGETS'], s.loadBalancers.map((l) => [
+      l.service, l.hostname ? `${l.ip} (${l.hostname})` : l.ip, l.announce,
+      l.targets ? l.targets.map((x) => `${x.ip}:${x.port} ${x.healthy ? 'healthy' : 'unhealthy'}`).join(', ') || '<none>' : l.announcedBy.join(', ') || '<nobody>',
+    ]));
   }
   if (s.bgp) {
     out('\nBGP SESSIONS');

@@ -29,6 +29,8 @@ export interface RouteSpec {
   readonly onlink?: boolean;
   readonly scope?: 'link';
   readonly proto?: string;
+  /** A policy-routing table other than main (a number, e.g. "100"). */
+  readonly table?: string;
 }
 
 export interface NeighSpec {

@@ -4,6 +4,8 @@ import type { Topology, PodT, NodeT, ServiceT, ServicePortT } from '../model/top
 import type { CheckSpec } from '../input/types.js';
 import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
 import { extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
+import type { LiveFacts } from './edge.js';
+import { loadBalancers, podToNodePorts, ingresses } from './generate-edge.js';
 import { dnsChecks } from './dns.js';
 
 export const DEFAULT_TRIES_OK = 3;
@@ -17,6 +19,8 @@ export interface GenContext {
   readonly m: ModeExpectations;
   readonly checks: Check[];
   readonly skipped: Skip[];
+  /** What the running lab says (speakers stopped by a fault), for expectations that depend on it. */
+  readonly live?: LiveFacts;
 }
 
 /** One family of generated checks (pods, MTU, Services, …), listed in GENERATORS. */
@@ -35,7 +39,7 @@ export function netexecPorts(p: PodT): NetexecPorts {
   const foreign: { port: number; protocol: string; container: string }[] = [];
   for (const c of p.containers) {
     for (const port of c.ports) {
-      if (c.command) foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
+      if (c.command || c.builtin) foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
       else if (port.protocol === 'TCP' || port.protocol === 'UDP') all.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
       else foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
     }
@@ -47,7 +51,7 @@ const podEp = (p: PodT) => ({ label: p.key, netns: p.netns });
 const nodeEp = (n: NodeT) => ({ label: `node/${n.name}`, netns: n.netns });
 const podTarget = (p: PodT, port?: number) => ({ label: port ? `${p.key}:${port}` : p.key, ip: p.ip, port });
 
-function add(g: GenContext, category: string, from: { label: string; netns: string }, to: { label: string; ip: string; port?: number }, protocol: Proto, expect: Expectation, extra: Partial<Check> = {}): void {
+export function add(g: GenContext, category: string, from: { label: string; netns: string }, to: { label: string; ip: string; port?: number }, protocol: Proto, expect: Expectation, extra: Partial<Check> = {}): void {
   const tries = extra.tries ?? (expect.outcome === 'ok' ? DEFAULT_TRIES_OK : DEFAULT_TRIES_NEGATIVE);
   const probe = extra.probe ?? (protocol === 'ICMP' ? { kind: 'ping' as const } : { kind: 'netexec' as const });
   const id = extra.id ?? `${category} ${protocol} ${from.label} -> ${to.label}`;
@@ -268,6 +272,9 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['vpc-host-to-pod', hostToPod],
   ['mtu', mtu],
   ['services', services],
+  ['pod-to-nodeport', podToNodePorts],
+  ['loadbalancers', loadBalancers],
+  ['ingress', ingresses],
   ['dns', dnsChecks],
 ];
 
@@ -276,8 +283,8 @@ export function userView(t: Topology): Topology {
   return { ...t, pods: t.pods.filter((p) => !p.system), services: (t.services ?? []).filter((s) => !s.system) };
 }
 
-export function generateChecks(t: Topology, m: ModeExpectations): { checks: Check[]; skipped: Skip[] } {
-  const g: GenContext = { t: userView(t), full: t, m, checks: [], skipped: [] };
+export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts): { checks: Check[]; skipped: Skip[] } {
+  const g: GenContext = { t: userView(t), full: t, m, checks: [], skipped: [], ...(live ? { live } : {}) };
   for (const [, gen] of GENERATORS) gen(g);
   return { checks: g.checks, skipped: g.skipped };
 }
@@ -394,15 +401,18 @@ export function globMatch(glob: string, s: string): boolean {
 
 const widen = (glob: string) => (glob.includes('*') || glob.includes('?') ? glob : `*${glob}*`);
 
+/** `--filter A,B`: any of the comma-separated globs. */
+const globs = (glob: string) => glob.split(',').map((x) => x.trim()).filter(Boolean).map(widen);
+
 export function filterChecks(checks: readonly Check[], glob?: string): Check[] {
   if (!glob) return [...checks];
-  const g = widen(glob);
-  return checks.filter((c) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name)));
+  const gs = globs(glob);
+  return checks.filter((c) => gs.some((g) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name))));
 }
 
 /** Skips matching the same filter, by "<category> <what>" (so `--filter 'mtu*'` reports no UDP skips). */
 export function filterSkips(skips: readonly Skip[], glob?: string): Skip[] {
   if (!glob) return [...skips];
-  const g = widen(glob);
-  return skips.filter((s) => globMatch(g, `${s.category} ${s.what}`));
+  const gs = globs(glob);
+  return skips.filter((s) => gs.some((g) => globMatch(g, `${s.category} ${s.what}`)));
 }

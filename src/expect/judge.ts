@@ -46,7 +46,7 @@ function sourceOk(c: Check, a: Attempt): boolean {
 export function observedText(a: Attempt | undefined): string {
   if (!a) return 'not run';
   if (a.dns) return dnsText(a.dns);
-  if (a.observed === 'ok') return `ok${a.sourceIp ? ` from ${a.sourceIp}` : ''}${a.hostname ? ` by ${a.hostname}` : ''}`;
+  if (a.observed === 'ok') return `ok${a.httpStatus !== undefined ? ` HTTP ${a.httpStatus}` : ''}${a.sourceIp ? ` from ${a.sourceIp}` : ''}${a.hostname ? ` by ${a.hostname}` : ''}${a.forwardedFor ? ` (X-Forwarded-For ${a.forwardedFor})` : ''}`;
   return `${a.observed} (${a.detail})`;
 }
 
@@ -111,6 +111,14 @@ export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms =
           break;
         }
       }
+    }
+    if (e.http) {
+      const bad = oks.find((a) => a.httpStatus !== e.http!.status || (e.http!.contains !== undefined && !(a.body ?? '').includes(e.http!.contains)));
+      if (bad) return mk('fail', `expected HTTP ${e.http.status}${e.http.contains ? ` with ${JSON.stringify(e.http.contains)}` : ''}, got HTTP ${bad.httpStatus ?? '?'}${bad.body ? `: ${bad.body.replace(/\s+/g, ' ').slice(0, 120)}` : ''}`, observedText(bad));
+    }
+    if (e.forwardedFor) {
+      const bad = oks.find((a) => a.forwardedFor === undefined || !e.forwardedFor!.includes(a.forwardedFor));
+      if (bad) return mk('fail', `the backend saw X-Forwarded-For ${bad.forwardedFor === undefined ? '(none)' : bad.forwardedFor}, expected ${e.forwardedFor.join(' or ')}`, observedText(bad));
     }
     if (e.backends) {
       const seen = new Set(oks.map((a) => a.hostname ?? '?'));

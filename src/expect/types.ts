@@ -46,6 +46,12 @@ export interface Expectation {
   readonly sourceFor?: { readonly [hostname: string]: SourceExpect };
   /** Matrix E row(s) or other ground this expectation rests on, e.g. "E2". */
   readonly basis: string;
+  /** An HTTP probe's answer must have this status and hold this text (kube-proxy's health-check port). */
+  readonly http?: { readonly status: number; readonly contains?: string };
+  /** The request is sent with this Host header (Ingress checks). */
+  readonly host?: string;
+  /** The backend must have seen this X-Forwarded-For (Ingress: the client the controller saw). */
+  readonly forwardedFor?: readonly string[];
   /** The mode's words for what a wrong source or a failed hairpin points at (RoutingFacts.words), for failure reasons. */
   readonly explain?: { readonly masquerade?: string; readonly hairpin?: string };
 }
@@ -66,6 +72,8 @@ export interface Target {
 
 /** A probe kind: a netexec request (TCP: HTTP /clientip, UDP: "hostname" + "clientip"), a ping, or a DF ping of a given size. */
 export type ProbeKind = { readonly kind: 'netexec' } | { readonly kind: 'ping' } | { readonly kind: 'ping-df'; readonly size: number }
+  /** Any HTTP server: GET `path` (with a Host header, over TLS when `tls`), status and body kept. */
+  | { readonly kind: 'http'; readonly path: string; readonly host?: string; readonly tls?: boolean }
   /** A DNS query with a real resolver: glibc's (`getent hosts NAME`, search path and all) or dig's (`dig NAME TYPE`). */
   | { readonly kind: 'dns'; readonly tool: 'getent' | 'dig'; readonly name: string; readonly qtype: 'A' | 'SRV' | 'TXT' };
 
@@ -108,6 +116,11 @@ export interface Attempt {
   readonly sourcePort?: number;
   /** Who answered (netexec hostname = pod name; "external" for the external host). */
   readonly hostname?: string;
+  /** HTTP probes: the status and the start of the body. */
+  readonly httpStatus?: number;
+  readonly body?: string;
+  /** The X-Forwarded-For the backend saw (netexec echoes it). */
+  readonly forwardedFor?: string;
   /** DNS probes: the response code and the answers, normalized as DnsExpect's. */
   readonly dns?: { readonly rcode: Rcode; readonly answers: readonly string[] };
   readonly evidence: Evidence;

@@ -22,6 +22,8 @@ export interface ParseOptions {
   /** The kube-proxy modes this build has. */
   readonly proxyModes?: readonly string[];
   readonly schemas: readonly ModeSchema[];
+  /** Per mode, how LoadBalancer IPs are announced (the first is the default). */
+  readonly lbAnnounce?: Readonly<Record<string, readonly string[]>>;
   /**
    * Live changes (`podlab apply`): a later document with the same kind, namespace and name replaces an earlier one
    * instead of being reported as a duplicate.
@@ -71,7 +73,7 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
 
   const b: LabBuilder = {
     opts, problems, notices: [], nodeNames: [], hasCluster: false, namespaces: new Set(), namespaceLabels: new Map(),
-    pods: [], podDocs: new Map(), services: [], serviceDocs: new Map(), checks: [], workloads: [], configMaps: [], secrets: [], policies: [],
+    pods: [], podDocs: new Map(), services: [], serviceDocs: new Map(), checks: [], workloads: [], configMaps: [], secrets: [], policies: [], ingressClasses: [], ingresses: [],
   };
   if (!docs.some((d) => d.kind === 'Cluster') && problems.length === 0) {
     problems.push({ file: sources.map((s) => s.file).join(', ') || '(no files)', path: 'Cluster', message: 'no Cluster document found: exactly one is required' });
@@ -98,5 +100,6 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
     cluster: b.cluster, namespaces: [...b.namespaces].sort(),
     namespaceLabels: Object.fromEntries([...b.namespaceLabels].sort(([a], [c]) => (a < c ? -1 : 1))),
     pods: b.pods, workloads: b.workloads, configMaps: b.configMaps, secrets: b.secrets, services: b.services, policies: b.policies, checks: b.checks, notices: b.notices,
+    ingresses: b.ingresses, ingressClasses: b.ingressClasses,
   };
 }

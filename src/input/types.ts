@@ -43,6 +43,12 @@ export interface ClusterSpec {
   /** The cluster's DNS domain (kubelet's --cluster-domain): `<svc>.<ns>.svc.<clusterDomain>`. Default cluster.local. */
   readonly clusterDomain: string;
   /**
+   * How LoadBalancer Services get and announce their IPs (`spec.loadBalancer`): `announce` is the mode's way
+   * (L2: MetalLB layer 2, BGP: MetalLB BGP mode, NLB: an AWS network load balancer); `pool` the address ranges
+   * handed out ("a.b.c.d-e.f.g.h" or CIDRs, as MetalLB's IPAddressPool), empty for the mode's default.
+   */
+  readonly loadBalancer: { readonly announce: string; readonly pool: readonly string[] };
+  /**
    * Mode-specific sections of the spec (`spec.bgp`, `spec.vpc`, …), validated by the mode plugins that own them
    * and read back through their typed accessors (modes/bgp/spec.ts bgpSpec(), …). Keyed by the section name.
    */
@@ -54,6 +60,8 @@ export interface ContainerPort {
   readonly containerPort: number;
   readonly protocol: Protocol;
   readonly name?: string;
+  /** The port on the node's addresses that the portmap plugin forwards to this containerPort. */
+  readonly hostPort?: number;
 }
 
 export interface ContainerSpec {
@@ -75,6 +83,8 @@ export interface ContainerSpec {
   readonly volumeMounts?: readonly VolumeMountSpec[];
   /** resources.requests / resources.limits as written (for resourceFieldRef). */
   readonly resources?: { readonly requests?: Readonly<Record<string, string>>; readonly limits?: Readonly<Record<string, string>> };
+  /** Run by podlab itself instead of the pod runtime (the ingress controller's nginx). */
+  readonly builtin?: 'ingress-nginx';
 }
 
 /** ClusterFirst: the cluster DNS (the default); Default: the node's resolver (the lab's external host). */
@@ -205,6 +215,8 @@ export interface PodBody {
   readonly affinity?: AffinitySpec;
   readonly tolerations?: readonly Toleration[];
   readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
+  /** The process runs in the node's own network namespace and the pod's IP is the node's (`hostNetwork: true`). */
+  readonly hostNetwork?: boolean;
   /** spec.hostname and spec.subdomain: with a headless Service named like the subdomain selecting the pod, the pod gets
    *  `<hostname>.<subdomain>.<ns>.svc.<domain>`. */
   readonly hostname?: string;
@@ -222,7 +234,8 @@ export interface PodSpec extends PodBody {
   readonly origin: Origin;
   /** Set on pods a controller made. */
   readonly owner?: OwnerRef;
-  /** A system object podlab adds to every lab (model/system.ts), named by its component ("dns"); absent for the user's. */
+  /** A system object podlab adds to the lab (model/system.ts), named by its component ("dns", "ingress"); absent for the user's.
+   *  Scheduled and addressed after the user's pods. */
   readonly system?: string;
 }
 
@@ -324,7 +337,7 @@ export interface CronJobSpec extends WorkloadBase {
 export type WorkloadSpec = DeploymentSpec | ReplicaSetSpec | StatefulSetSpec | DaemonSetSpec | JobSpec | CronJobSpec;
 export type WorkloadKind = WorkloadSpec['kind'];
 
-export type ServiceType = 'ClusterIP' | 'NodePort' | 'ExternalName';
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 export type TrafficPolicy = 'Cluster' | 'Local';
 
 export interface ServicePortSpec {
@@ -355,10 +368,49 @@ export interface ServiceSpec {
   readonly sessionAffinity: 'None' | 'ClientIP';
   readonly affinityTimeoutSeconds: number;
   readonly externalIPs: readonly string[];
+  readonly annotations: Readonly<Record<string, string>>;
+  /** LoadBalancer: the CIDRs allowed to reach the load-balancer IP (KUBE-FW-…); empty = everyone. */
+  readonly loadBalancerSourceRanges: readonly string[];
+  /** LoadBalancer: false = no NodePorts are allocated (the load balancer must reach pods directly). */
+  readonly allocateLoadBalancerNodePorts: boolean;
+  /** LoadBalancer with externalTrafficPolicy Local: the given health-check port (allocated when absent). */
+  readonly healthCheckNodePort?: number;
   /** type ExternalName: the name the Service is an alias (DNS CNAME) for; no ClusterIP, no kube-proxy rules. */
   readonly externalName?: string;
-  /** A system object podlab adds to every lab (model/system.ts), named by its component ("dns"). */
+  /** A system object podlab adds to the lab (model/system.ts), named by its component ("dns", "api", "ingress"). */
   readonly system?: string;
+  readonly origin: Origin;
+}
+
+/** A path rule of an Ingress (networking.k8s.io/v1). */
+export interface IngressPathSpec {
+  readonly path: string;
+  readonly pathType: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  readonly backend: IngressBackendSpec;
+}
+
+export interface IngressBackendSpec {
+  readonly service: string;
+  /** A Service port number or name. */
+  readonly port: number | string;
+}
+
+export interface IngressSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  /** undefined: the default IngressClass. */
+  readonly ingressClassName?: string;
+  readonly defaultBackend?: IngressBackendSpec;
+  readonly rules: readonly { readonly host?: string; readonly paths: readonly IngressPathSpec[] }[];
+  readonly tls: readonly { readonly hosts: readonly string[]; readonly secretName: string }[];
+  readonly origin: Origin;
+}
+
+export interface IngressClassSpec {
+  readonly name: string;
+  readonly controller: string;
+  readonly isDefault: boolean;
   readonly origin: Origin;
 }
 
@@ -422,6 +474,8 @@ export interface LabSpec {
   /** Declared `kind: Check` documents, in file order. */
   readonly checks: readonly CheckSpec[];
   readonly services: readonly ServiceSpec[];
+  readonly ingresses: readonly IngressSpec[];
+  readonly ingressClasses: readonly IngressClassSpec[];
   /** One-line notices (ignored fields and the like); never errors. */
   readonly notices: readonly string[];
 }

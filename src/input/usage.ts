@@ -28,7 +28,7 @@ const VOLUME: Tree = {
 };
 export const POD_SPEC: Tree = {
   containers: { '[]': CONTAINER }, nodeName: U, nodeSelector: U, affinity: U, tolerations: U, topologySpreadConstraints: U,
-  hostname: U, subdomain: U, volumes: { '[]': VOLUME }, restartPolicy: U, terminationGracePeriodSeconds: U,
+  hostname: U, subdomain: U, hostNetwork: U, volumes: { '[]': VOLUME }, restartPolicy: U, terminationGracePeriodSeconds: U,
   serviceAccountName: Q, serviceAccount: Q, automountServiceAccountToken: Q, imagePullSecrets: Q, securityContext: Q,
   priorityClassName: Q, priority: Q, preemptionPolicy: Q, schedulerName: Q, enableServiceLinks: U, dnsPolicy: U, runtimeClassName: Q,
   overhead: Q, os: Q, resources: Q, hostUsers: Q, readinessGates: Q,
@@ -49,7 +49,7 @@ export const USAGE: Readonly<Record<string, Tree>> = {
   Namespace: top(Q),
   Service: top({
     type: U, clusterIP: U, clusterIPs: U, selector: U, externalTrafficPolicy: U, internalTrafficPolicy: U, sessionAffinity: U,
-    sessionAffinityConfig: U, externalIPs: U, externalName: U, ipFamilies: Q, ipFamilyPolicy: Q, publishNotReadyAddresses: Q, allocateLoadBalancerNodePorts: Q,
+    sessionAffinityConfig: U, externalIPs: U, externalName: U, ipFamilies: Q, ipFamilyPolicy: Q, publishNotReadyAddresses: Q, allocateLoadBalancerNodePorts: U, loadBalancerSourceRanges: U, healthCheckNodePort: U,
     ports: { '[]': { name: U, protocol: U, port: U, targetPort: U, nodePort: U, appProtocol: Q, '*': IGNORED } },
     '*': IGNORED,
   }),

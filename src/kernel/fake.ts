@@ -29,7 +29,7 @@ export interface FakeNs {
   id: number;
   links: Map<string, FakeLink>;
   addrs: { dev: string; cidr: string }[];
-  routes: { dst: string; via?: string; dev: string; onlink?: boolean; scope?: string; proto?: string }[];
+  routes: { dst: string; via?: string; dev: string; onlink?: boolean; scope?: string; proto?: string; table?: string }[];
   neighs: { ip: string; mac: string; dev: string }[];
   fdb: { mac: string; dev: string; dst: string }[];
   rules: { priority: number; from?: string; to?: string; fwmark?: string; table: string }[];
@@ -354,10 +354,11 @@ export class FakeExecutor implements Executor {
       const d = opt('dev')!;
       dev(d);
       const via = opt('via');
-      const i = ns.routes.findIndex((r) => r.dst === dst && (r.via ?? '') === (via ?? '') && r.dev === d);
+      const table = opt('table');
+      const i = ns.routes.findIndex((r) => r.dst === dst && (r.via ?? '') === (via ?? '') && r.dev === d && r.table === table);
       if (verb === 'replace') {
-        const r = { dst, via, dev: d, onlink: w.includes('onlink') || undefined, scope: opt('scope'), proto: opt('proto') };
-        const same = ns.routes.findIndex((x) => x.dst === dst);
+        const r = { dst, via, dev: d, onlink: w.includes('onlink') || undefined, scope: opt('scope'), proto: opt('proto'), ...(table ? { table } : {}) };
+        const same = ns.routes.findIndex((x) => x.dst === dst && x.table === table);
         if (same >= 0) ns.routes[same] = r;
         else ns.routes.push(r);
       } else if (verb === 'del') {
@@ -535,7 +536,7 @@ export class FakeExecutor implements Executor {
     const addrs = [...ns.links.keys()].map((d) => ({
       ifname: d, addr_info: ns.addrs.filter((a) => a.dev === d).map((a) => ({ family: 'inet', local: a.cidr.split('/')[0], prefixlen: Number(a.cidr.split('/')[1]), scope: 'global' })),
     }));
-    const routes = ns.routes.map((r) => ({ dst: r.dst, ...(r.via ? { gateway: r.via } : {}), dev: r.dev, ...(r.proto ? { protocol: r.proto } : {}), ...(r.scope ? { scope: r.scope } : {}), flags: r.onlink ? ['onlink'] : [] }));
+    const routes = ns.routes.map((r) => ({ dst: r.dst, ...(r.via ? { gateway: r.via } : {}), dev: r.dev, table: r.table ?? 'main', ...(r.proto ? { protocol: r.proto } : {}), ...(r.scope ? { scope: r.scope } : {}), flags: r.onlink ? ['onlink'] : [] }));
     const neighs = ns.neighs.map((n) => ({ dst: n.ip, dev: n.dev, lladdr: n.mac, state: ['PERMANENT'] }));
     const rules = [{ priority: 0, src: 'all', table: 'local' }, ...ns.rules.map((r) => ({
       priority: r.priority, src: r.from ? r.from.split('/')[0] : 'all', ...(r.from?.includes('/') ? { srclen: Number(r.from.split('/')[1]) } : {}),

@@ -72,11 +72,12 @@ export function routeCmd(verb: 'replace' | 'del', r: RouteSpec): string {
   if (r.proto && verb === 'replace') s += ` proto ${r.proto}`;
   if (r.scope && verb === 'replace') s += ` scope ${r.scope}`;
   if (r.onlink && verb === 'replace') s += ' onlink';
+  if (r.table) s += ` table ${r.table}`;
   return s;
 }
 
 export function routeKey(r: RouteSpec): string {
-  return `${normDst(r.dst)}|${r.via ?? ''}|${r.dev}|${r.onlink ? 'onlink' : ''}`;
+  return `${normDst(r.dst)}|${r.via ?? ''}|${r.dev}|${r.onlink ? 'onlink' : ''}|${r.table ?? ''}`;
 }
 
 function normDst(d: string): string {

@@ -12,6 +12,8 @@ import { MATRIX_CATEGORY, policyMatrixChecks } from '../expect/matrix.js';
 import type { RunReport, Verdict } from '../expect/types.js';
 import { labContext, requireRoot, type LabContext } from './context.js';
 import { labState } from './targets.js';
+import type { LiveFacts } from '../expect/edge.js';
+import { forgetL2Neighbours, speakersDown } from '../workload/edge/runtime.js';
 
 export interface CheckOptions extends RunOptions, Partial<Omit<LabContext, 'aborted'>> {
   readonly filter?: string;
@@ -26,9 +28,9 @@ export interface CheckOptions extends RunOptions, Partial<Omit<LabContext, 'abor
  * when the lab has policies, Services judged per endpoint), the policy truth table, then the declared ones. Pure:
  * exported for `--list`.
  */
-export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { filter?: string; noGenerated?: boolean } = {}) {
+export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { filter?: string; noGenerated?: boolean; live?: LiveFacts } = {}) {
   const m = expectationsWithPolicy(t, getMode(t.mode).expectations);
-  const gen = o.noGenerated ? { checks: [], skipped: [] } : generateChecks(t, m);
+  const gen = o.noGenerated ? { checks: [], skipped: [] } : generateChecks(t, m, o.live);
   const matrix = o.noGenerated ? { checks: [], skipped: [] } : policyMatrixChecks(t);
   const dec = declaredChecks(t, declared, m);
   return {
@@ -45,7 +47,9 @@ export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<R
   const t = st.topology;
   const problems: string[] = [];
   const declared: readonly CheckSpec[] = o.declared ?? st.checks ?? [];
-  const { checks, skipped, m } = planChecks(t, declared, o);
+  const live: LiveFacts = { speakersDown: speakersDown(ctx.exec, t, st.processes) };
+  const { checks, skipped, m } = planChecks(t, declared, { ...o, live });
+  if (checks.some((c) => c.category === 'service/loadbalancer')) await forgetL2Neighbours(ctx.exec, t);
   const who = (ip: string) => whoIs(m, t, ip);
   // The truth table goes in batches (one process per client pod); every other check probes one by one.
   const cells = checks.filter((c) => c.category === MATRIX_CATEGORY);

@@ -38,6 +38,7 @@ async function applyLocked(ctx: LabContext, cluster: string, files: readonly str
 /** kubectl's resource names and short names for the kinds `delete` (and scale, rollout) take. */
 export const KIND_NAMES: Readonly<Record<string, string>> = {
   pod: 'Pod', pods: 'Pod', po: 'Pod', service: 'Service', services: 'Service', svc: 'Service',
+  ingress: 'Ingress', ingresses: 'Ingress', ing: 'Ingress',
   networkpolicy: 'NetworkPolicy', networkpolicies: 'NetworkPolicy', netpol: 'NetworkPolicy',
   deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment', replicaset: 'ReplicaSet', replicasets: 'ReplicaSet', rs: 'ReplicaSet',
   statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet', daemonset: 'DaemonSet', daemonsets: 'DaemonSet', ds: 'DaemonSet',
@@ -98,7 +99,7 @@ async function deleteLocked(ctx: LabContext, cluster: string, what: { files?: re
   else {
     if (what.kind?.includes('/')) what = { ...what, ...parseRef(what.kind), kind: what.kind.split('/')[0] };
     const kind = KIND_NAMES[(what.kind ?? '').toLowerCase()];
-    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete networkpolicy NS/NAME`, `podlab delete deployment NAME -n NS` or `podlab delete -f FILE`');
+    if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete networkpolicy NS/NAME`, `podlab delete ingress NS/NAME`, `podlab delete deployment NAME -n NS` or `podlab delete -f FILE`');
     const [ns, name] = what.name.includes('/') ? what.name.split('/', 2) : [what.namespace ?? 'default', what.name];
     keys = [objectKey(kind, ns, name!)];
   }
@@ -106,8 +107,9 @@ async function deleteLocked(ctx: LabContext, cluster: string, what: { files?: re
   const exists = labObjects(st);
   const system = new Set([...t.pods.filter((p) => p.system).map((p) => `Pod ${p.key}`), ...(t.services ?? []).filter((s) => s.system).map((s) => `Service ${s.key}`)]);
   const sys = keys.filter((k) => system.has(k));
-  if (sys.length) throw new Error(`${sys.join(', ')}: system object${sys.length > 1 ? 's' : ''} of every lab (the cluster DNS, the API server's Service), not deletable`);
-  const missing = keys.filter((k) => !exists.has(k));
+  if (sys.length) throw new Error(`${sys.join(', ')}: system object${sys.length > 1 ? 's' : ''} podlab adds to the lab (the cluster DNS, the API server's Service, the ingress controller), not deletable`);
+  // Secrets and IngressClasses are not in the topology: their documents are simply left out.
+  const missing = keys.filter((k) => !exists.has(k) && !/^(Secret|IngressClass) /.test(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
   const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
   const r = await upLocked(ctx, { ...ctx, files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });

@@ -8,6 +8,7 @@ import { allocationsOf, type Allocations, type Topology } from '../model/topolog
 import type { Plan } from '../dataplane/types.js';
 import { getMode, resolveLab } from '../modes/registry.js';
 import { modeRuntime } from '../modes/runtimes.js';
+import { edgeSync, isEdgeRecord } from '../workload/edge/runtime.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
 import { inNs, mapLimit, stopPids } from '../kernel/exec.js';
@@ -221,25 +222,33 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   say('starting pod processes');
   const rctx = runtimeContext(ctx, cluster);
   const mr = modeRuntime(topo.mode);
-  let modeProcs = procs.filter((r) => mr?.owns(r));
+  const modeProcs = procs.filter((r) => mr?.owns(r));
+  const edgeProcs = procs.filter(isEdgeRecord);
   let dnsProcs = procs.filter(isDnsRecord);
-  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isDnsRecord(r)));
-  procs = [...wl.records, ...modeProcs, ...dnsProcs];
+  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isEdgeRecord(r) && !isDnsRecord(r)));
+  procs = [...wl.records, ...modeProcs, ...edgeProcs, ...dnsProcs];
   changes += wl.changes;
   await save();
+  let modeRecords = modeProcs;
   if (mr && faults.length === 0) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
-    modeProcs = m.records;
-    procs = [...wl.records, ...modeProcs, ...dnsProcs];
+    modeRecords = m.records;
+    procs = [...wl.records, ...m.records, ...edgeProcs, ...dnsProcs];
     changes += m.changes;
     await save();
   }
+  // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
+  abortCheck();
+  const edge = await edgeSync(rctx, topo, edgeProcs, say, faults);
+  procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
+  changes += edge.changes;
+  await save();
   abortCheck();
   say('cluster DNS');
   const dns = await syncDns(rctx, topo, dnsProcs);
   dnsProcs = dns.records;
-  procs = [...wl.records, ...modeProcs, ...dnsProcs];
+  procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
   changes += dns.changes;
   await save();
 
@@ -262,7 +271,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems: [...wl.problems, ...dns.problems],
+    created: fresh, deleted: stale, problems: [...wl.problems, ...edge.problems, ...dns.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
       ...strays.foreign.map((f) => `${f} is not the lab's: left running`), ...controllerNotice(topo, ctx)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,

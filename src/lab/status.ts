@@ -1,6 +1,7 @@
 // `podlab status`: nodes, pods (addresses, namespaces, phase) and Services with their endpoints, from the lab's state
 // and what the kernel and the runtimes say now; plus what only the running mode can tell (bgp: sessions, routes).
 import { modeRuntime } from '../modes/runtimes.js';
+import { edgeStatus, type EdgeStatus } from '../workload/edge/runtime.js';
 import { netnsOwners } from '../kernel/netns.js';
 import type { ContainerState } from '../workload/types.js';
 import { labContext, requireRoot, runtimeContext, type LabContext } from './context.js';
@@ -15,7 +16,7 @@ export interface PodStatus {
   phase: 'Running' | 'Failed' | 'Missing' | 'Pending';
   reason?: string;
   containers: ContainerState[];
-  /** A system pod podlab adds to every lab (the cluster DNS server), not one of the files'. */
+  /** A system pod podlab adds to the lab (the cluster DNS server, the ingress controller), not one of the files'. */
   system?: true;
   /** The controller that made it: {kind: ReplicaSet|StatefulSet|DaemonSet|Job, name}. */
   owner?: { kind: string; name: string };
@@ -48,9 +49,13 @@ export interface ServiceStatus {
   externalTrafficPolicy: string; internalTrafficPolicy: string; sessionAffinity: string; externalIPs: string[];
   ports: { name: string; protocol: string; port: number; targetPort: number | string; nodePort?: number; endpoints: { pod: string; ip: string; node: string; port: number }[] }[];
   endpoints: { pod: string; ip: string; node: string }[];
+  /** type LoadBalancer: the address it got, as kubectl shows `status.loadBalancer.ingress` (vpc: also the NLB's hostname). */
+  status?: { loadBalancer: { ingress: { ip: string; hostname?: string }[] } };
+  loadBalancerSourceRanges?: string[];
+  healthCheckNodePort?: number;
   /** type ExternalName: the name it is a DNS alias for. */
   externalName?: string;
-  /** A system Service podlab adds to every lab (kube-system/kube-dns, default/kubernetes). */
+  /** A system Service podlab adds to every lab (kube-system/kube-dns, default/kubernetes; the ingress controller's). */
   system?: true;
 }
 
@@ -85,6 +90,11 @@ export interface StatusJson {
   controllers: 'in-process' | 'daemon';
   /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
   bgp?: BgpStatusJson;
+  /** Who announces each load-balancer IP now (L2: the elected speaker; BGP: the router's next hops; NLB: its targets). */
+  loadBalancers?: EdgeStatus['loadBalancers'];
+  /** The upstream router (BGP) or the NLB (vpc) of the lab's LoadBalancer Services. */
+  lbHost?: { name: string; ip: string; netns: string };
+  ingress?: EdgeStatus['ingress'];
 }
 
 /** The lab as its state and the runtimes see it (no call into the mode's daemons). */
@@ -128,9 +138,15 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       sessionAffinity: v.sessionAffinity, externalIPs: [...v.externalIPs],
       ports: v.ports.map((p) => ({ name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: p.nodePort, endpoints: p.endpoints.map((e) => ({ ...e })) })),
       endpoints: v.endpoints.map((e) => ({ ...e })),
+      ...(v.loadBalancer ? {
+        status: { loadBalancer: { ingress: [{ ip: v.loadBalancer.ip, ...(v.loadBalancer.hostname ? { hostname: v.loadBalancer.hostname } : {}) }] } },
+        loadBalancerSourceRanges: [...v.loadBalancer.sourceRanges],
+        ...(v.loadBalancer.healthCheckNodePort !== undefined ? { healthCheckNodePort: v.loadBalancer.healthCheckNodePort } : {}),
+      } : {}),
       ...(v.externalName !== undefined ? { externalName: v.externalName } : {}),
       ...(v.system ? { system: true as const } : {}),
     })),
+    ...(t.lbHost ? { lbHost: { name: t.lbHost.name, ip: t.lbHost.ip, netns: t.lbHost.netns } } : {}),
     external: { ip: t.external.ip, netns: t.external.netns, ports: t.external.ports },
     ...(t.policy ? { policies: t.policy.policies.map((p) => ({
       namespace: p.namespace, name: p.name, podSelector: p.podSelector,
@@ -176,7 +192,13 @@ export async function statusFull(cluster: string, o: Partial<LabContext> = {}): 
   const ctx = labContext(o);
   const s = await status(cluster, ctx);
   const mr = modeRuntime(s.mode);
-  if (!mr) return s;
   const t = (await labState(ctx, cluster)).topology;
-  return { ...s, ...(await mr.status(runtimeContext(ctx, cluster), t)) };
+  const rctx = runtimeContext(ctx, cluster);
+  const edge = await edgeStatus(rctx, t);
+  const mode = mr ? ((await mr.status(rctx, t)) as Partial<StatusJson>) : {};
+  // BGP: an IP is announced by the nodes the router has it from.
+  const lbs = edge.loadBalancers.map((l) => (l.announce === 'BGP'
+    ? { ...l, announcedBy: (mode.bgp?.routes ?? []).filter((r) => r.node === t.lbHost?.name && r.dst === l.ip).map((r) => t.nodes.find((n) => n.ip === r.via)?.name ?? r.via ?? '?') }
+    : l));
+  return { ...s, ...mode, ...(lbs.length ? { loadBalancers: lbs } : {}), ...(edge.ingress ? { ingress: edge.ingress } : {}) };
 }

@@ -26,6 +26,10 @@ export async function stopStrays(ctx: LabContext, cluster: string, topo: Topolog
   const foreign: string[] = [];
   for (const [pid, ns] of exec.pidsIn(netns)) {
     if (knownPids.has(pid)) continue;
+    // A known process's children are its own (the ingress controller's nginx workers).
+    const stat = (await exec.files.read(`/proc/${pid}/stat`)) ?? '';
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (knownPids.has(ppid)) continue;
     const argv = nul(await exec.files.read(`/proc/${pid}/cmdline`));
     const env = new Set(nul(await exec.files.read(`/proc/${pid}/environ`)));
     const pod = podOf.get(ns);

@@ -35,6 +35,8 @@ export interface IpamResult {
   readonly pending: readonly PendingPodT[];
   /** Plain hosts on the pod network that are not nodes (vpc: VPC hosts). */
   readonly hosts?: readonly HostT[];
+  /** The load balancer's own host on the pod network (vpc: the NLB in its subnet), when the lab has LoadBalancers. */
+  readonly lbHost?: HostT;
   /** Whatever else the mode decided and its plan needs (read back through the mode's own accessor). */
   readonly modeData?: unknown;
   /** Per node, the pod address handed out last (kept in the state: the next pod starts after it). */

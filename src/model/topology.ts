@@ -4,11 +4,13 @@
 import type { LabSpec, ContainerSpec, DnsPolicy, Mode, ProxyMode, OwnerRef, PodSpec } from '../input/types.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { contains, mustCidr, nth, ipToNum, type Cidr } from '../net/ip.js';
-import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from '../net/names.js';
+import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName, routerNetns } from '../net/names.js';
 import { macFor, shortHash } from '../net/hash.js';
 import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
 import type { Ipam } from './ipam.js';
+import { allocateLoadBalancerIps } from './loadbalancer.js';
 import { withSystem, dnsServiceIp, EXTERNAL_ZONE } from './system.js';
+import { resolveIngress, type IngressT } from './ingress.js';
 import { serviceEnv } from './envvars.js';
 import { nodeLabels, schedule } from './scheduler.js';
 import { expandWorkloads, type WorkloadT } from './workloads/index.js';
@@ -58,7 +60,7 @@ export interface PodT {
   readonly dnsPolicy?: DnsPolicy;
   /** The service environment variables the pod got when it was created (model/envvars.ts); the containers' own env wins. */
   readonly serviceEnv?: Readonly<Record<string, string>>;
-  /** A system pod (model/system.ts): its component ("dns"). Run by that component, left out of the pod checks. */
+  /** A system pod (model/system.ts): its component ("dns", "ingress"). Run by that component, left out of the pod checks. */
   readonly system?: string;
 }
 
@@ -115,6 +117,12 @@ export interface Topology {
   readonly namespaces: readonly string[];
   /** Plain hosts that are not nodes (vpc: VPC hosts); empty in the other modes. */
   readonly hosts: readonly HostT[];
+  /** How LoadBalancer IPs are announced (L2, BGP, NLB), from spec.loadBalancer. */
+  readonly loadBalancer?: { readonly announce: string };
+  /** The host that receives load-balancer traffic from outside: the upstream router (BGP) or the NLB (vpc). */
+  readonly lbHost?: HostT;
+  /** The Ingresses the ingress controller serves, resolved to endpoints and certificates. */
+  readonly ingress?: IngressT;
   /** Cluster DNS (absent in states written before podlab had it). */
   readonly dns?: DnsT;
   /** Pods not built (Pending), with the reason. */
@@ -273,7 +281,21 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
   for (const h of ip.hosts ?? []) claim(h.netns, `host ${h.name}`, c.origin.file, c.origin.line);
 
   const notices: string[] = [];
-  const services = resolveServices(lab, pods, prev.services, problems, undefined, notices);
+  const lbIps = allocateLoadBalancerIps({
+    lab, problems, taken: new Set([gateway, extIp, ...nodes.map((n) => n.ip)]),
+    prev: Object.fromEntries(Object.entries(prev.services ?? {}).map(([k, v]) => [k, v.loadBalancerIP])),
+  });
+  const services = resolveServices(lab, pods, prev.services, problems, undefined, notices, { ips: lbIps, cluster: c.name, announce: c.loadBalancer.announce });
+  const ingress = resolveIngress(lab, services);
+  if (ingress) notices.push(...ingress.notices);
+  // MetalLB's BGP mode needs a router to peer with: the lab adds one on the fabric, at the highest free address.
+  let lbHost = ip.lbHost;
+  if (c.loadBalancer.announce === 'BGP' && lbIps.size) {
+    const taken = new Set([gateway, extIp, ...nodes.map((n) => n.ip)]);
+    let off = underlay.size - 2;
+    while (off > 1 && taken.has(nth(underlay, off))) off--;
+    lbHost = { name: 'router', ip: nth(underlay, off), subnet: underlay.text, netns: routerNetns(c.name), port: 'n-router', mac: macFor(`${c.name}/router/eth0`) };
+  }
   // Service links: what a pod saw when it was created stays while it lives (same node, address and containers).
   const specOf = new Map(lab.pods.map((x) => [`${x.namespace}/${x.name}`, x]));
   const withEnv = pods.map((p) => {
@@ -306,7 +328,9 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     dns: { domain: c.clusterDomain, serviceIP: dnsServiceIp(c), externalZone: EXTERNAL_ZONE },
     external: { ip: extIp, netns: extNetns(c.name), ports: c.external.ports, mac: macFor(`${c.name}/ext/eth0`) },
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
-    namespaces: lab.namespaces, hosts: ip.hosts ?? [],
+    namespaces: lab.namespaces, hosts: ip.hosts ?? [], loadBalancer: { announce: c.loadBalancer.announce },
+    ...(lbHost ? { lbHost } : {}),
+    ...(ingress ? { ingress } : {}),
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
     ...(ip.lastReserved?.size ? { lastReserved: Object.fromEntries(ip.lastReserved) } : {}),
     ...(pending.length ? { pending: pending.map((p) => (specOf.get(p.key)?.system ? { ...p, system: specOf.get(p.key)!.system } : p)) } : {}),

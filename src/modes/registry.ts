@@ -39,7 +39,7 @@ export function modeSchemas(): ModeSchema[] {
 
 /** parseLab with this build's modes. */
 export function parseLabFiles(sources: readonly Source[], opts: Omit<ParseOptions, 'modes' | 'schemas'> = {}): LabSpec {
-  return parseLab(sources, { ...opts, modes: supportedModes(), proxyModes: proxyModeNames(), schemas: modeSchemas() });
+  return parseLab(sources, { ...opts, modes: supportedModes(), proxyModes: proxyModeNames(), schemas: modeSchemas(), lbAnnounce: Object.fromEntries(MODES.map((m) => [m.name, m.loadBalancer.announce])) });
 }
 
 /** resolve with the lab's mode's IPAM. */

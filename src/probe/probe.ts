@@ -44,6 +44,14 @@ export function probeArgv(c: Check, to: ProbeTimeouts = DEFAULT_TIMEOUTS): strin
   }
   if (c.probe.kind === 'ping') return ['ping', '-n', '-c', '1', '-W', w, c.to.ip];
   if (c.probe.kind === 'ping-df') return ['ping', '-n', '-c', '1', '-W', w, '-M', 'do', '-s', String(c.probe.size), c.to.ip];
+  if (c.probe.kind === 'http') {
+    const p = c.probe;
+    const scheme = p.tls ? 'https' : 'http';
+    const base = ['curl', '-sS', '-i', '--connect-timeout', w, '--max-time', String(to.waitS + 1)];
+    // A name resolved to the target (SNI and Host both carry it), or the address with an explicit Host header.
+    if (p.host) return [...base, ...(p.tls ? ['-k'] : []), '--resolve', `${p.host}:${c.to.port}:${c.to.ip}`, `${scheme}://${p.host}:${c.to.port}${p.path}`];
+    return [...base, ...(p.tls ? ['-k'] : []), `${scheme}://${c.to.ip}:${c.to.port}${p.path}`];
+  }
   if (c.protocol === 'TCP') return ['curl', '-sS', '-i', '--connect-timeout', w, '--max-time', String(to.waitS + 1), `http://${c.to.host ?? c.to.ip}:${c.to.port}/clientip`];
   return [PYTHON, '-c', UDP_CLIENT, c.to.ip, String(c.to.port), w];
 }
@@ -97,6 +105,18 @@ export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stde
     if (/unreachable/i.test(out)) return res('refused', (/(\S+ )?[Uu]nreachable.*/.exec(out)?.[0] ?? 'unreachable').replace(/^ping: /, ''));
     if (r.code === 1) return res('dropped', 'no echo reply before the timeout');
     return res('error', firstErr || `ping exited ${r.code}`);
+  }
+  if (c.probe.kind === 'http' && r.code === 0) {
+    const text = r.stdout.replace(/\r/g, '');
+    const cut = text.indexOf('\n\n');
+    const head = cut < 0 ? text : text.slice(0, cut);
+    const body = cut < 0 ? '' : text.slice(cut + 2);
+    const status = Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1] ?? NaN);
+    const hostname = /^X-Hostname: *(.*)$/im.exec(head)?.[1]?.trim();
+    const forwardedFor = /^X-Request-Forwarded-For: *(.*)$/im.exec(head)?.[1]?.trim();
+    const { ip, port } = c.probe.path.endsWith('/clientip') ? splitIpPort(body.trim()) : {};
+    if (!Number.isFinite(status)) return res('error', 'no HTTP status line in the answer');
+    return { observed: 'ok', detail: `HTTP ${status}`, httpStatus: status, body: body.slice(0, 500), hostname, sourceIp: ip, sourcePort: port, ...(forwardedFor !== undefined ? { forwardedFor } : {}) };
   }
   if (c.protocol === 'TCP') {
     if (r.code === 0) {

@@ -50,7 +50,7 @@ async function readStatus(ctx: RuntimeContext, file: string): Promise<RuntimeSta
 
 export const processRuntime: WorkloadRuntime = {
   name: 'process',
-  owns: (r) => !r.pod.startsWith('bird/') && !r.pod.startsWith('dns/'),
+  owns: (r) => !r.pod.startsWith('bird/') && !r.pod.startsWith('edge/') && !r.pod.startsWith('dns/'),
   logPath: (ctx, pod, container) => containerLog(ctx.dir, pod, container),
 
   async sync(ctx: RuntimeContext, t: Topology, prev: readonly ProcRecord[]): Promise<WorkloadResult> {
@@ -105,7 +105,7 @@ export const processRuntime: WorkloadRuntime = {
     for (const pod of t.pods) {
       if (pod.system) continue;
       for (const c of pod.containers) {
-        if (c.command) continue;
+        if (c.command || c.builtin) continue;
         groups.get(pod.node)!.pods.push({
           id: `${pod.key}/${c.name}`, netns: pod.netns, sandbox: exec.netnsId(pod.netns) ?? '', hostname: pod.name, log: containerLog(ctx.dir, pod, c.name),
           listeners: c.ports.map((p) => ({ port: p.containerPort, protocol: p.protocol })),
@@ -210,8 +210,14 @@ export const processRuntime: WorkloadRuntime = {
     const rtAlive = new Map<string, boolean>();
     for (const p of records) if (p.pod.startsWith(RUNTIME_PREFIX)) rtAlive.set(p.pod.slice(RUNTIME_PREFIX.length), ctx.exec.alive(p.pid, p.netns));
     for (const p of t.pods) {
-      if (p.system) continue;
+      // System pods are reported by their component (workload/dns/), except the ingress controller's builtin nginx below.
+      if (p.system && !p.containers.every((c) => c.builtin)) continue;
       out.set(p.key, p.containers.map((c): ContainerState => {
+        if (c.builtin) {
+          // Run by podlab's edge runtime (the ingress controller's nginx), in the pod's namespace.
+          const ok = ctx.exec.pidsIn([p.netns]).size > 0;
+          return { name: c.name, kind: 'process', ready: ok, reason: ok ? undefined : `${c.builtin} is not running` };
+        }
         if (c.command) {
           const rec = records.find((r) => r.pod === p.key && r.container === c.name);
           const ok = !!rec && ctx.exec.alive(rec.pid, p.netns);

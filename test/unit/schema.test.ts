@@ -113,7 +113,7 @@ status: {replicas: 1}
 apiVersion: v1
 kind: Service
 metadata: {name: s}
-spec: {type: NodePort, selector: {app: a}, ports: [{port: 80, appProtocol: http}], healthCheckNodePort: 31000, ipFamilyPolicy: SingleStack}
+spec: {type: NodePort, selector: {app: a}, ports: [{port: 80, appProtocol: http}], sessionAffinity: None, publishNotReadyAddresses: false, loadBalancerClass: example.com/lb, ipFamilyPolicy: SingleStack}
 `);
   t.same(problems, []);
   const about = (f: string) => notices.filter((n) => n.includes(`"${f}"`));
@@ -122,7 +122,7 @@ spec: {type: NodePort, selector: {app: a}, ports: [{port: 80, appProtocol: http}
     t.match(about(f)[0], /\(and 1 more like it\)$/);
   }
   t.match(about('image')[0], /^lab\.yaml:\d+: Deployment default\/a spec\.template\.spec\.containers\[0\]\.image: "image" is ignored by the process runtime/);
-  t.match(about('healthCheckNodePort')[0], /Service default\/s spec\.healthCheckNodePort: "healthCheckNodePort" is known to Kubernetes but not used by podlab$/);
+  t.match(about('loadBalancerClass')[0], /Service default\/s spec\.loadBalancerClass: "loadBalancerClass" is known to Kubernetes but not used by podlab$/);
   for (const f of ['serviceAccountName', 'imagePullSecrets', 'securityContext', 'resources', 'annotations', 'uid', 'status', 'imagePullPolicy', 'priorityClassName', 'appProtocol', 'ipFamilyPolicy']) t.same(about(f), [], `${f} is quiet`);
 });
 

@@ -28,9 +28,9 @@ export const applyCommand: CommandModule = {
 
 export const deleteCommand: CommandModule = {
   command: 'delete [kind] [name]',
-  describe: 'remove objects (Pods, Services, NetworkPolicies, Deployments, …) from a running lab (UDP conntrack entries of removed endpoints are flushed)',
+  describe: 'remove objects (Pods, Services, NetworkPolicies, Ingresses, Deployments, …) from a running lab (UDP conntrack entries of removed endpoints are flushed)',
   builder: (y: Argv) => y
-    .positional('kind', { type: 'string', describe: 'pod | service | networkpolicy (netpol) | deployment | statefulset | daemonset | job | cronjob | configmap | secret … (kubectl\'s short names too; or KIND/NAME)' })
+    .positional('kind', { type: 'string', describe: 'pod | service | ingress (ing) | networkpolicy (netpol) | deployment | statefulset | daemonset | job | cronjob | configmap | secret … (kubectl\'s short names too; or KIND/NAME)' })
     .positional('name', { type: 'string', describe: 'NAME or NS/NAME' })
     .option('namespace', { alias: 'n', type: 'string', describe: 'the namespace (default: default)' })
     .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the objects these files declare' })
@@ -41,6 +41,7 @@ export const deleteCommand: CommandModule = {
     .example('$0 delete service shop/web', "the Service's rules go from every node")
     .example('$0 delete deployment/web -n shop', 'the Deployment, its ReplicaSets and pods go')
     .example('$0 delete netpol shop/deny-all', 'the policy goes; with none left, no policy chain or IP set remains')
+    .example('$0 delete ingress shop/shop', 'the ingress controller reloads without its rules')
     .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
   handler: async (a) => {
     try {

@@ -24,7 +24,7 @@ export const checkCommand: CommandModule = {
   describe: 'prove the lab with real traffic: generated checks (pod↔pod, node, external, MTU, Services, the NetworkPolicy truth table) plus declared Check documents',
   builder: (y: Argv) => y
     .option('cluster', clusterOpt)
-    .option('filter', { type: 'string', describe: 'only checks whose id (or declared name) matches this glob (* and ?; a plain word matches anywhere)' })
+    .option('filter', { type: 'string', describe: 'only checks whose id (or declared name) matches this glob (* and ?; a plain word matches anywhere; several globs separated by commas)' })
     .option('reporter', { alias: 'r', choices: REPORTERS, default: 'human' as ReporterName, describe: 'output format' })
     .option('out', { alias: 'o', type: 'string', describe: 'write the report to this file (a one-line summary still goes to stderr)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'human reporter: list passing checks too' })

@@ -1,15 +1,15 @@
 // kind: Cluster (podlab.io/v1alpha1): the lab itself — mode, address plan, nodes, the external host. Mode-specific
 // sections (spec.bgp, spec.vpc, …) are validated by the mode plugins through the schemas passed in ParseOptions,
 // so this file names no mode.
-import { isIPv4, parseCidr, contains, overlaps, ipToNum, type Cidr } from '../../net/ip.js';
+import { isIPv4, parseCidr, contains, overlaps, ipToNum, parseRange, rangeOverlapsCidr, rangeInsideCidr, type Cidr, type IpRange } from '../../net/ip.js';
 import type { ClusterSpec, NodeSpec, ProxyMode, Taint, TaintEffect } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
 import { checkKeys, dnsNameProblem, int, isObj, labels, list, str, DNS_LABEL, DNS_SUBDOMAIN, LABEL_KEY } from '../fields.js';
 import { DNS_PORT, EXTERNAL_ZONE, SERVICE_CIDR_MAX_PREFIX } from '../reserved.js';
 
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,9}$/;
-/** Node names podlab's own namespaces use (pl-<cluster>-fabric, pl-<cluster>-ext). */
-export const RESERVED_NAMES = ['fabric', 'ext'];
+/** Node names podlab's own namespaces use (pl-<cluster>-fabric, -ext, -router, -nlb). */
+export const RESERVED_NAMES = ['fabric', 'ext', 'router', 'nlb'];
 
 /** What a mode's schema sees of the Cluster document around its own section. */
 export interface ClusterEnv {
@@ -45,7 +45,14 @@ export interface ClusterOptions {
   /** Every kube-proxy mode this build has (default: iptables, nftables). */
   readonly proxyModes?: readonly string[];
   readonly schemas: readonly ModeSchema[];
+  /** Per mode, how its LoadBalancer Services are announced (the first is the default), e.g. overlay: [L2]. */
+  readonly lbAnnounce?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** Where each announcement puts its addresses: on the nodes' own subnet (ARP) or routed to it (BGP, an NLB). */
+export const LB_ON_UNDERLAY: Readonly<Record<string, boolean>> = { L2: true, BGP: false, NLB: false };
+/** The default pool of routed announcements (TEST-NET-2: documentation addresses, never on a real network). */
+export const DEFAULT_ROUTED_POOL = '198.51.100.0/24';
 
 export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[]): ClusterSpec | undefined {
   const { ctx, obj } = d;
@@ -64,7 +71,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     return undefined;
   }
   const sectionKeys = [...new Set(opts.schemas.map((s) => s.key))];
-  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'clusterDomain', ...sectionKeys]);
+  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'loadBalancer', 'clusterDomain', ...sectionKeys]);
 
   let mode = (opts.mode ?? spec.mode ?? 'overlay') as string;
   const modePath: Path = opts.mode !== undefined ? ['(--mode)'] : ['spec', 'mode'];
@@ -209,6 +216,8 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     }
   }
 
+  const loadBalancer = parseLoadBalancer(ctx, spec.loadBalancer, mode, opts, { podCIDR, serviceCIDR, underlay, reserved: reservedUnderlay, hostRoutes: opts.hostRoutes ?? [] });
+
   // The modes' own sections.
   const env: ClusterEnv = { mode, nodes: nodes.map((n) => n.name), podCIDR, serviceCIDR, underlay, hostRoutes: opts.hostRoutes ?? [] };
   const modeSpecs: Record<string, unknown> = {};
@@ -225,7 +234,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
   return {
     name, mode, proxyMode: proxyMode as ProxyMode,
     podCIDR: podCIDR.text, nodeCIDRMaskSize: maskSize, serviceCIDR: serviceCIDR.text, nodePortRange,
-    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, clusterDomain, modeSpecs,
+    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, loadBalancer, clusterDomain, modeSpecs,
     origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
 }
@@ -248,6 +257,59 @@ function parseTaints(ctx: DocCtx, v: unknown, at: Path): Taint[] {
     if (seen.has(`${key}:${effect}`)) ctx.err(p, `duplicate taint ${key}:${effect}`);
     seen.add(`${key}:${effect}`);
     out.push({ key, value, effect });
+    });
+  return out;
+}
+
+/** spec.loadBalancer: {announce, pool}. The pool must suit the announcement: on the underlay for L2, off it otherwise. */
+function parseLoadBalancer(ctx: DocCtx, raw: unknown, mode: string, opts: ClusterOptions,
+  env: { podCIDR?: Cidr; serviceCIDR?: Cidr; underlay?: Cidr; reserved: ReadonlyMap<string, string>; hostRoutes: readonly string[] }): { announce: string; pool: string[] } {
+  const allowed = opts.lbAnnounce?.[mode] ?? ['L2'];
+  const out = { announce: allowed[0] ?? 'L2', pool: [] as string[] };
+  if (raw === undefined || raw === null) return out;
+  const path: Path = ['spec', 'loadBalancer'];
+  if (!isObj(raw)) {
+    ctx.err(path, 'must be a map like {pool: [172.18.0.200-172.18.0.250]}');
+    return out;
+  }
+  checkKeys(ctx, raw, path, ['announce', 'pool']);
+  if (raw.announce !== undefined) {
+    const a = str(ctx, raw.announce, [...path, 'announce']);
+    if (a !== undefined && !allowed.includes(a)) ctx.err([...path, 'announce'], `"${a}" is not how mode ${mode} announces load-balancer IPs (one of: ${allowed.join(', ')})`);
+    else if (a) out.announce = a;
+  }
+  if (raw.pool === undefined || raw.pool === null) return out;
+  const items = typeof raw.pool === 'string' ? [raw.pool] : Array.isArray(raw.pool) ? raw.pool : undefined;
+  if (!items) {
+    ctx.err([...path, 'pool'], 'must be a list of address ranges or CIDRs');
+    return out;
+  }
+  const onUnderlay = LB_ON_UNDERLAY[out.announce] ?? true;
+  const ranges: IpRange[] = [];
+  items.forEach((v: unknown, i: number) => {
+    const p: Path = typeof raw.pool === 'string' ? [...path, 'pool'] : [...path, 'pool', i];
+    const r = parseRange(v);
+    if (typeof r === 'string') return ctx.err(p, r);
+    for (const [c, what] of [[env.podCIDR, 'podCIDR'], [env.serviceCIDR, 'serviceCIDR']] as const) {
+      if (c && rangeOverlapsCidr(r, c)) ctx.err(p, `${r.text} overlaps ${what} ${c.text}`);
+    }
+    if (env.underlay) {
+      if (onUnderlay && !rangeInsideCidr(r, env.underlay)) ctx.err(p, `${r.text} is not on the underlay ${env.underlay.text}: ${out.announce} announces an IP by answering ARP, which only works on the nodes' own subnet`);
+      if (!onUnderlay && rangeOverlapsCidr(r, env.underlay)) ctx.err(p, `${r.text} overlaps the underlay ${env.underlay.text}: ${out.announce} addresses are routed to the cluster, so they must be outside the nodes' subnet`);
+      const gw = env.underlay.base + 1;
+      if (onUnderlay && gw >= r.first && gw <= r.last) ctx.err(p, `${r.text} holds the underlay gateway address`);
+    }
+    for (const [ip, who] of env.reserved) {
+      const n = ipToNum(ip);
+      if (n >= r.first && n <= r.last) ctx.err(p, `${r.text} holds ${ip}, the address of ${who}`);
+    }
+    for (const h of env.hostRoutes) {
+      const hc = parseCidr(h.includes('/') ? h : `${h}/32`);
+      if (!onUnderlay && typeof hc !== 'string' && hc.prefix > 0 && rangeOverlapsCidr(r, hc)) ctx.err(p, `${r.text} overlaps this host's own route to ${hc.text}`);
+    }
+    for (const o of ranges) if (r.first <= o.last && o.first <= r.last) ctx.err(p, `${r.text} overlaps ${o.text}`);
+    ranges.push(r);
+    out.pool.push(r.text);
   });
   return out;
 }

@@ -44,6 +44,8 @@ export function parseSecret(d: RawDoc): SecretSpec | undefined {
   const data = Object.fromEntries(Object.entries(base64).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
   sizeCheck(d, Object.values(base64).reduce((n, v) => n + Math.floor(v.length * 3 / 4), 0));
   const type = typeof d.obj.type === 'string' && d.obj.type ? d.obj.type : 'Opaque';
+  // As the API server validates them: a TLS Secret carries both keys.
+  if (type === 'kubernetes.io/tls') for (const k of ['tls.crt', 'tls.key']) if (!(k in base64)) d.ctx.err(['data'], `a Secret of type kubernetes.io/tls needs the key "${k}"`);
   if (d.ctx.problems.length > before || !name) return undefined;
   return { namespace, name, type, data, base64, origin: { file: d.ctx.file, line: d.ctx.lineOf([]) ?? 1 } };
 }

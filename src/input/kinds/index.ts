@@ -1,7 +1,7 @@
 // The kind registry: one module per kind, one line each here, processed in this order (a kind may refer to the
 // kinds before it: pods to the Cluster's nodes, checks to pods and Services). An unknown kind is reported with the
 // list of supported ones. Kubernetes kinds are also validated against the upstream schema (schema.ts, in parse.ts).
-import type { ClusterSpec, CheckSpec, ConfigMapSpec, NetworkPolicySpec, PodSpec, SecretSpec, ServiceSpec, WorkloadSpec } from '../types.js';
+import type { ClusterSpec, CheckSpec, ConfigMapSpec, NetworkPolicySpec, PodSpec, SecretSpec, ServiceSpec, WorkloadSpec, IngressClassSpec, IngressSpec } from '../types.js';
 import type { Problem } from '../problems.js';
 import { fmtPath, type DocCtx, type RawDoc } from '../doc.js';
 import { parseCluster, type ClusterOptions } from './cluster.js';
@@ -10,6 +10,7 @@ import { parsePod } from './pod.js';
 import { parseService, checkServicesTogether } from './service.js';
 import { parseChecks } from './check.js';
 import { parseNetworkPolicy } from './networkpolicy.js';
+import { parseIngress, parseIngressClass } from './ingress.js';
 import { SYSTEM_OBJECTS } from '../reserved.js';
 
 /** A user's object that claims a system object's name (model/system.ts adds those to every lab). */
@@ -48,6 +49,8 @@ export interface LabBuilder {
   readonly configMaps: ConfigMapSpec[];
   readonly secrets: SecretSpec[];
   readonly policies: NetworkPolicySpec[];
+  readonly ingressClasses: IngressClassSpec[];
+  readonly ingresses: IngressSpec[];
 }
 
 export interface KindModule {
@@ -117,6 +120,30 @@ const networkPolicy: KindModule = {
   },
 };
 
+const ingressClass: KindModule = {
+  kind: 'IngressClass',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const c = parseIngressClass(d);
+      if (c) b.ingressClasses.push(c);
+    }
+    const defaults = b.ingressClasses.filter((c) => c.isDefault);
+    if (defaults.length > 1) for (const d of docs) d.ctx.err(['metadata', 'annotations'], `more than one IngressClass is marked default (${defaults.map((c) => c.name).join(', ')}): an Ingress without ingressClassName would be ambiguous`);
+  },
+};
+
+const ingress: KindModule = {
+  kind: 'Ingress',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const i = parseIngress(d);
+      if (!i) continue;
+      b.ingresses.push(i);
+      b.namespaces.add(i.namespace);
+    }
+  },
+};
+
 const check: KindModule = {
   kind: 'Check',
   parseAll(docs, b) {
@@ -148,7 +175,7 @@ const secret: KindModule = {
 
 /** Every kind this build reads, in processing order. */
 export const KINDS: readonly KindModule[] = [
-  cluster, namespace, configMap, secret, pod, deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, jobKind, cronJobKind, service, networkPolicy, check,
+  cluster, namespace, configMap, secret, pod, deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, jobKind, cronJobKind, service, networkPolicy, ingressClass, ingress, check,
 ];
 
 /** Kinds that `podlab apply` / `delete` change in a running lab (every kind of the registry but the Cluster and Checks). */

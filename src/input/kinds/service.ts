@@ -1,12 +1,12 @@
-// kind: Service (v1): ClusterIP, NodePort, headless and ExternalName Services, their ports, policies and affinity.
+// kind: Service (v1): ClusterIP, NodePort, LoadBalancer, headless and ExternalName Services, their ports, policies and affinity.
 import type { ClusterSpec, Protocol, ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
-import { dnsNameProblem, int, isObj, labels, str, PROTOCOLS } from '../fields.js';
+import { bool, dnsNameProblem, int, isObj, labels, str, PROTOCOLS } from '../fields.js';
 import { reservedServiceIps } from '../reserved.js';
 import { objectHead } from './meta.js';
 import { isIPv4, parseCidr, contains, ipToNum } from '../../net/ip.js';
 
-const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'ExternalName'];
+const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 const POLICIES: readonly TrafficPolicy[] = ['Cluster', 'Local'];
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -16,16 +16,16 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
   const before = ctx.problems.length;
   const { name, namespace, meta } = objectHead(d, 'v1', { label: true, what: 'a Service name (DNS label)' });
   const lbls = labels(ctx, meta.labels, ['metadata', 'labels']);
+  const annotations = annotationsOf(ctx, meta.annotations);
   const spec = obj.spec;
   if (!isObj(spec)) {
     ctx.err(['spec'], 'is required (spec.ports lists the ports the Service exposes)');
     return undefined;
   }
   const type = (spec.type ?? 'ClusterIP') as string;
+  const exposed = type === 'NodePort' || type === 'LoadBalancer';
   if (!SVC_TYPES.includes(type as ServiceType)) {
-    ctx.err(['spec', 'type'], type === 'LoadBalancer'
-      ? `type "${type}" is not supported by this version of podlab (supported: ${SVC_TYPES.join(', ')})`
-      : `unknown type "${type}" (one of: ${SVC_TYPES.join(', ')})`);
+    ctx.err(['spec', 'type'], `unknown type "${type}" (one of: ${SVC_TYPES.join(', ')})`);
   }
   const external = type === 'ExternalName';
   let externalName: string | undefined;
@@ -45,7 +45,7 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
     const v = str(ctx, spec.clusterIP, ['spec', 'clusterIP']);
     if (v === 'None') {
       clusterIP = 'None';
-      if (type === 'NodePort') ctx.err(['spec', 'clusterIP'], 'a headless Service (clusterIP: None) must have type ClusterIP');
+      if (exposed) ctx.err(['spec', 'clusterIP'], 'a headless Service (clusterIP: None) must have type ClusterIP');
     } else if (v !== undefined) {
       if (!isIPv4(v)) ctx.err(['spec', 'clusterIP'], `"${v}" is not an IPv4 address or "None"`);
       else if (svcCidr && typeof svcCidr !== 'string') {
@@ -76,8 +76,32 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
   };
   const externalTrafficPolicy = policy('externalTrafficPolicy');
   const internalTrafficPolicy = policy('internalTrafficPolicy');
-  if (spec.externalTrafficPolicy !== undefined && type !== 'NodePort' && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length)) {
-    ctx.err(['spec', 'externalTrafficPolicy'], 'may only be set when type is NodePort (or externalIPs are given)');
+  if (spec.externalTrafficPolicy !== undefined && !exposed && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length)) {
+    ctx.err(['spec', 'externalTrafficPolicy'], 'may only be set when type is NodePort or LoadBalancer (or externalIPs are given)');
+  }
+  const lb = type === 'LoadBalancer';
+  const onlyLb = (key: string) => {
+    if (spec[key] !== undefined && !lb) ctx.err(['spec', key], 'may only be set when type is LoadBalancer');
+  };
+  onlyLb('loadBalancerSourceRanges');
+  onlyLb('allocateLoadBalancerNodePorts');
+  const sourceRanges: string[] = [];
+  if (spec.loadBalancerSourceRanges !== undefined && spec.loadBalancerSourceRanges !== null) {
+    if (!Array.isArray(spec.loadBalancerSourceRanges)) ctx.err(['spec', 'loadBalancerSourceRanges'], 'must be a list of CIDRs like [203.0.113.0/24]');
+    else spec.loadBalancerSourceRanges.forEach((v: unknown, i: number) => {
+      const c = parseCidr(typeof v === 'string' && !v.includes('/') && isIPv4(v) ? `${v}/32` : v);
+      if (typeof c === 'string') ctx.err(['spec', 'loadBalancerSourceRanges', i], c);
+      else sourceRanges.push(c.text);
+    });
+  }
+  const allocNp = bool(ctx, spec.allocateLoadBalancerNodePorts, ['spec', 'allocateLoadBalancerNodePorts']) ?? true;
+  let healthCheckNodePort: number | undefined;
+  if (spec.healthCheckNodePort !== undefined && spec.healthCheckNodePort !== null) {
+    if (!lb || externalTrafficPolicy !== 'Local') ctx.err(['spec', 'healthCheckNodePort'], 'may only be set when type is LoadBalancer and externalTrafficPolicy is Local');
+    else if (cluster) {
+      const [lo, hi] = cluster.nodePortRange;
+      healthCheckNodePort = int(ctx, spec.healthCheckNodePort, ['spec', 'healthCheckNodePort'], lo, hi);
+    }
   }
   const sessionAffinity = (spec.sessionAffinity ?? 'None') as string;
   if (sessionAffinity !== 'None' && sessionAffinity !== 'ClientIP') ctx.err(['spec', 'sessionAffinity'], `"${sessionAffinity}" is not None or ClientIP`);
@@ -135,7 +159,8 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
       }
       let nodePort: number | undefined;
       if (pt.nodePort !== undefined && pt.nodePort !== null) {
-        if (type !== 'NodePort') ctx.err([...pp, 'nodePort'], 'may only be set when type is NodePort');
+        if (!exposed) ctx.err([...pp, 'nodePort'], 'may only be set when type is NodePort or LoadBalancer');
+        else if (lb && !allocNp) ctx.err([...pp, 'nodePort'], 'may not be set when allocateLoadBalancerNodePorts is false');
         else if (cluster) {
           const [lo, hi] = cluster.nodePortRange;
           if (typeof pt.nodePort !== 'number' || !Number.isInteger(pt.nodePort)) ctx.err([...pp, 'nodePort'], `must be an integer, got ${JSON.stringify(pt.nodePort)}`);
@@ -150,11 +175,27 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
   return {
     namespace, name, key: `${namespace}/${name}`, labels: lbls, type: type as ServiceType, clusterIP, selector, ports,
     externalTrafficPolicy, internalTrafficPolicy, sessionAffinity: sessionAffinity as 'None' | 'ClientIP', affinityTimeoutSeconds: timeout,
-    externalIPs, ...(externalName !== undefined ? { externalName } : {}), origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
+    externalIPs, annotations, loadBalancerSourceRanges: sourceRanges, allocateLoadBalancerNodePorts: allocNp, healthCheckNodePort,
+    ...(externalName !== undefined ? { externalName } : {}), origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
 }
 
-/** Checks across Services: unique clusterIPs and nodePorts. */
+/** metadata.annotations: a map of string to string (values as written). */
+export function annotationsOf(ctx: DocCtx, v: unknown): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) {
+    ctx.err(['metadata', 'annotations'], 'must be a map of string to string');
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+    else ctx.err(['metadata', 'annotations', k], 'annotation values must be strings');
+  }
+  return out;
+}
+
+/** Checks across Services: unique clusterIPs, nodePorts and healthCheckNodePorts. */
 export function checkServicesTogether(services: readonly ServiceSpec[], ctxs: ReadonlyMap<string, DocCtx>): void {
   const ips = new Map<string, string>();
   const nodePorts = new Map<string, string>();
@@ -172,6 +213,12 @@ export function checkServicesTogether(services: readonly ServiceSpec[], ctxs: Re
       if (prev) ctx.err(['spec', 'ports', i, 'nodePort'], `${k} is already used by ${prev}`);
       else nodePorts.set(k, `Service ${s.key}`);
     });
+    if (s.healthCheckNodePort !== undefined) {
+      const k = `${s.healthCheckNodePort}/TCP`;
+      const prev = nodePorts.get(k);
+      if (prev) ctx.err(['spec', 'healthCheckNodePort'], `${k} is already used by ${prev}`);
+      else nodePorts.set(k, `Service ${s.key} (health check)`);
+    }
   }
 }
 
