@@ -173,7 +173,14 @@ t.test('SIGINT during check: probing stops, the checks that ran are reported, ex
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    await new Promise((r) => setTimeout(r, 2500));
+    // Interrupt once probing has started (the CLI's first probe process), not after a fixed time: on a loaded
+    // machine the CLI can take seconds to start, and a SIGINT before its handler is installed just kills it.
+    for (let i = 0; i < 600; i++) {
+      const kids = await execa('pgrep', ['-P', String(child.pid)], { reject: false });
+      if (String(kids.stdout).trim()) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGINT');
     t.equal(await exited, 130, `${reporter}: exit 130`);
     if (reporter === 'json') {
