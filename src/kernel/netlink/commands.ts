@@ -8,7 +8,7 @@ export type IpCommand =
   | { readonly op: 'hairpin'; readonly name: string; readonly on: boolean }
   | { readonly op: 'link-del'; readonly name: string }
   | { readonly op: 'addr'; readonly verb: 'add' | 'del'; readonly cidr: string; readonly dev: string }
-  | { readonly op: 'route'; readonly verb: 'replace' | 'del'; readonly dst: string; readonly via?: string; readonly dev: string; readonly proto?: string; readonly scope?: 'link'; readonly onlink: boolean }
+  | { readonly op: 'route'; readonly verb: 'replace' | 'del'; readonly dst: string; readonly via?: string; readonly dev: string; readonly proto?: string; readonly scope?: 'link'; readonly onlink: boolean; readonly table?: string }
   | { readonly op: 'neigh'; readonly verb: 'replace' | 'del'; readonly ip: string; readonly mac?: string; readonly dev: string }
   | { readonly op: 'rule'; readonly verb: 'add' | 'del'; readonly pref: number; readonly from?: string; readonly to?: string; readonly fwmark?: { readonly mark: number; readonly mask?: number }; readonly table: string };
 
@@ -224,10 +224,10 @@ function parseRoute(t: Tokens): IpCommand {
   const verb = t.word('replace', 'del') as 'replace' | 'del';
   const dst = t.next('destination');
   if (dst !== 'default' && !CIDR.test(dst) && !IP.test(dst)) t.fail(`destination "${dst}" is not default, an address or a prefix`);
-  let via: string | undefined, dev: string | undefined, proto: string | undefined, scope: 'link' | undefined;
+  let via: string | undefined, dev: string | undefined, proto: string | undefined, scope: 'link' | undefined, table: string | undefined;
   let onlink = false;
   while (!t.done) {
-    const w = t.word('via', 'dev', 'proto', 'scope', 'onlink');
+    const w = t.word('via', 'dev', 'proto', 'scope', 'onlink', 'table');
     const dup = () => t.fail(`"${w}" given twice`);
     if (w === 'via') {
       if (via) dup();
@@ -241,13 +241,17 @@ function parseRoute(t: Tokens): IpCommand {
     } else if (w === 'scope') {
       if (scope) dup();
       scope = t.word('link') as 'link';
+    } else if (w === 'table') {
+      if (table) dup();
+      table = t.next('table');
+      if (!/^(main|\d+)$/.test(table)) t.fail(`table "${table}" is not main or a number`);
     } else {
       if (onlink) dup();
       onlink = true;
     }
   }
   if (!dev) t.fail('route without "dev"');
-  return { op: 'route', verb, dst, via, dev, proto, scope, onlink };
+  return { op: 'route', verb, dst, via, dev, proto, scope, onlink, ...(table && table !== 'main' ? { table } : {}) };
 }
 
 function parseRule(t: Tokens): IpCommand {
@@ -332,7 +336,7 @@ export function describe(c: Command): string {
     case 'hairpin': return `turning hairpin ${c.on ? 'on' : 'off'} on bridge port ${c.name}`;
     case 'link-del': return `deleting link ${c.name}`;
     case 'addr': return `${c.verb === 'add' ? 'adding' : 'deleting'} address ${c.cidr} ${c.verb === 'add' ? 'to' : 'of'} ${c.dev}`;
-    case 'route': return `${c.verb === 'replace' ? 'replacing' : 'deleting'} route ${c.dst}${c.via ? ` via ${c.via}` : ''} dev ${c.dev}`;
+    case 'route': return `${c.verb === 'replace' ? 'replacing' : 'deleting'} route ${c.dst}${c.via ? ` via ${c.via}` : ''} dev ${c.dev}${c.table ? ` table ${c.table}` : ''}`;
     case 'neigh': return c.verb === 'replace' ? `adding permanent neighbour ${c.ip} lladdr ${c.mac} on ${c.dev}` : `deleting neighbour ${c.ip} on ${c.dev}`;
     case 'rule': return `${c.verb === 'add' ? 'adding' : 'deleting'} rule pref ${c.pref}`;
     case 'fdb': return `${c.verb === 'replace' ? 'replacing' : 'deleting'} fdb entry ${c.mac} dst ${c.dst} on ${c.dev}`;

@@ -90,12 +90,13 @@ export function encode(c: Command, r: Resolve): Request {
       const p = prefix(c.dst);
       const add = c.verb === 'replace';
       const scope = !add ? RT_SCOPE.NOWHERE : c.scope === 'link' || !c.via ? RT_SCOPE.LINK : RT_SCOPE.UNIVERSE;
+      const tn = c.table ? tableNumber(c.table) : RT_TABLE_MAIN;
       const hdr = rtmsg({
-        family: AF_INET, dstLen: p.len, table: RT_TABLE_MAIN, scope,
+        family: AF_INET, dstLen: p.len, table: tn < 256 ? tn : 0, scope,
         protocol: add ? (c.proto ? protoNumber(c.proto) : RTPROT_BOOT) : c.proto ? protoNumber(c.proto) : 0,
         type: add ? RTN.UNICAST : RTN.UNSPEC, flags: c.onlink ? RTNH_F_ONLINK : 0,
       });
-      const body = attrs(hdr, p.addr ? attr(RTA.DST, p.addr) : undefined, c.via ? attr(RTA.GATEWAY, ip4(c.via)) : undefined, u32(RTA.OIF, r.index(c.dev)));
+      const body = attrs(hdr, p.addr ? attr(RTA.DST, p.addr) : undefined, c.via ? attr(RTA.GATEWAY, ip4(c.via)) : undefined, u32(RTA.OIF, r.index(c.dev)), tn >= 256 ? u32(RTA.TABLE, tn) : undefined);
       return add ? { type: RTM.NEWROUTE, flags: NLM_F.CREATE | NLM_F.REPLACE, body } : { type: RTM.DELROUTE, flags: 0, body };
     }
     case 'neigh': {

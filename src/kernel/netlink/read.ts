@@ -97,7 +97,8 @@ export async function readNs(s: RtSocket, opts: { fdb: boolean }): Promise<Netli
     const a = parseAttrs(d, 12);
     const table = a.get(RTA.TABLE)?.readUInt32LE(0) ?? d[4]!;
     const flags = d.readUInt32LE(8);
-    if (table !== RT_TABLE_MAIN || flags & RTM_F_CLONED || d[5] === RTPROT_KERNEL) continue;
+    // Every table but the kernel's own (local 255, default 253): main and numbered policy-routing tables, as observe.ts.
+    if (table === 255 || table === 253 || table === 0 || flags & RTM_F_CLONED || d[5] === RTPROT_KERNEL) continue;
     const len = d[1]!;
     const dstB = a.get(RTA.DST);
     const dst = len === 0 ? 'default' : `${dstB ? ip4Text(dstB) : '0.0.0.0'}${len === 32 ? '' : `/${len}`}`;
@@ -105,7 +106,7 @@ export async function readNs(s: RtSocket, opts: { fdb: boolean }): Promise<Netli
     const oif = a.get(RTA.OIF);
     routes.push({
       dst, via: gw ? ip4Text(gw) : undefined, dev: oif ? dev(oif.readUInt32LE(0)) : RTN_NAMES[d[7]!] ?? String(d[7]),
-      onlink: flags & RTNH_F_ONLINK ? true : undefined, proto: protoName(d[5]!),
+      onlink: flags & RTNH_F_ONLINK ? true : undefined, proto: protoName(d[5]!), ...(table !== RT_TABLE_MAIN ? { table: tableName(table) } : {}),
     });
   }
 
