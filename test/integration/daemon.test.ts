@@ -106,8 +106,10 @@ t.test('podlab daemon', { skip: !isRoot && 'needs root', timeout: 1_500_000 }, a
 
   await t.test('a non-root client is refused, clearly', async (t) => {
     t.equal(statSync(SOCK).mode & 0o777, 0o600, 'socket mode 0600');
-    const r = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, 'status'], // Not the test runner's environment (its NODE_OPTIONS hooks write where nobody may not).
-      { reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PODLAB_STATE_DIR: SD }, timeout: 120_000 });
+    // env -i: not the test runner's environment (its process hooks, which reach the child even with extendEnv off,
+    // write under .tap/ where nobody may not, and turn exit 3 into 1).
+    const r = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', `PODLAB_STATE_DIR=${SD}`, process.execPath, CLI, 'status'],
+      { reject: false, timeout: 120_000 });
     t.equal(r.exitCode, 3, `exit 3 (privilege): ${String(r.stderr).slice(0, 3000)}`);
     t.match(String(r.stderr), /`podlab status` needs root: .*podlab daemon's socket .* belong to root; run it with sudo/);
   });
