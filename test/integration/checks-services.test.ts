@@ -97,8 +97,8 @@ t.test('no kube-proxy MASQUERADE in node1: exactly hairpin and eTP Cluster NodeP
     'service/hairpin UDP x/w1 -> svc/x/web:udp',
     'service/hairpin TCP x/w1 -> svc/x/loc:8080',
     webNp('TCP', 'http'), webNp('UDP', 'udp'),
-    // Pods of other nodes dialling node1's eTP Cluster NodePort: the reply must come back through node1 too.
-    ...r.checks.filter((c) => c.category === 'service/pod-to-nodeport/other' && / -> nodeport\/node1\/x\/web:/.test(c.id)).map((c) => c.id),
+    // Pods (of any node) dialling node1's eTP Cluster NodePort: the reply must come back through node1 too.
+    ...r.checks.filter((c) => c.category.startsWith('service/pod-to-nodeport/') && / -> nodeport\/node1\/x\/web:/.test(c.id)).map((c) => c.id),
   ].sort(), 'exactly the affected checks');
   const hp = r.checks.find((c) => c.id === 'service/hairpin TCP x/w1 -> svc/x/web:http')!;
   t.match(hp.reason, /(backend\(s\) w1 never answered in \d+ tries|server saw 10\.244\.0\.\d+ \(pod x\/w1\) \(answered by w1 itself\)).*(hairpin back to w1 itself did not complete.*MASQUERADE|missing masquerade)/, hp.reason);

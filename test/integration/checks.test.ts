@@ -171,7 +171,9 @@ t.test('SIGINT during check: probing stops, the checks that ran are reported, ex
   for (const reporter of ['json', 'human']) {
     const child = spawn('node', [CLI, 'check', '-c', cluster, '-r', reporter, '--concurrency', '2'], { env: { ...process.env, PODLAB_STATE_DIR: STATE_DIR }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
     // Interrupt once probing has started (the CLI's first probe process), not after a fixed time: on a loaded
     // machine the CLI can take seconds to start, and a SIGINT before its handler is installed just kills it.
@@ -182,7 +184,7 @@ t.test('SIGINT during check: probing stops, the checks that ran are reported, ex
     }
     await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGINT');
-    t.equal(await exited, 130, `${reporter}: exit 130`);
+    t.equal(await exited, 130, `${reporter}: exit 130 (${stderr.slice(-600)})`);
     if (reporter === 'json') {
       const run = JSON.parse(stdout).runs[0];
       t.equal(run.interrupted, true);
