@@ -168,6 +168,12 @@ spec: {from: external, to: 'pod/x/a1:8080', expect: {outcome: ok}, tries: 1}
 
 // #8 (hardening): SIGINT during `podlab check` exited 1 with "RESULT: FAIL" and counted the unrun checks as errors.
 t.test('SIGINT during check: probing stops, the checks that ran are reported, exit 130', { skip: isRoot ? false : 'needs root' }, async (t) => {
+  // The file's lab went with 'down leaves nothing': build it again for this test, and remove it after.
+  const up = await podlab(['up', '-f', file]);
+  t.equal(up.exitCode, 0, String(up.stderr));
+  t.teardown(async () => {
+    await podlab(['down', '-c', cluster]);
+  });
   for (const reporter of ['json', 'human']) {
     const child = spawn('node', [CLI, 'check', '-c', cluster, '-r', reporter, '--concurrency', '2'], { env: { ...process.env, PODLAB_STATE_DIR: STATE_DIR }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
