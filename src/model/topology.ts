@@ -1,14 +1,16 @@
 // Resolve a validated LabSpec into a Topology: every address, name and MAC decided (pure).
 // The underlay and scheduling are shared; node subnets and pod addresses come from the mode's IPAM (model/ipam.ts).
 // Deterministic and sticky: previous allocations (from the lab's state) are kept when still valid.
-import type { LabSpec, ContainerSpec, Mode, ProxyMode } from '../input/types.js';
+import type { LabSpec, ContainerSpec, HostAlias, KubeletSpec, Mode, ProxyMode, RestartPolicy, RuntimeName } from '../input/types.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { contains, mustCidr, nth, ipToNum, type Cidr } from '../net/ip.js';
 import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName } from '../net/names.js';
 import { macFor } from '../net/hash.js';
-import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
+import { resolveServices, serviceAllocationsOf, type ReadyFn, type ServiceT, type ServiceAllocations } from './services.js';
+import { resolveVolumes, type ResolvedVolume } from './volumes.js';
 import type { Ipam } from './ipam.js';
-export type { ServiceT, ServicePortT, EndpointT } from './services.js';
+export type { ServiceT, ServicePortT, EndpointT, ReadyFn } from './services.js';
+export type { ResolvedVolume, VolumeFile } from './volumes.js';
 
 export interface NodeT {
   readonly name: string;
@@ -32,7 +34,22 @@ export interface PodT {
   readonly ip: string;
   readonly netns: string;
   readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   readonly containers: readonly ContainerSpec[];
+  /** Run in order, each to completion, before the containers; those with restartPolicy Always are sidecars. */
+  readonly initContainers?: readonly ContainerSpec[];
+  /** Absent: Always. */
+  readonly restartPolicy?: RestartPolicy;
+  /** Absent: 30. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** spec.hostname (the pod's hostname; absent: the pod's name) and spec.subdomain. */
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  readonly hostAliases?: readonly HostAlias[];
+  /** The pod's volumes, resolved (model/volumes.ts). Containers mount them by `volumeMounts`. */
+  readonly volumes?: readonly ResolvedVolume[];
+  /** Absent: process. */
+  readonly runtime?: RuntimeName;
 }
 
 /** A pod the scheduler or IPAM could not place: reported as Pending, never built. */
@@ -80,6 +97,8 @@ export interface Topology {
   readonly modeData?: unknown;
   /** One-line notices found while resolving (e.g. a Service port no selected pod declares). */
   readonly notices?: readonly string[];
+  /** kubelet's settings (spec.kubelet: the restart back-off), when the lab changes them. */
+  readonly kubelet?: KubeletSpec;
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -89,7 +108,12 @@ export interface Allocations {
   readonly services?: ServiceAllocations;
 }
 
-export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topology {
+export interface ResolveOptions {
+  /** Whether a pod is a ready endpoint (the lifecycle's readiness); absent: every placed pod. */
+  readonly ready?: ReadyFn;
+}
+
+export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro: ResolveOptions = {}): Topology {
   const c = lab.cluster;
   const problems: Problem[] = [];
   const underlay = mustCidr(c.underlay);
@@ -172,11 +196,22 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     };
   });
 
+  const notices: string[] = [];
   const pods: PodT[] = lab.pods.filter((p) => !isPending.has(`${p.namespace}/${p.name}`)).map((p) => {
     const key = `${p.namespace}/${p.name}`;
+    const runtime = p.runtime ?? c.runtime;
+    const volumes = resolveVolumes(p, `${c.name}/${key}`, notices);
     return {
       namespace: p.namespace, name: p.name, key, node: placement.get(key)!, ip: ip.podIps.get(key) ?? '0.0.0.0',
       netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: p.containers,
+      ...(p.annotations ? { annotations: p.annotations } : {}),
+      ...(p.initContainers?.length ? { initContainers: p.initContainers } : {}),
+      ...(p.restartPolicy ? { restartPolicy: p.restartPolicy } : {}),
+      ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
+      ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.subdomain ? { subdomain: p.subdomain } : {}),
+      ...(p.hostAliases?.length ? { hostAliases: p.hostAliases } : {}),
+      ...(volumes.length ? { volumes } : {}),
+      ...(runtime && runtime !== 'process' ? { runtime } : {}),
     };
   });
 
@@ -196,8 +231,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
   }
   for (const h of ip.hosts ?? []) claim(h.netns, `host ${h.name}`, c.origin.file, c.origin.line);
 
-  const notices: string[] = [];
-  const services = resolveServices(lab, pods, prev.services, problems, undefined, notices);
+  const services = resolveServices(lab, pods, prev.services, problems, ro.ready, notices);
 
   if (problems.length) throw new SpecError(problems);
   return {
@@ -210,6 +244,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}): Topol
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
     ...(pending.length ? { pending } : {}),
     ...(notices.length ? { notices } : {}),
+    ...(c.kubelet ? { kubelet: c.kubelet } : {}),
   };
 }
 

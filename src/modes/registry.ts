@@ -7,7 +7,7 @@ import { bgp } from './bgp/index.js';
 import { vpc } from './vpc/index.js';
 import { parseLab, type ParseOptions, type Source } from '../input/parse.js';
 import type { LabSpec } from '../input/types.js';
-import { resolve, type Allocations, type Topology } from '../model/topology.js';
+import { resolve, type Allocations, type ResolveOptions, type Topology } from '../model/topology.js';
 import type { ModeSchema } from '../input/kinds/cluster.js';
 import { proxyModeNames } from '../dataplane/proxy/index.js';
 
@@ -43,6 +43,6 @@ export function parseLabFiles(sources: readonly Source[], opts: Omit<ParseOption
 }
 
 /** resolve with the lab's mode's IPAM. */
-export function resolveLab(lab: LabSpec, prev: Allocations = {}): Topology {
-  return resolve(lab, getMode(lab.cluster.mode).ipam, prev);
+export function resolveLab(lab: LabSpec, prev: Allocations = {}, ro: ResolveOptions = {}): Topology {
+  return resolve(lab, getMode(lab.cluster.mode).ipam, prev, ro);
 }
