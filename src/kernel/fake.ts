@@ -487,6 +487,9 @@ export class FakeExecutor implements Executor {
   /** What a started process does at once that podlab waits for: netexec reports its listeners. */
   private emulateStart(pid: number): void {
     const p = this.procs.get(pid)!;
+    // The container shim (workload/process/shim.sh DIR ATTEMPT …) records that its command started, as pid itself.
+    const s = p.argv.findIndex((a) => a.endsWith('shim.sh'));
+    if (s >= 0 && p.argv[s + 1] && p.argv[s + 2]) this.fileMap.set(normalize(`${p.argv[s + 1]}/${p.argv[s + 2]}.start`), `${pid} ${(Date.now() / 1000).toFixed(6)}\n`);
     const i = p.argv.findIndex((a) => a.endsWith('netexec.py'));
     if (i < 0) return;
     const cfg = this.fileMap.get(normalize(p.argv[i + 1]!));
