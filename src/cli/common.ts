@@ -3,6 +3,7 @@ import { SpecError } from '../input/problems.js';
 import { PreflightError } from '../kernel/preflight.js';
 import { AbortedError } from '../lab/reconcile.js';
 import { CorruptStateError } from '../store/types.js';
+import { EngineError, ImageMissingError } from '../workload/docker/index.js';
 import { labContext, type LabContext } from '../lab/context.js';
 
 export const isTTY = process.stderr.isTTY;
@@ -16,6 +17,10 @@ export function fail(e: unknown): never {
     process.exit(2);
   }
   if (e instanceof PreflightError) {
+    err(`podlab: ${e.message}`);
+    process.exit(3);
+  }
+  if (e instanceof EngineError || e instanceof ImageMissingError) {
     err(`podlab: ${e.message}`);
     process.exit(3);
   }

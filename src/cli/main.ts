@@ -15,13 +15,14 @@ import { checkCommand, testCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { imageCommand } from './commands/image.js';
 import { compareCommand } from './commands/compare.js';
+import { superviseCommand } from './commands/supervise.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
 
-const COMMANDS = [upCommand, applyCommand, deleteCommand, statusCommand, checkCommand, testCommand, compareCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand];
+const COMMANDS = [upCommand, applyCommand, deleteCommand, statusCommand, checkCommand, testCommand, compareCommand, execCommand, logsCommand, superviseCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand];
 const modes = supportedModes().map((m) => `  ${m.padEnd(8)} ${getMode(m).description}`).join('\n');
 
 await COMMANDS.reduce((y, c) => y.command(c as CommandModule), yargs(hideBin(process.argv)))

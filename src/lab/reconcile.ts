@@ -3,10 +3,7 @@
 // a loop can call again and again: it reads the kernel itself each time (namespaces, links, rules, processes), so a
 // second call on an unchanged lab makes no change.
 import { resolve as resolvePath } from 'node:path';
-import type { LabSpec } from '../input/types.js';
-import { allocationsOf, type Topology } from '../model/topology.js';
-import type { Plan } from '../dataplane/types.js';
-import { getMode, resolveLab } from '../modes/registry.js';
+import { allocationsOf, type PodT, type Topology } from '../model/topology.js';
 import { modeRuntime } from '../modes/runtimes.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
@@ -16,25 +13,12 @@ import { addNetns, delNetns } from '../kernel/netns.js';
 import { clusterNetns } from '../substrate/local.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
-import { shortHash } from '../net/hash.js';
 import { runtimeContext, type LabContext } from './context.js';
+import type { Desired, Readiness } from './desire.js';
+import { hosting, oneShot, terminatePods } from './lifecycle.js';
+import { applyEndpoints } from './endpoints.js';
 
-/** What a lab must be: the validated files, every address decided, and the kernel state of every namespace. */
-export interface Desired {
-  readonly lab: LabSpec;
-  readonly topo: Topology;
-  readonly plan: Plan;
-  /** Per namespace, a hash of its plan without the rule sets (those have their own ledger, by hash of the text). */
-  readonly planHashes: Readonly<Record<string, string>>;
-}
-
-/** Decide everything (pure): topology with sticky allocations from the previous state, and the plan. */
-export function desire(lab: LabSpec, prev?: LabState): Desired {
-  const topo = resolveLab(lab, prev?.allocations);
-  const plan = getMode(topo.mode).plan(topo);
-  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
-  return { lab, topo, plan, planHashes };
-}
+export { desire, type Desired, type Readiness } from './desire.js';
 
 /** How the lab's state records where the desired state came from (so apply/delete can rebuild it). */
 export interface Provenance {
@@ -51,6 +35,8 @@ export interface ReconcileOptions {
    * state differs from what they were converged to; the rest get their rule sets written from the ledger alone.
    */
   readonly incremental?: boolean;
+  /** The readiness the desired state was computed with (recorded; the endpoints follow it). */
+  readonly readiness?: Readiness;
 }
 
 export interface UpResult {
@@ -102,27 +88,41 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
   const rules: RuleLedger = structuredClone(prev?.rules ?? {});
   let procs: readonly ProcRecord[] = prev?.processes ?? [];
+  let notReady = [...(o.readiness?.notReady ?? prev?.notReady ?? [])].filter((k) => topo.pods.some((p) => p.key === k));
+  let cur = d;
   const save = (converged = false) => store.write({
-    ...(converged ? { converged, planHashes } : {}),
+    ...(converged ? { converged, planHashes: cur.planHashes } : {}),
     version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
-    mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
-    rules, processes: procs, updatedAt: new Date().toISOString(),
+    mode: from.mode, proxyMode: from.proxyMode, topology: cur.topo, allocations: allocationsOf(cur.topo), checks: d.lab.checks,
+    rules, processes: procs, ...(notReady.length ? { notReady } : {}), updatedAt: new Date().toISOString(),
   });
   await save();
+  const rctx = runtimeContext(ctx, cluster);
 
   if (stale.length) {
     say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
+    // Pods first, as Kubernetes deletes them: preStop, SIGTERM, their grace period; the engine's containers before
+    // any process in their namespaces is killed from outside.
+    const gone = new Set(stale);
+    const stalePods: PodT[] = (prev?.topology.pods ?? []).filter((p) => gone.has(p.netns));
+    await terminatePods(ctx, rctx, topo, stalePods);
+    await ctx.runtime.removePods?.(rctx, stalePods);
     await stopPids(exec, [...exec.pidsIn(stale).keys()]);
     // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
-    await sysctlBatch(exec, stale.map((netns) => ({ netns, unlink: true })));
-    await delNetns(exec, stale);
+    await sysctlBatch(exec, stale.filter((n) => exec.netnsId(n) !== undefined).map((netns) => ({ netns, unlink: true })));
+    await delNetns(exec, stale.filter((n) => exec.netnsId(n) !== undefined));
     for (const n of stale) delete rules[n];
     changes += stale.length;
   }
   abortCheck();
   if (fresh.length) {
-    say(`creating ${fresh.length} network namespace(s)`);
-    await addNetns(exec, fresh);
+    // A docker pod's namespace is its pause container's (linked under /run/netns); the others are made here.
+    const byNetns = new Map(topo.pods.map((p) => [p.netns, p]));
+    const sandboxed = fresh.map((n) => byNetns.get(n)).filter((p): p is PodT => !!p && !!ctx.runtime.makesNetns?.(p));
+    const own = new Set(sandboxed.map((p) => p.netns));
+    say(`creating ${fresh.length} network namespace(s)${own.size ? ` (${own.size} of them pod sandboxes)` : ''}`);
+    await addNetns(exec, fresh.filter((n) => !own.has(n)));
+    if (sandboxed.length) await ctx.runtime.createSandboxes?.(rctx, sandboxed);
     changes += fresh.length;
   }
   const freshSet = new Set(fresh);
@@ -132,8 +132,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   abortCheck();
   await save();
 
-  say('starting pod processes');
-  const rctx = runtimeContext(ctx, cluster);
+  say('preparing pod sandboxes');
   const mr = modeRuntime(topo.mode);
   const modeProcs = procs.filter((r) => mr?.owns(r));
   const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r)));
@@ -148,8 +147,32 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     await save();
   }
 
+  // The containers: the supervisor that runs for the lab takes the new topology; without one, every pod is started
+  // once (init containers in order, each to completion) and nothing restarts them.
+  abortCheck();
+  const host = await hosting(ctx, rctx);
+  const problems = [...wl.problems];
+  const notices: string[] = [];
+  if (host.kind === 'here') host.supervisor.update(topo);
+  else if (host.kind === 'none') {
+    say('starting containers');
+    const once = oneShot(ctx.runtime, rctx, topo);
+    const reports = await once.runOnce(topo, ctx.startTimeoutMs ?? 120_000);
+    for (const r of reports) {
+      const bad = [...r.initContainerStatuses, ...r.containerStatuses].find((c) => 'terminated' in c.state && c.state.terminated.exitCode !== 0 && c.state.terminated.reason !== 'Completed');
+      if (r.display.status.startsWith('Init:') && !/Error|CrashLoop/.test(r.display.status)) notices.push(`Pod ${r.pod} is ${r.display.status} (an init container still runs; without a supervisor nothing will start the app containers after it)`);
+      else if (bad && 'terminated' in bad.state) problems.push(`Pod ${r.pod} container ${bad.name} exited with code ${bad.state.terminated.exitCode} (${bad.state.terminated.reason}); see \`podlab logs ${r.pod} -c ${bad.name}\``);
+    }
+    // Endpoints follow what actually runs: a pod whose containers did not start is not ready.
+    const now = reports.filter((r) => !r.ready).map((r) => r.pod).sort();
+    if (JSON.stringify(now) !== JSON.stringify([...notReady].sort())) {
+      notReady = now;
+      cur = await applyEndpoints(ctx, d.lab, { rules, prev: cur, readiness: { notReady: new Set(now) }, allocations: allocationsOf(topo) });
+      await save();
+    }
+  }
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
-  const flows = staleUdpFlows(prev?.topology, topo);
+  const flows = staleUdpFlows(prev?.topology, cur.topo);
   if (flows.length) {
     const script = flows.map((a) => `${a.join(' ')} >/dev/null 2>&1 || true`).join('\n') + '\n';
     await mapLimit(topo.nodes, ctx.concurrency ?? 8, (n) => exec.run(['sh', '-s'], inNs(n.netns, exec.host), { input: script }));
@@ -158,8 +181,8 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   await save(true);
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems: wl.problems,
-    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`)],
+    created: fresh, deleted: stale, problems,
+    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...notices],
     ms: performance.now() - t0, spawned: exec.spawned,
   };
 }
@@ -168,7 +191,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
 function recreatedPods(before: Topology, after: Topology): string[] {
   // Not workingDir: it defaults to the folder of the file that declared the pod, so the same pod read from
   // another folder would be recreated. A changed workingDir restarts the container's process instead.
-  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, p.containers.map((c) => ({ ...c, workingDir: '' }))]);
+  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, [...(p.initContainers ?? []), ...p.containers].map((c) => ({ ...c, workingDir: '' })), p.restartPolicy ?? '', p.hostname ?? '', p.subdomain ?? '', p.hostAliases ?? [], p.volumes ?? [], p.runtime ?? '', p.terminationGracePeriodSeconds ?? '']);
   const old = new Map(before.pods.map((p) => [p.netns, spec(p)]));
   return after.pods.filter((p) => old.has(p.netns) && old.get(p.netns) !== spec(p)).map((p) => p.netns);
 }

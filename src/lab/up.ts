@@ -4,9 +4,12 @@ import type { LabSpec } from '../input/types.js';
 import { getMode } from '../modes/registry.js';
 import { getProxyMode } from '../dataplane/proxy/index.js';
 import { preflight, sctpUsers } from '../kernel/preflight.js';
-import { labContext, type LabContext } from './context.js';
+import { labContext, runtimeContext, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
 import { desire, reconcile, type UpResult } from './reconcile.js';
+import type { Readiness } from './desire.js';
+import { hosting, readSnapshot } from './lifecycle.js';
+import { dockerPreflight } from './docker.js';
 
 export { AbortedError, type UpResult } from './reconcile.js';
 
@@ -35,6 +38,7 @@ export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolea
   const commands = [...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands];
   if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
   else if (sctp.length) await preflight(ctx.exec, { commands: [], linkKinds: [], sctp, root: ctx.root });
+  await dockerPreflight(lab);
 }
 
 export async function up(o: UpOptions): Promise<UpResult> {
@@ -46,7 +50,20 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const prev = await ctx.store.read(lab.cluster.name);
   const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === lab.cluster.mode;
   await prepare(ctx, lab, incremental);
-  const d = desire(lab, prev);
-  const r = await reconcile(ctx, d, prev, { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode }, { incremental });
+  const readiness = await readinessFor(ctx, lab.cluster.name, prev?.notReady);
+  const d = desire(lab, prev, readiness);
+  const r = await reconcile(ctx, d, prev, { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode }, { incremental, readiness });
   return { ...r, ms: performance.now() - t0 };
+}
+
+/** Which pods the endpoints leave out now: the running supervisor's view, else what the state last recorded. */
+async function readinessFor(ctx: LabContext, cluster: string, fromState: readonly string[] | undefined): Promise<Readiness> {
+  const rctx = runtimeContext(ctx, cluster);
+  const h = await hosting(ctx, rctx);
+  if (h.kind === 'here') return { notReady: new Set(h.supervisor.notReady()), known: new Set(h.supervisor.statuses().map((s) => s.pod)), probed: true };
+  if (h.kind === 'elsewhere') {
+    const snap = await readSnapshot(rctx);
+    return { notReady: new Set(snap?.notReady ?? fromState ?? []), known: new Set(snap?.pods.map((p) => p.pod) ?? []), probed: true };
+  }
+  return { notReady: new Set(fromState ?? []) };
 }
