@@ -2,7 +2,8 @@
 // npm run bench: builds real labs and prints one JSON object with timings and memory (needs root).
 // Figures: example lab up / re-up / down; 20 nodes × 50 pods (1,000 pods, no processes) up / down;
 // RSS of 100 pods running netexec; kube-proxy full sync of 1,000 services × 10 endpoints and apply-to-live
-// (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs).
+// (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs); the daemon's apply → live,
+// drift → repair and RSS (scripts/bench-daemon.mjs).
 // `node scripts/bench.mjs example scale netexec services checks` picks parts.
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,9 +83,9 @@ if (want('netexec')) {
 
 // The per-area benchmarks print JSON of their own; run them as children and fold their results in.
 const { spawnSync } = await import('node:child_process');
-for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']]]) {
+for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['daemon', 'bench-daemon.mjs', []]]) {
   if (!want(key)) continue;
-  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 600_000 });
+  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 1_800_000 });
   try {
     result[key] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
   } catch {

@@ -95,13 +95,30 @@ export const MAX_DOCUMENTS = 20_000;
 /** yaml's alias expansion limit: beyond it a document is an alias bomb. */
 const MAX_ALIAS_COUNT = 100;
 
+// A long-running reader (the daemon) reads the same large files again on every live change: the YAML syntax trees of
+// the last few texts are kept (they are not modified by what follows).
+function parseText(text: string) {
+  const lc = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  return { lc, list: Array.isArray(parsed) ? parsed : [parsed] };
+}
+const PARSED = new Map<string, ReturnType<typeof parseText>>();
+function parseCached(text: string): ReturnType<typeof parseText> {
+  const hit = PARSED.get(text);
+  if (hit) return hit;
+  const r = parseText(text);
+  if (text.length > 4096) {
+    if (PARSED.size >= 8) PARSED.delete(PARSED.keys().next().value!);
+    PARSED.set(text, r);
+  }
+  return r;
+}
+
 /** Read every document of every source; YAML syntax problems are collected with their file and line. */
 export function readDocuments(sources: readonly Source[], problems: Problem[]): RawDoc[] {
   const docs: RawDoc[] = [];
   for (const src of sources) {
-    const lc = new LineCounter();
-    const parsed = parseAllDocuments(src.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-    const list = Array.isArray(parsed) ? parsed : [parsed];
+    const { lc, list } = parseCached(src.text);
     list.forEach((doc, i) => {
       if (doc.errors.length > 0) {
         for (const e of doc.errors) {

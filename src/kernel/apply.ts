@@ -7,6 +7,8 @@ import { observeNs, readRuleset } from './observe.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
 import { shortHash } from '../net/hash.js';
+import { describeOps, type Change } from './changes.js';
+import { partialRestore } from './partial.js';
 
 /** Per namespace, per rule set (its ledger key): hash of the text applied and of the read-back right after. */
 export type RuleLedger = Record<string, Record<string, { want: string; saved: string }>>;
@@ -23,6 +25,8 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   readonly progress?: (msg: string) => void;
   readonly aborted?: () => boolean;
+  /** The texts last written, per "netns|key" (kept by the daemon): a changed iptables rule set is written as a partial restore. */
+  readonly texts?: Map<string, string>;
 }
 
 const PHASES = ['fabric', 'nodes and external host', 'pods'] as const;
@@ -45,6 +49,8 @@ export interface ApplyResult {
   readonly readBack: number;
   /** Namespaces of `netUnchanged` whose rule sets were rewritten. */
   readonly rulesSynced: number;
+  /** What was changed, per namespace and object (what the daemon logs as repairs). */
+  readonly changed: readonly Change[];
 }
 
 /** Rule sets to read back in a namespace: the wanted ones, those the ledger says we wrote, and those that must be absent. */
@@ -57,9 +63,11 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
   let changes = 0;
   let readBack = 0;
   let rulesSynced = 0;
+  const changed: Change[] = [];
   const limit = o.concurrency ?? 8;
   // Known to hold their plan but for the rule sets: what to write is decided from the ledger alone.
-  const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o.ledger)]));
+  const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o.ledger, o.texts)]));
+  for (const n of plan.namespaces) if (o.fresh.has(n.netns)) for (const k of [...(o.texts?.keys() ?? [])]) if (k.startsWith(`${n.netns}|`)) o.texts!.delete(k);
   for (const phase of [0, 1, 2] as const) {
     if (o.aborted?.()) break;
     const group = plan.namespaces.filter((n) => n.phase === phase && (!known.has(n.netns) || opsCount(known.get(n.netns)!) > 0));
@@ -81,29 +89,36 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
       const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
       const fresh = o.fresh.has(n.netns);
       const d = diffNs(n, obs, fresh);
-      if (!fresh) d.rulesets.push(...rulesDecision(n, obs, o.ledger));
+      if (!fresh) d.rulesets.push(...rulesDecision(n, obs, o.ledger, o.texts));
       return { n, d };
     });
     await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
-    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger));
+    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger, o.texts));
     await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
+    for (const { n, d } of ops) if (!o.fresh.has(n.netns)) changed.push(...describeOps(d));
   }
-  return { changes, readBack, rulesSynced };
+  return { changes, readBack, rulesSynced, changed };
 }
 
 /** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */
-function rulesOps(n: NsState, ledger: RuleLedger): Ops {
+function rulesOps(n: NsState, ledger: RuleLedger, texts?: Map<string, string>): Ops {
   const d = emptyOps(n.netns);
   const mine = ledger[n.netns] ?? {};
   const wanted = new Set<string>();
   for (const r of n.rulesets) {
     const key = rulesetKey(r);
     wanted.add(key);
-    if (mine[key]?.want !== hash(r.text)) d.rulesets.push({ engine: r.engine, table: r.table, key, text: r.text });
+    if (mine[key]?.want !== hash(r.text)) d.rulesets.push({ engine: r.engine, table: r.table, key, text: r.text, since: knownText(n.netns, key, mine[key]?.want, texts) });
   }
   for (const key of Object.keys(mine)) if (!wanted.has(key) && key !== 'iptables') d.rulesets.push(deletion(key));
   return d;
+}
+
+/** The text we last wrote, when the ledger says the kernel got exactly it. */
+function knownText(netns: string, key: string, want: string | undefined, texts?: Map<string, string>): string | undefined {
+  const t = texts?.get(`${netns}|${key}`);
+  return t !== undefined && want !== undefined && hash(t) === want ? t : undefined;
 }
 
 function deletion(key: string): RuleWrite {
@@ -111,7 +126,7 @@ function deletion(key: string): RuleWrite {
 }
 
 /** Against what the kernel holds: write a rule set that differs from what we wrote or that drifted since; remove leftovers. */
-function rulesDecision(n: NsState, obs: Observed, ledger: RuleLedger): RuleWrite[] {
+function rulesDecision(n: NsState, obs: Observed, ledger: RuleLedger, texts?: Map<string, string>): RuleWrite[] {
   const out: RuleWrite[] = [];
   const mine = ledger[n.netns] ?? {};
   const wanted = new Set<string>();
@@ -120,7 +135,8 @@ function rulesDecision(n: NsState, obs: Observed, ledger: RuleLedger): RuleWrite
     wanted.add(key);
     const st = mine[key];
     const saved = obs.rulesets?.[key] !== undefined ? hash(obs.rulesets[key]!) : '';
-    if (!st || st.want !== hash(r.text) || st.saved !== saved) out.push({ engine: r.engine, table: r.table, key, text: r.text });
+    // Drifted (what the kernel holds is not what we read back after writing): write it whole.
+    if (!st || st.want !== hash(r.text) || st.saved !== saved) out.push({ engine: r.engine, table: r.table, key, text: r.text, since: st?.saved === saved ? knownText(n.netns, key, st?.want, texts) : undefined });
   }
   for (const key of Object.keys(obs.rulesets ?? {})) {
     if (wanted.has(key) || key === 'iptables') continue;
@@ -130,7 +146,7 @@ function rulesDecision(n: NsState, obs: Observed, ledger: RuleLedger): RuleWrite
   return out;
 }
 
-async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: RuleLedger): Promise<void> {
+async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: RuleLedger, texts?: Map<string, string>): Promise<void> {
   const place = inNs(n.netns, exec.host);
   const run = async (argv: string[], input: string, what: string) => {
     const r = await exec.run(argv, place, { input, timeoutMs: 120_000 });
@@ -143,10 +159,15 @@ async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: RuleLedger):
     if (r.delete) {
       await exec.run(['nft', 'delete', 'table', ...r.table!.split(' ')], place);
       delete mine[r.key];
+      texts?.delete(`${n.netns}|${r.key}`);
       continue;
     }
-    if (r.engine === 'iptables') await run(['iptables-restore', '-w', '5'], r.text!, 'iptables-restore');
+    const partial = r.engine === 'iptables' && r.since !== undefined ? partialRestore(r.since, r.text!) : undefined;
+    if (partial) {
+      if (partial.text) await run(['iptables-restore', '-w', '5', '--noflush'], partial.text, 'iptables-restore --noflush');
+    } else if (r.engine === 'iptables') await run(['iptables-restore', '-w', '5'], r.text!, 'iptables-restore');
     else await run(['nft', '-f', '-'], r.text!, 'nft -f');
+    texts?.set(`${n.netns}|${r.key}`, r.text!);
     mine[r.key] = { want: hash(r.text!), saved: hash(await readRuleset(exec, n.netns, r.key)) };
   }
   if (Object.keys(mine).length === 0) delete ledger[n.netns];

@@ -81,6 +81,7 @@ export class FakeExecutor implements Executor {
   // --- Executor ------------------------------------------------------------------------------------------------
 
   async run(argv: readonly string[], place: Place = { host: this.host }, opts: RunOpts = {}): Promise<RunResult> {
+    if (place.host !== this.host) throw new Error(`fake: a command for host "${place.host}" given to host "${this.host}"`);
     this.spawned++;
     this.log.push(placeArgv(argv, place).join(' ') + (opts.input ? ` <<< ${opts.input.split('\n')[0]}` : ''));
     const r = this.dispatch(argv, place.netns, opts.input ?? '');
@@ -90,6 +91,7 @@ export class FakeExecutor implements Executor {
   }
 
   async spawn(argv: readonly string[], place: Place, opts: SpawnOpts): Promise<{ pid: number }> {
+    if (place.host !== this.host) throw new Error(`fake: a process for host "${place.host}" given to host "${this.host}"`);
     this.spawned++;
     if (place.netns && !this.netns.has(place.netns)) throw new Error(`Cannot open network namespace "${place.netns}": No such file or directory`);
     const pid = this.nextPid++;

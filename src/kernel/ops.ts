@@ -11,6 +11,8 @@ export interface RuleWrite {
   readonly key: string;
   readonly text?: string;
   readonly delete?: boolean;
+  /** The text the kernel is known to hold now (what we last wrote, not drifted since): only the difference is written. */
+  readonly since?: string;
 }
 
 /** Commands for one namespace, run as one batch each (ip -batch, bridge -batch, iptables-restore, nft -f). */

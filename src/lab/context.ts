@@ -7,6 +7,7 @@ import { FileStore } from '../store/file.js';
 import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
 import { podRuntime } from '../workload/runtimes.js';
 import type { Supervisor } from '../workload/lifecycle/supervisor.js';
+import type { Desired } from './desire.js';
 
 export type Progress = (msg: string) => void;
 
@@ -25,6 +26,15 @@ export interface LabContext {
   readonly supervisor?: Supervisor;
   /** Without a supervisor, how long `up` waits for init containers to complete (ms, default 120 000). */
   readonly startTimeoutMs?: number;
+  /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */
+  readonly cwd?: string;
+  /**
+   * The rule-set texts last written, per "netns|key", kept by a long-running caller (the daemon): a changed
+   * iptables rule set is then written as a partial restore of its changed chains, as kube-proxy does.
+   */
+  readonly ruleTexts?: Map<string, string>;
+  /** Told the desired state a reconcile works toward (the daemon keeps it for its repairs). */
+  readonly onDesired?: (d: Desired) => void;
 }
 
 export function labContext(o: Partial<LabContext> = {}): LabContext {

@@ -7,9 +7,12 @@ import { getMode, resolveLab } from '../modes/registry.js';
 import type { LabState } from '../store/types.js';
 import { shortHash } from '../net/hash.js';
 
-/** What a lab must be: the validated files, every address decided, and the kernel state of every namespace. */
+/** What a lab must be: every address decided, the kernel state of every namespace, and what the files declared besides. */
 export interface Desired {
-  readonly lab: LabSpec;
+  /** The declared `kind: Check` documents and the files' notices. */
+  readonly lab: Pick<LabSpec, 'checks' | 'notices'>;
+  /** The validated files, when the desired state was made from them (not from a state alone): endpoints can then follow readiness. */
+  readonly spec?: LabSpec;
   readonly topo: Topology;
   readonly plan: Plan;
   /** Per namespace, a hash of its plan without the rule sets (those have their own ledger, by hash of the text). */
@@ -37,9 +40,14 @@ export function readyFn(r: Readiness | undefined, lab: LabSpec): ((p: { key: str
 export function desire(lab: LabSpec, prev?: LabState, readiness?: Readiness): Desired {
   const ready = readyFn(readiness, lab);
   const topo = resolveLab(lab, prev?.allocations, ready ? { ready } : {});
+  return { ...planned(lab, topo), spec: lab };
+}
+
+/** The plan of a topology and its per-namespace hashes. */
+export function planned(lab: Pick<LabSpec, 'checks' | 'notices'>, topo: Topology): Desired {
   const plan = getMode(topo.mode).plan(topo);
   const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
-  return { lab, topo, plan, planHashes };
+  return { lab: { checks: lab.checks, notices: lab.notices }, topo, plan, planHashes };
 }
 
 /** Pods whose Ready state the endpoints of `t` reflect as not ready (selected by a Service, yet no endpoint). */

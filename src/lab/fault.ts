@@ -16,6 +16,11 @@ export async function fault(cluster: string, kind: string, node: string, o: Part
   if (!t.nodes.some((n) => n.name === node)) throw new Error(`no node "${node}" (nodes: ${t.nodes.map((n) => n.name).join(', ')})`);
   const t0 = performance.now();
   const procs = await f.run(runtimeContext(ctx, cluster), t, node, st.processes);
-  await ctx.store.write({ ...st, processes: procs, updatedAt: new Date().toISOString() });
+  // A fault stays until it is healed (bgp-up heals bgp-down) or the lab is rebuilt with `up`: the daemon's resync
+  // must not undo it.
+  const [verb] = kind.split('-');
+  const faults = (st.faults ?? []).filter((x) => !(x.startsWith(`${verb}-`) && x.endsWith(` ${node}`)));
+  if (kind.endsWith('-down')) faults.push(`${kind} ${node}`);
+  await ctx.store.write({ ...st, processes: procs, ...(faults.length ? { faults } : { faults: undefined }), updatedAt: new Date().toISOString() });
   return { ms: performance.now() - t0 };
 }

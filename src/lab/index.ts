@@ -10,3 +10,5 @@ export * from './fault.js';
 export * from './targets.js';
 export * from './check.js';
 export * from './test.js';
+export * from './resync.js';
+export * from './logs.js';

@@ -19,10 +19,10 @@ export async function apply(files: readonly string[], o: LiveOptions = {}): Prom
   const ctx = labContext(o);
   const cluster = await pickCluster(ctx, o.cluster);
   const st = await labState(ctx, cluster);
-  const keys = objectKeysOf(readSources(files));
+  const keys = objectKeysOf(readSources(files, ctx.cwd));
   const bad = keys.filter((k) => !liveKind(k));
   if (bad.length) throw new Error(`apply adds or updates ${LIVE_KINDS.join(', ')} only (${bad.join(', ')}); change the Cluster with \`podlab up -f\``);
-  const abs = files.map((f) => resolvePath(f));
+  const abs = files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f));
   const applied = [...(st.applied ?? []).filter((f) => !abs.includes(f)), ...abs];
   const deleted = (st.deleted ?? []).filter((k) => !keys.includes(k));
   const r = await up({ ...ctx, files: st.files, applied, deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });
@@ -37,7 +37,7 @@ export async function deleteObjects(what: { files?: readonly string[]; kind?: st
   const cluster = await pickCluster(ctx, o.cluster);
   const st = await labState(ctx, cluster);
   let keys: string[];
-  if (what.files?.length) keys = objectKeysOf(readSources(what.files)).filter((k) => liveKind(k) && !k.startsWith('Namespace '));
+  if (what.files?.length) keys = objectKeysOf(readSources(what.files, ctx.cwd)).filter((k) => liveKind(k) && !k.startsWith('Namespace '));
   else {
     const kind = KIND_NAMES[(what.kind ?? '').toLowerCase()];
     if (!kind || !what.name) throw new Error('say what to delete: `podlab delete pod NS/NAME`, `podlab delete service NS/NAME` or `podlab delete -f FILE`');

@@ -6,9 +6,10 @@ import type { LabSpec } from '../input/types.js';
 import { parseLabFiles } from '../modes/registry.js';
 import { HOST, type Executor } from '../kernel/exec.js';
 
-export function readSources(files: readonly string[]): Source[] {
+/** Read cluster files; relative names are taken from `cwd` (the caller's folder: the daemon serves many). */
+export function readSources(files: readonly string[], cwd = process.cwd()): Source[] {
   return files.map((f) => {
-    const abs = resolvePath(f);
+    const abs = resolvePath(cwd, f);
     let text: string;
     try {
       text = readFileSync(abs, 'utf8');
@@ -27,12 +28,14 @@ export interface LoadOptions {
   readonly applied?: readonly string[];
   /** Objects removed by `podlab delete`. */
   readonly deleted?: readonly string[];
+  /** Where relative file names are from (default: this process's folder). */
+  readonly cwd?: string;
 }
 
 export function loadLab(files: readonly string[], opts: LoadOptions = {}): LabSpec {
-  const { applied, deleted, ...rest } = opts;
+  const { applied, deleted, cwd, ...rest } = opts;
   const live = (applied?.length ?? 0) > 0 || (deleted?.length ?? 0) > 0;
-  return parseLabFiles(readSources([...files, ...(applied ?? [])]), { ...rest, lastWins: live, deleted });
+  return parseLabFiles(readSources([...files, ...(applied ?? [])], cwd), { ...rest, lastWins: live, deleted });
 }
 
 /** IPv4 destinations of the host's own routes (main table, not default): lab CIDRs must not overlap them. */

@@ -13,12 +13,23 @@ import { addNetns, delNetns } from '../kernel/netns.js';
 import { clusterNetns } from '../substrate/local.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
+import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
-import type { Desired, Readiness } from './desire.js';
+import { planned, type Desired, type Readiness } from './desire.js';
 import { hosting, oneShot, terminatePods } from './lifecycle.js';
 import { applyEndpoints } from './endpoints.js';
 
 export { desire, type Desired, type Readiness } from './desire.js';
+
+/** What a lab's state says was applied (its topology as decided then: no file is read again). */
+export function desiredOf(st: LabState): Desired {
+  return planned({ checks: st.checks ?? [], notices: [] }, st.topology);
+}
+
+/** Where a state's desired state came from, to record it again. */
+export function provenanceOf(st: LabState): Provenance {
+  return { files: st.files, applied: st.applied, deleted: st.deleted, mode: st.mode, proxyMode: st.proxyMode };
+}
 
 /** How the lab's state records where the desired state came from (so apply/delete can rebuild it). */
 export interface Provenance {
@@ -37,6 +48,14 @@ export interface ReconcileOptions {
   readonly incremental?: boolean;
   /** The readiness the desired state was computed with (recorded; the endpoints follow it). */
   readonly readiness?: Readiness;
+  /**
+   * A repair of a lab that holds its plan but for these namespaces (the daemon heard of drift there): only they are
+   * read back and diffed; the others are taken as holding their plan, as in a partial sync. Missing namespaces and
+   * processes are still found and made again everywhere.
+   */
+  readonly scope?: ReadonlySet<string>;
+  /** Leave the faults injected with `podlab fault` in place (a resync): the mode's runtime is then not synced. */
+  readonly keepFaults?: boolean;
 }
 
 export interface UpResult {
@@ -55,6 +74,8 @@ export interface UpResult {
   readonly notices: readonly string[];
   readonly ms: number;
   readonly spawned: number;
+  /** What was changed in namespaces that existed before, per namespace and object, and processes (re)started. */
+  readonly repairs: readonly Change[];
 }
 
 export class AbortedError extends Error {
@@ -70,8 +91,10 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const say = ctx.progress ?? (() => undefined);
   const { topo, plan, planHashes } = d;
   const cluster = topo.cluster;
+  ctx.onDesired?.(d);
   const incremental = o.incremental === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === topo.mode;
-  const netUnchanged = incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
+  const netUnchanged = o.scope ? new Set(plan.namespaces.filter((n) => !o.scope!.has(n.netns)).map((n) => n.netns))
+    : incremental ? new Set(plan.namespaces.filter((n) => prev.planHashes?.[n.netns] === planHashes[n.netns]).map((n) => n.netns)) : undefined;
   const abortCheck = () => {
     if (ctx.aborted?.()) throw new AbortedError(cluster);
   };
@@ -90,13 +113,23 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   let procs: readonly ProcRecord[] = prev?.processes ?? [];
   let notReady = [...(o.readiness?.notReady ?? prev?.notReady ?? [])].filter((k) => topo.pods.some((p) => p.key === k));
   let cur = d;
-  const save = (converged = false) => store.write({
-    ...(converged ? { converged, planHashes: cur.planHashes } : {}),
-    version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
-    mode: from.mode, proxyMode: from.proxyMode, topology: cur.topo, allocations: allocationsOf(cur.topo), checks: d.lab.checks,
-    rules, processes: procs, ...(notReady.length ? { notReady } : {}), updatedAt: new Date().toISOString(),
-  });
+  // The state is written before each change (the daemon's journal); a write that would record nothing new is skipped.
+  let last = prev ? stateKey(prev) : '';
+  const faults = o.keepFaults ? prev?.faults ?? [] : [];
+  const save = async (converged = false) => {
+    const s: LabState = {
+      ...(converged ? { converged, planHashes: cur.planHashes } : {}),
+      version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
+      mode: from.mode, proxyMode: from.proxyMode, topology: cur.topo, allocations: allocationsOf(cur.topo), checks: d.lab.checks,
+      rules, processes: procs, ...(notReady.length ? { notReady } : {}), ...(faults.length ? { faults } : {}), updatedAt: new Date().toISOString(),
+    };
+    const key = stateKey(s);
+    if (key === last) return;
+    last = key;
+    await store.write(s);
+  };
   await save();
+  const repairs: Change[] = [];
   const rctx = runtimeContext(ctx, cluster);
 
   if (stale.length) {
@@ -113,6 +146,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     await delNetns(exec, stale.filter((n) => exec.netnsId(n) !== undefined));
     for (const n of stale) delete rules[n];
     changes += stale.length;
+    for (const n of stale) repairs.push({ netns: n, kind: 'namespace', object: n, action: recreate.has(n) ? 'changed' : 'removed' });
   }
   abortCheck();
   if (fresh.length) {
@@ -124,11 +158,16 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     await addNetns(exec, fresh.filter((n) => !own.has(n)));
     if (sandboxed.length) await ctx.runtime.createSandboxes?.(rctx, sandboxed);
     changes += fresh.length;
+    // A namespace the last run had built is gone: someone deleted it.
+    for (const n of fresh) if (prev?.planHashes?.[n] !== undefined && !recreate.has(n)) repairs.push({ netns: n, kind: 'namespace', object: n, action: 'added' });
   }
   const freshSet = new Set(fresh);
+  // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
+  if (netUnchanged) for (const n of plan.namespaces) if (n.links.some((l) => l.peer && freshSet.has(l.peer.netns))) netUnchanged.delete(n.netns);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted });
+  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
   changes += applied.changes;
+  repairs.push(...applied.changed);
   abortCheck();
   await save();
 
@@ -139,7 +178,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   procs = [...wl.records, ...modeProcs];
   changes += wl.changes;
   await save();
-  if (mr) {
+  if (mr && faults.length === 0) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
     procs = [...wl.records, ...m.records];
@@ -165,9 +204,9 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     }
     // Endpoints follow what actually runs: a pod whose containers did not start is not ready.
     const now = reports.filter((r) => !r.ready).map((r) => r.pod).sort();
-    if (JSON.stringify(now) !== JSON.stringify([...notReady].sort())) {
+    if (d.spec && JSON.stringify(now) !== JSON.stringify([...notReady].sort())) {
       notReady = now;
-      cur = await applyEndpoints(ctx, d.lab, { rules, prev: cur, readiness: { notReady: new Set(now) }, allocations: allocationsOf(topo) });
+      cur = await applyEndpoints(ctx, d.spec, { rules, prev: cur, readiness: { notReady: new Set(now) }, allocations: allocationsOf(topo) });
       await save();
     }
   }
@@ -179,12 +218,19 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     changes += flows.length;
   }
   await save(true);
+  const before = new Set((prev?.processes ?? []).map((r) => r.pid));
+  for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems,
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...notices],
-    ms: performance.now() - t0, spawned: exec.spawned,
+    ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
+}
+
+/** A state's content but for when it was written. */
+function stateKey(s: LabState): string {
+  return JSON.stringify({ ...s, updatedAt: undefined });
 }
 
 /** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */

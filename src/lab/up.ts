@@ -46,7 +46,7 @@ export async function up(o: UpOptions): Promise<UpResult> {
   const ctx = labContext(o);
   // A live change keeps the Cluster document, which `up` already checked against the host's routes.
   const routes = o.live ? undefined : await hostRoutes(ctx.exec);
-  const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes, applied: o.applied, deleted: o.deleted });
+  const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes, applied: o.applied, deleted: o.deleted, cwd: ctx.cwd });
   const prev = await ctx.store.read(lab.cluster.name);
   const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === lab.cluster.mode;
   await prepare(ctx, lab, incremental);

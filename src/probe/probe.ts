@@ -99,7 +99,7 @@ export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stde
 
 export async function attempt(exec: Executor, c: Check, to: ProbeTimeouts = DEFAULT_TIMEOUTS): Promise<Attempt> {
   const argv = probeArgv(c, to);
-  const place = inNs(c.from.netns);
+  const place = inNs(c.from.netns, exec.host);
   const r = await exec.run(argv, place, { timeoutMs: (to.waitS + 4) * 1000 });
   const shown = commandText(placeArgv(argv, place));
   const output = `${r.stdout}${r.stderr ? (r.stdout ? '\n' : '') + r.stderr : ''}`.trim().slice(0, 2000);

@@ -1,12 +1,32 @@
 // The file store: one folder per lab under the state root ($PODLAB_STATE_DIR, default /run/podlab), the state in
-// state.json, written atomically (write + rename).
-import { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync, existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// state.json, written atomically and durably (write + fsync + rename + fsync of the folder): a kill -9 or a power cut
+// leaves either the old state or the new one, never a torn file. The daemon's journal is these files.
+import { mkdirSync, readFileSync, renameSync, rmSync, existsSync, readdirSync, openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CorruptStateError, STATE_VERSION, type LabState, type Store } from './types.js';
 import { migrateState } from './migrate.js';
 
 export function stateRoot(): string {
   return process.env.PODLAB_STATE_DIR ?? '/run/podlab';
+}
+
+/** Write a file atomically and durably: a temporary file, fsync, rename over the old one, fsync of the folder. */
+export function writeDurably(f: string, text: string, mode = 0o600): void {
+  const tmp = `${f}.tmp${process.pid}`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, f);
+  const dfd = openSync(dirname(f), 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
 }
 
 export class FileStore implements Store {
@@ -42,8 +62,7 @@ export class FileStore implements Store {
     const dir = this.dir(s.cluster);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const f = join(dir, 'state.json');
-    writeFileSync(f + '.tmp', JSON.stringify({ ...s, version: STATE_VERSION }, null, 1));
-    renameSync(f + '.tmp', f);
+    writeDurably(f, JSON.stringify({ ...s, version: STATE_VERSION }));
   }
 
   async remove(cluster: string): Promise<void> {

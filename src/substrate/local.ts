@@ -56,6 +56,7 @@ export class LocalExecutor implements Executor {
   readonly files = localFiles;
 
   async run(argv: readonly string[], place: Place = HOST, opts: RunOpts = {}): Promise<RunResult> {
+    onHost(this.host, place);
     const full = placeArgv(argv, place);
     const t0 = performance.now();
     this.spawned++;
@@ -77,6 +78,7 @@ export class LocalExecutor implements Executor {
   }
 
   async spawn(argv: readonly string[], place: Place, opts: SpawnOpts): Promise<{ pid: number }> {
+    onHost(this.host, place);
     // Long-running processes see the namespace's own /etc/netns files, as a container would: `ip netns exec`.
     const full = place.netns ? ['ip', 'netns', 'exec', place.netns, ...argv] : [...argv];
     mkdirSync(dirname(opts.log), { recursive: true });
@@ -120,6 +122,11 @@ export class LocalExecutor implements Executor {
     const ino = netnsInode(netns);
     return ino === undefined ? undefined : String(ino);
   }
+}
+
+/** A place of another host given to this host's executor is a bug in the caller: say so rather than act here. */
+export function onHost(host: string, place: Place): void {
+  if (place.host !== host) throw new Error(`internal error: a command for host "${place.host}" was given to the executor of host "${host}"`);
 }
 
 export function listNetns(): string[] {

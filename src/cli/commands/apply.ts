@@ -1,11 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
-import { apply, deleteObjects } from '../../lab/live.js';
-import type { UpResult } from '../../lab/reconcile.js';
 import { LIVE_KINDS } from '../../input/kinds/index.js';
-import { clusterOpt, context, err, fail, jsonOpt, out } from '../common.js';
-
-/** How much of the lab a live change read back: only namespaces whose planned state changed. */
-const liveNote = (r: UpResult) => ` (${r.namespaces} namespaces: re-read ${r.readBack}, rules rewritten in ${r.rulesSynced}, created ${r.created.length})`;
+import { clusterOpt, fail, jsonOpt } from '../common.js';
+import { printLive } from '../print.js';
+import { viaApply, viaDelete } from '../via.js';
 
 export const applyCommand: CommandModule = {
   command: 'apply',
@@ -18,10 +15,8 @@ export const applyCommand: CommandModule = {
     .example('$0 apply -f web-3.yaml', 'add a pod: it becomes an endpoint of the Services that select it'),
   handler: async (a) => {
     try {
-      const r = await apply(a.file as string[], { ...context(), cluster: a.cluster as string | undefined });
-      if (a.json) out(JSON.stringify(r, null, 2));
-      else out(`applied ${r.objects.join(', ')} to lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s${liveNote(r)}`);
-      for (const p of r.problems) err(`warning: ${p}`);
+      const { result: r } = await viaApply({ files: a.file as string[], cluster: a.cluster as string | undefined });
+      printLive('applied', r, a.json as boolean);
       process.exit(r.problems.length ? 1 : 0);
     } catch (e) {
       fail(e);
@@ -43,9 +38,8 @@ export const deleteCommand: CommandModule = {
     .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
   handler: async (a) => {
     try {
-      const r = await deleteObjects({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined }, { ...context(), cluster: a.cluster as string | undefined });
-      if (a.json) out(JSON.stringify(r, null, 2));
-      else out(`deleted ${r.objects.join(', ')} from lab ${r.cluster}: ${r.changes} change(s) in ${(r.ms / 1000).toFixed(2)}s${liveNote(r)}`);
+      const { result: r } = await viaDelete({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined, cluster: a.cluster as string | undefined });
+      printLive('deleted', r, a.json as boolean);
       process.exit(r.problems.length ? 1 : 0);
     } catch (e) {
       fail(e);

@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { checkLab } from '../../lab/check.js';
 import { testLabs } from '../../lab/test.js';
-import { pickCluster } from '../../lab/targets.js';
 import { supportedModes } from '../../modes/registry.js';
 import { render, REPORTERS, counts, type ReporterName } from '../../report/checks.js';
 import { reportOk, type Report } from '../../expect/types.js';
 import { clusterOpt, context, err, exitFlushed, fail, isTTY, out, stopOnSignals } from '../common.js';
+import { viaCheck } from '../via.js';
 
 function emitReport(r: Report, reporter: ReporterName, file: string | undefined, verbose: boolean): void {
   const text = render(r, reporter, { verbose });
@@ -37,9 +36,7 @@ export const checkCommand: CommandModule = {
   handler: async (a) => {
     const stopped = stopOnSignals((sig) => err(`\n${sig}: stopping the probes; reporting what ran`));
     try {
-      const ctx = context();
-      const cluster = await pickCluster(ctx, a.cluster as string | undefined);
-      const run = await checkLab(cluster, { ...ctx, filter: a.filter as string | undefined, concurrency: a.concurrency as number, aborted: stopped });
+      const { result: run } = await viaCheck({ cluster: a.cluster as string | undefined, filter: a.filter as string | undefined, concurrency: a.concurrency as number }, { aborted: stopped });
       emitReport({ runs: [run] }, a.reporter as ReporterName, a.out as string | undefined, a.verbose as boolean);
       exitFlushed(stopped() ? 130 : reportOk({ runs: [run] }) ? 0 : 1);
     } catch (e) {

@@ -1,7 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { down, clean } from '../../lab/down.js';
+import { clean } from '../../lab/down.js';
 import { pickCluster } from '../../lab/targets.js';
 import { clusterOpt, context, err, fail, jsonOpt, out } from '../common.js';
+import { printDown } from '../print.js';
+import { viaDown } from '../via.js';
 
 export const downCommand: CommandModule = {
   command: 'down',
@@ -9,14 +11,8 @@ export const downCommand: CommandModule = {
   builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt),
   handler: async (a) => {
     try {
-      const ctx = context();
-      const r = await down(await pickCluster(ctx, a.cluster as string | undefined), ctx);
-      for (const w of r.warnings ?? []) err(`warning: ${w}`);
-      if (a.json) out(JSON.stringify(r, null, 2));
-      else {
-        out(`lab ${r.cluster} removed: ${r.removedNetns} namespace(s), ${r.killed} process(es) stopped`);
-        if (r.leftovers.length) err(`still present:\n${r.leftovers.map((l) => `  - ${l}`).join('\n')}`);
-      }
+      const { result: r } = await viaDown({ cluster: a.cluster as string | undefined });
+      printDown(r, a.json as boolean);
       process.exit(r.leftovers.length ? 1 : 0);
     } catch (e) {
       fail(e);

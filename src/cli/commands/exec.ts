@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { isPodTarget, labState, pickCluster, targetContainer, targetNetns } from '../../lab/targets.js';
 import { runtimeContext } from '../../lab/context.js';
 import { clusterOpt, context, fail } from '../common.js';
+import { viaLogs } from '../via.js';
 
 export const execCommand: CommandModule = {
   command: 'exec <target> [cmd..]',
@@ -54,18 +55,19 @@ export const logsCommand: CommandModule = {
     .example('$0 logs web -c app --previous', 'what the app wrote before it crashed'),
   handler: async (a) => {
     try {
+      if (!a.follow) {
+        const { result } = await viaLogs({ cluster: a.cluster as string | undefined, pod: a.pod as string, container: a.container as string | undefined, previous: !!a.previous });
+        process.stdout.write(result.text);
+        return;
+      }
+      // -f follows the file here (the daemon answers whole requests, not streams).
       const ctx = context();
       const cluster = await pickCluster(ctx, a.cluster as string | undefined);
       const st = await labState(ctx, cluster);
       const ref = targetContainer(st.topology, a.pod as string, a.container as string | undefined);
-      const rctx = runtimeContext(ctx, cluster);
-      if (!a.follow) {
-        process.stdout.write(await ctx.runtime.logs(rctx, ref, { previous: !!a.previous }));
-        return;
-      }
       const ac = new AbortController();
       process.on('SIGINT', () => ac.abort());
-      await ctx.runtime.followLogs(rctx, ref, (s) => process.stdout.write(s), { previous: !!a.previous, signal: ac.signal });
+      await ctx.runtime.followLogs(runtimeContext(ctx, cluster), ref, (s) => process.stdout.write(s), { previous: !!a.previous, signal: ac.signal });
       process.exit(0);
     } catch (e) {
       fail(e);

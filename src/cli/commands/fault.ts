@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
-import { fault, FAULTS } from '../../lab/fault.js';
-import { pickCluster } from '../../lab/targets.js';
-import { clusterOpt, context, fail, out } from '../common.js';
+import { FAULTS } from '../../lab/fault.js';
+import { clusterOpt, fail, out } from '../common.js';
+import { viaFault } from '../via.js';
 
 export const faultCommand: CommandModule = {
   command: 'fault <kind> <node>',
@@ -13,8 +13,7 @@ export const faultCommand: CommandModule = {
     .example('$0 fault bgp-down node2', 'stop BIRD on node2; checks to its pods fail until `$0 fault bgp-up node2`'),
   handler: async (a) => {
     try {
-      const ctx = context();
-      const r = await fault(await pickCluster(ctx, a.cluster as string | undefined), a.kind as string, a.node as string, ctx);
+      const { result: r } = await viaFault({ cluster: a.cluster as string | undefined, kind: a.kind as string, node: a.node as string });
       out(`${a.kind as string} ${a.node as string}: routes converged in ${(r.ms / 1000).toFixed(1)}s`);
     } catch (e) {
       fail(e);

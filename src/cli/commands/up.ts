@@ -1,23 +1,10 @@
 import type { Argv, CommandModule } from 'yargs';
-import { up, type UpResult } from '../../lab/up.js';
-import { status } from '../../lab/status.js';
 import { supportedModes } from '../../modes/registry.js';
-import { context, err, fail, isTTY, jsonOpt, out, stopOnSignals } from '../common.js';
+import { err, fail, isTTY, jsonOpt, out, stopOnSignals } from '../common.js';
+import { printUp, summarizeNotices } from '../print.js';
+import { viaStatus, viaUp } from '../via.js';
 
-function printUp(r: UpResult, nodes: number, pods: number): void {
-  const secs = (r.ms / 1000).toFixed(2);
-  if (r.changes === 0) out(`lab ${r.cluster} (${r.mode}) is up to date: no changes (${secs}s)`);
-  else out(`lab ${r.cluster} (${r.mode}) is up: ${nodes} node(s), ${pods} pod(s); ${r.changes} change(s) in ${secs}s` +
-    (r.created.length ? `, ${r.created.length} namespace(s) created` : '') + (r.deleted.length ? `, ${r.deleted.length} removed` : ''));
-  for (const p of r.problems) err(`warning: ${p}`);
-  if (r.changes > 0) out(`next: podlab status -c ${r.cluster} · podlab exec -c ${r.cluster} node/<node> -- ip route · podlab down -c ${r.cluster}`);
-}
-
-export function summarizeNotices(n: readonly string[]): string[] {
-  const img = n.filter((x) => x.includes('"image" is ignored'));
-  const rest = n.filter((x) => !x.includes('"image" is ignored'));
-  return [...(img.length ? [`${img.length} container(s) name an image: the process runtime ignores images (a Docker runtime comes later)`] : []), ...rest];
-}
+export { summarizeNotices };
 
 export const upCommand: CommandModule = {
   command: 'up',
@@ -37,12 +24,11 @@ export const upCommand: CommandModule = {
     });
     const progress = a.json || !isTTY ? undefined : (m: string) => err(`  · ${m}`);
     try {
-      const ctx = context({ progress, aborted: stopped });
-      const r = await up({ ...ctx, files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined });
+      const { result: r } = await viaUp({ files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined }, { progress, aborted: stopped });
       if (a.json) out(JSON.stringify(r, null, 2));
       else {
         for (const n of summarizeNotices(r.notices)) err(`notice: ${n}`);
-        const st = await status(r.cluster, ctx);
+        const { result: st } = await viaStatus({ cluster: r.cluster });
         printUp(r, st.nodes.length, st.pods.length);
       }
       process.exit(r.problems.length ? 1 : 0);

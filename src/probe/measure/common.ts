@@ -1,5 +1,5 @@
 // Shared by the measurements: a failure type that names what could not be measured and why, and small helpers.
-import { HOST, type Executor, type RunResult } from '../../kernel/exec.js';
+import type { Executor, RunResult } from '../../kernel/exec.js';
 
 /** A measurement that could not be made (a tool missing, no answer): the comparison records it and goes on. */
 export class MeasureError extends Error {
@@ -30,6 +30,6 @@ export const MEASURE_TOOLS: Readonly<Record<string, string>> = {
 
 /** Every tool that is not on PATH, as "tool (apt-get install pkg)"; one process for all of them. */
 export async function missingTools(exec: Executor, tools: readonly string[] = Object.keys(MEASURE_TOOLS)): Promise<string[]> {
-  const r = await exec.run(['sh', '-c', 'for t in "$@"; do command -v "$t" >/dev/null 2>&1 || echo "$t"; done', 'sh', ...tools], HOST, { timeoutMs: 10_000 });
+  const r = await exec.run(['sh', '-c', 'for t in "$@"; do command -v "$t" >/dev/null 2>&1 || echo "$t"; done', 'sh', ...tools], { host: exec.host }, { timeoutMs: 10_000 });
   return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean).map((t) => `${t} (apt-get install ${MEASURE_TOOLS[t] ?? t})`);
 }

@@ -17,7 +17,7 @@ export async function waitAnswers(exec: Executor, i: { from: string; url: string
   const timeoutMs = i.timeoutMs ?? 15_000;
   const t0 = performance.now();
   // Each try takes at least 50 ms (more while the target drops packets), so this count bounds the wait.
-  const r = await exec.run(['sh', '-s', '--', i.url, String(Math.ceil(timeoutMs / 50))], inNs(i.from), { input: POLL_SCRIPT, timeoutMs: timeoutMs + 5000 });
+  const r = await exec.run(['sh', '-s', '--', i.url, String(Math.ceil(timeoutMs / 50))], inNs(i.from, exec.host), { input: POLL_SCRIPT, timeoutMs: timeoutMs + 5000 });
   const ms = performance.now() - t0;
   if (r.code !== 0) throw new MeasureError('convergence', `${i.url} did not answer from ${i.from} within ${Math.round(timeoutMs / 1000)}s (${tail(r)})`);
   return { ms, tries: Number(r.stdout.trim()) || 0 };

@@ -68,7 +68,7 @@ export function parseDataplane(text: string): DataplaneSize {
 }
 
 export async function dataplaneSize(exec: Executor, netns: string): Promise<DataplaneSize> {
-  const r = await exec.run(['sh', '-s'], inNs(netns), { input: SIZE_SCRIPT, timeoutMs: 20_000 });
+  const r = await exec.run(['sh', '-s'], inNs(netns, exec.host), { input: SIZE_SCRIPT, timeoutMs: 20_000 });
   if (r.code !== 0) throw new MeasureError('dataplane size', `${netns}: ${tail(r)}`);
   return parseDataplane(r.stdout);
 }

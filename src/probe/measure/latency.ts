@@ -20,7 +20,7 @@ export async function pingRtt(exec: Executor, i: { from: string; to: string; cou
   const count = i.count ?? 100;
   const interval = i.intervalS ?? 0.01;
   const argv = ['ping', '-n', '-c', String(count + 1), '-i', String(interval), '-W', '1', i.to];
-  const r = await exec.run(argv, inNs(i.from), { timeoutMs: Math.ceil(count * interval * 1000) + 10_000 });
+  const r = await exec.run(argv, inNs(i.from, exec.host), { timeoutMs: Math.ceil(count * interval * 1000) + 10_000 });
   const why = missingTool(r, 'ping', 'iputils-ping');
   if (why) throw new MeasureError('RTT', why);
   const times = parsePingTimes(r.stdout).slice(1);
@@ -84,7 +84,7 @@ export function parseRequestTimes(text: string): { target: number; host: string;
 export async function requestRtts(exec: Executor, i: { from: string; protocol: 'UDP' | 'TCP'; targets: readonly RequestTarget[]; tries?: number }): Promise<RequestRttResult[]> {
   const tries = i.tries ?? 100;
   const argv = [PYTHON, '-c', RR_CLIENT, i.protocol, String(tries), '1', ...i.targets.map((t) => `${t.ip}:${t.port}`)];
-  const r = await exec.run(argv, inNs(i.from), { timeoutMs: tries * i.targets.length * 1000 + 10_000 });
+  const r = await exec.run(argv, inNs(i.from, exec.host), { timeoutMs: tries * i.targets.length * 1000 + 10_000 });
   if (r.code !== 0) throw new MeasureError('request RTT', tail(r));
   const all = parseRequestTimes(r.stdout);
   return i.targets.map((t, k) => {

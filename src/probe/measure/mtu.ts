@@ -4,7 +4,7 @@ import { inNs, type Executor } from '../../kernel/exec.js';
 import { MeasureError, tail } from './common.js';
 
 export async function linkMtu(exec: Executor, netns: string, dev = 'eth0'): Promise<number> {
-  const r = await exec.run(['ip', '-j', 'link', 'show', 'dev', dev], inNs(netns), { timeoutMs: 5000 });
+  const r = await exec.run(['ip', '-j', 'link', 'show', 'dev', dev], inNs(netns, exec.host), { timeoutMs: 5000 });
   const mtu = r.code === 0 ? (JSON.parse(r.stdout || '[]') as { mtu?: number }[])[0]?.mtu : undefined;
   if (!mtu) throw new MeasureError('pod MTU', `cannot read ${dev} in ${netns} (${tail(r)})`);
   return mtu;
@@ -39,7 +39,7 @@ export interface DfResult {
 /** Search up to `maxPacket` (default: the sender's own MTU, since DF forbids anything larger leaving it). */
 export async function largestDfPacket(exec: Executor, i: { from: string; to: string; maxPacket?: number }): Promise<DfResult> {
   const maxPayload = (i.maxPacket ?? (await linkMtu(exec, i.from))) - PING_HEADERS;
-  const r = await exec.run(['sh', '-s', '--', i.to, String(maxPayload)], inNs(i.from), { input: DF_SEARCH, timeoutMs: 40_000 });
+  const r = await exec.run(['sh', '-s', '--', i.to, String(maxPayload)], inNs(i.from, exec.host), { input: DF_SEARCH, timeoutMs: 40_000 });
   const m = /^(\d+) (\d+)$/.exec(r.stdout.trim());
   if (r.stdout.trim() === 'none') throw new MeasureError('largest DF packet', `${i.to} does not answer a DF ping from ${i.from} at all`);
   if (r.code !== 0 || !m) throw new MeasureError('largest DF packet', tail(r));

@@ -59,7 +59,7 @@ export async function measureOverhead(exec: Executor, i: OverheadInput): Promise
   const markerHex = 'c0de' + randomBytes(6).toString('hex');
   const marker = hexBytes(markerHex);
   const fromDev = i.fromDev ?? 'eth0';
-  const cap = (netns: string, dev: string) => exec.run(captureArgv(dev, payload, 2, secs), inNs(netns), { timeoutMs: timeoutMs + 3000 });
+  const cap = (netns: string, dev: string) => exec.run(captureArgv(dev, payload, 2, secs), inNs(netns, exec.host), { timeoutMs: timeoutMs + 3000 });
   let done = false;
   const both = Promise.all([cap(i.from, fromDev), cap(i.underlay.netns, i.underlay.dev)]).finally(() => { done = true; });
   // tcpdump says nothing when it is ready, so ping (DF, marked) until both captures have their two frames.
@@ -67,7 +67,7 @@ export async function measureOverhead(exec: Executor, i: OverheadInput): Promise
   let pings = 0;
   await sleep(150);
   while (!done && Date.now() - t0 < timeoutMs) {
-    const r = await exec.run(['ping', '-n', '-c', '1', '-W', '1', '-M', 'do', '-s', String(payload), '-p', markerHex, i.to], inNs(i.from), { timeoutMs: 3000 });
+    const r = await exec.run(['ping', '-n', '-c', '1', '-W', '1', '-M', 'do', '-s', String(payload), '-p', markerHex, i.to], inNs(i.from, exec.host), { timeoutMs: 3000 });
     pings++;
     if (r.code !== 0 && pings === 1) {
       const why = missingTool(r, 'ping', 'iputils-ping');

@@ -57,13 +57,13 @@ export async function iperf(exec: Executor, i: IperfInput): Promise<IperfResult>
   const seconds = i.seconds ?? 2;
   const port = String(i.port ?? 45201);
   const bound = String(Math.ceil(seconds) + 10);
-  const server = exec.run(['timeout', bound, 'iperf3', '-s', '-1', '-p', port], inNs(i.server.netns), { timeoutMs: (Number(bound) + 5) * 1000 });
+  const server = exec.run(['timeout', bound, 'iperf3', '-s', '-1', '-p', port], inNs(i.server.netns, exec.host), { timeoutMs: (Number(bound) + 5) * 1000 });
   let last: Awaited<ReturnType<Executor['run']>> | undefined;
   let failure: unknown;
   try {
     for (let attempt = 0; attempt < 40; attempt++) {
       await sleep(attempt ? 100 : 50);
-      last = await exec.run(['iperf3', '-c', i.server.ip, '-p', port, '-t', String(seconds), '-J', '--connect-timeout', '1000'], inNs(i.client), { timeoutMs: (seconds + 15) * 1000 });
+      last = await exec.run(['iperf3', '-c', i.server.ip, '-p', port, '-t', String(seconds), '-J', '--connect-timeout', '1000'], inNs(i.client, exec.host), { timeoutMs: (seconds + 15) * 1000 });
       const why = missingTool(last, 'iperf3');
       if (why) throw new MeasureError('throughput', why);
       if (last.code === 0 || !/unable to connect|Connection refused/i.test(last.stdout + last.stderr)) break;
