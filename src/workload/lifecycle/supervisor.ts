@@ -213,6 +213,7 @@ export class Supervisor extends EventEmitter {
         return o ? [[r.container.name, o] as const] : [];
       }));
       this.noticeExits(e, before);
+      this.adopt(e);
       const d = decide(e.pod, { observed: e.observed, memory: e.memory }, { now, backoff: this.backoff, restarts: this.restarts && act, probes: this.probing });
       decisions.set(e.pod.key, d);
       this.report(e, d.status);
@@ -224,6 +225,17 @@ export class Supervisor extends EventEmitter {
     }
     if (starts.length) await this.startAll(starts);
     return decisions;
+  }
+
+  /** An instance another process started (`up`, an earlier supervisor): known from now on as a fresh one of ours. */
+  private adopt(e: Entry): void {
+    for (const [name, o] of e.observed) {
+      const m = e.memory.get(name);
+      if (m && m.attempt === o.attempt) continue;
+      if (!('running' in o.state)) continue;
+      const c = containerSpec(e.pod, name);
+      if (c) e.memory.set(name, { attempt: o.attempt, started: !c.startupProbe, ready: !c.readinessProbe });
+    }
   }
 
   /** Say once when a container instance ended (kubectl's events say nothing; the host may log it). */
