@@ -135,6 +135,7 @@ export class Daemon {
     this.procTimer = setInterval(() => void this.checkProcesses(), this.o.processCheckMs ?? 250);
     this.procTimer.unref();
     await Promise.all([...this.labs.values()].map((m) => m.repair('adopt')));
+    for (const m of this.labs.values()) m.supervise();
   }
 
   /** Process exit: a recorded process that is gone (kill -9, a crash) gets its lab repaired at once. */
@@ -151,6 +152,7 @@ export class Daemon {
     this.netnsWatch?.close();
     this.kernel?.stop();
     for (const m of this.labs.values()) m.stop();
+    await Promise.all([...this.labs.values()].map((m) => m.stopLifecycle()));
   }
 
   /** Run one API call. `say` streams progress; the result is what the in-process use-case returns. */
@@ -195,6 +197,7 @@ export class Daemon {
       case 'down': {
         const cluster = await pick();
         const m = this.lab(cluster);
+        await m.stopLifecycle();
         const r = await m.serial('down', say, () => down(cluster, ctx));
         this.forget(cluster);
         this.log.emit({ cluster, type: 'Normal', reason: 'Removed', object: `lab ${cluster}`, message: `removed lab ${cluster}: ${r.removedNetns} namespace(s), ${r.killed} process(es)` });
@@ -228,6 +231,7 @@ export class Daemon {
   }
 
   private applied(cluster: string, op: string, r: { changes: number; ms: number; created: readonly string[]; deleted: readonly string[]; objects?: readonly string[] }): void {
+    this.labs.get(cluster)?.supervise();
     this.log.emit({ cluster, type: 'Normal', reason: op === 'up' ? 'Applied' : op === 'apply' ? 'Applied' : 'Deleted', object: r.objects?.length ? r.objects.join(', ') : `lab ${cluster}`,
       message: `${op}${r.objects?.length ? ` ${r.objects.join(', ')}` : ''}: ${r.changes} change(s) in ${Math.round(r.ms)} ms${r.created.length ? `, ${r.created.length} namespace(s) created` : ''}${r.deleted.length ? `, ${r.deleted.length} removed` : ''}`, ms: Math.round(r.ms) });
   }

@@ -45,7 +45,7 @@ export async function liveSupervisor(rctx: RuntimeContext): Promise<Heartbeat | 
     const t = await rctx.exec.files.read(heartbeatFile(rctx.dir));
     if (!t) return undefined;
     const h = JSON.parse(t) as Heartbeat;
-    if (h.pid === process.pid) return undefined;
+    // Our own pid: this process hosts it (the daemon), and its reconciles leave the containers to it.
     if (!rctx.exec.alive(h.pid)) return undefined;
     if (Date.now() - Date.parse(h.beat) > 30_000) return undefined;
     return h;
