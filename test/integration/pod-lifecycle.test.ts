@@ -37,6 +37,16 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: shared, namespace: default}
+spec:
+  nodeName: node1
+  volumes: [{name: data, emptyDir: {}}]
+  containers:
+    - {name: writer, command: [sh, -c, "echo hello-from-writer > /podlab-test-data/msg; exec sleep infinity"], volumeMounts: [{name: data, mountPath: /podlab-test-data}]}
+    - {name: reader, command: [sleep, infinity], volumeMounts: [{name: data, mountPath: /podlab-test-data, readOnly: true}]}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: web-1, namespace: default, labels: {app: web}}
 spec:
   nodeName: node1
@@ -164,6 +174,19 @@ t.test('up starts every pod once; init containers run before the app, in order',
   t.same(o.initContainers.map((c) => [c.name, c.state]), [['first', 'terminated'], ['second', 'terminated'], ['side', 'running']]);
   t.same(podOf(s, 'done').phase, 'Succeeded', 'Never + exit 0: Succeeded');
   t.same(podOf(s, 'failed').phase, 'Failed', 'Never + exit 2: Failed');
+});
+
+t.test('each pod its own host: hostname, /etc/hosts; an emptyDir shared by two containers, invisible on the host', async (t) => {
+  const s = await status();
+  const h = await podlab(['exec', '-c', name, 'ordered', '--', 'hostname']);
+  t.equal(String(h.stdout).trim(), 'ordered', String(h.stderr));
+  const hosts = await podlab(['exec', '-c', name, 'ordered', '--', 'cat', '/etc/hosts']);
+  t.match(String(hosts.stdout), new RegExp(`^${podOf(s, 'ordered').ip.replace(/\./g, '\\.')}\\s+ordered`, 'm'), 'the pod IP and hostname, as kubelet writes them');
+  const r = await podlab(['exec', '-c', name, 'shared', '--container', 'reader', '--', 'cat', '/podlab-test-data/msg']);
+  t.equal(String(r.stdout).trim(), 'hello-from-writer', `the reader sees the writer's file (${String(r.stderr).trim()})`);
+  const w = await podlab(['exec', '-c', name, 'shared', '--container', 'reader', '--', 'sh', '-c', 'echo x > /podlab-test-data/y']);
+  t.not(w.exitCode, 0, 'readOnly: the reader cannot write');
+  t.notOk(existsSync('/podlab-test-data'), 'nothing was made on the host for the mount path');
 });
 
 t.test('supervised: OnFailure restarts with back-off in the same namespace and IP', async (t) => {
