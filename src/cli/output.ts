@@ -9,7 +9,7 @@ export const err = (s: string): void => void process.stderr.write(s + '\n');
 export function exitCodeOf(e: unknown): number {
   const name = e instanceof Error ? e.name : '';
   if (name === 'SpecError') return 2;
-  if (name === 'PreflightError' || name === 'RefusedError' || name === 'EngineError' || name === 'ImageMissingError') return 3;
+  if (name === 'PreflightError' || name === 'RefusedError' || name === 'RootRequiredError' || name === 'EngineError' || name === 'ImageMissingError') return 3;
   if (name === 'AbortedError') return 130;
   return 1;
 }
@@ -18,7 +18,11 @@ export function exitCodeOf(e: unknown): number {
 export function fail(e: unknown): never {
   const msg = e instanceof Error ? e.message : String(e);
   err(`podlab: ${msg}`);
-  if (e instanceof Error && e.name === 'CorruptStateError') err('  `podlab down -c NAME` or `podlab clean -c NAME` still removes the lab from the kernel');
+  if (e instanceof Error && (e.name === 'CorruptStateError' || e.name === 'StateVersionError')) {
+    const c = (e as { cluster?: string }).cluster ?? 'NAME';
+    const what = e.name === 'StateVersionError' ? 'this podlab cannot use that state' : 'the state cannot be used';
+    err(`  ${what}: \`podlab down -c ${c}\` (or \`podlab clean -c ${c}\`) still removes the lab from the kernel; then \`podlab up -f FILE\` builds it anew`);
+  }
   else if (process.env.PODLAB_DEBUG && e instanceof Error) err(e.stack ?? '');
   process.exit(exitCodeOf(e));
 }

@@ -17,8 +17,8 @@ export class RemoteError extends Error {
 
 /** A non-root caller of a root-only daemon. */
 export class RefusedError extends Error {
-  constructor(readonly socket: string) {
-    super(`permission denied on the podlab daemon's socket ${socket}: the daemon serves root only (run podlab as root, e.g. with sudo)`);
+  constructor(readonly socket: string, readonly op?: string) {
+    super(`\`podlab ${op ?? 'COMMAND'}\` needs root: the labs' network namespaces, their state and the podlab daemon's socket ${socket} belong to root; run it with sudo`);
     this.name = 'RefusedError';
   }
 }
@@ -60,13 +60,13 @@ interface Answer {
   res: import('node:http').IncomingMessage;
 }
 
-function open(method: string, path: string, body: unknown, socket: string): Promise<Answer | undefined> {
+function open(method: string, path: string, body: unknown, socket: string, op?: string): Promise<Answer | undefined> {
   return new Promise((resolve, reject) => {
     const text = body === undefined ? undefined : JSON.stringify(body);
     const req = request({ socketPath: socket, method, path, headers: text ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) } : {} }, (res) => resolve({ status: res.statusCode ?? 0, res }));
     req.on('error', (e: NodeJS.ErrnoException) => {
       if (noDaemon(e.code)) resolve(undefined);
-      else if (e.code === 'EACCES' || e.code === 'EPERM') reject(new RefusedError(socket));
+      else if (e.code === 'EACCES' || e.code === 'EPERM') reject(new RefusedError(socket, op));
       else reject(e);
     });
     req.end(text);
@@ -82,7 +82,7 @@ export function daemonDisabled(o: CallOptions = {}): boolean {
 export async function call<T>(op: Op, body: Record<string, unknown>, o: CallOptions = {}): Promise<T | undefined> {
   if (daemonDisabled(o)) return undefined;
   const socket = o.socket ?? socketPath();
-  const a = await open('POST', `${API}/${op}`, body, socket);
+  const a = await open('POST', `${API}/${op}`, body, socket, op);
   if (!a) return undefined;
   let result: T | undefined;
   let error: WireError | undefined;
@@ -106,7 +106,7 @@ export async function call<T>(op: Op, body: Record<string, unknown>, o: CallOpti
 export async function events(q: { cluster?: string; follow?: boolean }, each: (e: EventJson) => void, o: CallOptions = {}): Promise<boolean> {
   const socket = o.socket ?? socketPath();
   const qs = new URLSearchParams({ ...(q.cluster ? { cluster: q.cluster } : {}), ...(q.follow ? { follow: '1' } : {}) });
-  const a = await open('GET', `${API}/events?${qs}`, undefined, socket);
+  const a = await open('GET', `${API}/events?${qs}`, undefined, socket, 'events');
   if (!a) return false;
   if (a.status >= 400) {
     let err: WireError | undefined;

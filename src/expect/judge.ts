@@ -52,10 +52,13 @@ function sourceCause(c: Check, src: SourceExpect, seen: string, who: string): st
   return 'wrong source address';
 }
 
+/** Where the hairpin hint starts in a reason (diagnose.ts replaces it when a pattern of failures names a better cause). */
+export const HAIRPIN_HINT = ': the hairpin back to ';
+
 /** A pod that never got its own answer back through its Service: the hairpin needs the masquerade (E9). */
 function hairpinHint(c: Check, missing: readonly string[]): string {
   const self = missing.find((b) => c.expect.sourceFor?.[b]);
-  return self ? `: the hairpin back to ${self} itself did not complete (it needs kube-proxy's MASQUERADE: KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ, then KUBE-POSTROUTING${c.expect.explain?.hairpin ? `; and ${c.expect.explain.hairpin}` : ''})` : '';
+  return self ? `${HAIRPIN_HINT}${self} itself did not complete (it needs kube-proxy's MASQUERADE: KUBE-SEP -s <endpoint> -j KUBE-MARK-MASQ, then KUBE-POSTROUTING${c.expect.explain?.hairpin ? `; and ${c.expect.explain.hairpin}` : ''})` : '';
 }
 
 export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms = 0): Verdict {

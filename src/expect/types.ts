@@ -120,6 +120,8 @@ export interface RunReport {
   readonly ms: number;
   /** Stopped by SIGINT/SIGTERM: the verdicts are those of the checks that ran. */
   readonly interrupted?: boolean;
+  /** With interrupted: how many planned checks never ran (left out of verdicts, counted nowhere else). */
+  readonly notRun?: number;
 }
 
 export interface Report {

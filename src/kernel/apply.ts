@@ -88,7 +88,7 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
       if (rules) return { n, d: rules };
       const obs = observed.get(n.netns) ?? { ...EMPTY_OBSERVED, sysctls: Object.fromEntries(n.sysctls.filter(([k]) => !isIfKey(k))) };
       const fresh = o.fresh.has(n.netns);
-      const d = diffNs(n, obs, fresh);
+      const d = diffNs(n, obs, fresh, o.fresh);
       if (!fresh) d.rulesets.push(...rulesDecision(n, obs, o.ledger, o.texts));
       return { n, d };
     });

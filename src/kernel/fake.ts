@@ -21,6 +21,8 @@ export interface FakeLink {
   vxlan?: { id: number; port: number; local: string; learning: boolean };
   /** veth: where the other end is. */
   peer?: { netns: string; name: string };
+  /** ifalias (podlab's ownership mark on lo). */
+  alias?: string;
 }
 
 export interface FakeNs {
@@ -38,6 +40,7 @@ export interface FakeNs {
 
 export interface FakeProcess {
   argv: readonly string[];
+  env?: Readonly<Record<string, string>>;
   netns?: string;
   alive: boolean;
   signals: string[];
@@ -95,7 +98,7 @@ export class FakeExecutor implements Executor {
     this.spawned++;
     if (place.netns && !this.netns.has(place.netns)) throw new Error(`Cannot open network namespace "${place.netns}": No such file or directory`);
     const pid = this.nextPid++;
-    this.procs.set(pid, { argv, netns: place.netns, alive: true, signals: [] });
+    this.procs.set(pid, { argv, env: opts.env, netns: place.netns, alive: true, signals: [] });
     this.log.push(`spawn ${pid}: ${placeArgv(argv, place).join(' ')}`);
     await this.files.append(opts.log, '');
     this.emulateStart(pid);
@@ -136,7 +139,14 @@ export class FakeExecutor implements Executor {
     const m = this.fileMap;
     const key = (p: string) => normalize(p);
     return {
-      read: async (p: string) => m.get(key(p)),
+      read: async (p: string) => {
+        const proc = /^\/proc\/(\d+)\/(cmdline|environ)$/.exec(p);
+        if (proc) {
+          const x = this.procs.get(Number(proc[1]));
+          return x?.alive ? (proc[2] === 'cmdline' ? x.argv : Object.entries(x.env ?? {}).map(([k, v]) => `${k}=${v}`)).join('\0') + '\0' : undefined;
+        }
+        return m.get(key(p));
+      },
       write: async (p: string, text: string) => void m.set(key(p), text),
       append: async (p: string, text: string) => void m.set(key(p), (m.get(key(p)) ?? '') + text),
       mkdir: async () => undefined,
@@ -321,6 +331,10 @@ export class FakeExecutor implements Executor {
       } else if (verb === 'del') {
         if (has < 0) throw new BatchError('RTNETLINK answers: Cannot assign requested address');
         ns.addrs.splice(has, 1);
+        // As the kernel does: routes through a gateway no address of the device reaches any more go with the address.
+        const d = opt('dev')!;
+        const reach = (ip: string) => ns.addrs.some((a) => a.dev === d && inCidr(a.cidr, ip));
+        ns.routes = ns.routes.filter((r) => r.dev !== d || !r.via || r.onlink || reach(r.via));
       } else throw new BatchError(`fake: unsupported "${line}"`);
       return;
     }
@@ -434,8 +448,9 @@ export class FakeExecutor implements Executor {
   }
 
   private nsctl(input: string): Omit<RunResult, 'argv' | 'place' | 'ms'> {
-    const items = JSON.parse(input) as { netns: string; write: [string, string][]; read: string[]; unlink: boolean }[];
+    const items = JSON.parse(input) as { netns: string; write: [string, string][]; read: string[]; unlink: boolean; mark?: string; readMark?: boolean }[];
     const values: Record<string, Record<string, string>> = {};
+    const marks: Record<string, string | null> = {};
     const errors: string[] = [];
     for (const it of items) {
       const ns = this.netns.get(it.netns);
@@ -444,6 +459,8 @@ export class FakeExecutor implements Executor {
         continue;
       }
       if (it.unlink) for (const l of [...ns.links.keys()]) if (l !== 'lo') this.dropLink(it.netns, l);
+      if (it.mark) ns.links.get('lo')!.alias = it.mark;
+      if (it.readMark) marks[it.netns] = ns.links.get('lo')?.alias ?? null;
       for (const [k, v] of it.write) {
         const ifname = /^net\/ipv[46]\/(?:conf|neigh)\/([^/]+)\//.exec(k)?.[1];
         if (ifname && ifname !== 'all' && ifname !== 'default' && !ns.links.has(ifname)) {
@@ -456,14 +473,14 @@ export class FakeExecutor implements Executor {
       for (const k of it.read) res[k] = ns.sysctls.get(k) ?? '0';
       values[it.netns] = res;
     }
-    return ok(JSON.stringify({ values, errors }));
+    return ok(JSON.stringify({ values, marks, errors }));
   }
 
   /** The five arrays of `ip -j -d -batch -` for OBSERVE_BATCH (link, addr, route, neigh nud permanent, rule). */
   private observe(netns: string | undefined): string {
     const ns = this.ns(netns!);
     const links = [...ns.links.values()].map((l) => ({
-      ifname: l.name, mtu: l.mtu, address: l.mac, flags: l.up ? ['UP'] : [], ...(l.master ? { master: l.master } : {}),
+      ifname: l.name, mtu: l.mtu, address: l.mac, flags: l.up ? ['UP'] : [], ...(l.master ? { master: l.master } : {}), ...(l.alias ? { ifalias: l.alias } : {}),
       link_type: l.kind === 'loopback' ? 'loopback' : 'ether',
       ...(l.kind === 'loopback' ? {} : {
         linkinfo: {
@@ -501,6 +518,13 @@ export class FakeExecutor implements Executor {
     const listeners = c.pods.flatMap((pod) => pod.listeners.map((l) => ({ id: pod.id, port: l.port, protocol: l.protocol, ok: true })));
     this.fileMap.set(normalize(status), JSON.stringify({ generation: c.generation, pid, listeners }));
   }
+}
+
+function inCidr(c: string, ip: string): boolean {
+  const [b, p] = c.split('/');
+  const n = (s: string) => s.split('.').reduce((a, x) => a * 256 + Number(x), 0);
+  const size = 2 ** (32 - Number(p));
+  return Math.floor(n(ip) / size) === Math.floor(n(b!) / size);
 }
 
 /** A route destination as the kernel prints it: "default", a bare address for a /32. */

@@ -1,10 +1,73 @@
-// Named network namespaces of a host, created and deleted in one `ip -batch` process each.
+// Named network namespaces of a host, created and deleted in one `ip -batch` process each, and their ownership
+// marks: every namespace podlab makes carries the name of its lab as the alias of its `lo` ("podlab:<cluster>",
+// `ip -n NS link show lo` shows it), set right after it is created. Names alone are not exact — cluster "rel"'s node
+// "a-node1" and cluster "rel-a"'s node "node1" are both pl-rel-a-node1 — the mark is.
 import { CommandError, HOST, type Executor } from './exec.js';
+import { nsctlBatch } from './sysctl.js';
+import { PREFIX, clusterPrefix } from '../net/names.js';
 
-export async function addNetns(exec: Executor, names: readonly string[]): Promise<void> {
+export const MARK_PREFIX = 'podlab:';
+export const markOf = (cluster: string) => `${MARK_PREFIX}${cluster}`;
+
+export async function addNetns(exec: Executor, names: readonly string[], cluster?: string): Promise<void> {
   if (names.length === 0) return;
   const r = await exec.run(['ip', '-batch', '-'], { ...HOST, host: exec.host }, { input: names.map((n) => `netns add ${n}`).join('\n') + '\n' });
   if (r.code !== 0) throw new CommandError(r, `creating ${names.length} network namespace(s)`);
+  if (cluster !== undefined) await markNetns(exec, names, cluster);
+}
+
+/** Set the ownership mark of namespaces (one process for all). */
+export async function markNetns(exec: Executor, names: readonly string[], cluster: string): Promise<void> {
+  await nsctlBatch(exec, names.map((netns) => ({ netns, mark: markOf(cluster) })));
+}
+
+/** The lab each namespace's mark names (undefined: no mark — made by an older podlab, or by someone else). */
+export async function netnsOwners(exec: Executor, names: readonly string[]): Promise<Map<string, string | undefined>> {
+  const r = await nsctlBatch(exec, names.map((netns) => ({ netns, readMark: true })), { tolerateMissing: true });
+  return new Map([...r.marks].map(([n, m]) => [n, m?.startsWith(MARK_PREFIX) ? m.slice(MARK_PREFIX.length) : undefined]));
+}
+
+/** Labs found in the kernel by their fabric namespace (pl-<cluster>-fabric). */
+export function clustersByName(all: readonly string[]): string[] {
+  return all.filter((n) => n.startsWith(PREFIX) && n.endsWith('-fabric')).map((n) => n.slice(PREFIX.length, -'-fabric'.length));
+}
+
+export interface Ownership {
+  /** The lab's namespaces: marked as its own, or unmarked with its name and no longer lab's name claiming it. */
+  readonly mine: readonly string[];
+  /** Namespaces with the lab's prefix that belong to another lab, and which. */
+  readonly foreign: ReadonlyMap<string, string>;
+  /** Of `mine`, those without a mark (an older podlab, or an interrupted creation). */
+  readonly unmarked: readonly string[];
+}
+
+/**
+ * Which namespaces named pl-<cluster>-… are the lab's: the mark decides; without one, the name does, leaving out
+ * those under the prefix of another lab that exists with a longer name (pl-rel-a-… when lab rel-a exists).
+ */
+export async function ownedNetns(exec: Executor, cluster: string, all: readonly string[] = exec.listNetns()): Promise<Ownership> {
+  const mine = clusterPrefix(cluster);
+  const candidates = all.filter((n) => n.startsWith(mine));
+  const longer = clustersByName(all).filter((c) => c !== cluster && c.startsWith(cluster + '-'));
+  const owners = candidates.length ? await netnsOwners(exec, candidates) : new Map<string, string | undefined>();
+  const out: string[] = [];
+  const unmarked: string[] = [];
+  const foreign = new Map<string, string>();
+  for (const n of candidates) {
+    if (!owners.has(n)) continue; // gone meanwhile
+    const m = owners.get(n);
+    if (m === cluster) out.push(n);
+    else if (m !== undefined) foreign.set(n, m);
+    else {
+      const other = longer.filter((c) => n.startsWith(clusterPrefix(c))).sort((a, b) => b.length - a.length)[0];
+      if (other) foreign.set(n, other);
+      else {
+        out.push(n);
+        unmarked.push(n);
+      }
+    }
+  }
+  return { mine: out, foreign, unmarked };
 }
 
 /** Delete namespaces (their links go with them) in one `ip -batch -force` process; throws naming any left. */

@@ -8,12 +8,55 @@ setns() into each namespace in turn. This replaces one `ip netns exec … sysctl
 itself is deleted: a namespace lives on while any socket in it is open (a netexec listener, until its runtime
 reloads), and so would its veth pair, still holding the names a recreated pod needs.
 
-stdin:  [{"netns": "pl-demo-node1", "write": [["net/ipv4/ip_forward", "1"]], "read": ["net/ipv4/ip_forward"], "unlink": false}, ...]
-stdout: {"values": {"pl-demo-node1": {"net/ipv4/ip_forward": "1"}}, "errors": ["..."]}
+"mark": "podlab:demo" sets the alias (IFLA_IFALIAS) of the namespace's lo: the ownership mark naming the lab that
+made it; "readMark": true returns it (null when lo has none) in "marks".
+
+stdin:  [{"netns": "pl-demo-node1", "write": [["net/ipv4/ip_forward", "1"]], "read": ["net/ipv4/ip_forward"], "unlink": false,
+          "mark": "podlab:demo", "readMark": true}, ...]
+stdout: {"values": {"pl-demo-node1": {"net/ipv4/ip_forward": "1"}}, "marks": {"pl-demo-node1": "podlab:demo"}, "errors": ["..."]}
 """
 import ctypes, errno, json, os, socket, struct, sys
 
-RTM_DELLINK, NLM_F_REQUEST, NLM_F_ACK, NLMSG_ERROR = 17, 1, 4, 2
+RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, NLM_F_REQUEST, NLM_F_ACK, NLMSG_ERROR = 16, 17, 18, 1, 4, 2
+IFLA_IFALIAS, LO_INDEX = 20, 1
+
+
+def rtnl(msg_type, flags, body):
+    """One request on a NETLINK_ROUTE socket opened in the current namespace; returns the first reply."""
+    nl = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 0)
+    try:
+        nl.bind((0, 0))
+        nl.send(struct.pack('=IHHII', 16 + len(body), msg_type, flags, 1, 0) + body)
+        return nl.recv(65536)
+    finally:
+        nl.close()
+
+
+def set_mark(ns, alias):
+    """lo's alias (ifalias) := alias."""
+    data = alias.encode() + b'\0'
+    attr = struct.pack('=HH', 4 + len(data), IFLA_IFALIAS) + data
+    attr += b'\0' * ((4 - len(attr) % 4) % 4)
+    reply = rtnl(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, struct.pack('=BBHiII', socket.AF_UNSPEC, 0, 0, LO_INDEX, 0, 0) + attr)
+    code = -struct.unpack('=i', reply[16:20])[0] if struct.unpack('=IHHII', reply[:16])[1] == NLMSG_ERROR else 0
+    return [] if code == 0 else ['%s: mark lo: %s' % (ns, os.strerror(code))]
+
+
+def read_mark(ns):
+    """lo's alias, or None."""
+    reply = rtnl(RTM_GETLINK, NLM_F_REQUEST, struct.pack('=BBHiII', socket.AF_UNSPEC, 0, 0, LO_INDEX, 0, 0))
+    length, typ = struct.unpack('=IH', reply[:6])
+    if typ == NLMSG_ERROR:
+        return None
+    off = 16 + 16
+    while off + 4 <= length:
+        alen, atyp = struct.unpack('=HH', reply[off:off + 4])
+        if alen < 4:
+            break
+        if atyp == IFLA_IFALIAS:
+            return reply[off + 4:off + alen].split(b'\0')[0].decode(errors='replace')
+        off += (alen + 3) & ~3
+    return None
 
 
 def unlink_all(ns):
@@ -40,7 +83,7 @@ def unlink_all(ns):
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 home = os.open('/proc/self/ns/net', os.O_RDONLY)
-values, errors = {}, []
+values, marks, errors = {}, {}, []
 for item in json.load(sys.stdin):
     ns = item['netns']
     try:
@@ -56,6 +99,10 @@ for item in json.load(sys.stdin):
     res = {}
     if item.get('unlink'):
         errors.extend(unlink_all(ns))
+    if item.get('mark'):
+        errors.extend(set_mark(ns, item['mark']))
+    if item.get('readMark'):
+        marks[ns] = read_mark(ns)
     for key, val in item.get('write', []):
         try:
             with open('/proc/sys/' + key, 'w') as f:
@@ -70,4 +117,4 @@ for item in json.load(sys.stdin):
             pass
     values[ns] = res
 libc.setns(home, CLONE_NEWNET)
-json.dump({'values': values, 'errors': errors}, sys.stdout)
+json.dump({'values': values, 'marks': marks, 'errors': errors}, sys.stdout)

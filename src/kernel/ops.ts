@@ -122,7 +122,7 @@ function createLink(l: LinkSpec): string[] {
  * The commands that take a namespace from `obs` to `want`. With EMPTY_OBSERVED this is the full build.
  * Only what differs is touched: re-running on an unchanged lab yields no commands.
  */
-export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
+export function diffNs(want: NsState, obs: Observed, fresh = false, freshPeers: ReadonlySet<string> = new Set()): Ops {
   const ops = emptyOps(want.netns);
   const obsLinks = new Map(obs.links.map((l) => [l.name, l]));
   const recreated = new Set<string>();
@@ -140,6 +140,7 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   for (const l of obs.links) {
     if (l.name === 'lo' || wantNames.has(l.name)) continue;
     ops.ip.push(`link del ${l.name}`);
+    recreated.add(l.name); // what lived on it went with it
   }
 
   for (const l of want.links) {
@@ -153,7 +154,10 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
     }
     const wrongKind = o && o.kind !== l.kind;
     const wrongVxlan = o && l.vxlan && o.vxlan && (o.vxlan.id !== l.vxlan.id || (o.vxlan.port !== undefined && o.vxlan.port !== l.vxlan.port) || (o.vxlan.local !== undefined && o.vxlan.local !== l.vxlan.local));
-    if (o && (wrongKind || wrongVxlan)) {
+    // A veth whose peer's namespace is new this run: its other end is gone with the old namespace (deleted by hand,
+    // kept alive by an open socket), so this end is an orphan to replace.
+    const orphan = o && l.kind === 'veth' && l.peer !== undefined && freshPeers.has(l.peer.netns);
+    if (o && (wrongKind || wrongVxlan || orphan)) {
       ops.ip.push(`link del ${l.name}`);
       recreated.add(l.name);
     }
@@ -171,6 +175,13 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   }
 
   const gone = (dev: string) => recreated.has(dev);
+  // Routes no longer wanted go before any address: deleting an address takes the routes through its gateway with it
+  // (a changed underlay removes the default route), and a `route del` of a route already gone would abort the batch.
+  // (main table, not the kernel's own connected routes, not BIRD's: `proto bird` routes, blackholes included, belong
+  // to the routing daemon.)
+  const ours = obs.routes.filter((r) => r.proto !== 'bird');
+  const wantRoute = new Set(want.routes.map(routeKey));
+  for (const r of ours) if (!gone(r.dev) && !wantRoute.has(routeKey(r))) ops.ip.push(routeCmd('del', r));
   // Addresses.
   const wantAddr = new Set(want.addrs.map((a) => `${a.dev}|${a.cidr}`));
   const haveAddr = new Set(obs.addrs.filter((a) => !gone(a.dev)).map((a) => `${a.dev}|${a.cidr}`));
@@ -184,12 +195,9 @@ export function diffNs(want: NsState, obs: Observed, fresh = false): Ops {
   for (const n of obs.neighs) if (!gone(n.dev) && !wantNeigh.has(nk(n))) ops.ip.push(`neigh del ${n.ip} dev ${n.dev}`);
   for (const n of want.neighs) if (haveNeigh.get(nk(n)) !== n.mac) ops.ip.push(`neigh replace ${n.ip} lladdr ${n.mac} dev ${n.dev} nud permanent`);
 
-  // Routes (main table, not the kernel's own connected routes, not BIRD's: `proto bird` routes, blackholes
-  // included, belong to the routing daemon).
-  const ours = obs.routes.filter((r) => r.proto !== 'bird');
-  const haveRoute = new Set(ours.filter((r) => !gone(r.dev)).map(routeKey));
-  const wantRoute = new Set(want.routes.map(routeKey));
-  for (const r of ours) if (!gone(r.dev) && !wantRoute.has(routeKey(r))) ops.ip.push(routeCmd('del', r));
+  // Routes wanted: after the addresses their gateways need. One kept through an address that goes is written again.
+  const dropped = new Set(obs.addrs.filter((a) => !gone(a.dev) && !wantAddr.has(`${a.dev}|${a.cidr}`)).map((a) => a.dev));
+  const haveRoute = new Set(ours.filter((r) => !gone(r.dev) && !(r.via && !r.onlink && dropped.has(r.dev))).map(routeKey));
   for (const r of want.routes) if (!haveRoute.has(routeKey(r))) ops.ip.push(routeCmd('replace', r));
 
   // Policy routing rules.

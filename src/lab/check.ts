@@ -2,11 +2,12 @@
 import type { Topology } from '../model/topology.js';
 import type { CheckSpec } from '../input/types.js';
 import { whoIs } from '../expect/model.js';
+import { diagnose } from '../expect/diagnose.js';
 import { declaredChecks, filterChecks, filterSkips, generateChecks } from '../expect/generate.js';
 import { getMode } from '../modes/registry.js';
 import { runChecks, type RunOptions } from '../probe/run.js';
 import type { RunReport, Verdict } from '../expect/types.js';
-import { labContext, type LabContext } from './context.js';
+import { labContext, requireRoot, type LabContext } from './context.js';
 import { labState } from './targets.js';
 
 export interface CheckOptions extends RunOptions, Partial<Omit<LabContext, 'aborted'>> {
@@ -28,13 +29,16 @@ export function planChecks(t: Topology, declared: readonly CheckSpec[], o: { fil
 export async function checkLab(cluster: string, o: CheckOptions = {}): Promise<RunReport> {
   const t0 = performance.now();
   const ctx = labContext(o);
+  requireRoot(ctx, 'check');
   const st = await labState(ctx, cluster);
   const t = st.topology;
   const problems: string[] = [];
   const declared: readonly CheckSpec[] = o.declared ?? st.checks ?? [];
   const { checks, skipped, m } = planChecks(t, declared, o);
-  const verdicts: Verdict[] = await runChecks(ctx.exec, checks, (ip) => whoIs(m, t, ip), o);
+  const ran: Verdict[] = await runChecks(ctx.exec, checks, (ip) => whoIs(m, t, ip), o);
+  // Stopped (SIGINT/SIGTERM): the checks that never ran are left out, not counted as errors; the report says how many.
   const interrupted = o.aborted?.() === true;
-  return { cluster, mode: t.mode, verdicts: interrupted ? verdicts.filter((v) => v.attempts.length > 0) : verdicts, skipped, problems, ms: performance.now() - t0, ...(interrupted ? { interrupted: true } : {}) };
+  const verdicts = diagnose(interrupted ? ran.filter((v) => v.attempts.length > 0) : ran, t);
+  return { cluster, mode: t.mode, verdicts, skipped, problems, ms: performance.now() - t0, ...(interrupted ? { interrupted: true, notRun: checks.length - verdicts.length } : {}) };
 }
 

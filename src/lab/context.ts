@@ -8,6 +8,7 @@ import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
 import { podRuntime } from '../workload/runtimes.js';
 import type { Supervisor } from '../workload/lifecycle/supervisor.js';
 import type { Desired } from './desire.js';
+import { withLabLock, type LockOptions } from './lock.js';
 
 export type Progress = (msg: string) => void;
 
@@ -26,6 +27,8 @@ export interface LabContext {
   readonly supervisor?: Supervisor;
   /** Without a supervisor, how long `up` waits for init containers to complete (ms, default 120 000). */
   readonly startTimeoutMs?: number;
+  /** How a use-case that changes a lab takes its lock (lock.ts): wait (default) or not, who is told, what we are. */
+  readonly lock?: LockOptions;
   /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */
   readonly cwd?: string;
   /**
@@ -35,6 +38,24 @@ export interface LabContext {
   readonly ruleTexts?: Map<string, string>;
   /** Told the desired state a reconcile works toward (the daemon keeps it for its repairs). */
   readonly onDesired?: (d: Desired) => void;
+}
+
+/** A command that reads or changes labs, run by a user who is not root (exit 3 in the CLI). */
+export class RootRequiredError extends Error {
+  constructor(readonly command: string) {
+    super(`\`podlab ${command}\` needs root: the labs' network namespaces and their state (${process.env.PODLAB_STATE_DIR ?? '/run/podlab'}) belong to root; run it with sudo`);
+    this.name = 'RootRequiredError';
+  }
+}
+
+/** Throws RootRequiredError when the context is not root. */
+export function requireRoot(ctx: Pick<LabContext, 'root'>, command: string): void {
+  if (ctx.root === false) throw new RootRequiredError(command);
+}
+
+/** Run a use-case that changes `cluster` holding its lock: one writer per lab, in this process and across processes. */
+export function withLock<T>(ctx: LabContext, cluster: string, fn: () => Promise<T>): Promise<T> {
+  return withLabLock(ctx.store.dir(cluster), cluster, ctx.lock ?? {}, fn);
 }
 
 export function labContext(o: Partial<LabContext> = {}): LabContext {

@@ -1,11 +1,11 @@
 // `podlab down`: stop the lab's processes, delete its namespaces (their links go with them), forget its state,
 // then verify that nothing of it is left. `podlab clean`: the same from the kernel alone, for a crashed run.
 import { HOST, stopPids, type Executor } from '../kernel/exec.js';
-import { delNetns } from '../kernel/netns.js';
+import { delNetns, ownedNetns } from '../kernel/netns.js';
 import { clusterNetns, clustersInKernel } from '../substrate/local.js';
 import { PREFIX } from '../net/names.js';
 import { CorruptStateError, type LabState } from '../store/types.js';
-import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
 import { podns } from '../workload/process/index.js';
 import { connectEngine, listCluster, removeCluster, clustersInEngine } from '../workload/docker/index.js';
 
@@ -46,8 +46,14 @@ export interface DownResult {
 
 export async function down(cluster: string, o: Partial<LabContext> = {}): Promise<DownResult> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'down');
+  return withLock(ctx, cluster, () => downLocked(ctx, cluster));
+}
+
+/** `down` for a caller that holds the lab's lock already (test). */
+export async function downLocked(ctx: LabContext, cluster: string): Promise<DownResult> {
   const { exec } = ctx;
-  const nsList = clusterNetns(cluster, exec.listNetns());
+  const nsList = (await ownedNetns(exec, cluster)).mine;
   const warnings: string[] = [];
   let st: LabState | undefined;
   try {
@@ -85,7 +91,7 @@ export async function leftovers(exec: Executor, cluster: string, labDir?: string
   } catch {
     /* no engine: nothing of ours can be in it */
   }
-  const ns = clusterNetns(cluster, exec.listNetns());
+  const ns = (await ownedNetns(exec, cluster)).mine;
   for (const n of ns) out.push(`network namespace ${n}`);
   for (const [pid, n] of exec.pidsIn(ns)) out.push(`process ${pid} in ${n}`);
   const links = await exec.run(['ip', '-j', 'link', 'show'], { ...HOST, host: exec.host });
@@ -106,10 +112,17 @@ export interface CleanResult {
 /** Remove leftovers of crashed runs from the kernel alone, without any state file. */
 export async function clean(opts: { cluster?: string; all?: boolean }, o: Partial<LabContext> = {}): Promise<CleanResult> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'clean');
+  const clusters = opts.all ? [...new Set([...clustersInKernel(ctx.exec.listNetns()), ...(await ctx.store.list())])].sort() : [opts.cluster!];
+  // Every lab it removes, locked in name order (so two `clean --all` cannot each wait for the other).
+  const locked = (i: number): Promise<CleanResult> => (i < clusters.length ? withLock(ctx, clusters[i]!, () => locked(i + 1)) : cleanLocked(ctx, opts, clusters));
+  return locked(0);
+}
+
+async function cleanLocked(ctx: LabContext, opts: { cluster?: string; all?: boolean }, clusters: readonly string[]): Promise<CleanResult> {
   const { exec } = ctx;
   const all = exec.listNetns();
-  const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : clusterNetns(opts.cluster!, all);
-  const clusters = opts.all ? [...new Set([...clustersInKernel(all), ...(await ctx.store.list())])] : [opts.cluster!];
+  const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : (await ownedNetns(exec, opts.cluster!, all)).mine;
   // Containers first (by label), then processes, namespaces, mounts under the labs' folders, /etc/netns files.
   let engineClusters: string[] = [];
   try {

@@ -1,6 +1,6 @@
 // `podlab fault KIND NODE`: inject or heal a fault the lab's mode offers (bgp: bgp-down, bgp-up).
 import { allFaults, modeRuntime } from '../modes/runtimes.js';
-import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
 import { labState } from './targets.js';
 
 /** Every fault kind of every mode. */
@@ -8,6 +8,11 @@ export const FAULTS: readonly string[] = [...allFaults().keys()];
 
 export async function fault(cluster: string, kind: string, node: string, o: Partial<LabContext> = {}): Promise<{ ms: number }> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'fault');
+  return withLock(ctx, cluster, () => faultLocked(ctx, cluster, kind, node));
+}
+
+async function faultLocked(ctx: LabContext, cluster: string, kind: string, node: string): Promise<{ ms: number }> {
   const st = await labState(ctx, cluster);
   const t = st.topology;
   const owner = allFaults().get(kind);

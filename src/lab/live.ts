@@ -4,10 +4,10 @@
 import { resolve as resolvePath } from 'node:path';
 import { objectKey, objectKeysOf } from '../input/parse.js';
 import { LIVE_KINDS } from '../input/kinds/index.js';
-import { labContext, type LabContext } from './context.js';
+import { labContext, requireRoot, withLock, type LabContext } from './context.js';
 import { readSources } from './load.js';
 import { labState, pickCluster } from './targets.js';
-import { up, type UpResult } from './up.js';
+import { upLocked, type UpResult } from './up.js';
 
 export interface LiveOptions extends Partial<LabContext> {
   readonly cluster?: string;
@@ -17,7 +17,12 @@ const liveKind = (k: string) => LIVE_KINDS.some((kind) => k.startsWith(`${kind} 
 
 export async function apply(files: readonly string[], o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'apply');
   const cluster = await pickCluster(ctx, o.cluster);
+  return withLock(ctx, cluster, () => applyLocked(ctx, cluster, files));
+}
+
+async function applyLocked(ctx: LabContext, cluster: string, files: readonly string[]): Promise<UpResult & { objects: string[] }> {
   const st = await labState(ctx, cluster);
   const keys = objectKeysOf(readSources(files, ctx.cwd));
   const bad = keys.filter((k) => !liveKind(k));
@@ -25,7 +30,7 @@ export async function apply(files: readonly string[], o: LiveOptions = {}): Prom
   const abs = files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f));
   const applied = [...(st.applied ?? []).filter((f) => !abs.includes(f)), ...abs];
   const deleted = (st.deleted ?? []).filter((k) => !keys.includes(k));
-  const r = await up({ ...ctx, files: st.files, applied, deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });
+  const r = await upLocked(ctx, { ...ctx, files: st.files, applied, deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });
   return { ...r, objects: keys };
 }
 
@@ -34,7 +39,12 @@ const KIND_NAMES: Readonly<Record<string, string>> = { pod: 'Pod', pods: 'Pod', 
 
 export async function deleteObjects(what: { files?: readonly string[]; kind?: string; name?: string }, o: LiveOptions = {}): Promise<UpResult & { objects: string[] }> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'delete');
   const cluster = await pickCluster(ctx, o.cluster);
+  return withLock(ctx, cluster, () => deleteLocked(ctx, cluster, what));
+}
+
+async function deleteLocked(ctx: LabContext, cluster: string, what: { files?: readonly string[]; kind?: string; name?: string }): Promise<UpResult & { objects: string[] }> {
   const st = await labState(ctx, cluster);
   let keys: string[];
   if (what.files?.length) keys = objectKeysOf(readSources(what.files, ctx.cwd)).filter((k) => liveKind(k) && !k.startsWith('Namespace '));
@@ -49,6 +59,6 @@ export async function deleteObjects(what: { files?: readonly string[]; kind?: st
   const missing = keys.filter((k) => !exists.has(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
   const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
-  const r = await up({ ...ctx, files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });
+  const r = await upLocked(ctx, { ...ctx, files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });
   return { ...r, objects: keys };
 }

@@ -1,8 +1,12 @@
-// One lab, one writer: every command that changes a lab (up, apply, delete, down, clean, fault) holds the lab's lock
-// for its whole run, in-process or in the daemon. The lock is a file in the lab's folder holding the holder's pid,
+// One lab, one writer: every command that changes a lab (up, apply, delete, down, clean, fault, test) holds the lab's
+// lock for its whole run, in-process or in the daemon. The lock is a file in the lab's folder holding the holder's pid,
 // command and start time, created with O_EXCL; a holder that died (kill -9) is detected by its pid and its lock taken
-// over. A second caller waits its turn (saying who holds it), or fails at once with `wait: false`.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+// over. A second caller waits its turn (saying who holds it), or fails at once with `wait: false`. Within one process
+// (the daemon) callers queue on the same lock in memory first, so two use-cases of one process never share it; a
+// use-case called by one that holds the lock already (the daemon's lab queue → up; test → up) re-enters it: the
+// locks a call chain holds travel with it (AsyncLocalStorage).
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../kernel/exec.js';
 
@@ -46,13 +50,44 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A pause that does not keep the process alive by itself. */
+const unrefSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** Lock files held by this process, and the holder each waiter sees. */
+const held = new Map<string, { holder: LockHolder; done: Promise<void> }>();
+
 /** Take the lab's lock in `dir` (the lab's state folder); returns its release. */
 export async function lockLab(dir: string, cluster: string, o: LockOptions = {}): Promise<() => void> {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'lock');
-  const me: LockHolder = { pid: process.pid, command: o.command ?? process.argv.slice(1).join(' '), since: new Date().toISOString() };
   const deadline = Date.now() + (o.timeoutMs ?? 30 * 60_000);
+  // Another use-case of this process holds it: wait for it in memory (the file says this pid, so it cannot tell).
   let told = false;
+  for (let h = held.get(file); h; h = held.get(file)) {
+    if (o.wait === false) throw new LabLockedError(cluster, h.holder);
+    if (!told) o.onWait?.(h.holder);
+    told = true;
+    if (Date.now() > deadline) throw new LabLockedError(cluster, h.holder);
+    await Promise.race([h.done, unrefSleep(Math.max(0, deadline - Date.now()) + 1)]);
+  }
+  let done!: () => void;
+  const entry = { holder: { pid: process.pid, command: o.command ?? process.argv.slice(1).join(' '), since: new Date().toISOString() }, done: new Promise<void>((r) => (done = r)) };
+  held.set(file, entry);
+  try {
+    const release = await lockFile(dir, file, cluster, entry.holder, deadline, told, o);
+    return () => {
+      release();
+      held.delete(file);
+      done();
+    };
+  } catch (e) {
+    held.delete(file);
+    done();
+    throw e;
+  }
+}
+
+async function lockFile(dir: string, file: string, cluster: string, me: LockHolder, deadline: number, told: boolean, o: LockOptions): Promise<() => void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (;;) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -60,13 +95,24 @@ export async function lockLab(dir: string, cluster: string, o: LockOptions = {})
       closeSync(fd);
       return () => {
         if (readHolder(file)?.pid === process.pid) rmSync(file, { force: true });
+        try {
+          rmdirSync(dir); // only when empty: `down` removed the lab's state while holding the lock
+        } catch {
+          /* the lab lives on */
+        }
       };
     } catch (e) {
+      // The holder's release removed the lab's emptied folder while we waited: make it again and retry.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        continue;
+      }
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
     const holder = readHolder(file);
     if (!holder || !alive(holder.pid) || holder.pid === process.pid) {
-      // A dead holder (or a half-written lock): take it over.
+      // A dead holder, a half-written lock, or one left by an earlier process that had our pid (this process's own
+      // holders are in `held`): take it over.
       rmSync(file, { force: true });
       continue;
     }
@@ -80,11 +126,17 @@ export async function lockLab(dir: string, cluster: string, o: LockOptions = {})
   }
 }
 
-/** Run `fn` holding the lab's lock. */
+/** The lock files held by the current call chain. */
+const chain = new AsyncLocalStorage<ReadonlySet<string>>();
+
+/** Run `fn` holding the lab's lock (at once when this call chain holds it already). */
 export async function withLabLock<T>(dir: string, cluster: string, o: LockOptions, fn: () => Promise<T>): Promise<T> {
+  const file = join(dir, 'lock');
+  const mine = chain.getStore();
+  if (mine?.has(file)) return fn();
   const release = await lockLab(dir, cluster, o);
   try {
-    return await fn();
+    return await chain.run(new Set([...(mine ?? []), file]), fn);
   } finally {
     release();
   }

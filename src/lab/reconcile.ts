@@ -3,14 +3,15 @@
 // a loop can call again and again: it reads the kernel itself each time (namespaces, links, rules, processes), so a
 // second call on an unchanged lab makes no change.
 import { resolve as resolvePath } from 'node:path';
+import type { LabSpec } from '../input/types.js';
 import { allocationsOf, type PodT, type Topology } from '../model/topology.js';
 import { modeRuntime } from '../modes/runtimes.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
 import { inNs, mapLimit, stopPids } from '../kernel/exec.js';
 import { sysctlBatch } from '../kernel/sysctl.js';
-import { addNetns, delNetns } from '../kernel/netns.js';
-import { clusterNetns } from '../substrate/local.js';
+import { addNetns, delNetns, markNetns, ownedNetns } from '../kernel/netns.js';
+import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
 import type { Change } from '../kernel/changes.js';
@@ -18,8 +19,23 @@ import { runtimeContext, type LabContext } from './context.js';
 import { planned, type Desired, type Readiness } from './desire.js';
 import { hosting, oneShot, terminatePods } from './lifecycle.js';
 import { applyEndpoints } from './endpoints.js';
+import { stopStrays } from './strays.js';
 
 export { desire, type Desired, type Readiness } from './desire.js';
+
+/** The running containers' command pids (each its session's leader) and their shims: processes of the lab to keep. */
+async function containerSessions(ctx: LabContext, rctx: ReturnType<typeof runtimeContext>, topo: Topology): Promise<Set<number>> {
+  const keep = new Set<number>();
+  if (!topo.pods.length) return keep;
+  for (const o of (await ctx.runtime.observe(rctx, topo.pods)).values()) {
+    if (!o.pid || !('running' in o.state)) continue;
+    keep.add(o.pid);
+    const stat = await ctx.exec.files.read(`/proc/${o.pid}/stat`);
+    const ppid = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid > 1) keep.add(ppid);
+  }
+  return keep;
+}
 
 /** What a lab's state says was applied (its topology as decided then: no file is read again). */
 export function desiredOf(st: LabState): Desired {
@@ -99,11 +115,18 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     if (ctx.aborted?.()) throw new AbortedError(cluster);
   };
 
-  const existing = new Set(clusterNetns(cluster, exec.listNetns()));
+  const own = await ownedNetns(exec, cluster);
+  const existing = new Set(own.mine);
   const desired = new Set(plan.namespaces.map((n) => n.netns));
+  // A namespace this lab needs that another lab owns: a validation error naming both, before anything is touched.
+  const clashes = clashProblems(d, own.foreign);
+  if (clashes.length) throw new SpecError(clashes);
   // A pod whose spec changed (node, address, containers; not labels) is recreated, as Kubernetes does: its
   // namespace goes (with its veth and processes) and a new one is built.
-  const recreate = new Set(prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
+  // A new mode (overlay → vpc…) is a new dataplane: every namespace is built anew, so nothing of the old mode's
+  // devices, sysctls or rules lingers.
+  const modeSwitch = prev !== undefined && prev.topology.mode !== topo.mode;
+  const recreate = new Set(modeSwitch ? [...existing].filter((n) => desired.has(n)) : prev ? recreatedPods(prev.topology, topo).filter((n) => existing.has(n)) : []);
   const stale = [...existing].filter((n) => !desired.has(n) || recreate.has(n));
   const fresh = plan.namespaces.filter((n) => !existing.has(n.netns) || recreate.has(n.netns)).map((n) => n.netns);
   let changes = 0;
@@ -155,11 +178,17 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     const sandboxed = fresh.map((n) => byNetns.get(n)).filter((p): p is PodT => !!p && !!ctx.runtime.makesNetns?.(p));
     const own = new Set(sandboxed.map((p) => p.netns));
     say(`creating ${fresh.length} network namespace(s)${own.size ? ` (${own.size} of them pod sandboxes)` : ''}`);
-    await addNetns(exec, fresh.filter((n) => !own.has(n)));
+    await addNetns(exec, fresh.filter((n) => !own.has(n)), cluster);
     if (sandboxed.length) await ctx.runtime.createSandboxes?.(rctx, sandboxed);
     changes += fresh.length;
     // A namespace the last run had built is gone: someone deleted it.
     for (const n of fresh) if (prev?.planHashes?.[n] !== undefined && !recreate.has(n)) repairs.push({ netns: n, kind: 'namespace', object: n, action: 'added' });
+  }
+  // Ours by name but without the mark (built by an older podlab, or interrupted right after `ip netns add`).
+  const unmarked = own.unmarked.filter((n) => desired.has(n) && !stale.includes(n));
+  if (unmarked.length) {
+    await markNetns(exec, unmarked, cluster);
+    changes += unmarked.length;
   }
   const freshSet = new Set(fresh);
   // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
@@ -170,6 +199,13 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   repairs.push(...applied.changed);
   abortCheck();
   await save();
+
+  // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first —
+  // but not the pods' containers, which the lifecycle knows by their shim's records (their sessions are kept).
+  const keep = await containerSessions(ctx, rctx, topo);
+  const strays = await stopStrays(ctx, cluster, topo, plan.namespaces.map((n) => n.netns).filter((n) => !freshSet.has(n)), procs, keep);
+  changes += strays.stopped;
+  if (strays.stopped) say(`stopped ${strays.stopped} process(es) of the lab that its state did not know`);
 
   say('preparing pod sandboxes');
   const mr = modeRuntime(topo.mode);
@@ -223,9 +259,34 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems,
-    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...notices],
+    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...notices,
+      ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
+}
+
+/** Every namespace of the plan that another lab owns, as a problem at the object that needs it. */
+function clashProblems(d: Desired, foreign: ReadonlyMap<string, string>): Problem[] {
+  if (!foreign.size) return [];
+  // The files' objects when the desired state came from files; a repair from the state alone names the namespaces.
+  const full: LabSpec | undefined = d.spec ?? ('cluster' in d.lab ? (d.lab as LabSpec) : undefined);
+  const name = d.topo.cluster;
+  const at = new Map<string, { who: string; file: string; line?: number }>();
+  if (full) {
+    full.cluster.nodes.forEach((n, i) => at.set(d.topo.nodes[i]!.netns, { who: `Cluster ${name} spec.nodes[${i}].name`, file: n.origin.file, line: n.origin.line }));
+    for (const p of full.pods) {
+      const t = d.topo.pods.find((x) => x.key === `${p.namespace}/${p.name}`);
+      if (t) at.set(t.netns, { who: `Pod ${t.key}`, file: p.origin.file, line: p.origin.line });
+    }
+  }
+  const out: Problem[] = [];
+  for (const n of d.plan.namespaces) {
+    const owner = foreign.get(n.netns);
+    if (owner === undefined) continue;
+    const w = at.get(n.netns) ?? { who: `Cluster ${name}`, file: full?.cluster.origin.file ?? '(state)', line: full?.cluster.origin.line };
+    out.push({ file: w.file, line: w.line, path: w.who, message: `its network namespace ${n.netns} belongs to lab "${owner}" (${n.netns.slice(`pl-${owner}-`.length) || n.netns} there): the names of lab "${name}" and lab "${owner}" clash; rename this object or the cluster` });
+  }
+  return out;
 }
 
 /** A state's content but for when it was written. */

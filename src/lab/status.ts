@@ -9,7 +9,8 @@ import type { ContainerState } from '../workload/types.js';
 import type { PodReport } from '../workload/lifecycle/supervisor.js';
 import type { ContainerStatusT, PodCondition } from '../workload/lifecycle/status.js';
 import { kindOf } from '../workload/process/index.js';
-import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labContext, requireRoot, runtimeContext, type LabContext } from './context.js';
+import { netnsOwners } from '../kernel/netns.js';
 import { labState } from './targets.js';
 import { hosting, oneShot, readSnapshot } from './lifecycle.js';
 
@@ -117,9 +118,15 @@ async function podReports(ctx: LabContext, cluster: string, t: Topology): Promis
 /** The lab as its state and the runtimes see it (no call into the mode's daemons). */
 export async function status(cluster: string, o: Partial<LabContext> = {}): Promise<StatusJson> {
   const ctx = labContext(o);
+  requireRoot(ctx, 'status');
   const st = await labState(ctx, cluster);
   const t = st.topology;
-  const present = new Set(ctx.exec.listNetns());
+  // A namespace is this lab's when it exists and its mark does not name another lab (#11: pl-rel-a-node1 may be rel-a's).
+  const inKernel = new Set(ctx.exec.listNetns());
+  const wanted = [...t.nodes.map((n) => n.netns), ...t.pods.map((p) => p.netns)].filter((n) => inKernel.has(n));
+  const owners = await netnsOwners(ctx.exec, wanted);
+  const present = new Set(wanted.filter((n) => owners.has(n) && (owners.get(n) ?? cluster) === cluster));
+  const foreign = (n: string) => inKernel.has(n) && !present.has(n) ? ` (the namespace ${n} belongs to lab "${owners.get(n) ?? '?'}")` : '';
   const { reports, lifecycle } = await podReports(ctx, cluster, t);
   const pods: PodStatus[] = t.pods.map((p) => {
     const r = reports.get(p.key);
@@ -132,7 +139,7 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, netns: p.netns, labels: { ...p.labels },
       phase: !exists ? 'Missing' : r?.phase ?? 'Unknown',
       status: !exists ? 'Missing' : r?.display.status ?? 'Unknown', ready: r?.display.ready ?? `0/${containers.length}`, restarts: r?.display.restarts ?? 0,
-      ...(!exists ? { reason: `namespace ${p.netns} does not exist` } : bad ? { reason: `${bad.name}: ${bad.reason}${bad.message ? ` (${bad.message})` : ''}` } : {}),
+      ...(!exists ? { reason: `namespace ${p.netns} does not exist${foreign(p.netns)}` } : bad ? { reason: `${bad.name}: ${bad.reason}${bad.message ? ` (${bad.message})` : ''}` } : {}),
       runtime: p.runtime ?? 'process', containers, initContainers, conditions: [...(r?.conditions ?? [])],
     };
   });

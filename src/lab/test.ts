@@ -2,11 +2,11 @@
 // SIGTERM); one report across modes.
 import type { Report, RunReport } from '../expect/types.js';
 import type { RunOptions } from '../probe/run.js';
-import { clusterNetns } from '../substrate/local.js';
-import { labContext, type LabContext } from './context.js';
-import { loadLab } from './load.js';
-import { up } from './up.js';
-import { down } from './down.js';
+import { ownedNetns } from '../kernel/netns.js';
+import { labContext, requireRoot, withLock, type LabContext } from './context.js';
+import { hostRoutes, loadLab } from './load.js';
+import { upLocked } from './up.js';
+import { downLocked } from './down.js';
 import { checkLab } from './check.js';
 
 export interface TestOptions extends RunOptions, Partial<Omit<LabContext, 'aborted' | 'progress'>> {
@@ -24,7 +24,14 @@ export async function testLabs(o: TestOptions): Promise<Report> {
   const ctx = labContext(o);
   const lab = loadLab(o.files);
   const cluster = lab.cluster.name;
-  if (clusterNetns(cluster, ctx.exec.listNetns()).length || (await ctx.store.list()).includes(cluster)) {
+  requireRoot(ctx, 'test');
+  return withLock(ctx, cluster, () => testLocked(ctx, o, lab, say));
+}
+
+async function testLocked(ctx: LabContext, o: TestOptions, lab: ReturnType<typeof loadLab>, say: (m: string) => void): Promise<Report> {
+  const cluster = lab.cluster.name;
+  const routes = await hostRoutes(ctx.exec);
+  if ((await ownedNetns(ctx.exec, cluster)).mine.length || (await ctx.store.list()).includes(cluster)) {
     throw new Error(`a lab named "${cluster}" already exists: \`podlab test\` builds and removes its own lab, so it will not touch yours (rename the cluster or \`podlab down -c ${cluster}\`)`);
   }
   const modes = o.modes?.length ? o.modes : [lab.cluster.mode];
@@ -39,7 +46,7 @@ export async function testLabs(o: TestOptions): Promise<Report> {
     let run: RunReport | undefined;
     try {
       say(`${mode}: building lab ${cluster}`);
-      const r = await up({ ...ctx, files: o.files, mode, aborted: o.aborted });
+      const r = await upLocked(ctx, { ...ctx, files: o.files, mode, aborted: o.aborted, hostRoutes: routes });
       problems.push(...r.problems.map((p) => `up: ${p}`));
       say(`${mode}: checking`);
       run = await checkLab(cluster, { ...o, ...ctx, declared: lab.checks });
@@ -49,7 +56,7 @@ export async function testLabs(o: TestOptions): Promise<Report> {
     } finally {
       say(`${mode}: tearing down lab ${cluster}`);
       try {
-        const d = await down(cluster, ctx);
+        const d = await downLocked(ctx, cluster);
         if (d.leftovers.length) problems.push(`down left things behind: ${d.leftovers.join(', ')}`);
       } catch (e) {
         problems.push(`down failed: ${(e as Error).message}`);

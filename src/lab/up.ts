@@ -4,7 +4,7 @@ import type { LabSpec } from '../input/types.js';
 import { getMode } from '../modes/registry.js';
 import { getProxyMode } from '../dataplane/proxy/index.js';
 import { preflight, sctpUsers } from '../kernel/preflight.js';
-import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
 import { desire, reconcile, type UpResult } from './reconcile.js';
 import type { Readiness } from './desire.js';
@@ -29,6 +29,8 @@ export interface UpOptions extends Partial<LabContext> {
    * `up` always reads back every namespace and repairs any drift.
    */
   readonly live?: boolean;
+  /** The host's routes the lab's CIDRs must not overlap (read by the caller: `up` reads them first). */
+  readonly hostRoutes?: readonly string[];
 }
 
 /** The one-time checks before a lab is built: root, tools, kernel features (skipped for a live change but SCTP). */
@@ -41,12 +43,26 @@ export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolea
   await dockerPreflight(lab);
 }
 
+/** Build or update a lab, holding its lock. */
 export async function up(o: UpOptions): Promise<UpResult> {
   const t0 = performance.now();
   const ctx = labContext(o);
   // A live change keeps the Cluster document, which `up` already checked against the host's routes.
-  const routes = o.live ? undefined : await hostRoutes(ctx.exec);
-  const lab = o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: routes, applied: o.applied, deleted: o.deleted, cwd: ctx.cwd });
+  const routes = o.live || o.lab ? undefined : await hostRoutes(ctx.exec);
+  const lab = parseForUp(ctx, { ...o, hostRoutes: o.hostRoutes ?? routes });
+  requireRoot(ctx, 'up');
+  const r = await withLock(ctx, lab.cluster.name, () => upLocked(ctx, { ...o, lab }));
+  return { ...r, ms: performance.now() - t0 };
+}
+
+function parseForUp(ctx: LabContext, o: UpOptions): LabSpec {
+  return o.lab ?? loadLab(o.files, { mode: o.mode, proxyMode: o.proxyMode, hostRoutes: o.hostRoutes, applied: o.applied, deleted: o.deleted, cwd: ctx.cwd });
+}
+
+/** `up` for a caller that holds the lab's lock already (apply, delete, test). */
+export async function upLocked(ctx: LabContext, o: UpOptions): Promise<UpResult> {
+  const t0 = performance.now();
+  const lab = parseForUp(ctx, o);
   const prev = await ctx.store.read(lab.cluster.name);
   const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === lab.cluster.mode;
   await prepare(ctx, lab, incremental);

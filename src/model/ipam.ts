@@ -37,6 +37,8 @@ export interface IpamResult {
   readonly hosts?: readonly HostT[];
   /** Whatever else the mode decided and its plan needs (read back through the mode's own accessor). */
   readonly modeData?: unknown;
+  /** Per node, the pod address handed out last (kept in the state: the next pod starts after it). */
+  readonly lastReserved?: ReadonlyMap<string, string>;
 }
 
 export interface Ipam {
@@ -86,8 +88,12 @@ export interface HostLocalOptions {
   readonly full: (pod: PodSpec, key: string, node: string, subnet: Cidr) => void;
 }
 
-/** host-local style addresses: sticky, else the lowest free offset from `first` in the pod's node subnet. */
-export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<string, string>, subnets: ReadonlyMap<string, Cidr>, prev: Allocations, o: HostLocalOptions): Map<string, string> {
+/**
+ * host-local style addresses: sticky, else the next free offset after the node's last reserved one (wrapping to
+ * `first`), as host-local's last_reserved_ip does — a freed address is handed out again only after the others.
+ * `last` (node → IP) is read from the previous allocations and updated with what this call handed out.
+ */
+export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<string, string>, subnets: ReadonlyMap<string, Cidr>, prev: Allocations, o: HostLocalOptions, last: Map<string, string> = new Map()): Map<string, string> {
   const taken = new Map<string, Set<number>>([...subnets.keys()].map((n) => [n, new Set<number>()]));
   const out = new Map<string, string>();
   for (const p of pods) {
@@ -103,21 +109,37 @@ export function hostLocal(pods: readonly PodSpec[], placement: ReadonlyMap<strin
       out.set(key, pr.ip);
     }
   }
+  for (const [node, sn] of subnets) {
+    const l = prev.lastReserved?.[node];
+    if (l && contains(sn, l) && !last.has(node)) last.set(node, l);
+  }
   for (const p of pods) {
     const key = `${p.namespace}/${p.name}`;
     const node = placement.get(key);
     if (!node || out.has(key)) continue;
     const sn = subnets.get(node)!;
     const t = taken.get(node)!;
-    let off = o.first;
     const end = o.end(node, sn);
-    while (off < end && t.has(off)) off++;
-    if (off >= end) {
+    const l = last.get(node);
+    const start = l !== undefined && offset(sn, l) >= o.first && offset(sn, l) < end ? offset(sn, l) + 1 : o.first;
+    const off = nextFree(start, o.first, end, t);
+    if (off === undefined) {
       o.full(p, key, node, sn);
       continue;
     }
     t.add(off);
-    out.set(key, nth(sn, off));
+    const ip = nth(sn, off);
+    out.set(key, ip);
+    last.set(node, ip);
   }
   return out;
+}
+
+/** The first offset in [start, end) then [first, start) not in `taken`. */
+export function nextFree(start: number, first: number, end: number, taken: ReadonlySet<number>): number | undefined {
+  for (let i = 0, n = end - first; i < n; i++) {
+    const off = first + ((start - first + i) % n);
+    if (!taken.has(off)) return off;
+  }
+  return undefined;
 }

@@ -99,6 +99,8 @@ export interface Topology {
   readonly notices?: readonly string[];
   /** kubelet's settings (spec.kubelet: the restart back-off), when the lab changes them. */
   readonly kubelet?: KubeletSpec;
+  /** Per node, the pod address its IPAM handed out last (Allocations.lastReserved). */
+  readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
 /** What a previous `up` allocated, read back from the state file. */
@@ -106,6 +108,11 @@ export interface Allocations {
   readonly nodes?: Readonly<Record<string, { ip: string; podCIDR: string }>>;
   readonly pods?: Readonly<Record<string, { node: string; ip: string }>>;
   readonly services?: ServiceAllocations;
+  /**
+   * Per node, the pod address handed out last (host-local's last_reserved_ip, Calico's block order): the next pod
+   * gets the next free one after it, so a freed address is not handed straight back to a new pod (#2).
+   */
+  readonly lastReserved?: Readonly<Record<string, string>>;
 }
 
 export interface ResolveOptions {
@@ -242,6 +249,7 @@ export function resolve(lab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro: Re
     fabric: { netns: fabricNetns(c.name), bridge: 'fabric' },
     namespaces: lab.namespaces, hosts: ip.hosts ?? [],
     ...(ip.modeData !== undefined ? { modeData: ip.modeData } : {}),
+    ...(ip.lastReserved?.size ? { lastReserved: Object.fromEntries(ip.lastReserved) } : {}),
     ...(pending.length ? { pending } : {}),
     ...(notices.length ? { notices } : {}),
     ...(c.kubelet ? { kubelet: c.kubelet } : {}),
@@ -258,5 +266,6 @@ export function allocationsOf(t: Topology): Allocations {
     nodes: Object.fromEntries(t.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
     pods: Object.fromEntries(t.pods.map((p) => [p.key, { node: p.node, ip: p.ip }])),
     services: serviceAllocationsOf(t.services ?? []),
+    ...(t.lastReserved ? { lastReserved: t.lastReserved } : {}),
   };
 }

@@ -51,7 +51,7 @@ export function human(r: Report, opts: { verbose?: boolean } = {}): string {
   const out: string[] = [];
   for (const run of r.runs) {
     const n = counts(run);
-    out.push(`lab ${run.cluster} · mode ${run.mode} · ${n.total} checks in ${(run.ms / 1000).toFixed(1)}s: ${n.passed} passed, ${n.failed} failed, ${n.errors} errors, ${n.skipped} skipped`);
+    out.push(`lab ${run.cluster} · mode ${run.mode} · ${n.total} checks in ${(run.ms / 1000).toFixed(1)}s: ${n.passed} passed, ${n.failed} failed, ${n.errors} errors, ${n.skipped} skipped${run.interrupted ? ` · interrupted: ${run.notRun ?? 0} not run` : ''}`);
     for (const p of run.problems) out.push(`  problem: ${p}`);
     for (const [cat, vs] of groups(run)) {
       const bad = vs.filter((v) => v.status !== 'pass');
@@ -83,7 +83,9 @@ export function human(r: Report, opts: { verbose?: boolean } = {}): string {
     }
     out.push('');
   }
-  out.push(reportOk(r) ? 'RESULT: PASS' : 'RESULT: FAIL');
+  const stopped = r.runs.filter((x) => x.interrupted);
+  if (stopped.length) out.push(`RESULT: INTERRUPTED (${stopped.map((x) => `${x.verdicts.length} of ${x.verdicts.length + (x.notRun ?? 0)} checks ran`).join('; ')}; those that did not run count as neither passed nor failed)`);
+  else out.push(reportOk(r) ? 'RESULT: PASS' : 'RESULT: FAIL');
   return out.join('\n');
 }
 
@@ -120,6 +122,7 @@ export function tap(r: Report): string {
       }
     }
     for (const s of run.skipped) points.push(`ok %N - ${tapEscape(`${pre}${s.category}: ${s.what}`)} # SKIP ${tapEscape(s.reason)}`);
+    if (run.interrupted) points.push(`# ${pre}interrupted: ${run.notRun ?? 0} checks were not run`);
   }
   let n = 0;
   const numbered = points.map((l) => (l.includes(' %N - ') && /^(not )?ok %N/.test(l) ? l.replace('%N', String(++n)) : l));
@@ -181,6 +184,7 @@ export function json(r: Report): string {
     ok: reportOk(r),
     runs: r.runs.map((run) => ({
       cluster: run.cluster, mode: run.mode, ms: Math.round(run.ms), counts: counts(run), problems: run.problems, skipped: run.skipped,
+      ...(run.interrupted ? { interrupted: true, notRun: run.notRun ?? 0 } : {}),
       checks: run.verdicts.map((v) => ({
         id: v.check.id, category: v.check.category, protocol: v.check.protocol, from: v.check.from.label, to: v.check.to.label,
         target: { ip: v.check.to.ip, port: v.check.to.port }, probe: v.check.probe,

@@ -1,27 +1,22 @@
-// Reading a lab's state: validated, and migrated from older layouts (version 1: before the architecture of modes as
-// plugins and one rule ledger), so a lab built by an older podlab can still be changed, checked and removed.
-import { CorruptStateError, STATE_VERSION, type LabState } from './types.js';
+// Reading a lab's state: validated against its schema (schema.ts), and migrated from older layouts (version 1:
+// before the architecture of modes as plugins and one rule ledger), so a lab built by an older podlab can still be
+// changed, checked and removed. A state this podlab cannot read raises CorruptStateError (StateVersionError for a
+// version it does not know); `down` and `clean` then remove the lab from the kernel alone.
+import { CorruptStateError, STATE_VERSION, StateVersionError, type LabState } from './types.js';
 import type { RuleLedger } from '../kernel/apply.js';
+import { firstProblem, stateSchema } from './schema.js';
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function migrateState(raw: unknown, path: string, cluster: string): LabState {
-  if (!isObj(raw)) throw new CorruptStateError(path, 'not a JSON object');
-  const bad = (why: string) => new CorruptStateError(path, why);
-  if (raw.version !== 1 && raw.version !== STATE_VERSION) {
-    throw bad(`version ${JSON.stringify(raw.version)} is not one this podlab reads (it reads 1 and ${STATE_VERSION}); a newer podlab wrote it?`);
-  }
+  if (!isObj(raw)) throw new CorruptStateError(path, `not a JSON object (${Array.isArray(raw) ? 'a list' : JSON.stringify(raw)?.slice(0, 40)})`, cluster);
+  const bad = (why: string) => new CorruptStateError(path, why, cluster);
+  if (raw.version !== 1 && raw.version !== STATE_VERSION) throw new StateVersionError(path, raw.version, cluster);
   if (raw.cluster !== cluster) throw bad(`it names cluster ${JSON.stringify(raw.cluster)}, not "${cluster}"`);
-  if (!Array.isArray(raw.files) || raw.files.some((f) => typeof f !== 'string')) throw bad('"files" is not a list of paths');
-  const t = raw.topology;
-  if (!isObj(t) || typeof t.mode !== 'string' || !Array.isArray(t.nodes) || !Array.isArray(t.pods) || !isObj(t.external) || !isObj(t.fabric)) {
-    throw bad('"topology" is missing or incomplete');
-  }
-  if (!Array.isArray(raw.processes) || raw.processes.some((p) => !isObj(p) || typeof p.pid !== 'number' || typeof p.netns !== 'string' || typeof p.pod !== 'string')) {
-    throw bad('"processes" is not a list of process records');
-  }
+  let st: unknown = raw;
   if (raw.version === 1) {
     // v1: mode data in topology.vpc / topology.bgp, two rule ledgers.
+    const t = isObj(raw.topology) ? raw.topology : {};
     const vpc = isObj(t.vpc) ? t.vpc : undefined;
     const { vpc: _v, bgp: _b, ...rest } = t;
     const topology = {
@@ -35,8 +30,9 @@ export function migrateState(raw: unknown, path: string, cluster: string): LabSt
     for (const [ns, v] of Object.entries(isObj(raw.nftables) ? raw.nftables : {})) (rules[ns] ??= {})['nftables ip kube-proxy'] = v as { want: string; saved: string };
     const { iptables: _i, nftables: _n, ...r } = raw;
     // The plan hashes of v1 were taken over another plan shape: the next live change reads everything back.
-    return { ...(r as unknown as LabState), version: STATE_VERSION, topology: topology as unknown as LabState['topology'], rules, planHashes: undefined, converged: false };
+    st = { ...r, version: STATE_VERSION, topology, rules, planHashes: undefined, converged: false };
   }
-  if (!isObj(raw.rules)) throw bad('"rules" (the rule ledger) is missing');
-  return raw as unknown as LabState;
+  const problem = firstProblem(stateSchema, st);
+  if (problem) throw bad(`${problem}${raw.version === 1 ? ' (after reading it as a version 1 state)' : ''}`);
+  return st as LabState;
 }

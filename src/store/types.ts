@@ -39,9 +39,21 @@ export interface LabState {
 
 /** The state is there but cannot be used: `down` and `clean` fall back to the kernel. */
 export class CorruptStateError extends Error {
-  constructor(readonly path: string, why: string) {
+  constructor(readonly path: string, why: string, readonly cluster?: string) {
     super(`corrupt state file ${path}: ${why}`);
     this.name = 'CorruptStateError';
+  }
+}
+
+/** A state of a layout this podlab does not read: written by an older podlab before versions, or by a newer one. */
+export class StateVersionError extends CorruptStateError {
+  constructor(path: string, readonly version: unknown, cluster?: string) {
+    super(path, '', cluster);
+    const v = typeof version === 'number' ? version : undefined;
+    this.message = v !== undefined && v > STATE_VERSION
+      ? `state file ${path} was written by a newer podlab (layout version ${v}; this one reads 1 and ${STATE_VERSION})`
+      : `state file ${path} was written by an older podlab (layout ${version === undefined ? 'without a version' : `version ${JSON.stringify(version)}`}; this one reads 1 and ${STATE_VERSION})`;
+    this.name = 'StateVersionError';
   }
 }
 

@@ -104,6 +104,25 @@ t.test('no kube-proxy MASQUERADE in node1: exactly hairpin and eTP Cluster NodeP
   t.match(np.reason, /server saw 172\.18\.0\.100 \(the external host\).*expected an address of node node1|expected an answer/, np.reason);
 });
 
+// #13 (hardening): `iptables -t nat -F KUBE-SERVICES` in node1 made check blame the hairpin masquerade.
+t.test('KUBE-SERVICES flushed in node1: the diagnosis names the Service rules of node1, not the hairpin', { skip: isRoot ? false : 'needs root' }, async (t) => {
+  const save = await inNetns(n1, ['iptables-save', '-t', 'nat']);
+  t.equal(save.code, 0);
+  const fl = await inNetns(n1, ['iptables', '-t', 'nat', '-F', 'KUBE-SERVICES']);
+  t.equal(fl.code, 0, fl.err);
+  t.teardown(async () => {
+    await execa('ip', ['netns', 'exec', n1, 'iptables-restore', '-T', 'nat'], { input: save.out + '\n', reject: false });
+  });
+  const r = await check(['--filter', 'service/*']);
+  t.equal(r.code, 1, 'exit 1');
+  const hp = r.checks.find((c) => c.id === 'service/hairpin TCP x/w1 -> svc/x/web:http')!;
+  t.equal(hp.status, 'fail');
+  t.notMatch(hp.reason, /hairpin back/, hp.reason);
+  t.match(hp.reason, /every Service check entering node node1 fails .*kube-proxy's Service rules on node1 are missing or broken — look at the KUBE-SERVICES chain/, hp.reason);
+  const c2 = r.checks.find((c) => c.category === 'service/cluster-ip' && c.from === 'x/c2')!;
+  t.equal(c2.status, 'pass', 'Services entered at node2 still work');
+});
+
 t.test('down leaves no namespaces', { skip: isRoot ? false : 'needs root' }, async (t) => {
   const d = await podlab(['down', '-c', cluster]);
   t.equal(d.exitCode, 0);

@@ -161,6 +161,31 @@ spec: {from: external, to: 'pod/x/a1:8080', expect: {outcome: ok}, tries: 1}
   t.match(String(r.stdout), /wrongly-expects-external-reach/);
 });
 
+// #8 (hardening): SIGINT during `podlab check` exited 1 with "RESULT: FAIL" and counted the unrun checks as errors.
+t.test('SIGINT during check: probing stops, the checks that ran are reported, exit 130', { skip: isRoot ? false : 'needs root' }, async (t) => {
+  for (const reporter of ['json', 'human']) {
+    const child = spawn('node', [CLI, 'check', '-c', cluster, '-r', reporter, '--concurrency', '2'], { env: { ...process.env, PODLAB_STATE_DIR: STATE_DIR }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    t.equal(await exited, 130, `${reporter}: exit 130`);
+    if (reporter === 'json') {
+      const run = JSON.parse(stdout).runs[0];
+      t.equal(run.interrupted, true);
+      t.ok(run.notRun > 0, `${run.notRun} checks not run`);
+      t.ok(run.checks.length > 0 && run.checks.every((c: { attempts: unknown[] }) => c.attempts.length > 0), `${run.checks.length} checks ran, each with evidence`);
+      t.equal(run.counts.errors, 0, 'no unrun check is counted as an error');
+      t.same(run.problems, []);
+    } else {
+      t.match(stdout, /interrupted: \d+ not run/);
+      t.match(stdout, /RESULT: INTERRUPTED \(\d+ of \d+ checks ran/);
+      t.notMatch(stdout, /RESULT: FAIL|no attempt was made/);
+    }
+  }
+});
+
 t.test('podlab test tears down on SIGTERM', { skip: isRoot ? false : 'needs root' }, async (t) => {
   const cluster = clusterName('k');
   const file = labFile(cluster);

@@ -109,7 +109,7 @@ t.test('podlab daemon', { skip: !isRoot && 'needs root', timeout: 1_500_000 }, a
     const r = await execa('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', process.execPath, CLI, 'status'], // Not the test runner's environment (its NODE_OPTIONS hooks write where nobody may not).
       { reject: false, extendEnv: false, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PODLAB_STATE_DIR: SD }, timeout: 120_000 });
     t.equal(r.exitCode, 3, `exit 3 (privilege): ${String(r.stderr).slice(0, 300)}`);
-    t.match(String(r.stderr), /permission denied on the podlab daemon's socket .*root only/);
+    t.match(String(r.stderr), /`podlab status` needs root: .*podlab daemon's socket .* belong to root; run it with sudo/);
   });
 
   await t.test('two concurrent ups: the second waits its turn and says so', async (t) => {

@@ -102,3 +102,4 @@ t.test('exec and logs name their targets clearly; several labs need -c', async (
   t.equal((await podlab(['down', '-c', name])).exitCode, 0);
   t.same(netnsOf(name), []);
 });
+

@@ -166,3 +166,30 @@ spec: {from: external, to: 'nodeport/node2/default/web:80', expect: {outcome: ok
   const gone = { ...x, services: [] };
   t.match(resolveDeclared(gone, ov, spec.checks[0]!) as string, /the lab has no Service default\/web/);
 });
+
+// #13 (hardening): after `iptables -t nat -F KUBE-SERVICES` in node1, every Service check entering node1 timed out and
+// the reason blamed the hairpin masquerade. The diagnosis looks at what failed together: all Service checks through
+// one node failing while its pod checks pass points at that node's Service rules.
+t.test('diagnosis: every Service check through node1 failing, pod checks passing → the Service rules, not hairpin', async (t) => {
+  const { diagnose } = await import('../../src/expect/diagnose.js');
+  const g = generateChecks(topo, ov);
+  const n1 = new Set(topo.pods.filter((p) => p.node === 'node1').map((p) => p.netns));
+  n1.add(N('node1').netns);
+  const dropped: Attempt = { observed: 'dropped', detail: 'timed out after 1s', evidence: { command: 'curl', exitCode: 28, output: '', ms: 1000 } };
+  const answer = (c: Check): Attempt => ({ observed: 'ok', detail: 'answered', sourceIp: c.expect.source?.allowed[0], hostname: c.expect.backends?.[0], evidence: { command: 'curl', exitCode: 0, output: '', ms: 1 } });
+  const through1 = (c: Check) => c.category.startsWith('service/') && (n1.has(c.from.netns) || c.to.label.startsWith('nodeport/node1/'));
+  const verdicts = g.checks.filter((c) => c.category.startsWith('pod-to-pod/') || c.category.startsWith('service/')).map((c) => {
+    if (through1(c)) return judge(c, Array.from({ length: c.tries }, () => dropped), () => 'unknown');
+    return judge(c, [answer(c)], () => 'unknown');
+  });
+  const hp = verdicts.find((v) => v.check.category === 'service/hairpin' && v.check.from.label === 'default/w1')!;
+  t.equal(hp.status, 'fail');
+  t.match(hp.reason, /hairpin back to w1/, 'alone, the judge blames the hairpin');
+  const d = diagnose(verdicts, topo);
+  const dh = d.find((v) => v.check.id === hp.check.id)!;
+  t.notMatch(dh.reason, /hairpin back/, 'the hairpin is no longer blamed');
+  t.match(dh.reason, /every Service check entering node node1 fails .* kube-proxy's Service rules on node1 are missing or broken — look at the KUBE-SERVICES chain/);
+  t.same(d.map((v) => v.status), verdicts.map((v) => v.status), 'statuses unchanged');
+  const onlyHairpin = verdicts.map((v) => (v.check.category === 'service/hairpin' || !through1(v.check) ? v : judge(v.check, [answer(v.check)], () => 'unknown')));
+  t.match(diagnose(onlyHairpin, topo).find((v) => v.check.id === hp.check.id)!.reason, /hairpin back to w1/, 'when only the hairpin fails, the hairpin is still blamed');
+});

@@ -52,7 +52,7 @@ t.test('allocations are sticky: removing and adding pods keeps every other addre
   t.equal(ip(second, 'x/a'), ip(first, 'x/a'));
   t.equal(ip(second, 'x/c'), ip(first, 'x/c'));
   t.equal(ip(second, 'x/m'), ip(first, 'x/m'));
-  t.equal(ip(second, 'x/z'), ip(first, 'x/b'), 'the freed address is reused first');
+  t.not(ip(second, 'x/z'), ip(first, 'x/b'), 'the freed address is not handed straight back (host-local: after the last reserved, #2)');
   // A node added in front of the list does not renumber the others.
   const third = resolve(lab(['a@node1'], ['node0', 'node1', 'node2', 'node3']), prev);
   t.equal(third.nodes.find((n) => n.name === 'node1')!.ip, '172.18.0.11');

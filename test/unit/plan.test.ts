@@ -93,8 +93,8 @@ t.test('diff: an unchanged namespace needs nothing; drift is repaired exactly', 
   const ops = diffNs(n1, drifted);
   t.same(ops.ip, [
     'link set cni0 mtu 1450',
-    'neigh del 10.244.9.0 dev flannel.1',
     'route del 10.99.0.0/16 via 172.18.0.1 dev eth0',
+    'neigh del 10.244.9.0 dev flannel.1',
     'route replace 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink',
   ]);
   t.same(ops.sysctlsBefore, [['net.ipv4.ip_forward', '1']]);

@@ -109,3 +109,90 @@ t.test('every effect went through the executor: nothing on this machine was touc
   t.ok(h.exec.log.some((c) => c.startsWith('spawn ')), 'processes were started through it');
   t.ok([...h.exec.fileMap.keys()].some((f) => f.includes('/netexec/')), 'runtime files were written through it');
 });
+
+// #8 (hardening): SIGINT during `podlab check` reported "RESULT: FAIL" and counted every unrun check as an error.
+t.test('an interrupted check reports only the checks that ran, counts none of the rest, and says so', async (t) => {
+  const h = host();
+  await up({ ...h, files: ['lab.yaml'], lab: lab(EXAMPLE) });
+  const start = h.exec.log.length;
+  const r = await checkLab('demo', { ...h, concurrency: 1, aborted: () => h.exec.log.length - start >= 5 });
+  t.equal(r.interrupted, true);
+  t.ok(r.verdicts.length >= 1 && r.verdicts.length < 20, `${r.verdicts.length} ran`);
+  t.ok((r.notRun ?? 0) > 100, `${r.notRun} not run`);
+  t.ok(r.verdicts.every((v) => v.attempts.length > 0), 'every reported check has evidence');
+  t.same(r.problems, []);
+  const { human, json } = await import('../../src/report/checks.js');
+  const text = human({ runs: [r] });
+  t.match(text, /interrupted: \d+ not run/);
+  t.match(text, /RESULT: INTERRUPTED/);
+  t.notMatch(text, /no attempt was made/);
+  const j = JSON.parse(json({ runs: [r] })).runs[0];
+  t.same([j.interrupted, j.notRun, j.counts.total], [true, r.notRun, r.verdicts.length]);
+});
+
+// #3 (hardening): two `up`s at once left duplicate netexec processes and every pod Failed; `up` and `down` at once both
+// exited 0 with the lab fully built. Every command that changes a lab holds its lock (lab/lock.ts).
+t.test('the lab lock: a second up waits its turn (told who holds it), --no-wait fails at once, up + down at once ends with no lab', async (t) => {
+  const h = host();
+  const l = lab(EXAMPLE);
+  const waits: string[] = [];
+  const a = up({ ...h, files: ['lab.yaml'], lab: l, lock: { command: 'podlab up (first)' } });
+  const b = up({ ...h, files: ['lab.yaml'], lab: l, lock: { command: 'podlab up (second)', onWait: (x) => waits.push(`${x.pid} ${x.command}`) } });
+  const [ra, rb] = await Promise.all([a, b]);
+  t.same(waits, [`${process.pid} podlab up (first)`], 'the second was told who holds the lock');
+  t.ok(ra.changes > 100);
+  t.equal(rb.changes, 0, 'the second found the lab built: nothing to do');
+  const runtimes = [...h.exec.procs.values()].filter((p) => p.alive && p.argv.some((x) => x.endsWith('netexec.py')));
+  t.equal(runtimes.length, new Set(runtimes.map((p) => p.netns)).size, 'one netexec runtime per namespace, no duplicates');
+  t.ok((await status('demo', h)).pods.every((p) => p.phase === 'Running'));
+
+  const { LabLockedError } = await import('../../src/lab/lock.js');
+  const c = up({ ...h, files: ['lab.yaml'], lab: l });
+  await t.rejects(down('demo', { ...h, lock: { wait: false } }), LabLockedError, '--no-wait: fails at once while up runs');
+  await t.rejects(down('demo', { ...h, lock: { wait: false } }), /lab "demo" is being changed by pid \d+ \(.*\)/);
+  const d = down('demo', h);
+  await c;
+  const dr = await d;
+  t.same(dr.leftovers, []);
+  t.same(h.exec.listNetns(), [], 'up then down, in turn: no lab is left');
+});
+
+// #4 (hardening): after a kill -9 during process start, a deleted state folder or a corrupt state, each re-up started
+// another set of processes that could not bind their ports. up stops the lab's processes its state does not know.
+t.test('a re-up after the state folder was deleted stops the processes it no longer knows before starting its own', async (t) => {
+  const h = host();
+  const l = lab(EXAMPLE);
+  await up({ ...h, files: ['lab.yaml'], lab: l });
+  const user = await h.exec.spawn(['tcpdump', '-ni', 'eth0'], { host: h.exec.host, netns: 'pl-demo-node1' }, { log: '/tmp/x.log' });
+  await h.store.remove('demo');
+  const r = await up({ ...h, files: ['lab.yaml'], lab: l });
+  const alive = [...h.exec.procs.values()].filter((p) => p.alive);
+  const runtimes = alive.filter((p) => p.argv.some((x) => x.endsWith('netexec.py')));
+  t.equal(runtimes.length, new Set(runtimes.map((p) => p.netns)).size, 'one netexec runtime per namespace');
+  t.ok(h.exec.alive(user.pid), "a process that is not the lab's (a user's tcpdump) is left running");
+  t.match(r.notices, [/pid \d+ \(tcpdump -ni eth0\) in pl-demo-node1 is not the lab's: left running/]);
+  t.ok((await status('demo', h)).pods.every((p) => p.phase === 'Running'));
+  h.exec.signal(user.pid, 'SIGKILL');
+});
+
+// #5 (hardening): `ip netns del` of a pod namespace by hand: a netexec socket keeps the old namespace, and the
+// host-side veth in the node, alive; every re-up failed with "Cannot find device eth0".
+t.test('a pod namespace deleted by hand: status does not say Running, and the next up rebuilds it (orphaned host veth first)', async (t) => {
+  const h = host();
+  const l = lab(EXAMPLE);
+  await up({ ...h, files: ['lab.yaml'], lab: l });
+  const pod = 'pl-demo-shop-web-1';
+  const veth = [...h.exec.ns('pl-demo-node1').links.values()].find((x) => x.peer?.netns === pod)!;
+  h.exec.netns.delete(pod); // the name goes; the namespace (and the veth's node end) lives on, held by a socket
+  const s = await status('demo', h);
+  t.equal(s.pods.find((p) => p.name === 'web-1')!.phase, 'Missing');
+  await h.exec.run(['ip', 'netns', 'add', pod]); // made again by hand: exists, but is not the pod's
+  t.equal((await status('demo', h)).pods.find((p) => p.name === 'web-1')!.phase, 'Failed');
+  await h.exec.run(['ip', 'netns', 'del', pod]);
+  const r = await up({ ...h, files: ['lab.yaml'], lab: l });
+  t.same(r.problems, []);
+  t.ok(h.exec.ns(pod).links.has('eth0'), 'the pod has its eth0 again');
+  t.equal(h.exec.ns(pod).links.get('eth0')!.peer?.name, veth.name, 'paired with a new host veth of the same name');
+  t.equal((await status('demo', h)).pods.find((p) => p.name === 'web-1')!.phase, 'Running');
+  t.equal((await up({ ...h, files: ['lab.yaml'], lab: l })).changes, 0);
+});

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { LIVE_KINDS } from '../../input/kinds/index.js';
-import { clusterOpt, fail, jsonOpt } from '../common.js';
+import { clusterOpt, fail, jsonOpt, lockOptions, waitOpt } from '../common.js';
 import { printLive } from '../print.js';
 import { viaApply, viaDelete } from '../via.js';
 
@@ -11,11 +11,12 @@ export const applyCommand: CommandModule = {
     .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: `file(s) with ${LIVE_KINDS.join(', ')} documents; one that names an existing object replaces it` })
     .option('cluster', clusterOpt)
     .option('json', jsonOpt)
+    .option('wait', waitOpt)
     .example('$0 apply -f web-svc.yaml', 'add a Service; every node gets its kube-proxy rules')
     .example('$0 apply -f web-3.yaml', 'add a pod: it becomes an endpoint of the Services that select it'),
   handler: async (a) => {
     try {
-      const { result: r } = await viaApply({ files: a.file as string[], cluster: a.cluster as string | undefined });
+      const { result: r } = await viaApply({ files: a.file as string[], cluster: a.cluster as string | undefined }, { lock: lockOptions(a) });
       printLive('applied', r, a.json as boolean);
       process.exit(r.problems.length ? 1 : 0);
     } catch (e) {
@@ -33,12 +34,13 @@ export const deleteCommand: CommandModule = {
     .option('file', { alias: 'f', type: 'string', array: true, describe: 'delete the objects these files declare' })
     .option('cluster', clusterOpt)
     .option('json', jsonOpt)
+    .option('wait', waitOpt)
     .example('$0 delete pod shop/web-2', 'the pod goes; Services stop sending traffic to it')
     .example('$0 delete service shop/web', "the Service's rules go from every node")
     .example('$0 delete -f web-svc.yaml', 'delete what the file declares'),
   handler: async (a) => {
     try {
-      const { result: r } = await viaDelete({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined, cluster: a.cluster as string | undefined });
+      const { result: r } = await viaDelete({ files: a.file as string[] | undefined, kind: a.kind as string | undefined, name: a.name as string | undefined, cluster: a.cluster as string | undefined }, { lock: lockOptions(a) });
       printLive('deleted', r, a.json as boolean);
       process.exit(r.problems.length ? 1 : 0);
     } catch (e) {

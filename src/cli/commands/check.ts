@@ -5,7 +5,7 @@ import { testLabs } from '../../lab/test.js';
 import { supportedModes } from '../../modes/registry.js';
 import { render, REPORTERS, counts, type ReporterName } from '../../report/checks.js';
 import { reportOk, type Report } from '../../expect/types.js';
-import { clusterOpt, context, err, exitFlushed, fail, isTTY, out, stopOnSignals } from '../common.js';
+import { clusterOpt, context, err, exitFlushed, fail, isTTY, lockOptions, waitOpt, out, stopOnSignals } from '../common.js';
 import { viaCheck } from '../via.js';
 
 function emitReport(r: Report, reporter: ReporterName, file: string | undefined, verbose: boolean): void {
@@ -55,6 +55,7 @@ export const testCommand: CommandModule = {
     .option('reporter', { alias: 'r', choices: REPORTERS, default: 'human' as ReporterName, describe: 'output format (stdout, or the file in --out)' })
     .option('out', { alias: 'o', type: 'string', describe: 'directory for the report (report.txt / report.tap / junit.xml / report.json, plus report.json always)' })
     .option('concurrency', { type: 'number', default: 8, describe: 'probes in flight at once' })
+    .option('wait', waitOpt)
     .example('$0 test -f examples/lab.yaml', 'up → check → down')
     .example('$0 test -f lab.yaml --modes overlay,bgp,vpc -r junit -o results/', 'CI: every mode, JUnit XML in results/junit.xml'),
   handler: async (a) => {
@@ -62,7 +63,7 @@ export const testCommand: CommandModule = {
     try {
       const modes = ((a.modes as string[] | undefined) ?? []).flatMap((m) => m.split(',')).filter(Boolean);
       const progress = isTTY ? (m: string) => err(`  · ${m}`) : undefined;
-      const r = await testLabs({ ...context(), files: a.file as string[], modes, filter: a.filter as string | undefined, concurrency: a.concurrency as number, progress, aborted: stopped });
+      const r = await testLabs({ ...context({ lock: lockOptions(a) }), files: a.file as string[], modes, filter: a.filter as string | undefined, concurrency: a.concurrency as number, progress, aborted: stopped });
       const dir = a.out as string | undefined;
       if (dir) {
         mkdirSync(dir, { recursive: true });

@@ -19,7 +19,7 @@ export const execCommand: CommandModule = {
     .example('$0 exec node/node1 -- tcpdump -ni flannel.1', 'watch VXLAN-decapsulated pod traffic'),
   handler: async (a) => {
     try {
-      const ctx = context();
+      const ctx = context({}, 'exec');
       const cluster = await pickCluster(ctx, a.cluster as string | undefined);
       const st = await labState(ctx, cluster);
       const target = a.target as string;

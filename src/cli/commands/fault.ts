@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { FAULTS } from '../../lab/fault.js';
-import { clusterOpt, fail, out } from '../common.js';
+import { clusterOpt, fail, lockOptions, waitOpt, out } from '../common.js';
 import { viaFault } from '../via.js';
 
 export const faultCommand: CommandModule = {
@@ -10,10 +10,11 @@ export const faultCommand: CommandModule = {
     .positional('kind', { choices: FAULTS, describe: 'fault kind' })
     .positional('node', { type: 'string', describe: 'node name' })
     .option('cluster', clusterOpt)
+    .option('wait', waitOpt)
     .example('$0 fault bgp-down node2', 'stop BIRD on node2; checks to its pods fail until `$0 fault bgp-up node2`'),
   handler: async (a) => {
     try {
-      const { result: r } = await viaFault({ cluster: a.cluster as string | undefined, kind: a.kind as string, node: a.node as string });
+      const { result: r } = await viaFault({ cluster: a.cluster as string | undefined, kind: a.kind as string, node: a.node as string }, { lock: lockOptions(a) });
       out(`${a.kind as string} ${a.node as string}: routes converged in ${(r.ms / 1000).toFixed(1)}s`);
     } catch (e) {
       fail(e);

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { supportedModes } from '../../modes/registry.js';
-import { err, fail, isTTY, jsonOpt, out, stopOnSignals } from '../common.js';
+import { err, fail, isTTY, jsonOpt, lockOptions, waitOpt, out, stopOnSignals } from '../common.js';
 import { printUp, summarizeNotices } from '../print.js';
 import { viaStatus, viaUp } from '../via.js';
 
@@ -14,6 +14,7 @@ export const upCommand: CommandModule = {
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
     .option('json', jsonOpt)
+    .option('wait', waitOpt)
     .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
     .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON')
     .example('$0 up -f lab.yaml --mode bgp', 'the same lab as Calico BGP (a real BIRD per node)')
@@ -24,7 +25,7 @@ export const upCommand: CommandModule = {
     });
     const progress = a.json || !isTTY ? undefined : (m: string) => err(`  · ${m}`);
     try {
-      const { result: r } = await viaUp({ files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined }, { progress, aborted: stopped });
+      const { result: r } = await viaUp({ files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined }, { progress, aborted: stopped, lock: lockOptions(a) });
       if (a.json) out(JSON.stringify(r, null, 2));
       else {
         for (const n of summarizeNotices(r.notices)) err(`notice: ${n}`);

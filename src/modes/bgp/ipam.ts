@@ -1,7 +1,8 @@
 // bgp IPAM (Calico, reference/dataplane.md C.2): the pool is cut into blocks (/26 by default); a node gets a block
 // when it needs addresses (its first pod, or when its blocks are full). Every address of a block is handed out,
-// .0 included (pods are /32s). Sticky: a previous pod IP is kept while it is in a block of the pod's node.
-import type { Ipam } from '../../model/ipam.js';
+// .0 included (pods are /32s). Sticky: a previous pod IP is kept while it is in a block of the pod's node; a new pod
+// gets the next free address after the node's last one.
+import { nextFree, type Ipam } from '../../model/ipam.js';
 import type { Topology } from '../../model/topology.js';
 import { contains, mustCidr, nth, subnet, subnetCount, ipToNum } from '../../net/ip.js';
 import { bgpSpec, type BgpSpec } from './spec.js';
@@ -24,6 +25,7 @@ export const calicoIpam: Ipam = {
     const blocks = new Map<string, number[]>();
     const used = new Map<number, Set<number>>(); // block index → used offsets
     const podIps = new Map<string, string>();
+    const last = new Map<string, string>(Object.entries(prev.lastReserved ?? {}));
     const give = (node: string, bi: number) => {
       owner.set(bi, node);
       blocks.set(node, [...(blocks.get(node) ?? []), bi]);
@@ -47,15 +49,22 @@ export const calicoIpam: Ipam = {
       const key = `${p.namespace}/${p.name}`;
       const node = placement.get(key);
       if (!node || podIps.has(key)) continue;
+      // Calico's block keeps released ordinals at the end of its free list: the next address after the node's last
+      // one (wrapping), so a freed address is not handed straight back to a new pod.
       let done = false;
-      for (const bi of blocks.get(node) ?? []) {
+      const l = last.get(node);
+      const lbi = l !== undefined && contains(pool, l) ? Math.floor((ipToNum(l) - pool.base) / 2 ** (32 - bs)) : undefined;
+      const mine = blocks.get(node) ?? [];
+      const order = lbi !== undefined && mine.includes(lbi) ? [...mine.slice(mine.indexOf(lbi)), ...mine.slice(0, mine.indexOf(lbi))] : mine;
+      for (const bi of order) {
         const b = subnet(pool, bs, bi);
         const u = used.get(bi)!;
-        let off = 0;
-        while (off < b.size && u.has(off)) off++;
-        if (off < b.size) {
+        const start = bi === lbi ? ipToNum(l!) - b.base + 1 : 0;
+        const off = nextFree(start % b.size, 0, b.size, u);
+        if (off !== undefined) {
           u.add(off);
           podIps.set(key, nth(b, off));
+          last.set(node, nth(b, off));
           done = true;
           break;
         }
@@ -70,11 +79,12 @@ export const calicoIpam: Ipam = {
       give(node, bi);
       used.get(bi)!.add(0);
       podIps.set(key, nth(subnet(pool, bs, bi), 0));
+      last.set(node, nth(subnet(pool, bs, bi), 0));
     }
     const nodes = new Map(lab.cluster.nodes.map((n) => {
       const bl = (blocks.get(n.name) ?? []).map((bi) => subnet(pool, bs, bi).text);
       return [n.name, { podCIDR: bl[0] ?? '', blocks: bl }];
     }));
-    return { podNetwork: lab.cluster.podCIDR, nodes, podIps, pending: [], modeData: spec };
+    return { podNetwork: lab.cluster.podCIDR, nodes, podIps, pending: [], modeData: spec, lastReserved: last };
   },
 };

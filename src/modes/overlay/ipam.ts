@@ -9,11 +9,12 @@ export const overlayIpam: Ipam = {
   assign({ lab, nodes, placement, prev, problems }) {
     const c = lab.cluster;
     const subnets = subnetPerNode(mustCidr(c.podCIDR), c.nodeCIDRMaskSize, nodes, prev);
+    const lastReserved = new Map<string, string>();
     const podIps = hostLocal(lab.pods, placement, subnets, prev, {
       first: 2,
       end: (_n, sn) => sn.size - 1,
       full: (p, key, node, sn) => problems.push({ file: p.origin.file, line: p.origin.line, path: `Pod ${key}`, message: `node ${node}'s pod CIDR ${sn.text} is full (${sn.size - 3} pods); use a larger nodeCIDRMaskSize or more nodes` }),
-    });
-    return { podNetwork: c.podCIDR, nodes: new Map([...subnets].map(([n, sn]) => [n, { podCIDR: sn.text }])), podIps, pending: [] };
+    }, lastReserved);
+    return { podNetwork: c.podCIDR, nodes: new Map([...subnets].map(([n, sn]) => [n, { podCIDR: sn.text }])), podIps, pending: [], lastReserved };
   },
 };

@@ -45,16 +45,17 @@ export const vpcIpam: Ipam = {
     const subnets = subnetPerNode(base, v.subnetMaskSize, nodes, prev, new Set(v.hosts.map((_, j) => n - 1 - j)));
     const limit = maxPods(v.instanceType);
     const pending: PendingPodT[] = [];
+    const lastReserved = new Map<string, string>();
     const podIps = hostLocal(lab.pods, placement, subnets, prev, {
       first: FIRST_POD_OFFSET,
       end: (_n, sn) => Math.min(sn.size - 1, FIRST_POD_OFFSET + limit),
       full: (_p, key, node) => pending.push({ key, node, reason: `node ${node} is full: ${maxPodsFormula(v.instanceType)}; no secondary IP left for this pod` }),
-    });
+    }, lastReserved);
     const vpc: VpcT = { cidr: v.cidr, subnetMaskSize: v.subnetMaskSize, instanceType: v.instanceType, maxPods: limit, externalSNAT: v.externalSNAT, excludeSNATCIDRs: v.excludeSNATCIDRs };
     return {
       podNetwork: v.cidr,
       nodes: new Map([...subnets].map(([name, sn]) => [name, { ip: nth(sn, NODE_PRIMARY_OFFSET), podCIDR: sn.text }])),
-      podIps, pending, hosts, modeData: vpc,
+      podIps, pending, hosts, modeData: vpc, lastReserved,
     };
   },
 };

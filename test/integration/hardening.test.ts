@@ -1,0 +1,126 @@
+// The hardening issue's defects that need the kernel (#3 lock, #4 stray processes, #5 a pod namespace deleted by
+// hand, #6 underlay change, #11 name clashes between labs): each reproduction, on real namespaces.
+import t from 'tap';
+import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot, STATE_DIR } from '../helpers/lab.js';
+
+if (!isRoot) {
+  t.skip('needs root: creates network namespaces');
+  process.exit(0);
+}
+
+// #11 (hardening): lab A's node "a-node1" and lab "A-a"'s node1 are both pl-A-a-node1; up used to leave a partial build
+// and status -c A showed the other lab's namespace as its node.
+t.test('a namespace-name clash between two labs is a validation error naming both; clean of one leaves the other', async (t) => {
+  const a = clusterName('r').slice(0, 7);
+  const b = `${a}-a`;
+  const fa = writeLab({ name: a, nodes: 2, extra: pod('x', 'p', 'node2') });
+  writeFileSync(fa, readFileSync(fa, 'utf8').replace('    - name: node1', '    - name: a-node1'));
+  const fb = writeLab({ name: b, nodes: 1, underlay: '172.19.0.0/24', podCIDR: '10.245.0.0/16', extra: pod('x', 'p', 'node1') });
+  try {
+    t.equal((await podlab(['up', '-f', fb])).exitCode, 0);
+    const lo = await execa('ip', ['-n', `pl-${b}-node1`, '-j', 'link', 'show', 'lo']);
+    t.equal(JSON.parse(String(lo.stdout))[0].ifalias, `podlab:${b}`, 'the mark: the alias of lo');
+    const before = netnsOf(b).sort();
+    const r = await podlab(['up', '-f', fa]);
+    t.equal(r.exitCode, 2, String(r.stderr));
+    t.match(String(r.stderr), new RegExp(`lab\\.yaml:\\d+: Cluster ${a} spec\\.nodes\\[0\\]\\.name: its network namespace pl-${b}-node1 belongs to lab "${b}" .*clash`));
+    t.same(netnsOf(a).filter((n) => !n.startsWith(`pl-${b}-`)), [], `nothing of ${a} was built`);
+    const c = await podlab(['clean', '-c', a]);
+    t.equal(c.exitCode, 0, String(c.stderr));
+    t.same(netnsOf(b).sort(), before, `clean -c ${a} left every namespace of ${b}`);
+  } finally {
+    await podlab(['down', '-c', b]);
+    await podlab(['clean', '-c', a]);
+  }
+  t.same(netnsOf(a), []);
+});
+
+// #3 (hardening): two `up`s at once left duplicate netexec processes and every pod Failed; `up` and `down` at once both
+// exited 0 with the lab fully built.
+t.test('the lab lock across processes: two ups at once, then up and down at once, then --no-wait', async (t) => {
+  const name = clusterName('lk');
+  const file = writeLab({ name, nodes: 2, extra: pod('x', 'a', 'node1') + pod('x', 'b', 'node2') });
+  try {
+    const [r1, r2] = await Promise.all([podlab(['up', '-f', file]), podlab(['up', '-f', file])]);
+    t.same([r1.exitCode, r2.exitCode], [0, 0], `${r1.stderr}\n${r2.stderr}`);
+    t.match(`${r1.stderr}${r2.stderr}`, /waiting its turn: the lab is being changed by pid \d+ \(podlab up -f \S+lab\.yaml, since /, 'the second waited, naming the holder');
+    const st = JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { pods: { phase: string }[] };
+    t.ok(st.pods.every((p) => p.phase === 'Running'), JSON.stringify(st.pods));
+    for (const n of ['node1', 'node2']) {
+      const ps = await execa('ip', ['netns', 'pids', `pl-${name}-${n}`]);
+      t.equal(String(ps.stdout).trim().split('\n').filter(Boolean).length, 1, `${n}: one netexec runtime`);
+    }
+    const u = podlab(['up', '-f', file]);
+    await new Promise((r) => setTimeout(r, 700));
+    const nw = await podlab(['down', '-c', name, '--no-wait']);
+    const d = podlab(['down', '-c', name]);
+    const [ur, dr] = await Promise.all([u, d]);
+    if (nw.exitCode === 1) t.match(String(nw.stderr), /lab "\S+" is being changed by pid \d+ \(podlab up/, '--no-wait fails at once naming the holder');
+    else t.equal(nw.exitCode, 0, 'or up had finished already');
+    t.same([ur.exitCode, dr.exitCode], [0, 0]);
+    t.same(netnsOf(name), [], 'up then down in turn: nothing is left');
+  } finally {
+    await podlab(['down', '-c', name]);
+  }
+});
+
+// #4 and #5 (hardening): a deleted state folder made each re-up start another netexec that could not bind its ports;
+// a pod namespace deleted by hand made every re-up fail with "Cannot find device eth0" while status said Running.
+t.test('re-up after the state folder is deleted, and after a pod namespace is deleted by hand', async (t) => {
+  const name = clusterName('rp');
+  const file = writeLab({ name, nodes: 1, extra: pod('x', 'a', 'node1') + pod('x', 'b', 'node1') });
+  const node = `pl-${name}-node1`;
+  const phase = async () => Object.fromEntries((JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { pods: { name: string; phase: string }[] }).pods.map((p) => [p.name, p.phase]));
+  try {
+    t.equal((await podlab(['up', '-f', file])).exitCode, 0);
+    await execa('rm', ['-rf', `${STATE_DIR}/${name}`]);
+    const r = await podlab(['up', '-f', file]);
+    t.equal(r.exitCode, 0, String(r.stderr));
+    t.notMatch(String(r.stderr), /Address already in use/);
+    const ps = await execa('ip', ['netns', 'pids', node]);
+    t.equal(String(ps.stdout).trim().split('\n').filter(Boolean).length, 1, 'one netexec runtime in the node, not two');
+    t.same(await phase(), { a: 'Running', b: 'Running' });
+
+    await execa('ip', ['netns', 'del', `pl-${name}-x-a`]);
+    t.equal((await phase()).a, 'Missing', 'status does not say Running');
+    const r2 = await podlab(['up', '-f', file]);
+    t.equal(r2.exitCode, 0, String(r2.stderr));
+    t.notMatch(String(r2.stderr), /Cannot find device/);
+    t.same(await phase(), { a: 'Running', b: 'Running' });
+    const ip = (JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { pods: { name: string; ip: string }[] }).pods.find((p) => p.name === 'a')!.ip;
+    const c = await inNetns(`pl-${name}-x-b`, ['curl', '-s', '-m', '2', `http://${ip}:8080/hostname`]);
+    t.equal(c.out, 'a', 'the rebuilt pod answers');
+    t.equal(JSON.parse(String((await podlab(['up', '-f', file, '--json'])).stdout)).changes, 0, 'and then nothing more to do');
+  } finally {
+    await podlab(['down', '-c', name]);
+  }
+  t.same(netnsOf(name), []);
+});
+
+// #6 (hardening): changing `underlay` failed for two or three runs: the address went first, the kernel took the
+// default route with it, and `route del default` aborted the batch.
+t.test('editing the underlay of a running lab converges in one run', async (t) => {
+  const name = clusterName('ul');
+  const file = writeLab({ name, nodes: 2, extra: pod('x', 'a', 'node1') + pod('x', 'b', 'node2') });
+  try {
+    t.equal((await podlab(['up', '-f', file])).exitCode, 0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('underlay: 172.18.0.0/24', 'underlay: 172.31.5.0/24'));
+    const r = await podlab(['up', '-f', file]);
+    t.equal(r.exitCode, 0, String(r.stderr));
+    t.notMatch(String(r.stderr), /No such process|failed/);
+    const again = await podlab(['up', '-f', file, '--json']);
+    t.equal(JSON.parse(String(again.stdout)).changes, 0, 'the run after changes nothing');
+    const route = await inNetns(`pl-${name}-node1`, ['ip', 'route', 'show', 'default']);
+    t.match(route.out, /^default via 172\.31\.5\.1 dev eth0/);
+    const st = JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { pods: { name: string; ip: string }[]; nodes: { ip: string }[] };
+    t.same(st.nodes.map((n) => n.ip), ['172.31.5.11', '172.31.5.12']);
+    const b = st.pods.find((p) => p.name === 'b')!;
+    const c = await inNetns(`pl-${name}-x-a`, ['curl', '-s', '-m', '2', `http://${b.ip}:8080/hostname`]);
+    t.equal(c.out, 'b', 'pods reach each other across nodes over the new underlay (VXLAN between the new node IPs)');
+  } finally {
+    await podlab(['down', '-c', name]);
+  }
+  t.same(netnsOf(name), []);
+});
