@@ -184,6 +184,8 @@ export class FakeExecutor implements Executor {
     const [cmd, ...args] = argv;
     const a = args.join(' ');
     if (netns !== undefined && !this.netns.has(netns)) return fail(`nsenter: cannot open /run/netns/${netns}: No such file or directory`);
+    // podns.py (UTS namespaces, tmpfs volumes, releasing mounts): nothing of that is modelled; it succeeds.
+    if (args[0]?.endsWith('podns.py')) return ok(JSON.stringify({ errors: [] }));
     if (cmd === 'ip') {
       if (a === '-batch -' || a === '-force -batch -') return this.ipBatch(netns, input, a.startsWith('-force'));
       if (a === '-j -d -batch -' && input === OBSERVE_BATCH) return ok(this.observe(netns));

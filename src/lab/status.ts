@@ -2,6 +2,8 @@
 // Services with their endpoints, from the lab's state and what the kernel and the runtimes say now; plus what only
 // the running mode can tell (bgp: sessions, routes). Pod statuses come from the lab's supervisor when one runs (here,
 // or its snapshot), else from looking at the containers: then nothing restarts them, and status says so.
+import { join } from 'node:path';
+import { podDir } from '../workload/pods.js';
 import { modeRuntime } from '../modes/runtimes.js';
 import type { PodT, Topology } from '../model/topology.js';
 import type { ContainerSpec } from '../input/types.js';
@@ -128,18 +130,29 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
   const present = new Set(wanted.filter((n) => owners.has(n) && (owners.get(n) ?? cluster) === cluster));
   const foreign = (n: string) => inKernel.has(n) && !present.has(n) ? ` (the namespace ${n} belongs to lab "${owners.get(n) ?? '?'}")` : '';
   const { reports, lifecycle } = await podReports(ctx, cluster, t);
+  const sandboxes = new Map<string, string | undefined>();
+  for (const p of t.pods) {
+    try {
+      const sb = await ctx.exec.files.read(join(podDir(runtimeContext(ctx, cluster), p), 'sandbox.json'));
+      sandboxes.set(p.key, sb ? (JSON.parse(sb) as { netnsId?: string }).netnsId : undefined);
+    } catch {
+      /* none */
+    }
+  }
   const pods: PodStatus[] = t.pods.map((p) => {
     const r = reports.get(p.key);
     const exists = present.has(p.netns);
+    // A namespace deleted and made again by hand is not the one the pod's sandbox was made in.
+    const replaced = exists && sandboxes.get(p.key) !== undefined && sandboxes.get(p.key) !== ctx.exec.netnsId(p.netns);
     const statuses = new Map([...(r?.initContainerStatuses ?? []), ...(r?.containerStatuses ?? [])].map((s) => [s.name, s]));
     const containers = p.containers.map((c) => view(p, c, statuses.get(c.name)));
     const initContainers = (p.initContainers ?? []).map((c) => view(p, c, statuses.get(c.name)));
     const bad = [...initContainers, ...containers].find((c) => c.state !== 'running' && c.reason && c.reason !== 'Completed');
     return {
       namespace: p.namespace, name: p.name, node: p.node, ip: p.ip, netns: p.netns, labels: { ...p.labels },
-      phase: !exists ? 'Missing' : r?.phase ?? 'Unknown',
+      phase: !exists ? 'Missing' : replaced ? 'Failed' : r?.phase ?? 'Unknown',
       status: !exists ? 'Missing' : r?.display.status ?? 'Unknown', ready: r?.display.ready ?? `0/${containers.length}`, restarts: r?.display.restarts ?? 0,
-      ...(!exists ? { reason: `namespace ${p.netns} does not exist${foreign(p.netns)}` } : bad ? { reason: `${bad.name}: ${bad.reason}${bad.message ? ` (${bad.message})` : ''}` } : {}),
+      ...(!exists ? { reason: `namespace ${p.netns} does not exist${foreign(p.netns)}` } : replaced ? { reason: `network namespace ${p.netns} is not the one the pod was made in (deleted by hand?): \`podlab up\` rebuilds the pod` } : bad ? { reason: `${bad.name}: ${bad.reason}${bad.message ? ` (${bad.message})` : ''}` } : {}),
       runtime: p.runtime ?? 'process', containers, initContainers, conditions: [...(r?.conditions ?? [])],
     };
   });
