@@ -11,14 +11,19 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# Debian packages the lab and its tests use (iperf3 for podlab compare; chromium renders its report in the tests).
-PKGS="iproute2 iptables nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod iperf3 chromium"
+# Debian packages the lab and its tests use (iperf3 for podlab compare; chromium renders its report in the tests;
+# unbound serves the cluster DNS, bind9-dnsutils gives the tests and learners dig; ipset holds NetworkPolicy's IP sets).
+# nginx-light is the ingress controller (run by podlab inside a pod namespace), openssl makes its fake certificate.
+PKGS="iproute2 iptables ipset nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod iperf3 chromium unbound bind9-dnsutils nginx-light openssl"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
   echo "==> installing:$missing"
   apt-get update -qq
+  # Packages must not start their services on this host (nginx would listen on the host's port 80).
+  made_policy=; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  [ -z "$made_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # Node.js >= 20 (Debian 12's own nodejs is 18: install Node 20 from your usual source if this fails).

@@ -16,7 +16,10 @@ function find(dir) {
   return out.sort();
 }
 const files = args.length ? args : [...find('test/unit'), ...find('test/integration')];
-const tap = spawn('npx', ['tap', '-R', 'tap', '--jobs', '1', '--disable-coverage', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
+// Test files run concurrently (each integration test builds its own lab under a random name): $PODLAB_TEST_JOBS
+// at once, 3 by default — on 2 cores the suite is bound by waits (processes starting, BGP converging), not CPU.
+const jobs = process.env.PODLAB_TEST_JOBS ?? '3';
+const tap = spawn('npx', ['tap', '-R', 'tap', '--jobs', jobs, '--disable-coverage', ...files], { stdio: ['ignore', 'pipe', 'inherit'] });
 let passed = 0, failed = 0, skipped = 0, buf = '';
 const fileFailedAlone = [];
 let subFailsInFile = 0;

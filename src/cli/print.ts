@@ -5,11 +5,31 @@ import type { StatusJson } from '../lab/status.js';
 import type { DownResult } from '../lab/down.js';
 import { err, out, table } from './output.js';
 import type { Via } from './via.js';
+import { kubectlName } from '../model/workloads/names.js';
 
+/** The workloads as `kubectl get deploy,rs,sts,ds,job,cronjob -A` shows them, one table per kind. */
+function printWorkloads(s: StatusJson): void {
+  const of = (k: string) => s.workloads.filter((w) => w.kind === k);
+  const name = (w: StatusJson['workloads'][number]) => `${w.namespace}/${kubectlName(w.kind, w.name)}`;
+  const sections: [string, string[], (w: StatusJson['workloads'][number]) => string[]][] = [
+    ['Deployment', ['NAMESPACE/NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE'], (w) => [name(w), `${w.ready}/${w.desired}`, String(w.upToDate ?? 0), String(w.ready)]],
+    ['ReplicaSet', ['NAMESPACE/NAME', 'DESIRED', 'CURRENT', 'READY'], (w) => [name(w), String(w.desired), String(w.current), String(w.ready)]],
+    ['StatefulSet', ['NAMESPACE/NAME', 'READY'], (w) => [name(w), `${w.ready}/${w.desired}`]],
+    ['DaemonSet', ['NAMESPACE/NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE'], (w) => [name(w), String(w.desired), String(w.current), String(w.ready), String(w.upToDate ?? 0), String(w.ready)]],
+    ['Job', ['NAMESPACE/NAME', 'STATUS', 'COMPLETIONS', 'ACTIVE'], (w) => [name(w), w.jobStatus ?? '', w.completions ?? '', String(w.current)]],
+    ['CronJob', ['NAMESPACE/NAME', 'SCHEDULE', 'TIMEZONE', 'SUSPEND', 'NEXT SCHEDULE'], (w) => [name(w), w.schedule ?? '', w.timeZone ?? '<none>', String(w.suspend ?? false), w.nextSchedule ?? '<none>']],
+  ];
+  for (const [kind, head, row] of sections) {
+    const ws = of(kind);
+    if (!ws.length) continue;
+    out(`\n${kind.toUpperCase()}S`);
+    table(head, ws.map(row));
+  }
+}
+
+/** Notices as the files produced them: one line per ignored field already (input/usage.ts), however many objects carry it. */
 export function summarizeNotices(n: readonly string[]): string[] {
-  const img = n.filter((x) => x.includes('"image" is ignored'));
-  const rest = n.filter((x) => !x.includes('"image" is ignored'));
-  return [...(img.length ? [`${img.length} container(s) name an image: the process runtime ignores images (a Docker runtime comes later)`] : []), ...rest];
+  return [...n];
 }
 
 export function printUp(r: UpResult, nodes: number, pods: number): void {
@@ -50,7 +70,7 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
   out('\nNODES');
   table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
   out('\nPODS');
-  table(['NAMESPACE/NAME', 'READY', 'STATUS', 'RESTARTS', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}`, p.ready, p.status, String(p.restarts), p.node, p.ip, p.phase, p.netns]));
+  table(['NAMESPACE/NAME', 'READY', 'STATUS', 'RESTARTS', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}${p.system ? ' (system)' : ''}`, p.ready, p.status, String(p.restarts), p.node, p.ip, p.phase, p.netns]));
   const detail = s.pods.filter((p) => p.initContainers.length || p.containers.length > 1 || p.status !== 'Running' || p.restarts > 0);
   if (detail.length) {
     out('\nCONTAINERS');
@@ -63,13 +83,27 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
     for (const p of s.pods) if (p.reason && p.status !== 'Running') out(`  ${p.namespace}/${p.name}: ${p.reason}`);
   }
   out(`\nLIFECYCLE  ${s.lifecycle.note}`);
+  printWorkloads(s);
   if (s.services.length) {
     out('\nSERVICES');
-    table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
-      `${v.namespace}/${v.name}`, v.type, v.clusterIP,
+    table(['NAMESPACE/NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'POLICY', 'ENDPOINTS'], s.services.map((v) => [
+      `${v.namespace}/${v.name}${v.system ? ' (system)' : ''}`, v.type, v.externalName ? '<none>' : v.clusterIP,
+      v.externalName ? v.externalName
+        : v.status ? v.status.loadBalancer.ingress.map((i) => i.hostname ?? i.ip).join(',') : v.externalIPs.length ? v.externalIPs.join(',') : v.type === 'LoadBalancer' ? '<pending>' : '<none>',
       v.ports.map((p) => `${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') || '<none>',
       `eTP=${v.externalTrafficPolicy}${v.internalTrafficPolicy === 'Local' ? ' iTP=Local' : ''}${v.sessionAffinity === 'ClientIP' ? ' affinity=ClientIP' : ''}`,
       [...new Set(v.ports.flatMap((p) => p.endpoints.map((e) => `${e.ip}:${e.port}`)))].join(',') || '<none>',
+    ]));
+  }
+  if (s.policies?.length) {
+    out('\nNETWORK POLICIES');
+    table(['NAMESPACE/NAME', 'POD-SELECTOR', 'TYPES', 'PODS'], s.policies.map((p) => [`${p.namespace}/${p.name}`, p.podSelector, p.policyTypes.join(','), p.pods.join(',') || '<none>']));
+  }
+  if (s.loadBalancers?.length) {
+    out('\nLOAD BALANCERS');
+    table(['SERVICE', 'IP', 'ANNOUNCE', 'ANNOUNCED BY / TARGETS'], s.loadBalancers.map((l) => [
+      l.service, l.hostname ? `${l.ip} (${l.hostname})` : l.ip, l.announce,
+      l.targets ? l.targets.map((x) => `${x.ip}:${x.port} ${x.healthy ? 'healthy' : 'unhealthy'}`).join(', ') || '<none>' : l.announcedBy.join(', ') || '<nobody>',
     ]));
   }
   if (s.bgp) {
@@ -78,5 +112,7 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
     out('\nBGP ROUTES (proto bird)');
     table(['NODE', 'DESTINATION', 'VIA'], s.bgp.routes.map((r) => [r.node, r.type === 'blackhole' ? `blackhole ${r.dst}` : r.dst, r.via ?? '-']));
   }
-  out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}`);
+  if (s.workloads.length && s.controllers === 'in-process') out('\n(controllers ran in-process at the last up/apply: nothing reacts to a pod that exits, a Job’s completions or a CronJob’s schedule; the podlab daemon does not run them yet)');
+  if (s.dns) out(`\nDNS  ${s.dns.domain} at ${s.dns.serviceIP} (kube-system/kube-dns, served by ${s.dns.pod || 'nothing: its pod is Pending'}); outside names: ${s.dns.externalZone} (the external host), others refused`);
+  out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}  DNS for ${s.dns?.externalZone ?? 'ext.example'} on 53`);
 }

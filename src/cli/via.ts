@@ -60,7 +60,7 @@ export function viaApply(a: { files: string[]; cluster?: string }, o: ViaOptions
   });
 }
 
-export function viaDelete(a: { files?: string[]; kind?: string; name?: string; cluster?: string }, o: ViaOptions = {}): Promise<Answered<UpResult & { objects: string[] }>> {
+export function viaDelete(a: { files?: string[]; kind?: string; name?: string; namespace?: string; cluster?: string }, o: ViaOptions = {}): Promise<Answered<UpResult & { objects: string[] }>> {
   return via('delete', a, o, async () => {
     const ctx = await localCtx(o, 'delete');
     const { deleteObjects } = await import('../lab/live.js');

@@ -190,7 +190,7 @@ export class Daemon {
       case 'delete': {
         const cluster = await pick();
         const m = this.lab(cluster);
-        const r = await m.serial('delete', say, () => deleteObjects({ files: strs(b.files, 'files'), kind: str(b.kind, 'kind'), name: str(b.name, 'name') }, { ...this.labCtx(m, ctx), cluster }));
+        const r = await m.serial('delete', say, () => deleteObjects({ files: strs(b.files, 'files'), kind: str(b.kind, 'kind'), name: str(b.name, 'name'), namespace: str(b.namespace, 'namespace') }, { ...this.labCtx(m, ctx), cluster }));
         this.applied(cluster, 'delete', r);
         return r;
       }

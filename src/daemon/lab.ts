@@ -30,7 +30,7 @@ function touchedBy(r: unknown): Set<string> {
 export function whyOf(c: Change): string {
   if (c.kind === 'process') return 'it had exited';
   if (c.kind === 'namespace') return c.action === 'added' ? 'deleted by someone' : 'not in the lab';
-  if (c.kind === 'iptables' || c.kind === 'nftables') return c.action === 'removed' ? 'not in the lab' : 'its rules differ from what was applied';
+  if (c.kind === 'iptables' || c.kind === 'nftables' || c.kind === 'ipset') return c.action === 'removed' ? 'not in the lab' : 'its rules differ from what was applied';
   return c.action === 'added' ? 'deleted by someone' : c.action === 'removed' ? 'added by someone' : 'changed by someone';
 }
 

@@ -29,6 +29,8 @@ export interface RouteSpec {
   readonly onlink?: boolean;
   readonly scope?: 'link';
   readonly proto?: string;
+  /** A policy-routing table other than main (a number, e.g. "100"). */
+  readonly table?: string;
 }
 
 export interface NeighSpec {
@@ -73,7 +75,8 @@ export interface NsState {
   readonly absentRulesets?: readonly string[];
 }
 
-export type RuleEngine = 'iptables' | 'nftables';
+/** ipset: `ipset restore` input of the IP sets the namespace's iptables rules name (NetworkPolicy), applied before them. */
+export type RuleEngine = 'iptables' | 'nftables' | 'ipset';
 
 /**
  * A rule set of one namespace, written and read back as a whole. iptables: the full iptables-restore input of the
@@ -88,9 +91,9 @@ export interface RuleSet {
   readonly table?: string;
 }
 
-/** The ledger key of a rule set in a namespace: "iptables", or "nftables ip kube-proxy". */
+/** The ledger key of a rule set in a namespace: "iptables", "ipset", or "nftables ip kube-proxy". */
 export function rulesetKey(r: Pick<RuleSet, 'engine' | 'table'>): string {
-  return r.engine === 'iptables' ? 'iptables' : `nftables ${r.table ?? ''}`;
+  return r.engine === 'nftables' ? `nftables ${r.table ?? ''}` : r.engine;
 }
 
 export interface Plan {

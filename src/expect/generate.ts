@@ -4,15 +4,23 @@ import type { Topology, PodT, NodeT, ServiceT, ServicePortT } from '../model/top
 import type { CheckSpec } from '../input/types.js';
 import type { Check, Expectation, Proto, Skip, SourceExpect } from './types.js';
 import { extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from './model.js';
+import type { LiveFacts } from './edge.js';
+import { loadBalancers, podToNodePorts, ingresses } from './generate-edge.js';
+import { dnsChecks } from './dns.js';
 
 export const DEFAULT_TRIES_OK = 3;
 export const DEFAULT_TRIES_NEGATIVE = 2;
 
 export interface GenContext {
+  /** The user's lab: the topology without its system pods and Services (those are not the user's to check). */
   readonly t: Topology;
+  /** The whole topology, system objects included (DNS checks ask the DNS Service). */
+  readonly full: Topology;
   readonly m: ModeExpectations;
   readonly checks: Check[];
   readonly skipped: Skip[];
+  /** What the running lab says (speakers stopped by a fault), for expectations that depend on it. */
+  readonly live?: LiveFacts;
 }
 
 /** One family of generated checks (pods, MTU, Services, …), listed in GENERATORS. */
@@ -31,7 +39,7 @@ export function netexecPorts(p: PodT): NetexecPorts {
   const foreign: { port: number; protocol: string; container: string }[] = [];
   for (const c of p.containers) {
     for (const port of c.ports) {
-      if (c.command) foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
+      if (c.command || c.builtin) foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
       else if (port.protocol === 'TCP' || port.protocol === 'UDP') all.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
       else foreign.push({ port: port.containerPort, protocol: port.protocol, container: c.name });
     }
@@ -43,7 +51,7 @@ const podEp = (p: PodT) => ({ label: p.key, netns: p.netns });
 const nodeEp = (n: NodeT) => ({ label: `node/${n.name}`, netns: n.netns });
 const podTarget = (p: PodT, port?: number) => ({ label: port ? `${p.key}:${port}` : p.key, ip: p.ip, port });
 
-function add(g: GenContext, category: string, from: { label: string; netns: string }, to: { label: string; ip: string; port?: number }, protocol: Proto, expect: Expectation, extra: Partial<Check> = {}): void {
+export function add(g: GenContext, category: string, from: { label: string; netns: string }, to: { label: string; ip: string; port?: number }, protocol: Proto, expect: Expectation, extra: Partial<Check> = {}): void {
   const tries = extra.tries ?? (expect.outcome === 'ok' ? DEFAULT_TRIES_OK : DEFAULT_TRIES_NEGATIVE);
   const probe = extra.probe ?? (protocol === 'ICMP' ? { kind: 'ping' as const } : { kind: 'netexec' as const });
   const id = extra.id ?? `${category} ${protocol} ${from.label} -> ${to.label}`;
@@ -69,14 +77,14 @@ export const podToPod: Generator = (g) => {
     for (const b of t.pods) {
       if (a === b) continue;
       const cat = a.node === b.node ? 'pod-to-pod/same-node' : 'pod-to-pod/cross-node';
-      const e = m.podToPod(t, a, b);
+      // The flow (port, protocol) lets the model's NetworkPolicy stage judge each check on its own.
       const ports = netexecPorts(b);
       for (const proto of ['TCP', 'UDP'] as const) {
         const port = ports[proto];
-        if (port) add(g, cat, podEp(a), podTarget(b, port), proto, e);
+        if (port) add(g, cat, podEp(a), podTarget(b, port), proto, m.podToPod(t, a, b, { port, protocol: proto }));
         else skipNoPort(g, b, proto, cat);
       }
-      add(g, cat, podEp(a), podTarget(b), 'ICMP', e);
+      add(g, cat, podEp(a), podTarget(b), 'ICMP', m.podToPod(t, a, b, { protocol: 'ICMP' }));
     }
   }
 };
@@ -100,13 +108,12 @@ export const nodeToPod: Generator = (g) => {
   const { t, m } = g;
   for (const n of t.nodes) {
     for (const p of t.pods) {
-      const e = m.nodeToPod(t, n, p);
       const cat = p.node === n.name ? 'node-to-pod/local' : 'node-to-pod/remote';
       const port = netexecPorts(p).TCP;
-      if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', e);
+      if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', m.nodeToPod(t, n, p, { port, protocol: 'TCP' }));
       else {
         skipNoPort(g, p, 'TCP', cat);
-        add(g, cat, nodeEp(n), podTarget(p), 'ICMP', e);
+        add(g, cat, nodeEp(n), podTarget(p), 'ICMP', m.nodeToPod(t, n, p, { protocol: 'ICMP' }));
       }
     }
   }
@@ -155,10 +162,9 @@ export const hostToPod: Generator = (g) => {
   for (const h of t.hosts) {
     const from = { label: `host/${h.name}`, netns: h.netns };
     for (const p of t.pods) {
-      const e = m.hostToPod(t, h, p);
       const port = netexecPorts(p).TCP;
-      if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', e);
-      add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', e);
+      if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', m.hostToPod(t, h, p, { port, protocol: 'TCP' }));
+      add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', m.hostToPod(t, h, p, { protocol: 'ICMP' }));
     }
   }
 };
@@ -201,6 +207,10 @@ export const services: Generator = (g) => {
   }).filter((x): x is PodT => !!x);
   const ext = { label: 'external', netns: t.external.netns };
   for (const svc of t.services ?? []) {
+    if (svc.type === 'ExternalName') {
+      g.skipped.push({ category: 'service', what: svc.key, reason: `ExternalName Service: kube-proxy writes no rules for it, it is a DNS alias for ${svc.externalName} (checked by the dns checks)` });
+      continue;
+    }
     if (svc.clusterIP === 'None') {
       g.skipped.push({ category: 'service', what: svc.key, reason: 'headless Service (clusterIP: None): kube-proxy writes no rules for it, clients reach the pods directly' });
       continue;
@@ -262,17 +272,26 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['vpc-host-to-pod', hostToPod],
   ['mtu', mtu],
   ['services', services],
+  ['pod-to-nodeport', podToNodePorts],
+  ['loadbalancers', loadBalancers],
+  ['ingress', ingresses],
+  ['dns', dnsChecks],
 ];
 
-export function generateChecks(t: Topology, m: ModeExpectations): { checks: Check[]; skipped: Skip[] } {
-  const g: GenContext = { t, m, checks: [], skipped: [] };
+/** The user's part of a topology: no system pods or Services. */
+export function userView(t: Topology): Topology {
+  return { ...t, pods: t.pods.filter((p) => !p.system), services: (t.services ?? []).filter((s) => !s.system) };
+}
+
+export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts): { checks: Check[]; skipped: Skip[] } {
+  const g: GenContext = { t: userView(t), full: t, m, checks: [], skipped: [], ...(live ? { live } : {}) };
   for (const [, gen] of GENERATORS) gen(g);
   return { checks: g.checks, skipped: g.skipped };
 }
 
 /** Turn declared Check documents into checks against this topology. Unresolvable ones become skips with the reason. */
 export function declaredChecks(t: Topology, specs: readonly CheckSpec[], m: ModeExpectations): { checks: Check[]; skipped: Skip[] } {
-  const g: GenContext = { t, m, checks: [], skipped: [] };
+  const g: GenContext = { t, full: t, m, checks: [], skipped: [] };
   for (const s of specs) {
     const r = resolveDeclared(t, m, s);
     if (typeof r === 'string') g.skipped.push({ category: 'declared', what: s.name, reason: r });
@@ -382,15 +401,18 @@ export function globMatch(glob: string, s: string): boolean {
 
 const widen = (glob: string) => (glob.includes('*') || glob.includes('?') ? glob : `*${glob}*`);
 
+/** `--filter A,B`: any of the comma-separated globs. */
+const globs = (glob: string) => glob.split(',').map((x) => x.trim()).filter(Boolean).map(widen);
+
 export function filterChecks(checks: readonly Check[], glob?: string): Check[] {
   if (!glob) return [...checks];
-  const g = widen(glob);
-  return checks.filter((c) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name)));
+  const gs = globs(glob);
+  return checks.filter((c) => gs.some((g) => globMatch(g, c.id) || (c.declared && globMatch(g, c.declared.name))));
 }
 
 /** Skips matching the same filter, by "<category> <what>" (so `--filter 'mtu*'` reports no UDP skips). */
 export function filterSkips(skips: readonly Skip[], glob?: string): Skip[] {
   if (!glob) return [...skips];
-  const g = widen(glob);
-  return skips.filter((s) => globMatch(g, `${s.category} ${s.what}`));
+  const gs = globs(glob);
+  return skips.filter((s) => gs.some((g) => globMatch(g, `${s.category} ${s.what}`)));
 }

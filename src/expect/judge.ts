@@ -1,6 +1,14 @@
 // The judge (pure): attempts + expectation → verdict with a one-line reason. Also the retry policy: whether
 // another attempt is needed. A check never passes without at least one attempt's evidence.
-import type { Attempt, Check, SourceExpect, Verdict } from './types.js';
+import { dnsText, type Attempt, type Check, type DnsExpect, type SourceExpect, type Verdict } from './types.js';
+
+/** Whether a DNS attempt got exactly the expected response code and answers (in any order). */
+export function dnsMatches(e: DnsExpect, a: Attempt): boolean {
+  if (!a.dns || a.dns.rcode !== e.rcode) return false;
+  const want = [...e.answers].sort();
+  const got = [...a.dns.answers].sort();
+  return want.length === got.length && want.every((x, i) => x === got[i]);
+}
 
 export type WhoIs = (ip: string) => string;
 
@@ -10,6 +18,7 @@ export function wantsMore(c: Check, attempts: readonly Attempt[]): boolean {
   const last = attempts[attempts.length - 1];
   if (!last) return true;
   if (last.observed === 'error') return false;
+  if (c.expect.dns) return !dnsMatches(c.expect.dns, last);
   if (c.expect.outcome === 'ok') {
     if (c.expect.backends && c.expect.untilAll) {
       if (last.observed !== 'ok') return true;
@@ -36,7 +45,8 @@ function sourceOk(c: Check, a: Attempt): boolean {
 
 export function observedText(a: Attempt | undefined): string {
   if (!a) return 'not run';
-  if (a.observed === 'ok') return `ok${a.sourceIp ? ` from ${a.sourceIp}` : ''}${a.hostname ? ` by ${a.hostname}` : ''}`;
+  if (a.dns) return dnsText(a.dns);
+  if (a.observed === 'ok') return `ok${a.httpStatus !== undefined ? ` HTTP ${a.httpStatus}` : ''}${a.sourceIp ? ` from ${a.sourceIp}` : ''}${a.hostname ? ` by ${a.hostname}` : ''}${a.forwardedFor ? ` (X-Forwarded-For ${a.forwardedFor})` : ''}`;
   return `${a.observed} (${a.detail})`;
 }
 
@@ -70,6 +80,16 @@ export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms =
   if (errored) return mk('error', `the probe could not run: ${errored.detail}`, observedText(errored));
 
   const e = c.expect;
+  if (e.dns) {
+    if (dnsMatches(e.dns, last)) return mk('pass', '');
+    if (!last.dns) return mk('fail', `expected ${dnsText(e.dns)}, got no DNS answer on all ${attempts.length} tries (${last.detail})`);
+    const want = new Set(e.dns.answers);
+    const got = new Set(last.dns.answers);
+    const extra = [...got].filter((x) => !want.has(x));
+    const missing = [...want].filter((x) => !got.has(x));
+    const diff = last.dns.rcode !== e.dns.rcode ? `response ${last.dns.rcode} instead of ${e.dns.rcode}` : [missing.length ? `missing ${missing.join(', ')}` : '', extra.length ? `unexpected ${extra.join(', ')}` : ''].filter(Boolean).join('; ');
+    return mk('fail', `expected ${dnsText(e.dns)}, got ${dnsText(last.dns)}: ${diff}`);
+  }
   if (e.outcome === 'ok') {
     const oks = attempts.filter((a) => a.observed === 'ok');
     if (!oks.length) {
@@ -91,6 +111,14 @@ export function judge(c: Check, attempts: readonly Attempt[], whoIs: WhoIs, ms =
           break;
         }
       }
+    }
+    if (e.http) {
+      const bad = oks.find((a) => a.httpStatus !== e.http!.status || (e.http!.contains !== undefined && !(a.body ?? '').includes(e.http!.contains)));
+      if (bad) return mk('fail', `expected HTTP ${e.http.status}${e.http.contains ? ` with ${JSON.stringify(e.http.contains)}` : ''}, got HTTP ${bad.httpStatus ?? '?'}${bad.body ? `: ${bad.body.replace(/\s+/g, ' ').slice(0, 120)}` : ''}`, observedText(bad));
+    }
+    if (e.forwardedFor) {
+      const bad = oks.find((a) => a.forwardedFor === undefined || !e.forwardedFor!.includes(a.forwardedFor));
+      if (bad) return mk('fail', `the backend saw X-Forwarded-For ${bad.forwardedFor === undefined ? '(none)' : bad.forwardedFor}, expected ${e.forwardedFor.join(' or ')}`, observedText(bad));
     }
     if (e.backends) {
       const seen = new Set(oks.map((a) => a.hostname ?? '?'));

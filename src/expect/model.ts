@@ -6,6 +6,7 @@
 import type { Topology, NodeT, PodT, HostT, ServiceT, ServicePortT, EndpointT } from '../model/topology.js';
 import type { Expectation, SourceExpect } from './types.js';
 import type { NodeAddress, RoutingFacts } from './facts.js';
+import { edgeExpectations, type EdgeExpectations } from './edge.js';
 export type { NodeAddress, RoutingFacts } from './facts.js';
 
 /** Where a flow starts, for the policy stage. */
@@ -24,7 +25,7 @@ export interface FlowPort {
 /** NetworkPolicy's verdict on a flow that reached pod `dst` (undefined: no policy isolates `dst` for it). */
 export type PolicyStage = (src: FlowSource, dst: PodT, flow: FlowPort) => { readonly allowed: boolean; readonly basis: string } | undefined;
 
-export interface ModeExpectations {
+export interface ModeExpectations extends EdgeExpectations {
   readonly mode: string;
   readonly facts: RoutingFacts;
   /** The MTU of a pod's eth0 on this mode. */
@@ -196,6 +197,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
       return { outcome: 'ok', source: podSource(client), backends: hosts(port.endpoints), sameBackend: true,
         basis: `E19: sessionAffinity ClientIP on ${svc.key} (${svc.affinityTimeoutSeconds} s): every try from ${client.ip} goes to the same endpoint` };
     },
+    ...edgeExpectations(f, (t, n, preferred) => nodeSource(m, t, n, preferred)),
   };
   return m;
 }

@@ -19,8 +19,20 @@ export interface SourceExpect {
   readonly describe: string;
 }
 
+/** A DNS response code as dig prints it; NOTFOUND: getent found no address (it cannot tell NXDOMAIN from a refusal). */
+export type Rcode = 'NOERROR' | 'NXDOMAIN' | 'REFUSED' | 'SERVFAIL' | 'NOTFOUND';
+
+/** What a DNS query must get: the response code and exactly these answers (in any order). */
+export interface DnsExpect {
+  readonly rcode: Rcode;
+  /** A: addresses; SRV: "priority weight port target."; a CNAME in the answer: "CNAME target.". */
+  readonly answers: readonly string[];
+}
+
 export interface Expectation {
   readonly outcome: Outcome;
+  /** DNS checks: the answer a real resolver in the pod must get. */
+  readonly dns?: DnsExpect;
   readonly source?: SourceExpect;
   /** Pod names (netexec's hostname) of which each must answer at least once; no other pod may answer. */
   readonly backends?: readonly string[];
@@ -34,6 +46,12 @@ export interface Expectation {
   readonly sourceFor?: { readonly [hostname: string]: SourceExpect };
   /** Matrix E row(s) or other ground this expectation rests on, e.g. "E2". */
   readonly basis: string;
+  /** An HTTP probe's answer must have this status and hold this text (kube-proxy's health-check port). */
+  readonly http?: { readonly status: number; readonly contains?: string };
+  /** The request is sent with this Host header (Ingress checks). */
+  readonly host?: string;
+  /** The backend must have seen this X-Forwarded-For (Ingress: the client the controller saw). */
+  readonly forwardedFor?: readonly string[];
   /** The mode's words for what a wrong source or a failed hairpin points at (RoutingFacts.words), for failure reasons. */
   readonly explain?: { readonly masquerade?: string; readonly hairpin?: string };
 }
@@ -48,10 +66,16 @@ export interface Target {
   readonly label: string;
   readonly ip: string;
   readonly port?: number;
+  /** Reach the target by this name (resolved in the client pod through its resolv.conf), not by `ip`. */
+  readonly host?: string;
 }
 
 /** A probe kind: a netexec request (TCP: HTTP /clientip, UDP: "hostname" + "clientip"), a ping, or a DF ping of a given size. */
-export type ProbeKind = { readonly kind: 'netexec' } | { readonly kind: 'ping' } | { readonly kind: 'ping-df'; readonly size: number };
+export type ProbeKind = { readonly kind: 'netexec' } | { readonly kind: 'ping' } | { readonly kind: 'ping-df'; readonly size: number }
+  /** Any HTTP server: GET `path` (with a Host header, over TLS when `tls`), status and body kept. */
+  | { readonly kind: 'http'; readonly path: string; readonly host?: string; readonly tls?: boolean }
+  /** A DNS query with a real resolver: glibc's (`getent hosts NAME`, search path and all) or dig's (`dig NAME TYPE`). */
+  | { readonly kind: 'dns'; readonly tool: 'getent' | 'dig'; readonly name: string; readonly qtype: 'A' | 'SRV' | 'TXT' };
 
 export interface Check {
   /** Unique and stable: "<category> <PROTO> <from> -> <to>"; --filter globs match it. */
@@ -92,6 +116,13 @@ export interface Attempt {
   readonly sourcePort?: number;
   /** Who answered (netexec hostname = pod name; "external" for the external host). */
   readonly hostname?: string;
+  /** HTTP probes: the status and the start of the body. */
+  readonly httpStatus?: number;
+  readonly body?: string;
+  /** The X-Forwarded-For the backend saw (netexec echoes it). */
+  readonly forwardedFor?: string;
+  /** DNS probes: the response code and the answers, normalized as DnsExpect's. */
+  readonly dns?: { readonly rcode: Rcode; readonly answers: readonly string[] };
   readonly evidence: Evidence;
 }
 
@@ -132,8 +163,13 @@ export function reportOk(r: Report): boolean {
   return r.runs.every((x) => x.problems.length === 0 && x.verdicts.every((v) => v.status === 'pass'));
 }
 
+export function dnsText(d: { rcode: string; answers: readonly string[] }): string {
+  return d.answers.length ? `${d.rcode} ${[...d.answers].sort().join(', ')}` : d.rcode;
+}
+
 export function expectText(e: Expectation): string {
-  let s = e.outcome;
+  if (e.dns) return dnsText(e.dns);
+  let s: string = e.outcome;
   if (e.source) s += ` from ${e.source.class === 'NODE' || e.source.class === 'POD' || e.source.class === 'EXT' ? `${e.source.class} ` : ''}${e.source.preferred ?? e.source.allowed.join('|')}`;
   if (e.sameBackend && e.backends) s += ` by one of ${e.backends.join(', ')}`;
   else if (e.backends?.length) s += ` by ${e.backends.join(', ')}${e.untilAll ? ' (each)' : ''}`;

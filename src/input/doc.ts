@@ -14,6 +14,9 @@ export type Path = (string | number)[];
 
 /** Where a problem is: one document of one file, labelled "Pod ns/name", "Cluster demo", "document 3". */
 export class DocCtx {
+  /** Notice lines about this document (what podlab does with a field), collected by parse.ts after its kind. */
+  readonly notices: string[] = [];
+
   constructor(
     readonly doc: Document,
     readonly file: string,
@@ -163,4 +166,11 @@ export function objectKeysOf(sources: readonly Source[]): string[] {
     if (k) out.push(k);
   }
   return out;
+}
+
+/** The last document of a file set that declares `key` (as objectKey() names it), as a plain object. */
+export function findDocument(sources: readonly Source[], key: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  for (const d of readDocuments(sources, [])) if (keyOfDoc(d) === key) found = d.obj;
+  return found;
 }

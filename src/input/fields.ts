@@ -9,6 +9,13 @@ export { isObj };
 export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Why a DNS name (RFC 1123 subdomain) is not valid: a label longer than 63 characters or a name longer than 253. */
+export function dnsNameProblem(name: string): string | undefined {
+  if (name.length > 253) return `"${name}" is longer than 253 characters`;
+  const long = name.split('.').find((l) => l.length > 63);
+  return long ? `label "${long}" of "${name}" is longer than 63 characters` : undefined;
+}
+
 /** IANA_SVC_NAME (a port name): lower-case, at most 15 characters. */
 export const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const LABEL_KEY = /^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;

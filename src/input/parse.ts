@@ -6,9 +6,11 @@ import { SpecError, type Problem } from './problems.js';
 import { readDocuments, keyOfDoc, type RawDoc, type Source } from './doc.js';
 import { KINDS, supportedKinds, type LabBuilder } from './kinds/index.js';
 import type { ModeSchema } from './kinds/cluster.js';
+import { hasSchema, reportSchema, validateSchema } from './schema.js';
+import { IgnoredFields } from './usage.js';
 
 export type { Source } from './doc.js';
-export { objectKey, objectKeysOf, fmtPath } from './doc.js';
+export { objectKey, objectKeysOf, fmtPath, findDocument } from './doc.js';
 
 export interface ParseOptions {
   readonly mode?: string;
@@ -20,6 +22,8 @@ export interface ParseOptions {
   /** The kube-proxy modes this build has. */
   readonly proxyModes?: readonly string[];
   readonly schemas: readonly ModeSchema[];
+  /** Per mode, how LoadBalancer IPs are announced (the first is the default). */
+  readonly lbAnnounce?: Readonly<Record<string, readonly string[]>>;
   /**
    * Live changes (`podlab apply`): a later document with the same kind, namespace and name replaces an earlier one
    * instead of being reported as a duplicate.
@@ -69,17 +73,34 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
 
   const b: LabBuilder = {
     opts, problems, notices: [], nodeNames: [], hasCluster: false, namespaces: new Set(), namespaceLabels: new Map(),
-    pods: [], podDocs: new Map(), services: [], serviceDocs: new Map(), checks: [],
+    pods: [], podDocs: new Map(), services: [], serviceDocs: new Map(), checks: [], workloads: [], configMaps: [], secrets: [], policies: [], ingressClasses: [], ingresses: [],
   };
   if (!docs.some((d) => d.kind === 'Cluster') && problems.length === 0) {
     problems.push({ file: sources.map((s) => s.file).join(', ') || '(no files)', path: 'Cluster', message: 'no Cluster document found: exactly one is required' });
   }
-  for (const k of KINDS) k.parseAll(docs.filter((d) => d.kind === k.kind), b);
+  // Each kind's own checks, then the upstream schema's (type, enum, required, unknown fields) where podlab's own
+  // checks said nothing at the same path; the known fields podlab ignores become one notice each.
+  const ignored = new IgnoredFields();
+  for (const k of KINDS) {
+    const mine = docs.filter((d) => d.kind === k.kind);
+    const before = problems.length;
+    const schemas = mine.map((d) => (hasSchema(d.obj.apiVersion, d.kind) ? validateSchema(d.obj, d.kind) : undefined));
+    k.parseAll(mine, b);
+    mine.forEach((d, i) => {
+      const r = schemas[i];
+      if (!r) return;
+      reportSchema(d.ctx, r, before);
+      ignored.add(d.ctx, d.kind, r.known);
+    });
+    for (const d of mine) b.notices.push(...d.ctx.notices);
+  }
+  b.notices.push(...ignored.notices());
 
   if (problems.length > 0 || !b.cluster) throw new SpecError(problems, MAX_PROBLEMS);
   return {
     cluster: b.cluster, namespaces: [...b.namespaces].sort(),
     namespaceLabels: Object.fromEntries([...b.namespaceLabels].sort(([a], [c]) => (a < c ? -1 : 1))),
-    pods: b.pods, services: b.services, checks: b.checks, notices: b.notices,
+    pods: b.pods, workloads: b.workloads, configMaps: b.configMaps, secrets: b.secrets, services: b.services, policies: b.policies, checks: b.checks, notices: b.notices,
+    ingresses: b.ingresses, ingressClasses: b.ingressClasses,
   };
 }

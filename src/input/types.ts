@@ -1,4 +1,5 @@
 // The validated cluster file: what the user wrote, with defaults filled in. Readonly by convention.
+import type { LabelSelector } from '../model/selectors.js';
 
 /** A dataplane mode's name (modes/registry.ts lists them: overlay, bgp, vpc). */
 export type Mode = string;
@@ -15,8 +16,16 @@ export interface Origin {
 export interface NodeSpec {
   readonly name: string;
   readonly ip?: string;
+  /** As written; the scheduler adds kubernetes.io/hostname and kubernetes.io/os (model/scheduler.ts nodeLabels). */
   readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
   readonly origin: Origin;
+}
+
+export interface Taint {
+  readonly key: string;
+  readonly value: string;
+  readonly effect: TaintEffect;
 }
 
 export interface ClusterSpec {
@@ -31,6 +40,14 @@ export interface ClusterSpec {
   readonly mtu: number;
   readonly nodes: readonly NodeSpec[];
   readonly external: { readonly ip?: string; readonly ports: readonly number[] };
+  /** The cluster's DNS domain (kubelet's --cluster-domain): `<svc>.<ns>.svc.<clusterDomain>`. Default cluster.local. */
+  readonly clusterDomain: string;
+  /**
+   * How LoadBalancer Services get and announce their IPs (`spec.loadBalancer`): `announce` is the mode's way
+   * (L2: MetalLB layer 2, BGP: MetalLB BGP mode, NLB: an AWS network load balancer); `pool` the address ranges
+   * handed out ("a.b.c.d-e.f.g.h" or CIDRs, as MetalLB's IPAddressPool), empty for the mode's default.
+   */
+  readonly loadBalancer: { readonly announce: string; readonly pool: readonly string[] };
   /**
    * Mode-specific sections of the spec (`spec.bgp`, `spec.vpc`, …), validated by the mode plugins that own them
    * and read back through their typed accessors (modes/bgp/spec.ts bgpSpec(), …). Keyed by the section name.
@@ -52,6 +69,8 @@ export interface ContainerPort {
   readonly containerPort: number;
   readonly protocol: Protocol;
   readonly name?: string;
+  /** The port on the node's addresses that the portmap plugin forwards to this containerPort. */
+  readonly hostPort?: number;
 }
 
 export interface ContainerSpec {
@@ -65,7 +84,15 @@ export interface ContainerSpec {
   /** As written (the Docker runtime's Entrypoint and Cmd): Kubernetes' `command` and `args`. */
   readonly entrypoint?: readonly string[];
   readonly args?: readonly string[];
+  /**
+   * The container's environment as the runtime gets it. From the file: the literal `value`s only; in a Topology
+   * (model/env.ts): every `env` and `envFrom` entry resolved (ConfigMaps, Secrets, the downward API), in
+   * Kubernetes' order (envFrom first, then env, later entries winning).
+   */
   readonly env: Readonly<Record<string, string>>;
+  /** Every `env` entry in file order, with its source when it has one (resolved by model/env.ts). */
+  readonly envVars?: readonly EnvVarSpec[];
+  readonly envFrom?: readonly EnvFromSpec[];
   readonly ports: readonly ContainerPort[];
   /** No command: the ports podlab's netexec serves for it (the declared ones, or the known image's). */
   readonly serve?: readonly ContainerPort[];
@@ -82,6 +109,10 @@ export interface ContainerSpec {
   readonly livenessProbe?: ProbeSpec;
   readonly lifecycle?: { readonly postStart?: HookSpec; readonly preStop?: HookSpec };
   readonly volumeMounts?: readonly VolumeMountSpec[];
+  /** resources.requests / resources.limits as written (for resourceFieldRef). */
+  readonly resources?: { readonly requests?: Readonly<Record<string, string>>; readonly limits?: Readonly<Record<string, string>> };
+  /** Run by podlab itself instead of the pod runtime (the ingress controller's nginx). */
+  readonly builtin?: 'ingress-nginx';
 }
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
@@ -103,6 +134,36 @@ export interface ProbeSpec {
   readonly failureThreshold: number;
   /** Liveness and startup probes: the grace period of the kill a failure causes (else the pod's). */
   readonly terminationGracePeriodSeconds?: number;
+}
+
+export interface HostAlias {
+  readonly ip: string;
+  readonly hostnames: readonly string[];
+}
+
+/** Where a pod runs: processes in its namespaces, or Docker containers in a pause sandbox. */
+export type RuntimeName = 'process' | 'docker';
+
+/** ClusterFirst: the cluster DNS (the default); Default: the node's resolver (the lab's external host). */
+export type DnsPolicy = 'ClusterFirst' | 'Default';
+
+/** Where an environment variable's value comes from. */
+export type EnvSource =
+  | { readonly kind: 'configMapKeyRef' | 'secretKeyRef'; readonly name: string; readonly key: string; readonly optional: boolean }
+  | { readonly kind: 'fieldRef'; readonly fieldPath: string }
+  | { readonly kind: 'resourceFieldRef'; readonly resource: string; readonly containerName?: string; readonly divisor?: string };
+
+export interface EnvVarSpec {
+  readonly name: string;
+  readonly value?: string;
+  readonly valueFrom?: EnvSource;
+}
+
+export interface EnvFromSpec {
+  readonly kind: 'configMap' | 'secret';
+  readonly name: string;
+  readonly prefix: string;
+  readonly optional: boolean;
 }
 
 export interface VolumeMountSpec {
@@ -130,7 +191,6 @@ export type ProjectionSpec =
   | { readonly type: 'configMap' | 'secret'; readonly name: string; readonly items?: readonly KeyToPath[]; readonly optional: boolean }
   | { readonly type: 'downwardAPI'; readonly items: readonly DownwardItem[] };
 
-/** Shapes shared with the workloads engineer's model (configMap/secret/downwardAPI are resolved there to files). */
 export type VolumeSource =
   | { readonly type: 'projected'; readonly sources: readonly ProjectionSpec[]; readonly defaultMode?: number }
   | { readonly type: 'emptyDir'; readonly medium?: string; readonly sizeLimit?: string }
@@ -145,37 +205,204 @@ export interface VolumeSpec {
   readonly kind: string;
 }
 
-export interface HostAlias {
-  readonly ip: string;
-  readonly hostnames: readonly string[];
+/** nodeSelectorTerms' requirements (matchExpressions on labels, matchFields on metadata.name). */
+export interface NodeSelectorRequirement {
+  readonly key: string;
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  readonly values: readonly string[];
+}
+export interface NodeSelectorTerm {
+  readonly matchExpressions: readonly NodeSelectorRequirement[];
+  readonly matchFields: readonly NodeSelectorRequirement[];
 }
 
-/** Where a pod runs: processes in its namespaces, or Docker containers in a pause sandbox. */
-export type RuntimeName = 'process' | 'docker';
+export interface LabelSelectorSpec {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { readonly key: string; readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; readonly values?: readonly string[] }[];
+}
 
-export interface PodSpec {
-  readonly namespace: string;
+export interface PodAffinityTerm {
+  readonly labelSelector?: LabelSelectorSpec;
+  /** undefined: the pod's own namespace. */
+  readonly namespaces?: readonly string[];
+  readonly namespaceSelector?: LabelSelectorSpec;
+  readonly topologyKey: string;
+}
+
+export interface AffinitySpec {
+  readonly nodeRequired?: readonly NodeSelectorTerm[];
+  readonly nodePreferred?: readonly { readonly weight: number; readonly preference: NodeSelectorTerm }[];
+  readonly podRequired?: readonly PodAffinityTerm[];
+  readonly podPreferred?: readonly { readonly weight: number; readonly term: PodAffinityTerm }[];
+  readonly antiRequired?: readonly PodAffinityTerm[];
+  readonly antiPreferred?: readonly { readonly weight: number; readonly term: PodAffinityTerm }[];
+}
+
+export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: TaintEffect;
+}
+
+export interface TopologySpreadConstraint {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: 'DoNotSchedule' | 'ScheduleAnyway';
+  readonly labelSelector?: LabelSelectorSpec;
+  readonly matchLabelKeys?: readonly string[];
+  readonly minDomains?: number;
+}
+
+/** The controller a pod was expanded from (model/workloads/). */
+export interface OwnerRef {
+  readonly kind: string;
   readonly name: string;
+}
+
+/** The part of a pod that a template carries (everything but its name and namespace). */
+export interface PodBody {
   readonly labels: Readonly<Record<string, string>>;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly nodeName?: string;
   readonly containers: readonly ContainerSpec[];
   /** Run one after another, each to completion, before the containers (sidecars: started and left running). */
   readonly initContainers?: readonly ContainerSpec[];
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly affinity?: AffinitySpec;
+  readonly tolerations?: readonly Toleration[];
+  readonly topologySpreadConstraints?: readonly TopologySpreadConstraint[];
+  /** The process runs in the node's own network namespace and the pod's IP is the node's (`hostNetwork: true`). */
+  readonly hostNetwork?: boolean;
+  /** spec.hostname and spec.subdomain: with a headless Service named like the subdomain selecting the pod, the pod gets
+   *  `<hostname>.<subdomain>.<ns>.svc.<domain>`. */
+  readonly hostname?: string;
+  readonly subdomain?: string;
+  readonly hostAliases?: readonly HostAlias[];
+  /** spec.enableServiceLinks (default true): the service environment variables of the pod's namespace. */
+  readonly enableServiceLinks: boolean;
+  readonly dnsPolicy: DnsPolicy;
+  readonly volumes?: readonly VolumeSpec[];
   /** Default Always. */
   readonly restartPolicy?: RestartPolicy;
   /** Default 30. */
   readonly terminationGracePeriodSeconds?: number;
-  readonly hostname?: string;
-  readonly subdomain?: string;
-  readonly hostAliases?: readonly HostAlias[];
-  readonly volumes?: readonly VolumeSpec[];
   /** The annotation podlab.io/runtime, when given (else the Cluster's spec.runtime). */
   readonly runtime?: RuntimeName;
+}
+
+export interface PodSpec extends PodBody {
+  readonly namespace: string;
+  readonly name: string;
+  readonly origin: Origin;
+  /** Set on pods a controller made. */
+  readonly owner?: OwnerRef;
+  /** A system object podlab adds to the lab (model/system.ts), named by its component ("dns", "ingress"); absent for the user's.
+   *  Scheduled and addressed after the user's pods. */
+  readonly system?: string;
+}
+
+/** A pod template (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job). */
+export interface PodTemplate extends PodBody {
+  /** Canonical JSON of the template as written (sorted keys): what the pod-template-hash is computed over. */
+  readonly canonical: string;
+}
+
+export interface ConfigMapSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly data: Readonly<Record<string, string>>;
+  /** binaryData keys (base64 in the file): file contents as base64, never an environment value. */
+  readonly binaryData: Readonly<Record<string, string>>;
   readonly origin: Origin;
 }
 
-export type ServiceType = 'ClusterIP' | 'NodePort';
+export interface SecretSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly type: string;
+  /** Decoded as UTF-8 (environment values): `data` (base64) merged with `stringData` (which wins, as the API server does). */
+  readonly data: Readonly<Record<string, string>>;
+  /** The same keys as base64 (file contents, byte for byte). */
+  readonly base64: Readonly<Record<string, string>>;
+  readonly origin: Origin;
+}
+
+/** A replica count or a percentage of the desired replicas (maxSurge, maxUnavailable). */
+export type IntOrPercent = number | `${number}%`;
+
+interface WorkloadBase {
+  readonly namespace: string;
+  readonly name: string;
+  /** "Kind ns/name" */
+  readonly key: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly selector: LabelSelectorSpec;
+  readonly template: PodTemplate;
+  readonly origin: Origin;
+}
+
+export interface DeploymentSpec extends WorkloadBase {
+  readonly kind: 'Deployment';
+  readonly replicas: number;
+  readonly strategy: { readonly type: 'RollingUpdate'; readonly maxSurge: IntOrPercent; readonly maxUnavailable: IntOrPercent } | { readonly type: 'Recreate' };
+  readonly revisionHistoryLimit: number;
+}
+
+export interface ReplicaSetSpec extends WorkloadBase {
+  readonly kind: 'ReplicaSet';
+  readonly replicas: number;
+}
+
+export interface StatefulSetSpec extends WorkloadBase {
+  readonly kind: 'StatefulSet';
+  readonly replicas: number;
+  readonly serviceName?: string;
+  readonly podManagementPolicy: 'OrderedReady' | 'Parallel';
+  readonly volumeClaimTemplates: readonly { readonly name: string; readonly storage?: string }[];
+  readonly ordinalsStart: number;
+}
+
+export interface DaemonSetSpec extends WorkloadBase {
+  readonly kind: 'DaemonSet';
+}
+
+export interface JobBody {
+  readonly parallelism: number;
+  /** undefined: any one success completes the Job (a work queue). */
+  readonly completions?: number;
+  readonly backoffLimit: number;
+  readonly activeDeadlineSeconds?: number;
+  readonly ttlSecondsAfterFinished?: number;
+  readonly completionMode: 'NonIndexed' | 'Indexed';
+  readonly suspend: boolean;
+}
+
+export interface JobSpec extends WorkloadBase, JobBody {
+  readonly kind: 'Job';
+}
+
+export interface CronJobSpec extends WorkloadBase {
+  readonly kind: 'CronJob';
+  readonly schedule: string;
+  readonly timeZone?: string;
+  readonly suspend: boolean;
+  readonly concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+  readonly successfulJobsHistoryLimit: number;
+  readonly failedJobsHistoryLimit: number;
+  readonly startingDeadlineSeconds?: number;
+  readonly job: JobBody;
+  /** The jobTemplate's own labels and annotations. */
+  readonly jobLabels: Readonly<Record<string, string>>;
+}
+
+export type WorkloadSpec = DeploymentSpec | ReplicaSetSpec | StatefulSetSpec | DaemonSetSpec | JobSpec | CronJobSpec;
+export type WorkloadKind = WorkloadSpec['kind'];
+
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
 export type TrafficPolicy = 'Cluster' | 'Local';
 
 export interface ServicePortSpec {
@@ -206,6 +433,93 @@ export interface ServiceSpec {
   readonly sessionAffinity: 'None' | 'ClientIP';
   readonly affinityTimeoutSeconds: number;
   readonly externalIPs: readonly string[];
+  readonly annotations: Readonly<Record<string, string>>;
+  /** LoadBalancer: the CIDRs allowed to reach the load-balancer IP (KUBE-FW-…); empty = everyone. */
+  readonly loadBalancerSourceRanges: readonly string[];
+  /** LoadBalancer: false = no NodePorts are allocated (the load balancer must reach pods directly). */
+  readonly allocateLoadBalancerNodePorts: boolean;
+  /** LoadBalancer with externalTrafficPolicy Local: the given health-check port (allocated when absent). */
+  readonly healthCheckNodePort?: number;
+  /** type ExternalName: the name the Service is an alias (DNS CNAME) for; no ClusterIP, no kube-proxy rules. */
+  readonly externalName?: string;
+  /** A system object podlab adds to the lab (model/system.ts), named by its component ("dns", "api", "ingress"). */
+  readonly system?: string;
+  readonly origin: Origin;
+}
+
+/** A path rule of an Ingress (networking.k8s.io/v1). */
+export interface IngressPathSpec {
+  readonly path: string;
+  readonly pathType: 'Prefix' | 'Exact' | 'ImplementationSpecific';
+  readonly backend: IngressBackendSpec;
+}
+
+export interface IngressBackendSpec {
+  readonly service: string;
+  /** A Service port number or name. */
+  readonly port: number | string;
+}
+
+export interface IngressSpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+  /** undefined: the default IngressClass. */
+  readonly ingressClassName?: string;
+  readonly defaultBackend?: IngressBackendSpec;
+  readonly rules: readonly { readonly host?: string; readonly paths: readonly IngressPathSpec[] }[];
+  readonly tls: readonly { readonly hosts: readonly string[]; readonly secretName: string }[];
+  readonly origin: Origin;
+}
+
+export interface IngressClassSpec {
+  readonly name: string;
+  readonly controller: string;
+  readonly isDefault: boolean;
+  readonly origin: Origin;
+}
+
+export type PolicyType = 'Ingress' | 'Egress';
+
+/** One entry of a NetworkPolicy rule's `ports`: protocol (default TCP), a port number or name, an optional endPort. */
+export interface PolicyPortSpec {
+  readonly protocol: Protocol;
+  /** undefined = every port of the protocol. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+export interface PolicyIPBlockSpec {
+  /** Canonical network ("10.0.0.0/16"; host bits cleared). */
+  readonly cidr: string;
+  /** IPv6 blocks are accepted and match nothing: podlab labs are IPv4 only. */
+  readonly family: 4 | 6;
+  readonly except: readonly string[];
+}
+
+/** A peer: podSelector and/or namespaceSelector (both = AND), or an ipBlock. */
+export interface PolicyPeerSpec {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: PolicyIPBlockSpec;
+}
+
+/** One ingress or egress rule. Absent or empty peers / ports mean every peer / every port. */
+export interface PolicyRuleSpec {
+  readonly peers?: readonly PolicyPeerSpec[];
+  readonly ports?: readonly PolicyPortSpec[];
+}
+
+/** A `networking.k8s.io/v1 NetworkPolicy` document, validated, with the API's defaults filled in. */
+export interface NetworkPolicySpec {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string; // "ns/name"
+  readonly podSelector: LabelSelector;
+  /** Defaulted as the API does: [Ingress], plus Egress when egress rules are present. */
+  readonly policyTypes: readonly PolicyType[];
+  readonly ingress: readonly PolicyRuleSpec[];
+  readonly egress: readonly PolicyRuleSpec[];
   readonly origin: Origin;
 }
 
@@ -214,10 +528,19 @@ export interface LabSpec {
   readonly namespaces: readonly string[];
   /** Labels of the namespaces declared by `kind: Namespace` documents (others have none of their own). */
   readonly namespaceLabels: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** `kind: NetworkPolicy` documents, in file order. */
+  readonly policies: readonly NetworkPolicySpec[];
+  /** Bare pods (kind: Pod); controllers' pods are expanded from `workloads` by the model. */
   readonly pods: readonly PodSpec[];
+  /** Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs, in file order. */
+  readonly workloads: readonly WorkloadSpec[];
+  readonly configMaps: readonly ConfigMapSpec[];
+  readonly secrets: readonly SecretSpec[];
   /** Declared `kind: Check` documents, in file order. */
   readonly checks: readonly CheckSpec[];
   readonly services: readonly ServiceSpec[];
+  readonly ingresses: readonly IngressSpec[];
+  readonly ingressClasses: readonly IngressClassSpec[];
   /** One-line notices (ignored fields and the like); never errors. */
   readonly notices: readonly string[];
 }

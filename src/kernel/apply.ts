@@ -1,14 +1,17 @@
 // Apply a plan: observe → diff → do only what is missing. Namespaces go in phases (fabric, then nodes and
-// the external host, then pods); within a phase they run concurrently. Per namespace: one `ip -batch`, plus
-// `bridge -batch` and one write per rule set where needed; sysctls of a whole phase in one process.
+// the external host, then pods); within a phase they run concurrently. Per namespace: its ip and bridge lines
+// (through the executor's in-process netlink session, or `ip -batch` / `bridge -batch`: kernel/backend.ts decides),
+// plus one write per rule set where needed; sysctls of a whole phase in one pass.
 import { rulesetKey, type NsState, type Plan } from '../dataplane/types.js';
 import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, type Observed, type Ops, type RuleWrite } from './ops.js';
-import { observeNs, readRuleset } from './observe.js';
+import { readRuleset } from './observe.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
 import { sysctlBatch } from './sysctl.js';
+import { openKernel, type Kernel } from './backend.js';
 import { shortHash } from '../net/hash.js';
 import { describeOps, type Change } from './changes.js';
 import { partialRestore } from './partial.js';
+import { ipsetNames } from '../dataplane/policy/index.js';
 
 /** Per namespace, per rule set (its ledger key): hash of the text applied and of the read-back right after. */
 export type RuleLedger = Record<string, Record<string, { want: string; saved: string }>>;
@@ -60,6 +63,15 @@ export function rulesetKeysToRead(n: NsState, ledger: RuleLedger): string[] {
 
 /** Stops between phases when `aborted` turns true. */
 export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
+  const k = openKernel(exec);
+  try {
+    return await applyPhases(exec, k, plan, o);
+  } finally {
+    k.close();
+  }
+}
+
+async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOptions): Promise<ApplyResult> {
   let changes = 0;
   let readBack = 0;
   let rulesSynced = 0;
@@ -67,7 +79,14 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
   const limit = o.concurrency ?? 8;
   // Known to hold their plan but for the rule sets: what to write is decided from the ledger alone.
   const known = new Map(plan.namespaces.filter((n) => !o.fresh.has(n.netns) && o.netUnchanged?.has(n.netns)).map((n) => [n.netns, rulesOps(n, o.ledger, o.texts)]));
-  for (const n of plan.namespaces) if (o.fresh.has(n.netns)) for (const k of [...(o.texts?.keys() ?? [])]) if (k.startsWith(`${n.netns}|`)) o.texts!.delete(k);
+  for (const n of plan.namespaces) if (o.fresh.has(n.netns)) for (const t of [...(o.texts?.keys() ?? [])]) if (t.startsWith(`${n.netns}|`)) o.texts!.delete(t);
+  const toRead = (ns: readonly NsState[]) => ns.map((n) => ({ netns: n.netns, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', rulesets: rulesetKeysToRead(n, o.ledger) }));
+  // With a session: the pods' read-back starts with the first phase's (that phase waits mostly on rule-set processes).
+  // Only links made or removed by an earlier phase change a pod's namespace; then the pods are read again in their turn.
+  const oldPods = plan.namespaces.filter((n) => n.phase === 2 && !o.fresh.has(n.netns) && !known.has(n.netns));
+  const early = k.inProcess && oldPods.length ? k.observe(toRead(oldPods), limit) : undefined;
+  early?.catch(() => undefined);
+  let linksChanged = false;
   for (const phase of [0, 1, 2] as const) {
     if (o.aborted?.()) break;
     const group = plan.namespaces.filter((n) => n.phase === phase && (!known.has(n.netns) || opsCount(known.get(n.netns)!) > 0));
@@ -78,11 +97,7 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
     const old = group.filter((n) => !o.fresh.has(n.netns) && !known.has(n.netns));
     readBack += old.length;
     rulesSynced += group.filter((n) => known.has(n.netns)).length;
-    const sys = await sysctlBatch(exec, old.map((n) => ({ netns: n.netns, read: n.sysctls.map(([k]) => k) })));
-    const observed = new Map<string, Observed>();
-    await mapLimit(old, limit, async (n) => {
-      observed.set(n.netns, await observeNs(exec, n.netns, sys.get(n.netns) ?? {}, { fdb: n.role === 'node', rulesets: rulesetKeysToRead(n, o.ledger) }));
-    });
+    const observed: Map<string, Observed> = phase === 2 && early && !linksChanged ? await early : await k.observe(toRead(old), limit);
     const ops = group.map((n) => {
       const rules = known.get(n.netns);
       if (rules) return { n, d: rules };
@@ -92,12 +107,14 @@ export async function applyPlan(exec: Executor, plan: Plan, o: ApplyOptions): Pr
       if (!fresh) d.rulesets.push(...rulesDecision(n, obs, o.ledger, o.texts));
       return { n, d };
     });
-    await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
-    await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, n, d, o.ledger, o.texts));
-    await sysctlBatch(exec, ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
+    if (ops.some(({ d }) => d.ip.some((l) => /^link (add|del) /.test(l)))) linksChanged = true;
+    await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
+    await mapLimit(ops, k.inProcess ? Math.max(limit, 32) : limit, async ({ n, d }) => applyOps(exec, k, n, d, o.ledger, o.texts));
+    await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
     for (const { n, d } of ops) if (!o.fresh.has(n.netns)) changed.push(...describeOps(d));
   }
+  await early?.catch(() => undefined); // read early but not used (links changed): let it end before the session closes
   return { changes, readBack, rulesSynced, changed };
 }
 
@@ -122,6 +139,7 @@ function knownText(netns: string, key: string, want: string | undefined, texts?:
 }
 
 function deletion(key: string): RuleWrite {
+  if (key === 'ipset') return { engine: 'ipset', key, delete: true };
   return { engine: 'nftables', table: key.slice('nftables '.length), key, delete: true };
 }
 
@@ -146,16 +164,30 @@ function rulesDecision(n: NsState, obs: Observed, ledger: RuleLedger, texts?: Ma
   return out;
 }
 
-async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: RuleLedger, texts?: Map<string, string>): Promise<void> {
+async function applyOps(exec: Executor, k: Kernel, n: NsState, d: Ops, ledger: RuleLedger, texts?: Map<string, string>): Promise<void> {
   const place = inNs(n.netns, exec.host);
   const run = async (argv: string[], input: string, what: string) => {
     const r = await exec.run(argv, place, { input, timeoutMs: 120_000 });
     if (r.code !== 0) throw new CommandError(r, `${what} in ${n.netns}`);
   };
-  if (d.ip.length) await run(['ip', '-batch', '-'], d.ip.join('\n') + '\n', 'ip -batch');
-  if (d.bridge.length) await run(['bridge', '-batch', '-'], d.bridge.join('\n') + '\n', 'bridge -batch');
+  await k.run(n.netns, d.ip, d.bridge);
   const mine = (ledger[n.netns] ??= {});
+  let ipsets = false;
   for (const r of d.rulesets) {
+    if (r.engine === 'ipset') {
+      // IP sets go before the rules that name them (the plan lists them first), each filled under a temporary name
+      // and swapped in; sets no rule names any more are destroyed once iptables no longer refers to them (below).
+      ipsets = true;
+      if (r.delete) {
+        delete mine[r.key];
+        texts?.delete(`${n.netns}|${r.key}`);
+      } else {
+        await run(['ipset', 'restore'], r.text!, 'ipset restore');
+        texts?.set(`${n.netns}|${r.key}`, r.text!);
+        mine[r.key] = { want: hash(r.text!), saved: '' };
+      }
+      continue;
+    }
     if (r.delete) {
       await exec.run(['nft', 'delete', 'table', ...r.table!.split(' ')], place);
       delete mine[r.key];
@@ -169,6 +201,14 @@ async function applyOps(exec: Executor, n: NsState, d: Ops, ledger: RuleLedger, 
     else await run(['nft', '-f', '-'], r.text!, 'nft -f');
     texts?.set(`${n.netns}|${r.key}`, r.text!);
     mine[r.key] = { want: hash(r.text!), saved: hash(await readRuleset(exec, n.netns, r.key)) };
+  }
+  if (ipsets) {
+    const keep = new Set(ipsetNames(n.rulesets.find((r) => r.engine === 'ipset')?.text));
+    const list = await exec.run(['ipset', 'list', '-n'], place);
+    if (list.code !== 0) throw new CommandError(list, `ipset list in ${n.netns}`);
+    const gone = list.stdout.split('\n').map((l) => l.trim()).filter((s) => s && !keep.has(s));
+    if (gone.length) await run(['ipset', 'restore'], gone.map((s) => `destroy ${s}\n`).join(''), 'ipset destroy (sets no rule names)');
+    if (mine.ipset) mine.ipset = { want: mine.ipset.want, saved: hash(await readRuleset(exec, n.netns, 'ipset')) };
   }
   if (Object.keys(mine).length === 0) delete ledger[n.netns];
 }

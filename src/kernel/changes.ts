@@ -2,7 +2,7 @@
 // from the commands diffNs decided, so a repair can be logged and streamed as an event saying what drifted.
 import type { Ops } from './ops.js';
 
-export type ChangeKind = 'link' | 'address' | 'route' | 'neighbour' | 'fdb' | 'rule' | 'sysctl' | 'iptables' | 'nftables'
+export type ChangeKind = 'link' | 'address' | 'route' | 'neighbour' | 'fdb' | 'rule' | 'sysctl' | 'iptables' | 'nftables' | 'ipset'
   | 'namespace' | 'process';
 
 export interface Change {
@@ -60,7 +60,7 @@ export function describeOps(o: Ops): Change[] {
     push({ netns: o.netns, kind: 'fdb', object: `${w[2]} dev ${w[4]} dst ${w[6]}`, action: w[1] === 'del' ? 'removed' : 'added' });
   }
   for (const r of o.rulesets) {
-    push({ netns: o.netns, kind: r.engine, object: r.engine === 'iptables' ? 'rule set' : `table ${r.table}`, action: r.delete ? 'removed' : 'changed' });
+    push({ netns: o.netns, kind: r.engine, object: r.engine === 'iptables' ? 'rule set' : r.engine === 'ipset' ? 'IP sets' : `table ${r.table}`, action: r.delete ? 'removed' : 'changed' });
   }
   return out;
 }

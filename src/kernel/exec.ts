@@ -1,7 +1,10 @@
 // Every effect podlab has on a host goes through that host's Executor: running a command in a Place (a network
 // namespace of the host, or its root), starting and signalling long-running processes, finding processes and
-// namespaces, and reading and writing files. A command never throws for a non-zero exit unless asked (check: true).
+// namespaces, reading and writing files, and (openSession) in-process rtnetlink work on the host's namespaces.
+// A command never throws for a non-zero exit unless asked (check: true).
 // LocalExecutor (substrate/local.ts) is this machine; FakeExecutor (kernel/fake.ts) replays a recorded kernel for tests.
+
+import type { Observed } from './ops.js';
 
 /** Where a command runs: a host, and a network namespace on it (absent: the host's root namespace). */
 export interface Place {
@@ -75,6 +78,34 @@ export interface Executor {
   readonly files: HostFiles;
   /** Total commands run and processes started, for benchmarks and tests. */
   readonly spawned: number;
+  /**
+   * In-process kernel access for one pass (an `up`, a `down`): what `ip -batch`, `ip -j` and the sysctl helper do,
+   * without a process per namespace (LocalExecutor: rtnetlink sockets per namespace, kernel/netlink/). Absent, or
+   * undefined when it cannot be had here (PODLAB_KERNEL=iproute2, not root): callers run the iproute2 commands.
+   * The caller closes the session when the pass ends.
+   */
+  openSession?(): KernelSession | undefined;
+}
+
+/** Sysctl writes then reads in one namespace (dotted names). */
+export interface SysctlWork {
+  readonly write?: readonly (readonly [string, string])[];
+  readonly read?: readonly string[];
+}
+
+/** A pass of in-process kernel work on a host (Executor.openSession). */
+export interface KernelSession {
+  /** Runs a namespace's ip and bridge lines (podlab's batch grammar, kernel/ops.ts); throws on the first failure, naming the line. */
+  run(netns: string, ip: readonly string[], bridge: readonly string[]): Promise<number>;
+  /** Reads a namespace back (links, addresses, routes, neighbours, rules, fdb where asked, the given sysctls), as ip -j does. */
+  observe(netns: string, sysctlKeys: readonly string[], opts: { fdb: boolean }): Promise<Observed>;
+  /** Sysctls of many namespaces; throws listing every failed write. */
+  sysctls(items: readonly ({ netns: string } & SysctlWork)[]): Map<string, Record<string, string>>;
+  /** Deletes every link but lo in a namespace (before it is deleted); returns the errors. */
+  unlink(netns: string): Promise<string[]>;
+  /** Deletes named namespaces (as `ip netns del`); returns the errors. */
+  deleteNetns(names: readonly string[]): string[];
+  close(): void;
 }
 
 /** Files on a host. Paths are absolute. */
@@ -98,6 +129,15 @@ export function placeArgv(argv: readonly string[], place: Place): string[] {
   if (!place.netns) return [...argv];
   if (place.nsFiles) return ['ip', 'netns', 'exec', place.netns, ...argv];
   return ['nsenter', `--net=/run/netns/${place.netns}`, '--', ...argv];
+}
+
+/** `PODLAB_TRACE=1`: every command, where it ran, its exit code and how long it took, on stderr. */
+export const TRACE = !!process.env.PODLAB_TRACE;
+const T0 = performance.now();
+
+/** One trace line (commands in substrate/local.ts; netlink batches and read-backs from kernel/backend.ts). */
+export function trace(t0: number, ms: number, result: string, what: string, netns?: string): void {
+  if (TRACE) process.stderr.write(`[trace +${Math.round(t0 - T0)}ms ${Math.round(ms)}ms ${result}] ${what}${netns ? ` (in ${netns})` : ''}\n`);
 }
 
 export function sleep(ms: number): Promise<void> {

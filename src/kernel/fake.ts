@@ -29,13 +29,15 @@ export interface FakeNs {
   id: number;
   links: Map<string, FakeLink>;
   addrs: { dev: string; cidr: string }[];
-  routes: { dst: string; via?: string; dev: string; onlink?: boolean; scope?: string; proto?: string }[];
+  routes: { dst: string; via?: string; dev: string; onlink?: boolean; scope?: string; proto?: string; table?: string }[];
   neighs: { ip: string; mac: string; dev: string }[];
   fdb: { mac: string; dev: string; dst: string }[];
   rules: { priority: number; from?: string; to?: string; fwmark?: string; table: string }[];
   sysctls: Map<string, string>;
   /** "iptables" → the restore text; "nftables <family> <name>" → the nft -f text. */
   rulesets: Map<string, string>;
+  /** IP sets: name → type and members (`ipset restore` / `save` / `list -n`). */
+  ipsets?: Record<string, { type: string; members: string[] }>;
 }
 
 export interface FakeProcess {
@@ -207,6 +209,7 @@ export class FakeExecutor implements Executor {
     }
     if (cmd === 'iptables-save') return ok(netns === undefined ? '' : this.ns(netns).rulesets.get('iptables') ?? '');
     if (cmd === 'nft') return this.nft(netns, args, input);
+    if (cmd === 'ipset') return this.ipset(netns, args, input);
     if (cmd === 'sh' && a === '-s') {
       // preflight's `command -v` lines print 1 for every command; other scripts (conntrack flushes) just succeed.
       const n = input.split('\n').filter((l) => l.startsWith('command -v')).length;
@@ -215,6 +218,14 @@ export class FakeExecutor implements Executor {
     if ((cmd ?? '').endsWith('python3') && args[0]?.endsWith('nsctl.py')) return this.nsctl(input);
     if ((cmd ?? '').endsWith('python3') && args[0] === '-c' && args[1]?.includes('SOCK_STREAM, 132')) return this.sctp ? ok() : fail('Protocol not supported');
     if (cmd === 'conntrack') return ok();
+    if (cmd === 'unbound-control' && args[0] === '-c' && args[1]) {
+      // A DNS server answers on its control socket while a process started with its config is alive.
+      const conf = args[1];
+      const up = [...this.procs.values()].some((p) => p.alive && p.argv[0] === 'unbound' && p.argv.includes(conf));
+      if (!up) return fail(`error: connect: No such file or directory for ${conf.replace(/\.conf$/, '.ctl')}`);
+      if (args[2] === 'flush_zone') return ok('ok removed 0 rrsets, 0 messages and 0 key entries\n');
+      return ok(args[2] === 'status' ? 'version: 1.17.1\nis running...\n' : 'ok\n');
+    }
     return fail(`fake: unsupported command ${argv.join(' ')}`);
   }
 
@@ -345,10 +356,11 @@ export class FakeExecutor implements Executor {
       const d = opt('dev')!;
       dev(d);
       const via = opt('via');
-      const i = ns.routes.findIndex((r) => r.dst === dst && (r.via ?? '') === (via ?? '') && r.dev === d);
+      const table = opt('table');
+      const i = ns.routes.findIndex((r) => r.dst === dst && (r.via ?? '') === (via ?? '') && r.dev === d && r.table === table);
       if (verb === 'replace') {
-        const r = { dst, via, dev: d, onlink: w.includes('onlink') || undefined, scope: opt('scope'), proto: opt('proto') };
-        const same = ns.routes.findIndex((x) => x.dst === dst);
+        const r = { dst, via, dev: d, onlink: w.includes('onlink') || undefined, scope: opt('scope'), proto: opt('proto'), ...(table ? { table } : {}) };
+        const same = ns.routes.findIndex((x) => x.dst === dst && x.table === table);
         if (same >= 0) ns.routes[same] = r;
         else ns.routes.push(r);
       } else if (verb === 'del') {
@@ -427,6 +439,37 @@ export class FakeExecutor implements Executor {
     return ok();
   }
 
+  private ipset(netns: string | undefined, args: readonly string[], input: string): Omit<RunResult, 'argv' | 'place' | 'ms'> {
+    if (netns === undefined) return fail('fake: ipset in the root namespace: podlab never does that');
+    const sets = (this.ns(netns).ipsets ??= {});
+    const a = args.join(' ');
+    if (a === 'list -n') return ok(Object.keys(sets).map((s) => `${s}\n`).join(''));
+    if (a === 'save') return ok(Object.entries(sets).map(([n, s]) => [`create ${n} ${s.type} family inet hashsize 1024 maxelem 1048576`, ...s.members.map((m) => `add ${n} ${m}`)].join('\n') + '\n').join(''));
+    if (a !== 'restore') return fail(`fake: unsupported ipset ${a}`);
+    for (const [i, line] of input.split('\n').entries()) {
+      const all = line.trim().split(/\s+/);
+      const exist = all.includes('-exist');
+      const w = all.filter((x) => x !== '-exist');
+      if (!w[0]) continue;
+      const s = sets[w[1] ?? ''];
+      const bad = (m: string) => fail(`ipset v7.19: Error in line ${i + 1}: ${m}`);
+      if (w[0] === 'create') {
+        if (s && !exist) return bad('Set cannot be created: set with the same name already exists');
+        if (!s) sets[w[1]!] = { type: w[2]!, members: [] };
+      } else if (!s) return bad('The set with the given name does not exist');
+      else if (w[0] === 'add') { if (!s.members.includes(w[2]!)) s.members.push(w[2]!); }
+      else if (w[0] === 'flush') s.members = [];
+      else if (w[0] === 'destroy') delete sets[w[1]!];
+      else if (w[0] === 'swap') {
+        const o = sets[w[2]!];
+        if (!o) return bad('The set with the given name does not exist');
+        sets[w[1]!] = o;
+        sets[w[2]!] = s;
+      } else return bad(`fake: unsupported ipset command ${w[0]}`);
+    }
+    return ok();
+  }
+
   private nft(netns: string | undefined, args: readonly string[], input: string): Omit<RunResult, 'argv' | 'place' | 'ms'> {
     if (netns === undefined) return fail('fake: nft in the root namespace: podlab never does that');
     const ns = this.ns(netns);
@@ -495,7 +538,7 @@ export class FakeExecutor implements Executor {
     const addrs = [...ns.links.keys()].map((d) => ({
       ifname: d, addr_info: ns.addrs.filter((a) => a.dev === d).map((a) => ({ family: 'inet', local: a.cidr.split('/')[0], prefixlen: Number(a.cidr.split('/')[1]), scope: 'global' })),
     }));
-    const routes = ns.routes.map((r) => ({ dst: r.dst, ...(r.via ? { gateway: r.via } : {}), dev: r.dev, ...(r.proto ? { protocol: r.proto } : {}), ...(r.scope ? { scope: r.scope } : {}), flags: r.onlink ? ['onlink'] : [] }));
+    const routes = ns.routes.map((r) => ({ dst: r.dst, ...(r.via ? { gateway: r.via } : {}), dev: r.dev, table: r.table ?? 'main', ...(r.proto ? { protocol: r.proto } : {}), ...(r.scope ? { scope: r.scope } : {}), flags: r.onlink ? ['onlink'] : [] }));
     const neighs = ns.neighs.map((n) => ({ dst: n.ip, dev: n.dev, lladdr: n.mac, state: ['PERMANENT'] }));
     const rules = [{ priority: 0, src: 'all', table: 'local' }, ...ns.rules.map((r) => ({
       priority: r.priority, src: r.from ? r.from.split('/')[0] : 'all', ...(r.from?.includes('/') ? { srclen: Number(r.from.split('/')[1]) } : {}),

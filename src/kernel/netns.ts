@@ -1,4 +1,5 @@
-// Named network namespaces of a host, created and deleted in one `ip -batch` process each, and their ownership
+// Named network namespaces of a host, created in one `ip -batch` process and deleted in-process through the
+// executor's session where it has one (umount + unlink, as `ip netns del`; else one `ip -force -batch`), and their ownership
 // marks: every namespace podlab makes carries the name of its lab as the alias of its `lo` ("podlab:<cluster>",
 // `ip -n NS link show lo` shows it), set right after it is created. Names alone are not exact — cluster "rel"'s node
 // "a-node1" and cluster "rel-a"'s node "node1" are both pl-rel-a-node1 — the mark is.
@@ -73,6 +74,19 @@ export async function ownedNetns(exec: Executor, cluster: string, all: readonly 
 /** Delete namespaces (their links go with them) in one `ip -batch -force` process; throws naming any left. */
 export async function delNetns(exec: Executor, names: readonly string[]): Promise<void> {
   if (names.length === 0) return;
+  const s = exec.openSession?.();
+  if (s) {
+    let errs: string[];
+    try {
+      errs = s.deleteNetns(names);
+    } finally {
+      s.close();
+    }
+    const present = new Set(exec.listNetns());
+    const left = names.filter((n) => present.has(n));
+    if (left.length) throw new Error(`deleting network namespaces (${left.length} left: ${left.slice(0, 5).join(', ')})${errs.length ? `:\n    ${errs.slice(0, 6).join('\n    ')}` : ''}`);
+    return;
+  }
   const r = await exec.run(['ip', '-force', '-batch', '-'], { ...HOST, host: exec.host }, { input: names.map((n) => `netns del ${n}`).join('\n') + '\n' });
   const present = new Set(exec.listNetns());
   const left = names.filter((n) => present.has(n));

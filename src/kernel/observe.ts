@@ -55,9 +55,10 @@ export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string
   });
   const addrs = (json('addrs') as { ifname: string; addr_info?: { family: string; local: string; prefixlen: number; scope: string }[] }[])
     .flatMap((a) => (a.addr_info ?? []).filter((i) => i.family === 'inet' && i.scope !== 'host').map((i) => ({ dev: a.ifname, cidr: `${i.local}/${i.prefixlen}` })));
-  const routes: RouteSpec[] = (json('routes') as { dst: string; gateway?: string; dev: string; protocol?: string; scope?: string; flags?: string[]; type?: string }[])
-    .filter((r) => r.protocol !== 'kernel')
-    .map((r) => ({ dst: r.dst, via: r.gateway, dev: r.dev ?? (r.type ?? 'unknown'), onlink: (r.flags ?? []).includes('onlink') || undefined, proto: r.protocol }));
+  // Every table: main, and numbered policy-routing tables (not the kernel's local table).
+  const routes: RouteSpec[] = (json('routes') as { dst: string; gateway?: string; dev: string; protocol?: string; scope?: string; flags?: string[]; type?: string; table?: string }[])
+    .filter((r) => r.protocol !== 'kernel' && !r.dst.includes(':') && (r.table === undefined || r.table === 'main' || /^\d+$/.test(r.table)))
+    .map((r) => ({ dst: r.dst, via: r.gateway, dev: r.dev ?? (r.type ?? 'unknown'), onlink: (r.flags ?? []).includes('onlink') || undefined, proto: r.protocol, ...(r.table && r.table !== 'main' ? { table: r.table } : {}) }));
   const neighs = (json('neighs') as { dst: string; dev: string; lladdr?: string }[]).filter((n) => n.dst.includes('.')).map((n) => ({ ip: n.dst, dev: n.dev, mac: (n.lladdr ?? '').toLowerCase() }));
   const fdb = (json('fdb') as { mac: string; ifname: string; dst?: string }[])
     .filter((f) => f.dst && f.mac !== '00:00:00:00:00:00')
@@ -73,7 +74,7 @@ export function parseObserved(ipOut: string, fdbOut = '', sysctls: Record<string
   return { links, addrs, routes, neighs, fdb, sysctls, rules, ...(rulesets ? { rulesets } : {}) };
 }
 
-export const OBSERVE_BATCH = 'link show\naddr show\nroute show\nneigh show nud permanent\nrule show\n';
+export const OBSERVE_BATCH = 'link show\naddr show\nroute show table all\nneigh show nud permanent\nrule show\n';
 
 /** What to read of a namespace besides links, addresses, routes, neighbours and rules. */
 export interface ObserveWhat {
@@ -82,12 +83,21 @@ export interface ObserveWhat {
   readonly rulesets: readonly string[];
 }
 
+/** `ipset save` output in a stable order (members of a hash set come out in the kernel's bucket order). */
+export function normalizeIpsetSave(text: string): string {
+  return text.split('\n').filter((l) => l.trim()).sort().join('\n');
+}
+
 /** Read one rule set back, normalized; "" when it does not exist (an nft table that is absent). */
 export async function readRuleset(exec: Executor, netns: string, key: string): Promise<string> {
   const place = inNs(netns, exec.host);
   if (key === 'iptables') {
     const r = await exec.run(['iptables-save'], place);
     return r.code === 0 ? normalizeIptablesSave(r.stdout) : '';
+  }
+  if (key === 'ipset') {
+    const r = await exec.run(['ipset', 'save'], place);
+    return r.code === 0 ? normalizeIpsetSave(r.stdout) : '';
   }
   const table = key.slice('nftables '.length).split(' ');
   const r = await exec.run(['nft', '-s', 'list', 'table', ...table], place);

@@ -3,7 +3,7 @@
 import type { LinkSpec, NsState, RouteSpec, RuleSpec, RuleEngine } from '../dataplane/types.js';
 import { rulesetKey } from '../dataplane/types.js';
 
-/** A rule set to write (`text`) or to remove (`delete`: an nft table no longer wanted, e.g. after a proxy-mode switch). */
+/** A rule set to write (`text`) or to remove (`delete`: an nft table no longer wanted, e.g. after a proxy-mode switch, or the IP sets once no policy needs them). */
 export interface RuleWrite {
   readonly engine: RuleEngine;
   readonly table?: string;
@@ -72,11 +72,12 @@ export function routeCmd(verb: 'replace' | 'del', r: RouteSpec): string {
   if (r.proto && verb === 'replace') s += ` proto ${r.proto}`;
   if (r.scope && verb === 'replace') s += ` scope ${r.scope}`;
   if (r.onlink && verb === 'replace') s += ' onlink';
+  if (r.table) s += ` table ${r.table}`;
   return s;
 }
 
 export function routeKey(r: RouteSpec): string {
-  return `${normDst(r.dst)}|${r.via ?? ''}|${r.dev}|${r.onlink ? 'onlink' : ''}`;
+  return `${normDst(r.dst)}|${r.via ?? ''}|${r.dev}|${r.onlink ? 'onlink' : ''}|${r.table ?? ''}`;
 }
 
 function normDst(d: string): string {
@@ -224,7 +225,9 @@ export function opsText(o: Ops): string {
   for (const l of o.ip) out.push(`ip ${l}`);
   for (const l of o.bridge) out.push(`bridge ${l}`);
   for (const r of o.rulesets) {
-    if (r.delete) out.push(`nft delete table ${r.table}`);
+    if (r.delete && r.engine === 'ipset') out.push('ipset destroy   # every IP set no rule names');
+    else if (r.delete) out.push(`nft delete table ${r.table}`);
+    else if (r.engine === 'ipset') out.push('ipset restore <<EOF', r.text!.trimEnd(), 'EOF');
     else if (r.engine === 'iptables') out.push('iptables-restore <<EOF', r.text!.trimEnd(), 'EOF');
     else out.push('nft -f - <<EOF', r.text!.trimEnd(), 'EOF');
   }

@@ -1,5 +1,7 @@
 // Before anything is built: are we root, are the tools there, does the kernel have what the mode needs?
-// Kernel features are probed for real, in a throwaway namespace of our own.
+// Kernel features are probed for real, in a throwaway namespace of our own — once per kernel and boot: a passed
+// probe is remembered (keyed by kernel release, boot id and what was probed) in the host's state folder, so later
+// `up`s skip it. A failed probe is never remembered (after `modprobe` the next run probes again).
 import type { Executor } from './exec.js';
 import { inNs } from './exec.js';
 import type { LinkKind } from '../dataplane/types.js';
@@ -10,8 +12,14 @@ import { PYTHON } from './python.js';
 export const PACKAGES: Record<string, string> = {
   ip: 'iproute2', bridge: 'iproute2', 'iptables-restore': 'iptables', 'iptables-save': 'iptables', nft: 'nftables',
   nsenter: 'util-linux', python3: 'python3-minimal', curl: 'curl', ping: 'iputils-ping', sh: 'dash', bird: 'bird2', birdc: 'bird2',
-  conntrack: 'conntrack', tcpdump: 'tcpdump',
+  conntrack: 'conntrack', tcpdump: 'tcpdump', ipset: 'ipset', unbound: 'unbound', 'unbound-control': 'unbound',
 };
+
+/** Commands the lab's NetworkPolicies need: ipset for the engine's IP sets in iptables mode, nft in nftables mode. */
+export function policyCommands(lab: LabSpec): string[] {
+  if (!lab.policies?.length) return [];
+  return lab.cluster.proxyMode === 'nftables' ? ['nft'] : ['ipset'];
+}
 
 export class PreflightError extends Error {
   constructor(readonly missing: string[]) {
@@ -34,6 +42,11 @@ export function sctpUsers(lab: LabSpec): string[] {
       if (port.protocol === 'SCTP') out.push(`${p.origin.file}:${p.origin.line}: Pod ${p.namespace}/${p.name} spec.containers[${ci}].ports[${pi}]: ${port.containerPort}/SCTP`);
     }));
   }
+  for (const w of lab.workloads ?? []) {
+    w.template.containers.forEach((c, ci) => c.ports.forEach((port, pi) => {
+      if (port.protocol === 'SCTP') out.push(`${w.origin.file}:${w.origin.line}: ${w.key} spec.template.spec.containers[${ci}].ports[${pi}]: ${port.containerPort}/SCTP`);
+    }));
+  }
   for (const s of lab.services) {
     s.ports.forEach((port, pi) => {
       if (port.protocol === 'SCTP') out.push(`${s.origin.file}:${s.origin.line}: Service ${s.key} spec.ports[${pi}]: ${port.port}/SCTP`);
@@ -50,6 +63,33 @@ async function hasCommands(exec: Executor, cmds: readonly string[]): Promise<boo
   return cmds.map((_, i) => bits[i] === '1');
 }
 
+/** The state folder (store/file.ts's stateRoot: kernel/ sits below store/, so it reads the same variable). */
+const CACHE = () => `${process.env.PODLAB_STATE_DIR ?? '/run/podlab'}/preflight.json`;
+
+/** What a passed kernel probe is remembered by: the host's kernel release, its boot, and what was probed. */
+export async function probeKey(exec: Executor, probed: object): Promise<string> {
+  const [kernel, boot] = await Promise.all([exec.files.read('/proc/sys/kernel/osrelease'), exec.files.read('/proc/sys/kernel/random/boot_id')]);
+  return JSON.stringify({ kernel: (kernel ?? '').trim(), boot: (boot ?? '').trim(), probed });
+}
+
+async function passedProbes(exec: Executor): Promise<string[]> {
+  try {
+    return (JSON.parse((await exec.files.read(CACHE())) ?? '{}') as { passed?: string[] }).passed ?? [];
+  } catch {
+    return [];
+  }
+}
+
+async function rememberProbe(exec: Executor, key: string): Promise<void> {
+  try {
+    const boot = (JSON.parse(key) as { boot: string }).boot;
+    const passed = [...(await passedProbes(exec)).filter((k) => k !== key && (JSON.parse(k) as { boot: string }).boot === boot), key];
+    await exec.files.write(CACHE(), JSON.stringify({ passed }, null, 1) + '\n');
+  } catch {
+    /* a cache we cannot write only costs the probe next time */
+  }
+}
+
 /** Checks commands and kernel features; throws PreflightError naming each missing piece and how to get it. */
 export async function preflight(exec: Executor, need: { commands: readonly string[]; linkKinds: readonly LinkKind[]; bridgeNetfilter?: boolean; sctp?: readonly string[]; root?: boolean }): Promise<void> {
   const missing: string[] = [];
@@ -63,15 +103,19 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
   }
   if (missing.length) throw new PreflightError(missing);
 
-  if (need.sctp?.length && !(await hasSctp(exec))) {
+  const wantIptables = need.commands.includes('iptables-restore');
+  const key = await probeKey(exec, { linkKinds: [...need.linkKinds].sort(), iptablesNat: wantIptables, sctp: !!need.sctp?.length });
+  const known = (await passedProbes(exec)).includes(key);
+  if (need.sctp?.length && !known && !(await hasSctp(exec))) {
     const users = need.sctp.slice(0, 10).map((u) => `      ${u}`).join('\n') + (need.sctp.length > 10 ? `\n      … and ${need.sctp.length - 10} more` : '');
     missing.push(`kernel support for SCTP (module sctp: socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP) fails here); these use protocol SCTP:\n${users}\n    use a kernel with SCTP, or TCP/UDP ports`);
   }
   if (need.bridgeNetfilter && !(await exec.files.exists('/proc/sys/net/bridge/bridge-nf-call-iptables'))) {
     missing.push('kernel module br_netfilter (bridge netfilter, so Service replies on a node bridge go through conntrack): run `modprobe br_netfilter` (podlab does not load modules itself)');
   }
-  if (need.linkKinds.length === 0 && !need.commands.includes('iptables-restore')) {
+  if (known || (need.linkKinds.length === 0 && !wantIptables)) {
     if (missing.length) throw new PreflightError(missing);
+    if (!known && need.sctp?.length) await rememberProbe(exec, key);
     return;
   }
   // Probe link kinds in a namespace of our own; it is removed right after.
@@ -89,7 +133,7 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
       if (r.code !== 0) missing.push(`kernel support for ${kind} links (${r.stderr.trim() || 'ip link add failed'}); this mode needs it`);
       else await exec.run(['ip', 'link', 'del', 'probe0'], inNs(probe, exec.host));
     }
-    if (need.commands.includes('iptables-restore')) {
+    if (wantIptables) {
       const r = await exec.run(['iptables-restore', '-w', '5'], inNs(probe, exec.host), { input: '*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE --random-fully\nCOMMIT\n' });
       if (r.code !== 0) missing.push(`iptables NAT (MASQUERADE, mark) in a namespace: ${r.stderr.trim()}`);
     }
@@ -97,4 +141,5 @@ export async function preflight(exec: Executor, need: { commands: readonly strin
     await exec.run(['ip', 'netns', 'del', probe], root);
   }
   if (missing.length) throw new PreflightError(missing);
+  await rememberProbe(exec, key);
 }

@@ -1,7 +1,9 @@
-// Sysctls of many namespaces in one process (src/kernel/nsctl.py), instead of one spawn per namespace.
+// Sysctls of many namespaces without a process per namespace: in-process through the executor's session (a
+// main-thread setns per namespace, see kernel/netlink/) where it has one, else one process for all of them
+// (src/kernel/nsctl.py).
 import { fileURLToPath } from 'node:url';
-import type { Executor } from './exec.js';
-import { CommandError } from './exec.js';
+import type { Executor, KernelSession } from './exec.js';
+import { CommandError, trace } from './exec.js';
 import { PYTHON } from './python.js';
 
 export const NSCTL_PY = fileURLToPath(new URL('../../src/kernel/nsctl.py', import.meta.url));
@@ -29,6 +31,29 @@ export interface NsctlResult {
 
 /** Writes then reads, per namespace; returns the values read, keyed by dotted name. Throws on any write error. */
 export async function sysctlBatch(exec: Executor, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
+  const s = items.length && !items.some((i) => i.mark || i.readMark) ? exec.openSession?.() : undefined;
+  if (!s) return pySysctlBatch(exec, items);
+  try {
+    return await sessionSysctls(s, items);
+  } finally {
+    s.close();
+  }
+}
+
+/** In-process sysctls (and unlink) through a session: what nsctl.py does, without the process (marks stay with nsctl.py). */
+export async function sessionSysctls(s: KernelSession, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
+  const errors: string[] = [];
+  for (const i of items) if (i.unlink) errors.push(...(await s.unlink(i.netns)));
+  if (errors.length) throw new Error(`sysctl failed:\n  ${errors.slice(0, 10).join('\n  ')}`);
+  const t0 = performance.now();
+  const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0);
+  const out = s.sysctls(todo);
+  if (todo.length) trace(t0, performance.now() - t0, 'in-process', `sysctls of ${todo.length} namespace(s)`);
+  return out;
+}
+
+/** sysctlBatch through nsctl.py: one process for every namespace. */
+export async function pySysctlBatch(exec: Executor, items: readonly SysctlItem[]): Promise<Map<string, Record<string, string>>> {
   return (await nsctlBatch(exec, items)).values;
 }
 

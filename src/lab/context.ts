@@ -27,6 +27,11 @@ export interface LabContext {
   readonly supervisor?: Supervisor;
   /** Without a supervisor, how long `up` waits for init containers to complete (ms, default 120 000). */
   readonly startTimeoutMs?: number;
+  /**
+   * A long-running process (the daemon) runs the controllers over time — Jobs, CronJobs, replacing pods that died. When
+   * absent, `up`/`apply` expand the workloads once, walk rollouts and ordered StatefulSets in-process, and say so.
+   */
+  readonly controllers?: boolean;
   /** How a use-case that changes a lab takes its lock (lock.ts): wait (default) or not, who is told, what we are. */
   readonly lock?: LockOptions;
   /** The caller's folder, where relative file names are from (the daemon serves callers in many folders). */

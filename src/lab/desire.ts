@@ -1,7 +1,7 @@
 // Decide what a lab must be (pure): the topology with sticky allocations from the previous state and the lifecycle's
 // readiness (an unready pod is no Service endpoint), the plan of every namespace, and per-namespace plan hashes.
 import type { LabSpec } from '../input/types.js';
-import type { PodT, Topology } from '../model/topology.js';
+import type { Allocations, PodT, ReadyFn, Topology } from '../model/topology.js';
 import type { Plan } from '../dataplane/types.js';
 import { getMode, resolveLab } from '../modes/registry.js';
 import type { LabState } from '../store/types.js';
@@ -28,18 +28,29 @@ export interface Readiness {
   readonly probed?: boolean;
 }
 
-export function readyFn(r: Readiness | undefined, lab: LabSpec): ((p: { key: string }) => boolean) | undefined {
+/** Whether a pod starts unready under a supervisor: a container or sidecar has a readiness or startup probe. */
+export const probedPod = (p: ReadyPod): boolean =>
+  [...(p.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'), ...p.containers].some((c) => c.readinessProbe || c.startupProbe);
+
+type ReadyPod = Parameters<ReadyFn>[0];
+
+export function readyFn(r: Readiness | undefined): ReadyFn | undefined {
   if (!r) return undefined;
-  const probes = new Set(lab.pods.filter((p) => [...(p.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'), ...p.containers].some((c) => c.readinessProbe || c.startupProbe)).map((p) => `${p.namespace}/${p.name}`));
   return (p) => {
-    if (r.known && !r.known.has(p.key)) return !(r.probed && probes.has(p.key));
+    if (r.known && !r.known.has(p.key)) return !(r.probed && probedPod(p));
     return !r.notReady.has(p.key);
   };
 }
 
-export function desire(lab: LabSpec, prev?: LabState, readiness?: Readiness): Desired {
-  const ready = readyFn(readiness, lab);
-  const topo = resolveLab(lab, prev?.allocations, ready ? { ready } : {});
+/**
+ * Decide everything (pure): topology with sticky allocations from the previous state, the lifecycle's readiness, and
+ * the plan. `workloads`: the controllers' state to start from instead of the previous state's (a step of a rollout,
+ * lab/workloads.ts).
+ */
+export function desire(lab: LabSpec, prev?: LabState, readiness?: Readiness, workloads?: Allocations['workloads']): Desired {
+  const ready = readyFn(readiness);
+  const allocations = { ...(prev?.allocations ?? {}), ...(workloads ? { workloads } : {}) };
+  const topo = resolveLab(lab, allocations, { progressive: true, now: new Date().toISOString(), ...(ready ? { ready } : {}) });
   return { ...planned(lab, topo), spec: lab };
 }
 

@@ -7,15 +7,8 @@ import { PREFIX } from '../net/names.js';
 import { CorruptStateError, type LabState } from '../store/types.js';
 import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
 import { podns } from '../workload/process/index.js';
+import { NETNS_ETC, removeNetnsFiles } from '../workload/dns/server.js';
 import { connectEngine, listCluster, removeCluster, clustersInEngine } from '../workload/docker/index.js';
-
-/** Pod files of the lab outside its folder: /etc/netns/pl-<cluster>-…/ (hosts, resolv.conf) — podlab's own. */
-async function removeNetnsEtc(exec: Executor, cluster: string, ownFiles = ['hosts']): Promise<void> {
-  for (const n of clusterNetns(cluster, await exec.files.list('/etc/netns'))) {
-    for (const f of ownFiles) await exec.files.remove(`/etc/netns/${n}/${f}`);
-    if ((await exec.files.list(`/etc/netns/${n}`)).length === 0) await exec.files.remove(`/etc/netns/${n}`);
-  }
-}
 
 /** The lab's containers in the Docker engine, removed by label before any of their processes is killed from outside. */
 async function removeDocker(exec: Executor, cluster: string, required: boolean): Promise<string[]> {
@@ -32,6 +25,14 @@ async function removeDocker(exec: Executor, cluster: string, required: boolean):
 /** Release every mount podlab made under the lab's folder (pods' UTS namespaces, tmpfs volumes) so it can go. */
 async function releaseLabDir(ctx: LabContext, cluster: string): Promise<string[]> {
   return podns(runtimeContext(ctx, cluster), { release: [ctx.store.dir(cluster)] });
+}
+
+
+/** The lab's folders under /etc/netns (resolv.conf of its pods and nodes), found by name as its namespaces are. */
+async function netnsFilesOf(exec: Executor, cluster: string): Promise<string[]> {
+  const entries = await exec.files.list(NETNS_ETC);
+  const mine = new Set(clusterNetns(cluster, [...new Set([...exec.listNetns(), ...entries])]));
+  return entries.filter((e) => mine.has(e));
 }
 
 export interface DownResult {
@@ -69,7 +70,7 @@ export async function downLocked(ctx: LabContext, cluster: string): Promise<Down
   for (const p of st?.processes ?? []) if (exec.alive(p.pid, p.netns)) exec.signal(p.pid, 'SIGKILL');
   await delNetns(exec, nsList).catch(() => undefined);
   warnings.push(...(await releaseLabDir(ctx, cluster)));
-  await removeNetnsEtc(exec, cluster);
+  await removeNetnsFiles(exec, await netnsFilesOf(exec, cluster));
   await ctx.store.remove(cluster);
   return { cluster, removedNetns: nsList.length, killed, leftovers: [...dockerLeft, ...(await leftovers(exec, cluster, ctx.store.dir(cluster)))], ...(warnings.length ? { warnings } : {}) };
 }
@@ -94,6 +95,7 @@ export async function leftovers(exec: Executor, cluster: string, labDir?: string
   const ns = (await ownedNetns(exec, cluster)).mine;
   for (const n of ns) out.push(`network namespace ${n}`);
   for (const [pid, n] of exec.pidsIn(ns)) out.push(`process ${pid} in ${n}`);
+  for (const d of await netnsFilesOf(exec, cluster)) out.push(`folder ${NETNS_ETC}/${d}`);
   const links = await exec.run(['ip', '-j', 'link', 'show'], { ...HOST, host: exec.host });
   try {
     for (const l of JSON.parse(links.stdout) as { ifname: string }[]) if (l.ifname.startsWith(PREFIX + cluster + '-')) out.push(`host link ${l.ifname}`);
@@ -133,9 +135,10 @@ async function cleanLocked(ctx: LabContext, opts: { cluster?: string; all?: bool
   for (const c of [...new Set([...clusters, ...engineClusters])]) await removeDocker(exec, c, false);
   await stopPids(exec, [...exec.pidsIn(targets).keys()]);
   await delNetns(exec, targets).catch(() => undefined);
+  const files = opts.all ? (await exec.files.list(NETNS_ETC)).filter((n) => n.startsWith(PREFIX)) : await netnsFilesOf(exec, opts.cluster!);
+  await removeNetnsFiles(exec, files);
   for (const c of clusters) {
     await releaseLabDir(ctx, c);
-    await removeNetnsEtc(exec, c);
     await ctx.store.remove(c);
   }
   const left = opts.all ? exec.listNetns().filter((n) => n.startsWith(PREFIX)).map((n) => `network namespace ${n}`) : await leftovers(exec, opts.cluster!, ctx.store.dir(opts.cluster!));

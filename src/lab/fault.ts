@@ -1,10 +1,11 @@
 // `podlab fault KIND NODE`: inject or heal a fault the lab's mode offers (bgp: bgp-down, bgp-up).
 import { allFaults, modeRuntime } from '../modes/runtimes.js';
+import { EDGE_FAULTS } from '../workload/edge/runtime.js';
 import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
 import { labState } from './targets.js';
 
 /** Every fault kind of every mode. */
-export const FAULTS: readonly string[] = [...allFaults().keys()];
+export const FAULTS: readonly string[] = [...allFaults().keys(), ...Object.keys(EDGE_FAULTS)];
 
 export async function fault(cluster: string, kind: string, node: string, o: Partial<LabContext> = {}): Promise<{ ms: number }> {
   const ctx = labContext(o);
@@ -16,7 +17,7 @@ async function faultLocked(ctx: LabContext, cluster: string, kind: string, node:
   const st = await labState(ctx, cluster);
   const t = st.topology;
   const owner = allFaults().get(kind);
-  const f = modeRuntime(t.mode)?.faults[kind];
+  const f = modeRuntime(t.mode)?.faults[kind] ?? EDGE_FAULTS[kind];
   if (!f) throw new Error(owner ? `fault ${kind} needs a ${owner}-mode lab; "${cluster}" is ${t.mode}` : `unknown fault "${kind}" (faults: ${FAULTS.join(', ') || 'none'})`);
   if (!t.nodes.some((n) => n.name === node)) throw new Error(`no node "${node}" (nodes: ${t.nodes.map((n) => n.name).join(', ')})`);
   const t0 = performance.now();

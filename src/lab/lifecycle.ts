@@ -7,7 +7,8 @@ import type { PodT, Topology } from '../model/topology.js';
 import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
 import { Supervisor, type PodReport } from '../workload/lifecycle/supervisor.js';
 import { KUBELET_BACKOFF, type BackoffSettings } from '../workload/lifecycle/backoff.js';
-import type { LabContext } from './context.js';
+import { runtimeContext, type LabContext } from './context.js';
+import type { Readiness } from './desire.js';
 
 export const lifecycleDir = (dir: string) => join(dir, 'lifecycle');
 const heartbeatFile = (dir: string) => join(lifecycleDir(dir), 'supervisor.json');
@@ -94,4 +95,16 @@ export async function notReadyNow(ctx: LabContext, rctx: RuntimeContext, fromSta
   if (h.kind === 'here') return new Set(h.supervisor.notReady());
   if (h.kind === 'elsewhere') return new Set((await readSnapshot(rctx))?.notReady ?? fromState ?? []);
   return new Set(fromState ?? []);
+}
+
+/** Which pods the endpoints leave out now: the running supervisor's view, else what the state last recorded. */
+export async function readinessFor(ctx: LabContext, cluster: string, fromState: readonly string[] | undefined): Promise<Readiness> {
+  const rctx = runtimeContext(ctx, cluster);
+  const h = await hosting(ctx, rctx);
+  if (h.kind === 'here') return { notReady: new Set(h.supervisor.notReady()), known: new Set(h.supervisor.statuses().map((s) => s.pod)), probed: true };
+  if (h.kind === 'elsewhere') {
+    const snap = await readSnapshot(rctx);
+    return { notReady: new Set(snap?.notReady ?? fromState ?? []), known: new Set(snap?.pods.map((p) => p.pod) ?? []), probed: true };
+  }
+  return { notReady: new Set(fromState ?? []) };
 }

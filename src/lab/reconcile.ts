@@ -5,7 +5,10 @@
 import { resolve as resolvePath } from 'node:path';
 import type { LabSpec } from '../input/types.js';
 import { allocationsOf, type PodT, type Topology } from '../model/topology.js';
+import type { Plan } from '../dataplane/types.js';
+import { getMode } from '../modes/registry.js';
 import { modeRuntime } from '../modes/runtimes.js';
+import { edgeSync, isEdgeRecord } from '../workload/edge/runtime.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
 import { applyPlan, initFresh, type RuleLedger } from '../kernel/apply.js';
 import { inNs, mapLimit, stopPids } from '../kernel/exec.js';
@@ -14,6 +17,7 @@ import { addNetns, delNetns, markNetns, ownedNetns } from '../kernel/netns.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
+import { isDnsRecord, removeNetnsFiles, syncDns, syncResolvConf } from '../workload/dns/server.js';
 import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
 import { planned, type Desired, type Readiness } from './desire.js';
@@ -90,6 +94,8 @@ export interface UpResult {
   readonly notices: readonly string[];
   readonly ms: number;
   readonly spawned: number;
+  /** The controllers' steps walked in-process (a rollout's ReplicaSet sizes, a StatefulSet's next ordinal). */
+  readonly steps?: readonly string[];
   /** What was changed in namespaces that existed before, per namespace and object, and processes (re)started. */
   readonly repairs: readonly Change[];
 }
@@ -155,6 +161,19 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const repairs: Change[] = [];
   const rctx = runtimeContext(ctx, cluster);
 
+  // Endpoints go before their pods and come after them, in the order of the endpoints controller and kubelet: while
+  // pods are removed or made, the nodes' Service rules hold only the endpoints of pods that already ran and still do.
+  const settled = prev ? settledPlan(topo, new Set(topo.pods.filter((p) => existing.has(p.netns) && !recreate.has(p.netns)).map((p) => p.key))) : undefined;
+  const rulesOnly = (p: Plan, keep: (netns: string) => boolean) => {
+    const namespaces = p.namespaces.filter((n) => keep(n.netns));
+    return applyPlan(exec, { ...p, namespaces }, { fresh: new Set(), netUnchanged: new Set(namespaces.map((n) => n.netns)), ledger: rules, concurrency: ctx.concurrency, aborted: ctx.aborted, texts: ctx.ruleTexts });
+  };
+  if (prev && stale.length) {
+    say('removing the endpoints of the pods that go');
+    const staleSet = new Set(stale);
+    changes += (await rulesOnly(settled ?? plan, (n) => existing.has(n) && !staleSet.has(n))).changes;
+  }
+
   if (stale.length) {
     say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
     // Pods first, as Kubernetes deletes them: preStop, SIGTERM, their grace period; the engine's containers before
@@ -165,8 +184,10 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     await ctx.runtime.removePods?.(rctx, stalePods);
     await stopPids(exec, [...exec.pidsIn(stale).keys()]);
     // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
-    await sysctlBatch(exec, stale.filter((n) => exec.netnsId(n) !== undefined).map((netns) => ({ netns, unlink: true })));
-    await delNetns(exec, stale.filter((n) => exec.netnsId(n) !== undefined));
+    const present = stale.filter((n) => exec.netnsId(n) !== undefined);
+    await sysctlBatch(exec, present.map((netns) => ({ netns, unlink: true })));
+    await delNetns(exec, present);
+    await removeNetnsFiles(exec, stale.filter((n) => !desired.has(n)));
     for (const n of stale) delete rules[n];
     changes += stale.length;
     for (const n of stale) repairs.push({ netns: n, kind: 'namespace', object: n, action: recreate.has(n) ? 'changed' : 'removed' });
@@ -194,12 +215,14 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   // A namespace made again needs its veths from the namespaces that hold their other end: read those back too.
   if (netUnchanged) for (const n of plan.namespaces) if (n.links.some((l) => l.peer && freshSet.has(l.peer.netns))) netUnchanged.delete(n.netns);
   if (fresh.length) changes += await initFresh(exec, plan, freshSet);
-  const applied = await applyPlan(exec, plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
+  const applied = await applyPlan(exec, settled ? withRulesOf(plan, settled) : plan, { fresh: freshSet, netUnchanged, ledger: rules, concurrency: ctx.concurrency, progress: say, aborted: ctx.aborted, texts: ctx.ruleTexts });
   changes += applied.changes;
   repairs.push(...applied.changed);
   abortCheck();
   await save();
 
+  // Every pod's resolv.conf before its processes start (they see /etc/netns/<netns>/ through `ip netns exec`).
+  changes += await syncResolvConf(exec, topo);
   // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first —
   // but not the pods' containers, which the lifecycle knows by their shim's records (their sessions are kept).
   const keep = await containerSessions(ctx, rctx, topo);
@@ -210,15 +233,39 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   say('preparing pod sandboxes');
   const mr = modeRuntime(topo.mode);
   const modeProcs = procs.filter((r) => mr?.owns(r));
-  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r)));
-  procs = [...wl.records, ...modeProcs];
+  const edgeProcs = procs.filter(isEdgeRecord);
+  let dnsProcs = procs.filter(isDnsRecord);
+  const wl = await ctx.runtime.sync(rctx, topo, procs.filter((r) => !mr?.owns(r) && !isEdgeRecord(r) && !isDnsRecord(r)));
+  procs = [...wl.records, ...modeProcs, ...edgeProcs, ...dnsProcs];
   changes += wl.changes;
   await save();
+  let modeRecords = modeProcs;
   if (mr && faults.length === 0) {
     abortCheck();
     const m = await mr.sync(rctx, topo, modeProcs, say);
-    procs = [...wl.records, ...m.records];
+    modeRecords = m.records;
+    procs = [...wl.records, ...m.records, ...edgeProcs, ...dnsProcs];
     changes += m.changes;
+    await save();
+  }
+  // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
+  abortCheck();
+  const edge = await edgeSync(rctx, topo, edgeProcs, say, faults);
+  procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
+  changes += edge.changes;
+  await save();
+  abortCheck();
+  say('cluster DNS');
+  const dns = await syncDns(rctx, topo, dnsProcs);
+  dnsProcs = dns.records;
+  procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
+  changes += dns.changes;
+  await save();
+
+  if (settled) {
+    abortCheck();
+    say('adding the endpoints of the pods that started');
+    changes += (await rulesOnly(plan, () => true)).changes;
     await save();
   }
 
@@ -258,11 +305,43 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems,
+    created: fresh, deleted: stale, problems: [...problems, ...edge.problems, ...dns.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...notices,
-      ...strays.foreign.map((f) => `${f} is not the lab's: left running`)],
+      ...strays.foreign.map((f) => `${f} is not the lab's: left running`), ...controllerNotice(topo, ctx)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
+}
+
+/** Without a daemon running the controllers, say once that nothing reacts after this run. */
+function controllerNotice(t: Topology, ctx: LabContext): string[] {
+  const ws = t.workloads ?? [];
+  if (!ws.length || ctx.controllers) return [];
+  const names = ws.slice(0, 3).map((w) => w.key).join(', ') + (ws.length > 3 ? `, … (${ws.length})` : '');
+  return [`${names}: expanded once by this command; nothing reacts to a pod that exits, a Job's completions or a CronJob's schedule (the controllers that act over time do not run yet, in the podlab daemon either)`];
+}
+
+/**
+ * The plan of the topology whose Services keep only the endpoints of `running` pods, when that drops any endpoint
+ * (undefined otherwise: the rules need no intermediate step).
+ */
+function settledPlan(t: Topology, running: ReadonlySet<string>): Plan | undefined {
+  let dropped = false;
+  const keep = <E extends { pod: string }>(es: readonly E[]) => {
+    const kept = es.filter((e) => running.has(e.pod));
+    if (kept.length < es.length) dropped = true;
+    return kept;
+  };
+  const services = t.services.map((v) => ({ ...v, ports: v.ports.map((p) => ({ ...p, endpoints: keep(p.endpoints) })), endpoints: keep(v.endpoints) }));
+  return dropped ? getMode(t.mode).plan({ ...t, services }) : undefined;
+}
+
+/** `plan` with the rule sets of `other` (the same namespaces): links and routes as planned, Service rules as `other`. */
+function withRulesOf(plan: Plan, other: Plan): Plan {
+  const by = new Map(other.namespaces.map((n) => [n.netns, n]));
+  return { ...plan, namespaces: plan.namespaces.map((n) => {
+    const o = by.get(n.netns);
+    return o ? { ...n, rulesets: o.rulesets, absentRulesets: o.absentRulesets } : n;
+  }) };
 }
 
 /** Every namespace of the plan that another lab owns, as a problem at the object that needs it. */

@@ -27,11 +27,11 @@ export async function stopStrays(ctx: LabContext, cluster: string, topo: Topolog
   const foreign: string[] = [];
   for (const [pid, ns] of exec.pidsIn(netns)) {
     if (knownPids.has(pid) || sessions.has(pid)) continue;
-    if (sessions.size) {
-      const stat = await exec.files.read(`/proc/${pid}/stat`);
-      const sid = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
-      if (sessions.has(sid)) continue;
-    }
+    // A known process's children are its own (the ingress controller's nginx workers); a container's session is its.
+    const stat = (await exec.files.read(`/proc/${pid}/stat`)) ?? '';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (knownPids.has(Number(fields[1]))) continue;
+    if (sessions.size && sessions.has(Number(fields[3]))) continue;
     const argv = nul(await exec.files.read(`/proc/${pid}/cmdline`));
     const env = new Set(nul(await exec.files.read(`/proc/${pid}/environ`)));
     const pod = podOf.get(ns);

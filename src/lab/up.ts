@@ -3,13 +3,13 @@
 import type { LabSpec } from '../input/types.js';
 import { getMode } from '../modes/registry.js';
 import { getProxyMode } from '../dataplane/proxy/index.js';
-import { preflight, sctpUsers } from '../kernel/preflight.js';
-import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
+import { preflight, sctpUsers, policyCommands } from '../kernel/preflight.js';
+import { labContext, requireRoot, withLock, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
 import { desire, reconcile, type UpResult } from './reconcile.js';
-import type { Readiness } from './desire.js';
-import { hosting, readSnapshot } from './lifecycle.js';
+import { readinessFor } from './lifecycle.js';
 import { dockerPreflight } from './docker.js';
+import { walkWorkloads } from './workloads.js';
 
 export { AbortedError, type UpResult } from './reconcile.js';
 
@@ -37,9 +37,11 @@ export interface UpOptions extends Partial<LabContext> {
 export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolean): Promise<void> {
   const mode = getMode(lab.cluster.mode);
   const sctp = sctpUsers(lab); // a live change may add the lab's first SCTP port: that needs checking even then
-  const commands = [...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands];
+  const polCmds = policyCommands(lab); // … or its first NetworkPolicy (ipset, or nft in nftables mode)
+  // unbound: the cluster DNS of every lab (workload/dns/).
+  const commands = [...new Set([...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, 'unbound', 'unbound-control', ...polCmds])];
   if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
-  else if (sctp.length) await preflight(ctx.exec, { commands: [], linkKinds: [], sctp, root: ctx.root });
+  else if (sctp.length || polCmds.length) await preflight(ctx.exec, { commands: polCmds, linkKinds: [], sctp, root: ctx.root });
   await dockerPreflight(lab);
 }
 
@@ -68,18 +70,9 @@ export async function upLocked(ctx: LabContext, o: UpOptions): Promise<UpResult>
   await prepare(ctx, lab, incremental);
   const readiness = await readinessFor(ctx, lab.cluster.name, prev?.notReady);
   const d = desire(lab, prev, readiness);
-  const r = await reconcile(ctx, d, prev, { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode }, { incremental, readiness });
+  const from = { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode };
+  let r = await reconcile(ctx, d, prev, from, { incremental, readiness });
+  // Rollouts and ordered StatefulSets: the controllers' steps, each gated on readiness (the daemon's job once it runs).
+  if (!ctx.controllers && (d.topo.workloads ?? []).some((w) => !w.settled)) r = await walkWorkloads(ctx, lab, r, from);
   return { ...r, ms: performance.now() - t0 };
-}
-
-/** Which pods the endpoints leave out now: the running supervisor's view, else what the state last recorded. */
-async function readinessFor(ctx: LabContext, cluster: string, fromState: readonly string[] | undefined): Promise<Readiness> {
-  const rctx = runtimeContext(ctx, cluster);
-  const h = await hosting(ctx, rctx);
-  if (h.kind === 'here') return { notReady: new Set(h.supervisor.notReady()), known: new Set(h.supervisor.statuses().map((s) => s.pod)), probed: true };
-  if (h.kind === 'elsewhere') {
-    const snap = await readSnapshot(rctx);
-    return { notReady: new Set(snap?.notReady ?? fromState ?? []), known: new Set(snap?.pods.map((p) => p.pod) ?? []), probed: true };
-  }
-  return { notReady: new Set(fromState ?? []) };
 }

@@ -35,6 +35,8 @@ export interface IpamResult {
   readonly pending: readonly PendingPodT[];
   /** Plain hosts on the pod network that are not nodes (vpc: VPC hosts). */
   readonly hosts?: readonly HostT[];
+  /** The load balancer's own host on the pod network (vpc: the NLB in its subnet), when the lab has LoadBalancers. */
+  readonly lbHost?: HostT;
   /** Whatever else the mode decided and its plan needs (read back through the mode's own accessor). */
   readonly modeData?: unknown;
   /** Per node, the pod address handed out last (kept in the state: the next pod starts after it). */
@@ -44,7 +46,7 @@ export interface IpamResult {
 export interface Ipam {
   /** 'underlay': node IPs are underlay addresses (.11 upward); 'ipam': the IPAM gives each node its IP. */
   readonly nodeIps: 'underlay' | 'ipam';
-  /** How many pods a node can hold, and the scheduler's reason when none can take one more (unbounded if absent). */
+  /** How many pods a node can hold, and the scheduler's per-node reason when it cannot take one more ("Too many pods"; unbounded if absent). */
   capacity?(lab: LabSpec, nodes: number): { readonly limit: number; readonly reason: string };
   assign(input: IpamInput): IpamResult;
 }

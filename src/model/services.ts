@@ -3,6 +3,9 @@ import type { ServiceSpec, ServiceType, TrafficPolicy, Protocol, LabSpec } from 
 import type { Problem } from '../input/problems.js';
 import { serviceSelects as selects } from './selectors.js';
 import { contains, mustCidr, nth, ipToNum } from '../net/ip.js';
+import { nlbHostname, targetTypeOf, type LoadBalancerT } from './loadbalancer.js';
+import { reservedServiceIps } from '../input/reserved.js';
+export type { LoadBalancerT } from './loadbalancer.js';
 
 export interface EndpointT {
   /** "ns/name" of the pod. */
@@ -27,8 +30,12 @@ export interface ServiceT {
   readonly name: string;
   readonly key: string;
   readonly type: ServiceType;
-  /** An address, or "None" for a headless Service (no NAT rules). */
+  /** An address, or "None" for a headless or ExternalName Service (no NAT rules). */
   readonly clusterIP: string;
+  /** type ExternalName: the name DNS answers with (a CNAME). */
+  readonly externalName?: string;
+  /** A system object (model/system.ts): its component ("dns", "api", "ingress"). */
+  readonly system?: string;
   readonly ports: readonly ServicePortT[];
   readonly externalTrafficPolicy: TrafficPolicy;
   readonly internalTrafficPolicy: TrafficPolicy;
@@ -37,10 +44,13 @@ export interface ServiceT {
   readonly externalIPs: readonly string[];
   /** Every pod that backs at least one port. */
   readonly endpoints: readonly { readonly pod: string; readonly ip: string; readonly node: string }[];
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** type LoadBalancer: the address it got (status.loadBalancer.ingress) and how it is reached. */
+  readonly loadBalancer?: LoadBalancerT;
 }
 
 export interface ServiceAllocations {
-  readonly [key: string]: { readonly clusterIP: string; readonly nodePorts: Readonly<Record<string, number>> };
+  readonly [key: string]: { readonly clusterIP: string; readonly nodePorts: Readonly<Record<string, number>>; readonly loadBalancerIP?: string; readonly healthCheckNodePort?: number };
 }
 
 /** Minimal view of a placed pod, so this module does not depend on the topology module. */
@@ -50,7 +60,9 @@ export interface PlacedPod {
   readonly ip: string;
   readonly node: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly containers: readonly { readonly ports: readonly { readonly containerPort: number; readonly protocol: Protocol; readonly name?: string }[] }[];
+  readonly containers: readonly { readonly ports: readonly { readonly containerPort: number; readonly protocol: Protocol; readonly name?: string }[]; readonly readinessProbe?: unknown; readonly startupProbe?: unknown }[];
+  /** Sidecars (restartPolicy Always) count for readiness. */
+  readonly initContainers?: readonly { readonly restartPolicy?: string; readonly readinessProbe?: unknown; readonly startupProbe?: unknown }[];
 }
 
 /** Whether a pod is a ready endpoint. Every planned pod counts as running for now; a lifecycle will plug in here. */
@@ -62,17 +74,25 @@ export const portKey = (p: { name: string; protocol: string; port: number }): st
 /** String form kube-proxy sorts endpoints by. */
 export const epString = (e: { ip: string; port: number }): string => `${e.ip}:${e.port}`;
 
-export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: ServiceAllocations = {}, problems: Problem[] = [], ready: ReadyFn = allReady, notices: string[] = []): ServiceT[] {
+/** LoadBalancer IPs decided by the caller (model/loadbalancer.ts), with what the announcement needs. */
+export interface LbInput {
+  readonly ips: ReadonlyMap<string, string>;
+  readonly cluster: string;
+  readonly announce: string;
+}
+
+export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: ServiceAllocations = {}, problems: Problem[] = [], ready: ReadyFn = allReady, notices: string[] = [], lb?: LbInput): ServiceT[] {
   namedPortNotices(lab, notices);
   const c = lab.cluster;
   const svcCidr = mustCidr(c.serviceCIDR);
   const [lo, hi] = c.nodePortRange;
 
-  // ClusterIPs: given ones, then previous allocations, then the lowest free from the 2nd address
-  // (the 1st is what real clusters give to default/kubernetes).
-  const usedIp = new Set<number>([svcCidr.base, svcCidr.base + 1, svcCidr.base + svcCidr.size - 1]);
+  // ClusterIPs: given ones, then previous allocations, then the lowest free from the 2nd address. The 1st (what every
+  // cluster gives default/kubernetes) and the 10th (the cluster DNS Service) are reserved for the system Services.
+  const usedIp = new Set<number>([svcCidr.base, svcCidr.base + svcCidr.size - 1, ...reservedServiceIps(svcCidr).map((r) => ipToNum(r.ip))]);
   const ipOf = new Map<string, string>();
-  for (const s of lab.services) if (s.clusterIP) {
+  for (const s of lab.services) if (s.type === 'ExternalName') ipOf.set(s.key, 'None');
+  for (const s of lab.services) if (s.clusterIP && !ipOf.has(s.key)) {
     ipOf.set(s.key, s.clusterIP);
     if (s.clusterIP !== 'None') usedIp.add(ipToNum(s.clusterIP));
   }
@@ -100,7 +120,7 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
   // NodePorts: given, previous, lowest free in the range (per protocol, as the apiserver's allocator).
   const usedNp = new Set<string>();
   const npOf = new Map<string, number>(); // "svcKey|portKey"
-  const wantsNp = (s: ServiceSpec) => s.type === 'NodePort';
+  const wantsNp = (s: ServiceSpec) => s.type === 'NodePort' || (s.type === 'LoadBalancer' && s.allocateLoadBalancerNodePorts);
   for (const s of lab.services) for (const p of s.ports) if (p.nodePort !== undefined) {
     npOf.set(`${s.key}|${portKey(p)}`, p.nodePort);
     usedNp.add(`${p.nodePort}/${p.protocol}`);
@@ -133,8 +153,38 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
     }
   }
 
+  // healthCheckNodePort: eTP Local LoadBalancers, from the same range (TCP), after every nodePort.
+  const hcOf = new Map<string, number>();
+  const wantsHc = (s: ServiceSpec) => s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local';
+  for (const s of lab.services) if (wantsHc(s) && s.healthCheckNodePort !== undefined) hcOf.set(s.key, s.healthCheckNodePort);
+  for (const s of lab.services) {
+    if (!wantsHc(s) || hcOf.has(s.key)) continue;
+    const pv = prev[s.key]?.healthCheckNodePort;
+    if (pv !== undefined && pv >= lo && pv <= hi && !usedNp.has(`${pv}/TCP`)) {
+      hcOf.set(s.key, pv);
+      usedNp.add(`${pv}/TCP`);
+    }
+  }
+  for (const s of lab.services) {
+    if (!wantsHc(s) || hcOf.has(s.key)) continue;
+    let n = lo;
+    while (n <= hi && usedNp.has(`${n}/TCP`)) n++;
+    if (n > hi) {
+      problems.push({ file: s.origin.file, line: s.origin.line, path: `Service ${s.key}`, message: `no free node port left in ${lo}-${hi} for the health check` });
+      continue;
+    }
+    hcOf.set(s.key, n);
+    usedNp.add(`${n}/TCP`);
+  }
+  for (const s of lab.services) {
+    if (s.type !== 'LoadBalancer' || lb?.announce !== 'NLB') continue;
+    const tt = targetTypeOf(s);
+    if (tt !== 'instance' && tt !== 'ip') problems.push({ file: s.origin.file, line: s.origin.line, path: `Service ${s.key} metadata.annotations`, message: `"${tt}" is not an NLB target type (instance or ip)` });
+    else if (tt === 'instance' && !s.allocateLoadBalancerNodePorts) problems.push({ file: s.origin.file, line: s.origin.line, path: `Service ${s.key} spec.allocateLoadBalancerNodePorts`, message: 'an NLB with instance targets forwards to NodePorts: allocateLoadBalancerNodePorts: false needs the annotation service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip' });
+  }
+
   return lab.services.map((s) => {
-    const selected = s.selector ? pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels) && ready(p)) : [];
+    const selected = s.selector && s.type !== 'ExternalName' ? pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels) && ready(p)) : [];
     const ports: ServicePortT[] = s.ports.map((p) => {
       const endpoints: EndpointT[] = [];
       for (const pod of selected) {
@@ -155,14 +205,29 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
       externalTrafficPolicy: s.externalTrafficPolicy, internalTrafficPolicy: s.internalTrafficPolicy,
       sessionAffinity: s.sessionAffinity, affinityTimeoutSeconds: s.affinityTimeoutSeconds, externalIPs: s.externalIPs,
       endpoints: [...seen.values()].sort((a, b) => (a.pod < b.pod ? -1 : 1)),
+      annotations: s.annotations,
+      ...(s.externalName !== undefined ? { externalName: s.externalName } : {}),
+      ...(s.system ? { system: s.system } : {}),
+      ...(s.type === 'LoadBalancer' && lb?.ips.get(s.key) ? { loadBalancer: loadBalancerOf(s, lb, hcOf.get(s.key)) } : {}),
     };
   });
+}
+
+function loadBalancerOf(s: ServiceSpec, lb: LbInput, hc: number | undefined): LoadBalancerT {
+  const nlb = lb.announce === 'NLB';
+  return {
+    ip: lb.ips.get(s.key)!, sourceRanges: s.loadBalancerSourceRanges,
+    ...(hc !== undefined ? { healthCheckNodePort: hc } : {}),
+    ...(nlb ? { hostname: nlbHostname(lb.cluster, s), targetType: targetTypeOf(s) as 'instance' | 'ip' } : {}),
+  };
 }
 
 export function serviceAllocationsOf(services: readonly ServiceT[]): ServiceAllocations {
   return Object.fromEntries(services.map((s) => [s.key, {
     clusterIP: s.clusterIP,
     nodePorts: Object.fromEntries(s.ports.filter((p) => p.nodePort !== undefined).map((p) => [portKey(p), p.nodePort!])),
+    ...(s.loadBalancer ? { loadBalancerIP: s.loadBalancer.ip } : {}),
+    ...(s.loadBalancer?.healthCheckNodePort !== undefined ? { healthCheckNodePort: s.loadBalancer.healthCheckNodePort } : {}),
   }]));
 }
 
@@ -170,7 +235,7 @@ export function serviceAllocationsOf(services: readonly ServiceT[]): ServiceAllo
  *  accepts it). Judged on every selected pod of the file, whether or not it could be placed. */
 function namedPortNotices(lab: LabSpec, notices: string[]): void {
   for (const s of lab.services) {
-    if (!s.selector) continue;
+    if (!s.selector || s.type === 'ExternalName') continue;
     const selected = lab.pods.filter((p) => p.namespace === s.namespace && selects(s.selector!, p.labels));
     s.ports.forEach((p, i) => {
       if (typeof p.targetPort !== 'string' || selected.length === 0) return;

@@ -39,10 +39,10 @@ export function modeSchemas(): ModeSchema[] {
 
 /** parseLab with this build's modes. */
 export function parseLabFiles(sources: readonly Source[], opts: Omit<ParseOptions, 'modes' | 'schemas'> = {}): LabSpec {
-  return parseLab(sources, { ...opts, modes: supportedModes(), proxyModes: proxyModeNames(), schemas: modeSchemas() });
+  return parseLab(sources, { ...opts, modes: supportedModes(), proxyModes: proxyModeNames(), schemas: modeSchemas(), lbAnnounce: Object.fromEntries(MODES.map((m) => [m.name, m.loadBalancer.announce])) });
 }
 
 /** resolve with the lab's mode's IPAM. */
-export function resolveLab(lab: LabSpec, prev: Allocations = {}, ro: ResolveOptions = {}): Topology {
-  return resolve(lab, getMode(lab.cluster.mode).ipam, prev, ro);
+export function resolveLab(lab: LabSpec, prev: Allocations = {}, o: ResolveOptions = {}): Topology {
+  return resolve(lab, getMode(lab.cluster.mode).ipam, prev, o);
 }

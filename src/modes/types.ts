@@ -17,6 +17,8 @@ export interface ModePlugin {
   /** Tools (commands) and kernel link kinds the mode needs, checked before anything is built. */
   readonly requires: { readonly commands: readonly string[]; readonly linkKinds: readonly LinkKind[] };
   readonly ipam: Ipam;
+  /** How the mode's real clusters announce LoadBalancer IPs (the first is the default): L2, BGP or NLB. */
+  readonly loadBalancer: { readonly announce: readonly string[] };
   /** Pod interface MTU for an underlay MTU. */
   podMtu(underlayMtu: number): number;
   /** The desired kernel state of every namespace of the lab. */

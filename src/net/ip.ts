@@ -76,3 +76,34 @@ export function subnetCount(c: Cidr, prefix: number): number {
 export function offset(c: Cidr, ip: string): number {
   return ipToNum(ip) - c.base;
 }
+
+/** An address range: "a.b.c.d-e.f.g.h" or a CIDR (MetalLB IPAddressPool `addresses`), as numbers. */
+export interface IpRange {
+  readonly text: string;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** Parses a range or a CIDR; returns an error string when it is neither. */
+export function parseRange(s: unknown): IpRange | string {
+  if (typeof s !== 'string') return `${JSON.stringify(s)} is not an address range like 172.18.0.200-172.18.0.250 or a CIDR`;
+  const m = /^(\d+\.\d+\.\d+\.\d+)\s*-\s*(\d+\.\d+\.\d+\.\d+)$/.exec(s.trim());
+  if (m) {
+    if (!isIPv4(m[1]!) || !isIPv4(m[2]!)) return `"${s}" has an invalid address`;
+    const first = ipToNum(m[1]!);
+    const last = ipToNum(m[2]!);
+    if (first > last) return `"${s}" ends before it starts`;
+    return { text: `${m[1]}-${m[2]}`, first, last };
+  }
+  const c = parseCidr(s.trim());
+  if (typeof c === 'string') return `"${s}" is not an address range like 172.18.0.200-172.18.0.250 or a CIDR`;
+  return { text: c.text, first: c.base, last: c.base + c.size - 1 };
+}
+
+export function rangeOverlapsCidr(r: IpRange, c: Cidr): boolean {
+  return r.first < c.base + c.size && c.base <= r.last;
+}
+
+export function rangeInsideCidr(r: IpRange, c: Cidr): boolean {
+  return r.first >= c.base && r.last < c.base + c.size;
+}

@@ -58,3 +58,13 @@ export function vpcHostPortName(host: string): string {
   const n = `h-${host}`;
   return n.length <= IFNAME_MAX ? n : `h-${shortHash(host, 10)}`;
 }
+
+/** The upstream router a bgp-mode lab adds on the fabric for MetalLB's BGP mode. */
+export function routerNetns(cluster: string): string {
+  return `${PREFIX}${cluster}-router`;
+}
+
+/** The network load balancer a vpc-mode lab adds on the VPC for LoadBalancer Services. */
+export function nlbNetns(cluster: string): string {
+  return `${PREFIX}${cluster}-nlb`;
+}

@@ -1,9 +1,11 @@
 // Probes (effectful): one attempt of a check with real tools inside the client's namespace — curl for TCP
 // (netexec's HTTP /clientip; the X-Hostname header names who answered), a small python3 UDP client
 // ("hostname" then "clientip" on one socket), ping for ICMP, `ping -M do -s N` at the MTU boundary.
-// Every attempt keeps its evidence: the command as run, its exit code and its output.
+// DNS: `getent hosts NAME` (glibc, the pod's search path and ndots) and `dig NAME TYPE` (bind9-dnsutils), run with the
+// pod's own /etc/netns files (`ip netns exec`), so they ask what its resolv.conf names. Every attempt keeps its
+// evidence: the command as run, its exit code and its output.
 import { inNs, placeArgv, type Executor, type RunResult } from '../kernel/exec.js';
-import type { Attempt, Check, Observed } from '../expect/types.js';
+import type { Attempt, Check, Observed, Rcode } from '../expect/types.js';
 import { PYTHON } from '../kernel/python.js';
 
 export interface ProbeTimeouts {
@@ -36,9 +38,21 @@ print('\\n'.join(out))
 
 export function probeArgv(c: Check, to: ProbeTimeouts = DEFAULT_TIMEOUTS): string[] {
   const w = String(to.waitS);
+  if (c.probe.kind === 'dns') {
+    if (c.probe.tool === 'getent') return ['getent', 'hosts', c.probe.name];
+    return ['dig', `+time=${Math.max(1, to.waitS)}`, '+tries=2', '+noall', '+comments', '+answer', c.probe.name, c.probe.qtype];
+  }
   if (c.probe.kind === 'ping') return ['ping', '-n', '-c', '1', '-W', w, c.to.ip];
   if (c.probe.kind === 'ping-df') return ['ping', '-n', '-c', '1', '-W', w, '-M', 'do', '-s', String(c.probe.size), c.to.ip];
-  if (c.protocol === 'TCP') return ['curl', '-sS', '-i', '--connect-timeout', w, '--max-time', String(to.waitS + 1), `http://${c.to.ip}:${c.to.port}/clientip`];
+  if (c.probe.kind === 'http') {
+    const p = c.probe;
+    const scheme = p.tls ? 'https' : 'http';
+    const base = ['curl', '-sS', '-i', '--connect-timeout', w, '--max-time', String(to.waitS + 1)];
+    // A name resolved to the target (SNI and Host both carry it), or the address with an explicit Host header.
+    if (p.host) return [...base, ...(p.tls ? ['-k'] : []), '--resolve', `${p.host}:${c.to.port}:${c.to.ip}`, `${scheme}://${p.host}:${c.to.port}${p.path}`];
+    return [...base, ...(p.tls ? ['-k'] : []), `${scheme}://${c.to.ip}:${c.to.port}${p.path}`];
+  }
+  if (c.protocol === 'TCP') return ['curl', '-sS', '-i', '--connect-timeout', w, '--max-time', String(to.waitS + 1), `http://${c.to.host ?? c.to.ip}:${c.to.port}/clientip`];
   return [PYTHON, '-c', UDP_CLIENT, c.to.ip, String(c.to.port), w];
 }
 
@@ -54,18 +68,55 @@ function splitIpPort(s: string): { ip?: string; port?: number } {
   return m ? { ip: m[1], port: Number(m[2]) } : {};
 }
 
+/** dig's answer section, normalized: A → the address, CNAME → "CNAME target.", SRV/TXT → the data. */
+export function parseDig(stdout: string): { rcode?: Rcode; answers: string[] } {
+  const rcode = /status: ([A-Z]+)/.exec(stdout)?.[1] as Rcode | undefined;
+  const answers: string[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.trim() || line.startsWith(';')) continue;
+    const f = line.trim().split(/\s+/);
+    if (f.length < 5 || f[2] !== 'IN') continue;
+    const data = f.slice(4).join(' ');
+    answers.push(f[3] === 'CNAME' ? `CNAME ${data}` : data);
+  }
+  return { rcode, answers };
+}
+
 /** Classify a finished probe command. Exported for unit tests. */
 export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stderr' | 'timedOut'>): Omit<Attempt, 'evidence'> {
   const out = `${r.stdout}\n${r.stderr}`.trim();
   const firstErr = (r.stderr.trim() || r.stdout.trim()).split('\n').filter(Boolean).pop() ?? '';
   if (r.timedOut) return { observed: 'dropped', detail: 'the probe command itself timed out' };
   const res = (observed: Observed, detail: string) => ({ observed, detail });
+  if (c.probe.kind === 'dns') {
+    if (c.probe.tool === 'getent') {
+      if (r.code === 0) return { observed: 'ok', detail: 'answered', dns: { rcode: 'NOERROR', answers: [...new Set(r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean))] } };
+      if (r.code === 2) return { observed: 'ok', detail: 'no address found', dns: { rcode: 'NOTFOUND', answers: [] } };
+      return res('error', firstErr || `getent exited ${r.code}`);
+    }
+    if (r.code === 9 || /connection timed out|no servers could be reached/.test(out)) return res('dropped', 'no DNS server answered (timed out)');
+    const d = parseDig(r.stdout);
+    if (r.code !== 0 || !d.rcode) return res('error', firstErr || `dig exited ${r.code}`);
+    return { observed: 'ok', detail: `DNS ${d.rcode}`, dns: { rcode: d.rcode, answers: d.answers } };
+  }
   if (c.probe.kind === 'ping' || c.probe.kind === 'ping-df') {
     if (r.code === 0) return res('ok', 'echo reply received');
     if (/message too long|Frag needed|frag needed/i.test(out)) return res('refused', firstErr.replace(/^ping: /, '') || 'message too long');
     if (/unreachable/i.test(out)) return res('refused', (/(\S+ )?[Uu]nreachable.*/.exec(out)?.[0] ?? 'unreachable').replace(/^ping: /, ''));
     if (r.code === 1) return res('dropped', 'no echo reply before the timeout');
     return res('error', firstErr || `ping exited ${r.code}`);
+  }
+  if (c.probe.kind === 'http' && r.code === 0) {
+    const text = r.stdout.replace(/\r/g, '');
+    const cut = text.indexOf('\n\n');
+    const head = cut < 0 ? text : text.slice(0, cut);
+    const body = cut < 0 ? '' : text.slice(cut + 2);
+    const status = Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1] ?? NaN);
+    const hostname = /^X-Hostname: *(.*)$/im.exec(head)?.[1]?.trim();
+    const forwardedFor = /^X-Request-Forwarded-For: *(.*)$/im.exec(head)?.[1]?.trim();
+    const { ip, port } = c.probe.path.endsWith('/clientip') ? splitIpPort(body.trim()) : {};
+    if (!Number.isFinite(status)) return res('error', 'no HTTP status line in the answer');
+    return { observed: 'ok', detail: `HTTP ${status}`, httpStatus: status, body: body.slice(0, 500), hostname, sourceIp: ip, sourcePort: port, ...(forwardedFor !== undefined ? { forwardedFor } : {}) };
   }
   if (c.protocol === 'TCP') {
     if (r.code === 0) {
@@ -77,6 +128,8 @@ export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stde
       return { observed: 'ok', detail: 'answered', sourceIp: ip, sourcePort: port, hostname };
     }
     if (r.code === 28) return res('dropped', 'timed out (no SYN-ACK, no RST)');
+    // A request by name whose lookup got no answer (a policy or a fault stopping the DNS query) never sends a SYN.
+    if (r.code === 6 && c.to.host !== undefined) return res('dropped', `could not resolve host ${c.to.host} (no usable DNS answer)`);
     if (r.code === 7) {
       if (/refused/i.test(out)) return res('refused', 'connection refused');
       if (/no route/i.test(out)) return res('refused', 'no route to host');
@@ -99,8 +152,10 @@ export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stde
 
 export async function attempt(exec: Executor, c: Check, to: ProbeTimeouts = DEFAULT_TIMEOUTS): Promise<Attempt> {
   const argv = probeArgv(c, to);
-  const place = inNs(c.from.netns, exec.host);
-  const r = await exec.run(argv, place, { timeoutMs: (to.waitS + 4) * 1000 });
+  // Names are resolved with the pod's own resolv.conf: `ip netns exec` bind-mounts /etc/netns/<netns>/ over /etc.
+  const byName = c.probe.kind === 'dns' || c.to.host !== undefined;
+  const place = byName ? { ...inNs(c.from.netns, exec.host), nsFiles: true } : inNs(c.from.netns, exec.host);
+  const r = await exec.run(argv, place, { timeoutMs: (to.waitS + (byName ? 14 : 4)) * 1000 });
   const shown = commandText(placeArgv(argv, place));
   const output = `${r.stdout}${r.stderr ? (r.stdout ? '\n' : '') + r.stderr : ''}`.trim().slice(0, 2000);
   let a = interpret(c, r);

@@ -1,6 +1,7 @@
 // Reporters (pure: report → text): human table grouped by category, TAP 14, JUnit XML, JSON.
 import { stringify } from 'yaml';
 import { expectText, reportOk, type Report, type RunReport, type Verdict } from '../expect/types.js';
+import { renderMatrix } from './matrix.js';
 
 export const REPORTERS = ['human', 'tap', 'junit', 'json'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
@@ -23,7 +24,7 @@ export function counts(run: RunReport): Counts {
 }
 
 /** Report order of categories (others, e.g. future service ones, follow in order of appearance). */
-const ORDER = ['pod-to-pod/same-node', 'pod-to-pod/cross-node', 'localhost', 'node-to-pod/local', 'node-to-pod/remote', 'pod-to-node/own', 'pod-to-node/other', 'pod-to-external', 'external-to-pod', 'vpc-host-to-pod', 'mtu'];
+const ORDER = ['pod-to-pod/same-node', 'pod-to-pod/cross-node', 'localhost', 'node-to-pod/local', 'node-to-pod/remote', 'pod-to-node/own', 'pod-to-node/other', 'pod-to-external', 'external-to-pod', 'vpc-host-to-pod', 'mtu', 'policy/matrix'];
 const rank = (c: string) => (ORDER.includes(c) ? ORDER.indexOf(c) : c === 'declared' ? 1000 : 500);
 
 function groups(run: RunReport): Map<string, Verdict[]> {
@@ -65,6 +66,8 @@ export function human(r: Report, opts: { verbose?: boolean } = {}): string {
         if (v && v.status !== 'pass') out.push(`        ↳ ${v.reason}`);
       }
     }
+    const matrix = renderMatrix(run.verdicts);
+    if (matrix) out.push('', 'NetworkPolicy truth table', ...matrix.trimEnd().split('\n').map((l) => (l ? `  ${l}` : l)));
     if (run.skipped.length) {
       out.push('', `skipped (${run.skipped.length})`);
       for (const s of run.skipped) out.push(`  - ${s.category}: ${s.what}: ${s.reason}`);

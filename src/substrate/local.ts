@@ -5,14 +5,12 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readlinkSync, statSync, existsSync, openSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync, appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
-import { CommandError, HOST, LOCAL, placeArgv, type Executor, type HostFiles, type Place, type RunOpts, type RunResult, type SpawnOpts } from '../kernel/exec.js';
+import { CommandError, HOST, LOCAL, placeArgv, trace, type Executor, type KernelSession, type HostFiles, type Place, type RunOpts, type RunResult, type SpawnOpts } from '../kernel/exec.js';
 import { PREFIX, clusterPrefix } from '../net/names.js';
+import { kernelPath } from '../kernel/backend.js';
+import { NetlinkSession } from '../kernel/netlink/session.js';
 
 const NETNS_DIR = '/run/netns';
-
-/** `PODLAB_TRACE=1`: every command, where it ran, its exit code and how long it took, on stderr. */
-const TRACE = !!process.env.PODLAB_TRACE;
-const T0 = performance.now();
 
 const localFiles: HostFiles = {
   async read(path) {
@@ -72,7 +70,7 @@ export class LocalExecutor implements Executor {
       stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? (r as { message?: string }).message ?? ''),
       timedOut: Boolean(r.timedOut), ms: performance.now() - t0,
     };
-    if (TRACE) process.stderr.write(`[trace +${Math.round(t0 - T0)}ms ${Math.round(res.ms)}ms exit ${res.code}] ${argv.join(' ')}${place.netns ? ` (in ${place.netns})` : ''}\n`);
+    trace(t0, res.ms, `exit ${res.code}`, argv.join(' '), place.netns);
     if (opts.check && res.code !== 0) throw new CommandError(res);
     return res;
   }
@@ -92,7 +90,7 @@ export class LocalExecutor implements Executor {
     child.on('error', () => undefined);
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${argv[0]}${place.netns ? ` in ${place.netns}` : ''}`);
-    if (TRACE) process.stderr.write(`[trace +${Math.round(performance.now() - T0)}ms spawn pid ${child.pid}] ${argv.join(' ')}${place.netns ? ` (in ${place.netns})` : ''}\n`);
+    trace(performance.now(), 0, `spawn pid ${child.pid}`, argv.join(' '), place.netns);
     return { pid: child.pid };
   }
 
@@ -116,6 +114,11 @@ export class LocalExecutor implements Executor {
 
   listNetns(): string[] {
     return listNetns();
+  }
+
+  /** rtnetlink sockets per namespace, in this process (kernel/netlink/), unless PODLAB_KERNEL=iproute2 or netlink cannot be had here. */
+  openSession(): KernelSession | undefined {
+    return kernelPath().path === 'netlink' ? new NetlinkSession() : undefined;
   }
 
   netnsId(netns: string): string | undefined {

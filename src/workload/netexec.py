@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """podlab netexec: the built-in test server, modelled on Kubernetes' agnhost netexec.
 
+Behind an ingress (path routing without rewrite) the last path segment is the command: /shop/clientip.
+
 One process serves many pods: it enters each pod's network namespace only to create that pod's
 listening sockets (a socket stays in the namespace it was made in), then serves them all from a single
 event loop. So 100 pods cost one small process, not 100.
@@ -104,6 +106,11 @@ def reload(cfg_path, status_path):
 
 def answer(pod, path, peer):
     u = urlsplit(path)
+    # Behind path-based routing (an Ingress, no rewrite) the command is the last segment: /shop/clientip is
+    # /clientip, and any other deeper path answers like / (the pod's name).
+    segs = [s for s in u.path.split('/') if s]
+    if len(segs) > 1:
+        u = u._replace(path='/' + segs[-1] if segs[-1] in ('hostname', 'clientip', 'echo', 'healthz') else '/')
     if u.path in ('/hostname', '/'):
         return 200, pod['hostname']
     if u.path == '/clientip':
@@ -138,7 +145,13 @@ def handle_http(sock):
     reason = {200: 'OK', 400: 'Bad Request', 404: 'Not Found'}[code]
     # X-Hostname names the answering pod on every response, so one request tells a checker both who answered and
     # (with /clientip) whom it saw: with Services, two separate requests could reach two different backends.
-    resp = b'HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nX-Hostname: %s\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' % (code, reason.encode(), pod['hostname'].encode(), len(b), b)
+    # X-Request-Forwarded-For echoes the request's X-Forwarded-For: behind an ingress controller, whom it saw.
+    xff = b''
+    for h in c['buf'].split(b'\r\n\r\n', 1)[0].split(b'\n')[1:]:
+        k, _, v = h.partition(b':')
+        if k.strip().lower() == b'x-forwarded-for':
+            xff = b'X-Request-Forwarded-For: ' + v.strip() + b'\r\n'
+    resp = b'HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nX-Hostname: %s\r\n%sContent-Length: %d\r\nConnection: close\r\n\r\n%s' % (code, reason.encode(), pod['hostname'].encode(), xff, len(b), b)
     try:
         sock.setblocking(True)
         sock.settimeout(2)

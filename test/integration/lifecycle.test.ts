@@ -96,7 +96,7 @@ t.test('exec and logs name their targets clearly; several labs need -c', async (
   t.equal((await podlab(['up', '-f', file])).exitCode, 0);
   const r = await podlab(['exec', '-c', name, 'x/nope', '--', 'true']);
   t.equal(r.exitCode, 1);
-  t.match(String(r.stderr), /no pod "x\/nope" \(pods: x\/p\)/);
+  t.match(String(r.stderr), /no pod "x\/nope" \(pods: x\/p, kube-system\/cluster-dns\)/, 'the system DNS pod is a target too');
   const ok = await podlab(['exec', '-c', name, 'node/node1', '--', 'ip', '-br', 'link']);
   t.match(String(ok.stdout), /flannel\.1/);
   t.equal((await podlab(['down', '-c', name])).exitCode, 0);

@@ -29,8 +29,8 @@ const file = writeLab({ name, extra });
 interface Status {
   cluster: string; mode: string; proxyMode: string;
   nodes: { name: string; ip: string; netns: string; podCIDR: string }[];
-  pods: { namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>; phase: string }[];
-  services: unknown[];
+  pods: { namespace: string; name: string; node: string; ip: string; netns: string; labels: Record<string, string>; phase: string; system?: boolean }[];
+  services: { namespace: string; name: string; system?: boolean }[];
   external: { ip: string; netns: string };
 }
 let st: Status;
@@ -56,7 +56,8 @@ t.test('status --json has the contract shape', async (t) => {
   for (const k of ['namespace', 'name', 'node', 'ip', 'netns', 'labels', 'phase']) t.ok(k in st.pods[0]!, `pods[].${k}`);
   for (const k of ['name', 'ip', 'netns', 'podCIDR']) t.ok(k in st.nodes[0]!, `nodes[].${k}`);
   t.ok(st.pods.every((p) => p.phase === 'Running'), `all pods Running: ${JSON.stringify(st.pods.map((p) => [p.name, p.phase]))}`);
-  t.same(st.services, []);
+  t.same(st.services.filter((v) => !v.system), [], 'no user Services');
+  t.same(st.services.filter((v) => v.system).map((v) => `${v.namespace}/${v.name}`), ['default/kubernetes', 'kube-system/kube-dns'], 'the system Services');
   t.same(st.external, { ip: '172.18.0.100', netns: `pl-${name}-ext`, ports: [8080] });
 });
 
@@ -147,7 +148,8 @@ t.test('an edited file converges: a new pod is added, a removed pod is removed, 
   st = JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout));
   t.equal(statSync(`/run/netns/${keep.netns}`).ino, ino, 'an untouched pod keeps its namespace');
   t.equal(P('x/b').ip, keep.ip, 'and its address');
-  t.equal(P('x/new').ip, '10.244.1.3');
+  // node2 holds x/b (.2) and, when it was placed there, the cluster DNS pod (.3): the new pod takes the next free one.
+  t.equal(P('x/new').ip, st.pods.some((p) => p.system && p.node === 'node2') ? '10.244.1.4' : '10.244.1.3');
   t.equal((await curl(P('x/a1').netns, `http://${P('x/new').ip}:8080/hostname`)).out, 'new');
   writeFileSync(file, String(await import('node:fs').then((f) => f.readFileSync(edited, 'utf8'))));
 });
@@ -157,7 +159,7 @@ t.test('down removes the lab and verifies nothing is left', async (t) => {
   t.equal(r.exitCode, 0, String(r.stderr));
   const res = JSON.parse(String(r.stdout));
   t.same(res.leftovers, []);
-  t.equal(res.removedNetns, 3 + 5 + 2, 'nodes, pods, fabric and external host');
+  t.equal(res.removedNetns, 3 + 5 + 1 + 2, 'nodes, pods, the DNS pod, fabric and external host');
   t.same(netnsOf(name), [], 'no namespace of the lab is left');
   const ps = await import('execa').then(({ execa }) => execa('pgrep', ['-f', `/${name}/netexec/`], { reject: false }));
   t.equal(String(ps.stdout).trim(), '', 'no netexec runtime of the lab is left');

@@ -39,7 +39,9 @@ t.test('IPAM: /26 blocks handed out as needed, .0 first, a second block when one
   const n = (name: string) => tp.nodes.find((x) => x.name === name)!;
   t.same(n('node1').blocks, ['10.244.0.0/26', '10.244.0.64/26']);
   t.same(n('node2').blocks, ['10.244.0.128/26']);
-  t.same(n('node3').blocks, [], 'no pods, no block');
+  // node3 had no user pod: the cluster DNS pod (scheduled after the user's, on the emptiest node) takes its first block.
+  t.same(n('node3').blocks, ['10.244.0.192/26'], 'the DNS pod\'s block');
+  t.equal(tp.pods.find((p) => p.system === 'dns')!.ip, '10.244.0.192');
   t.equal(tp.pods[0]!.ip, '10.244.0.0');
   t.equal(tp.pods[63]!.ip, '10.244.0.63');
   t.equal(tp.pods[64]!.ip, '10.244.0.64');
@@ -51,7 +53,7 @@ t.test('IPAM: /26 blocks handed out as needed, .0 first, a second block when one
   for (const p of tp.pods) t.equal(again.pods.find((x) => x.key === p.key)!.ip, p.ip);
   // blockSize
   const t24 = topo(lab('  bgp: {blockSize: 28}', [['a', 'node1'], ['b', 'node2']]));
-  t.same(t24.nodes.map((x) => x.blocks), [['10.244.0.0/28'], ['10.244.0.16/28'], []]);
+  t.same(t24.nodes.map((x) => x.blocks), [['10.244.0.0/28'], ['10.244.0.16/28'], ['10.244.0.32/28']], 'node3: the DNS pod\'s block');
 });
 
 t.test('spec.bgp is validated with file, line and path', async (t) => {
@@ -101,7 +103,7 @@ t.test('bird.cfg: route reflectors', async (t) => {
   t.equal(client.match(/protocol bgp /g)!.length, 1);
   t.notMatch(client, /rr client/);
   const up = new Set(tp.nodes.map((n) => n.name));
-  t.same(expectedRoutes(tp, tp.nodes[3]!, up).map((r) => `${r.dst} via ${r.via}`).sort(), ['10.244.0.0/26 via 172.18.0.12', '10.244.0.64/26 via 172.18.0.13']);
+  t.same(expectedRoutes(tp, tp.nodes[3]!, up).map((r) => `${r.dst} via ${r.via}`).sort(), ['10.244.0.0/26 via 172.18.0.12', '10.244.0.128/26 via 172.18.0.11', '10.244.0.64/26 via 172.18.0.13'], 'node1 holds the DNS pod');
 });
 
 t.test('plan: cali veths, proxy ARP, /32 pods behind 169.254.1.1, natOutgoing', async (t) => {

@@ -50,7 +50,15 @@ function a6(): { topo: Topology; nodeA: NodeT } {
 function natKube(topo: Topology, n: NodeT, table: 'nat' | 'filter' = 'nat'): string {
   const text = renderRestore(kubeProxyIptables(topo, n))!;
   const part = text.split(`*${table}\n`)[1]!.split('COMMIT')[0]!;
-  return part.split('\n').filter((l) => /^-A KUBE-(SVC-|SVL-|EXT-|SEP-|NODEPORTS |SERVICES |EXTERNAL-SERVICES )/.test(l) && !l.includes('kubernetes health check')).join('\n');
+  // The user's Services' rules: those of the system Services every lab has (kube-system/kube-dns, default/kubernetes)
+  // and their chains are left out, their own test below covers them.
+  const system = new Set<string>();
+  for (const l of part.split('\n')) {
+    const m = /^-A (KUBE-SERVICES|KUBE-SVC-\S+) .*--comment "?(kube-system\/kube-dns|default\/kubernetes)[:" ].*-j (KUBE-(SVC|SEP)-\S+)/.exec(l);
+    if (m) system.add(m[3]!);
+  }
+  return part.split('\n').filter((l) => /^-A KUBE-(SVC-|SVL-|EXT-|SEP-|NODEPORTS |SERVICES |EXTERNAL-SERVICES )/.test(l) && !l.includes('kubernetes health check')
+    && !/--comment "?(kube-system\/kube-dns|default\/kubernetes)[:" ]/.test(l) && !system.has(l.split(' ')[1]!)).join('\n');
 }
 
 t.test('A.6 worked example renders kube-proxy restore text', async (t) => {
@@ -111,6 +119,17 @@ t.test('no endpoints: REJECT in filter KUBE-SERVICES and KUBE-EXTERNAL-SERVICES,
     '-A KUBE-EXTERNAL-SERVICES -m comment --comment "default/none has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30001 -j REJECT',
   ].join('\n'));
   t.notMatch(natKube(topo, topo.nodes[0]!), 'KUBE-SVC-');
+});
+
+t.test('system Services: kube-dns DNATs UDP and TCP 53 to the DNS pod; default/kubernetes (no API server) REJECTs', async (t) => {
+  const topo = lab(...two);
+  const dns = topo.pods.find((p) => p.system === 'dns')!;
+  const text = renderRestore(kubeProxyIptables(topo, topo.nodes[0]!))!;
+  t.match(text, '-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 -j KUBE-SVC-');
+  t.match(text, '-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 53 -j KUBE-SVC-');
+  t.match(text, `-m udp -p udp -j DNAT --to-destination ${dns.ip}:53`);
+  t.match(text, `-m tcp -p tcp -j DNAT --to-destination ${dns.ip}:53`);
+  t.match(text, '-A KUBE-SERVICES -m comment --comment "default/kubernetes:https has no endpoints" -m tcp -p tcp -d 10.96.0.1 --dport 443 -j REJECT');
 });
 
 t.test('headless: no rules at all', async (t) => {

@@ -33,7 +33,8 @@ t.test('addresses: nodes from .11, node subnets in order, pods from .2 (host-loc
   t.same(topo.nodes.map((n) => [n.name, n.ip, n.podCIDR]), [
     ['node1', '172.18.0.11', '10.244.0.0/24'], ['node2', '172.18.0.12', '10.244.1.0/24'], ['node3', '172.18.0.13', '10.244.2.0/24'],
   ]);
-  t.same(topo.pods.map((p) => [p.key, p.node, p.ip]), [['x/a', 'node1', '10.244.0.2'], ['x/b', 'node1', '10.244.0.3'], ['x/c', 'node2', '10.244.1.2']]);
+  t.same(topo.pods.map((p) => [p.key, p.node, p.ip]), [['x/a', 'node1', '10.244.0.2'], ['x/b', 'node1', '10.244.0.3'], ['x/c', 'node2', '10.244.1.2'],
+    ['kube-system/cluster-dns', 'node3', '10.244.2.2']], 'the cluster DNS pod last, on the emptiest node');
   t.equal(topo.gateway, '172.18.0.1');
   t.equal(topo.external.ip, '172.18.0.100');
   t.equal(topo.external.netns, 'pl-demo-ext');
@@ -41,7 +42,8 @@ t.test('addresses: nodes from .11, node subnets in order, pods from .2 (host-loc
 
 t.test('scheduler: fewest pods first, ties in node order, nodeName wins', async (t) => {
   const topo = resolve(lab(['a', 'b', 'c', 'd@node1', 'e']));
-  t.same(topo.pods.map((p) => p.node), ['node2', 'node3', 'node1', 'node1', 'node2']);
+  t.same(topo.pods.filter((p) => !p.system).map((p) => p.node), ['node2', 'node3', 'node1', 'node1', 'node2']);
+  t.equal(topo.pods.at(-1)!.system, 'dns', 'the DNS pod is scheduled after every user pod');
 });
 
 t.test('allocations are sticky: removing and adding pods keeps every other address', async (t) => {

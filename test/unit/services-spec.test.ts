@@ -63,7 +63,7 @@ t.test('validation reports every problem with its path and reason', async (t) =>
     svc('d', 'type: NodePort\nports: [{port: 80, nodePort: 31000}]') +
     svc('e', 'type: NodePort\nports: [{port: 80, nodePort: 31000}]') +
     svc('f', 'type: NodePort\nports: [{port: 80, nodePort: 80}]') +
-    svc('g', 'type: LoadBalancer\nports: [{port: 80}]') +
+    svc('g', 'type: Headless\nports: [{port: 80}]') +
     svc('h', 'ports: [{port: 80}, {port: 81}]') +
     svc('i', 'sessionAffinity: ClientIP\nsessionAffinityConfig: {clientIP: {timeoutSeconds: 0}}\nports: [{port: 80}]') +
     svc('j', 'ports: [{port: 80, protocol: ICMP}]'),
@@ -73,7 +73,7 @@ t.test('validation reports every problem with its path and reason', async (t) =>
     'Service default/c spec.clusterIP: 10.96.0.9 is already the clusterIP of Service default/b',
     'Service default/e spec.ports[0].nodePort: 31000/TCP is already used by Service default/d',
     'Service default/f spec.ports[0].nodePort: 80 is outside the node port range 30000-32767 (spec.nodePortRange of the Cluster)',
-    'Service default/g spec.type: type "LoadBalancer" is not supported by this version of podlab (supported: ClusterIP, NodePort)',
+    'Service default/g spec.type: unknown type "Headless" (one of: ClusterIP, NodePort, LoadBalancer, ExternalName)',
     'Service default/h spec.ports[0].name: is required when a Service has more than one port',
     'Service default/i spec.sessionAffinityConfig.clientIP.timeoutSeconds: 0 is out of range 1-86400',
     'Service default/j spec.ports[0].protocol: "ICMP" is not a protocol (TCP, UDP or SCTP)',

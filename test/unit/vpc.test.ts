@@ -74,9 +74,13 @@ t.test('addresses: a subnet per node, primary .10, secondary IPs from .11, hosts
   t.same(topo.hosts.map((h) => [h.name, h.subnet, h.ip]), [['bastion', '10.0.255.0/24', '10.0.255.10']]);
   t.equal(topo.pods.length, 8, 't3.nano: 4 pods per node');
   t.same(topo.pods.filter((p) => p.node === 'node1').map((p) => p.ip), ['10.0.0.11', '10.0.0.12', '10.0.0.13', '10.0.0.14']);
-  t.same(topo.pending!.map((p) => p.key), ['x/p4', 'x/q4']);
-  t.match(topo.pending![0]!.reason, /Too many pods.*t3\.nano holds 4 pods \(EKS max-pods = 2 ENIs × \(2 IPs − 1\) \+ 2\)/);
-  t.match(topo.pending![1]!.reason, /node node1 is full/);
+  const pend = (k: string) => topo.pending!.find((p) => p.key === k)!;
+  t.same(topo.pending!.filter((p) => !p.system).map((p) => p.key), ['x/p4', 'x/q4']);
+  t.match(pend('x/p4').reason, /Too many pods.*t3\.nano holds 4 pods \(EKS max-pods = 2 ENIs × \(2 IPs − 1\) \+ 2\)/);
+  t.match(pend('x/q4').reason, /node node1 is full/);
+  // The DNS pod is scheduled after the user's: on a full cluster it is the one left Pending (with a notice).
+  t.equal(pend('kube-system/cluster-dns').system, 'dns');
+  t.match(topo.notices!.join('\n'), /cluster DNS pod kube-system\/cluster-dns is Pending/);
   // Sticky: a re-resolve with the previous allocations keeps every IP.
   const again = resolve(lab(cluster('  vpc: {instanceType: t3.nano, hosts: [{name: bastion}]}') + pods), {
     nodes: Object.fromEntries(topo.nodes.map((n) => [n.name, { ip: n.ip, podCIDR: n.podCIDR }])),
@@ -122,12 +126,13 @@ t.test('rules read back from ip -j rule show make a re-run free', async (t) => {
   const rules = JSON.stringify([
     { priority: 0, src: 'all', table: 'local', protocol: 'kernel' },
     { priority: 512, src: 'all', dst: '10.0.0.11', table: 'main', protocol: 'unspec' },
+    { priority: 512, src: 'all', dst: '10.0.0.12', table: 'main', protocol: 'unspec' },
     { priority: 1024, src: 'all', fwmark: '0x80', fwmask: '0x80', table: 'main', protocol: 'unspec' },
     { priority: 1536, src: '10.0.0.99', table: '2', protocol: 'unspec' },
     { priority: 32766, src: 'all', table: 'main', protocol: 'kernel' },
   ]);
   const o = parseObserved(`[]\n[]\n[]\n[]\n${rules}\n`);
-  t.same(o.rules!.map((r) => r.priority), [512, 1024, 1536]);
+  t.same(o.rules!.map((r) => r.priority), [512, 512, 1024, 1536], 'node1: pod a and the DNS pod');
   const ip = diffNs(node1, o).ip.filter((l) => l.startsWith('rule'));
   t.same(ip, ['rule del pref 1536 from 10.0.0.99 lookup 2']);
 });

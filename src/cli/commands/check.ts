@@ -21,10 +21,10 @@ function emitReport(r: Report, reporter: ReporterName, file: string | undefined,
 
 export const checkCommand: CommandModule = {
   command: 'check',
-  describe: 'prove the lab with real traffic: generated checks (pod↔pod, node, external, MTU, Services) plus declared Check documents',
+  describe: 'prove the lab with real traffic: generated checks (pod↔pod, node, external, MTU, Services, the NetworkPolicy truth table) plus declared Check documents',
   builder: (y: Argv) => y
     .option('cluster', clusterOpt)
-    .option('filter', { type: 'string', describe: 'only checks whose id (or declared name) matches this glob (* and ?; a plain word matches anywhere)' })
+    .option('filter', { type: 'string', describe: 'only checks whose id (or declared name) matches this glob (* and ?; a plain word matches anywhere; several globs separated by commas)' })
     .option('reporter', { alias: 'r', choices: REPORTERS, default: 'human' as ReporterName, describe: 'output format' })
     .option('out', { alias: 'o', type: 'string', describe: 'write the report to this file (a one-line summary still goes to stderr)' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'human reporter: list passing checks too' })
@@ -32,6 +32,7 @@ export const checkCommand: CommandModule = {
     .example('$0 check -c demo', 'run every generated and declared check')
     .example("$0 check --filter 'pod-to-pod/cross-node*'", 'only cross-node pod traffic')
     .example('$0 check -r junit -o checks.xml', 'JUnit XML for CI')
+    .example("$0 check --filter 'policy *'", 'only the NetworkPolicy truth table (every pod × pod × port), printed as a matrix')
     .epilog('Exit 0 when every check passes, 1 when any fails (a failure is a verdict with evidence: command, output, observed source address), 130 when interrupted (the checks that ran are reported).'),
   handler: async (a) => {
     const stopped = stopOnSignals((sig) => err(`\n${sig}: stopping the probes; reporting what ran`));

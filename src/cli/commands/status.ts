@@ -5,7 +5,7 @@ import { viaStatus } from '../via.js';
 
 export const statusCommand: CommandModule = {
   command: 'status',
-  describe: 'show nodes, pods and services (with endpoints) of a lab, and BGP sessions in bgp mode (--json: the stable contract for scripts; "via" says whether the daemon or this process answered, as stderr does)',
+  describe: 'show nodes, pods, workloads (like kubectl get deploy,rs,sts,ds,job,cronjob) and services (with endpoints) of a lab, and BGP sessions in bgp mode (--json: the stable contract for scripts; "via" says whether the daemon or this process answered, as stderr does)',
   builder: (y: Argv) => y.option('cluster', clusterOpt).option('json', jsonOpt),
   handler: async (a) => {
     try {

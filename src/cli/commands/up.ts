@@ -10,7 +10,7 @@ export const upCommand: CommandModule = {
   command: 'up',
   describe: 'build or update a lab from cluster files (idempotent: a second run changes nothing)',
   builder: (y: Argv) => y
-    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s): one Cluster document plus Namespaces, Pods and Services (multi-document YAML); resets what apply/delete changed' })
+    .option('file', { alias: 'f', type: 'string', array: true, demandOption: true, describe: 'cluster file(s): one Cluster document plus Kubernetes objects — Namespaces, Pods, Services, ConfigMaps, Secrets, Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs, CronJobs (multi-document YAML); resets what apply/delete/scale changed' })
     .option('mode', { type: 'string', describe: `dataplane mode, overriding spec.mode (${supportedModes().join(', ')})` })
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
     .option('json', jsonOpt)
@@ -18,6 +18,7 @@ export const upCommand: CommandModule = {
     .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
     .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON')
     .example('$0 up -f lab.yaml --mode bgp', 'the same lab as Calico BGP (a real BIRD per node)')
+    .example('$0 up -f cluster.yaml -f web-deployment.yaml', 'a Deployment: its ReplicaSet\'s pods are scheduled and built; rollouts are walked step by step')
     .example('$0 up -f lab.yaml --mode vpc', 'the AWS VPC CNI dataplane (max-pods per spec.vpc.instanceType; extra pods are Pending)'),
   handler: async (a) => {
     const stopped = stopOnSignals((sig) => {

@@ -56,6 +56,9 @@ export interface PortView {
   readonly usesClusterPolicy: boolean;
   readonly usesLocalPolicy: boolean;
   readonly usesExternalChain: boolean;
+  /** Load-balancer IPs (status.loadBalancer.ingress) kube-proxy captures. */
+  readonly lbIps: readonly string[];
+  readonly sourceRanges: readonly string[];
   /** REJECT (no endpoints at all) or DROP (no local ones), with kube-proxy's comment. */
   readonly internalFilter: { target: 'REJECT' | 'DROP'; comment: string };
   readonly externalFilter: { target: 'REJECT' | 'DROP'; comment: string };
@@ -72,7 +75,8 @@ export function portView(svc: ServiceT, port: ServicePortT, node: NodeT): PortVi
   const local = all.filter((e) => e.node === node.name);
   const internalLocal = svc.internalTrafficPolicy === 'Local';
   const externalLocal = svc.externalTrafficPolicy === 'Local';
-  const externallyAccessible = port.nodePort !== undefined || svc.externalIPs.length > 0;
+  // KP ExternallyAccessible: a NodePort, a load-balancer IP or an external IP.
+  const externallyAccessible = port.nodePort !== undefined || svc.externalIPs.length > 0 || svc.loadBalancer !== undefined;
   const internalEndpoints = internalLocal ? local : all;
   const externalEndpoints = externalLocal ? local : all;
   const hasEndpoints = all.length > 0;
@@ -85,6 +89,7 @@ export function portView(svc: ServiceT, port: ServicePortT, node: NodeT): PortVi
     svc, port, spn, proto: port.protocol.toLowerCase(), all, local, hasEndpoints, internalLocal, externalLocal,
     internalEndpoints, externalEndpoints, externallyAccessible, usesClusterPolicy, usesLocalPolicy,
     usesExternalChain: hasEndpoints && externallyAccessible,
+    lbIps: svc.loadBalancer ? [svc.loadBalancer.ip] : [], sourceRanges: svc.loadBalancer?.sourceRanges ?? [],
     internalFilter: hasEndpoints ? noLocal : none,
     externalFilter: hasEndpoints ? noLocal : none,
   };

@@ -6,6 +6,14 @@ import { renderRestore, type Fragment } from '../iptables.js';
 import { rulesetKey, type MutableNs } from '../types.js';
 import { kubeProxyIptables } from './iptables.js';
 import { kubeProxyNftables, KUBE_PROXY_TABLE } from './nftables.js';
+import { policyRuleSets, type PolicyEndpoint, type PolicyStyle } from '../policy/index.js';
+
+/** How a mode's pods attach, for the NetworkPolicy engine it imitates (dataplane/policy). */
+export interface NodePolicyAttach {
+  readonly style: PolicyStyle;
+  readonly endpoints: readonly PolicyEndpoint[];
+  readonly bridge?: string;
+}
 
 export interface ProxyPlan {
   readonly fragments: readonly Fragment[];
@@ -47,11 +55,19 @@ export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
  * Every table kube-proxy or a CNI uses is written (not raw, where a learner's TRACE rules live), so switching to
  * nftables mode leaves none of kube-proxy's iptables chains behind; kube-proxy's nft table is declared absent in the
  * other modes, as its cleanup removes it.
+ * NetworkPolicy (when the lab has policies, `policy` says how the mode's pods attach): in iptables mode the engine's
+ * jumps go before everyone's in the built-in chains, as Felix inserts them, its final accept after everyone's, as
+ * Felix appends it, and its IP sets form an `ipset` rule set listed before the iptables one (rules name the sets);
+ * in nftables mode the engine has a table of its own. With no policy there is no policy rule set at all (the ledger
+ * removes what an earlier run wrote).
  */
-export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[]): void {
+export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[], policy?: NodePolicyAttach): void {
   const kp = kubeProxy(t, n);
   ns.sysctls.push(...kp.sysctls);
-  ns.rulesets.push({ engine: 'iptables', owner: 'node', text: renderRestore([...kp.fragments, ...cni], { always: ['mangle', 'nat', 'filter'] })! });
+  const pol = policy && t.policy ? policyRuleSets({ ...policy, node: { name: n.name, ip: n.ip }, model: t.policy }, t.proxyMode) : undefined;
+  if (pol?.ipsets) ns.rulesets.push({ engine: 'ipset', owner: pol.owner, text: pol.ipsets });
+  ns.rulesets.push({ engine: 'iptables', owner: 'node', text: renderRestore([...(pol?.first ?? []), ...kp.fragments, ...cni, ...(pol?.last ?? [])], { always: ['mangle', 'nat', 'filter'] })! });
   if (kp.nftables) ns.rulesets.push({ engine: 'nftables', owner: 'kube-proxy', table: kp.nftables.table, text: kp.nftables.text });
   else ns.absentRulesets = [...(ns.absentRulesets ?? []), rulesetKey({ engine: 'nftables', table: KUBE_PROXY_TABLE })];
+  if (pol?.nftables) ns.rulesets.push({ engine: 'nftables', owner: pol.owner, table: pol.nftables.table, text: pol.nftables.text });
 }

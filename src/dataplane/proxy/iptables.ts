@@ -2,6 +2,7 @@
 // as iptables-restore Fragments composed before flannel's (pure).
 import type { Topology, NodeT } from '../../model/topology.js';
 import { comment, type Fragment } from '../iptables.js';
+import { contains, mustCidr } from '../../net/ip.js';
 import { MASQ_MARK, portProtoHash, probability, proxiedServices, portView, reachable, sepChain, epStr, type PortView } from './common.js';
 
 const q = (text: string) => comment(text);
@@ -62,7 +63,7 @@ export function kubeProxyIptables(t: Topology, n: NodeT): Fragment[] {
   for (const svc of svcs) {
     for (const port of svc.ports) {
       const v = portView(svc, port, n);
-      renderPort(v, { nat, natChains, filter, perChain, ifLocal, ifNotLocal, large });
+      renderPort(v, { nat, natChains, filter, perChain, ifLocal, ifNotLocal, large, nodeIp: n.ip });
     }
   }
   nat.push(`-A KUBE-SERVICES ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`);
@@ -83,6 +84,7 @@ interface Out {
   ifLocal: string;
   ifNotLocal: string;
   large: boolean;
+  nodeIp: string;
 }
 
 /** KP largeClusterEndpointsThreshold. */
@@ -94,6 +96,9 @@ function renderPort(v: PortView, o: Out): void {
   const svcChain = `KUBE-SVC-${h}`;
   const svlChain = `KUBE-SVL-${h}`;
   const extChain = `KUBE-EXT-${h}`;
+  const fwChain = `KUBE-FW-${h}`;
+  const usesFWChain = v.hasEndpoints && v.lbIps.length > 0 && v.sourceRanges.length > 0;
+  const lbTrafficChain = usesFWChain ? fwChain : extChain;
   const internalPolicyChain = v.internalLocal ? svlChain : svcChain;
   const externalPolicyChain = v.externalLocal ? svlChain : svcChain;
   const pm = `-m ${proto} -p ${proto}`;
@@ -113,11 +118,22 @@ function renderPort(v: PortView, o: Out): void {
     if (v.hasEndpoints) write(o.nat, 'KUBE-SERVICES', q(`${spn} external IP`), pm, `-d ${ip} --dport ${port.port}`, `-j ${extChain}`);
     if (v.externalEndpoints.length === 0) write(o.filter, 'KUBE-EXTERNAL-SERVICES', q(v.externalFilter.comment), pm, `-d ${ip} --dport ${port.port}`, `-j ${v.externalFilter.target}`);
   }
-  // 4. NodePort.
+  // 3. Load-balancer IPs (through KUBE-FW when loadBalancerSourceRanges are set; the rest is dropped by KUBE-PROXY-FIREWALL).
+  for (const ip of v.lbIps) {
+    if (v.hasEndpoints) write(o.nat, 'KUBE-SERVICES', q(`${spn} loadbalancer IP`), pm, `-d ${ip} --dport ${port.port}`, `-j ${lbTrafficChain}`);
+    if (usesFWChain) write(o.filter, 'KUBE-PROXY-FIREWALL', q(`${spn} traffic not accepted by ${fwChain}`), pm, `-d ${ip} --dport ${port.port}`, '-j DROP');
+  }
+  if (v.externalEndpoints.length === 0) {
+    for (const ip of v.lbIps) write(o.filter, 'KUBE-EXTERNAL-SERVICES', q(v.externalFilter.comment), pm, `-d ${ip} --dport ${port.port}`, `-j ${v.externalFilter.target}`);
+  }
+  // 4. NodePort (not subject to loadBalancerSourceRanges).
   if (port.nodePort !== undefined) {
     if (v.hasEndpoints) write(o.nat, 'KUBE-NODEPORTS', q(spn), pm, `--dport ${port.nodePort}`, `-j ${extChain}`);
     if (v.externalEndpoints.length === 0) write(o.filter, 'KUBE-EXTERNAL-SERVICES', q(v.externalFilter.comment), '-m addrtype --dst-type LOCAL', pm, `--dport ${port.nodePort}`, `-j ${v.externalFilter.target}`);
   }
+  // 5. The health-check node port (eTP Local), accepted whether or not this node has a local endpoint.
+  const hc = svc.loadBalancer?.healthCheckNodePort;
+  if (hc !== undefined) write(o.filter, 'KUBE-NODEPORTS', q(`${spn} health check node port`), '-m tcp -p tcp', `--dport ${hc}`, '-j ACCEPT');
   // 7. The external traffic chain.
   if (v.usesExternalChain) {
     o.natChains.push(extChain);
@@ -129,6 +145,17 @@ function renderPort(v: PortView, o: Out): void {
       write(chainRules, extChain, q(`route LOCAL traffic for ${spn} external destinations`), '-m addrtype --src-type LOCAL', `-j ${svcChain}`);
     }
     if (v.externalEndpoints.length > 0) write(chainRules, extChain, `-j ${externalPolicyChain}`);
+  }
+  // 8. The firewall chain: allowed sources go on to KUBE-EXT; anything else falls through undone and is dropped in filter.
+  if (usesFWChain) {
+    o.natChains.push(fwChain);
+    let allowFromNode = false;
+    for (const cidr of v.sourceRanges) {
+      write(chainRules, fwChain, q(`${spn} loadbalancer IP`), `-s ${cidr}`, `-j ${extChain}`);
+      if (contains(mustCidr(cidr), o.nodeIp)) allowFromNode = true;
+    }
+    if (allowFromNode) for (const ip of v.lbIps) write(chainRules, fwChain, q(`${spn} loadbalancer IP`), `-s ${ip}`, `-j ${extChain}`);
+    write(chainRules, fwChain, q(`other traffic to ${spn} will be dropped by KUBE-PROXY-FIREWALL`));
   }
   // 9. Load balancing in the policy chains.
   const lb = (chain: string, eps: readonly { ip: string; port: number }[]) => {

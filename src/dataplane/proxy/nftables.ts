@@ -3,6 +3,7 @@
 import type { Topology, NodeT } from '../../model/topology.js';
 import { base32, sha256 } from '../../net/hash.js';
 import { MASQ_MARK, proxiedServices, portView, reachable, type PortView } from './common.js';
+import { contains, mustCidr } from '../../net/ip.js';
 
 /** kube-proxy's table (KPN kubeProxyTable, family ip). */
 export const KUBE_PROXY_TABLE = 'ip kube-proxy';
@@ -93,14 +94,14 @@ export function kubeProxyNftables(t: Topology, n: NodeT): string {
       const decl: string[] = [];
       const body: string[] = [];
       const elems: string[] = [];
-      renderPort(portView(svc, port, n), cidr, { decl, body, elems });
+      renderPort(portView(svc, port, n), cidr, n.ip, { decl, body, elems });
       L.push(...decl, ...body, ...elems);
     }
   }
   return L.join('\n') + '\n';
 }
 
-function renderPort(v: PortView, cidr: string, o: { decl: string[]; body: string[]; elems: string[] }): void {
+function renderPort(v: PortView, cidr: string, nodeIp: string, o: { decl: string[]; body: string[]; elems: string[] }): void {
   const chain = (c: string) => o.decl.push(`add chain ${T} ${c}`);
   const rule = (c: string, text: string) => o.body.push(`add rule ${T} ${c} ${text}`);
   const elem = (text: string) => o.elems.push(`add element ${T} ${text}`);
@@ -109,6 +110,7 @@ function renderPort(v: PortView, cidr: string, o: { decl: string[]; body: string
   const svcChain = nftChainName('service', base);
   const localChain = nftChainName('local', base);
   const extChain = nftChainName('external', base);
+  const fwChain = nftChainName('firewall', base);
   const internalPolicyChain = v.internalLocal ? localChain : svcChain;
   const externalPolicyChain = v.externalLocal ? localChain : svcChain;
   const epChain = (e: { ip: string; port: number }) => nftChainName('endpoint', endpointBase(base, e));
@@ -124,6 +126,21 @@ function renderPort(v: PortView, cidr: string, o: { decl: string[]; body: string
   for (const ip of svc.externalIPs) {
     if (v.hasEndpoints) elem(`service-ips { ${ip} . ${proto} . ${port.port} : goto ${extChain} }`);
     if (v.externalEndpoints.length === 0) elem(`no-endpoint-services { ${ip} . ${proto} . ${port.port} ${cmt} : ${v.externalFilter.target === 'REJECT' ? 'goto reject-chain' : 'drop'} }`);
+  }
+  // Load-balancer IPs, and loadBalancerSourceRanges through the firewall-ips map (checked before DNAT).
+  const usesFWChain = v.lbIps.length > 0 && v.sourceRanges.length > 0;
+  if (usesFWChain) {
+    chain(fwChain);
+    const sources = [...v.sourceRanges];
+    if (v.sourceRanges.some((c) => contains(mustCidr(c), nodeIp))) sources.push(...v.lbIps);
+    rule(fwChain, `ip saddr != { ${sources.join(', ')} } drop`);
+  }
+  for (const ip of v.lbIps) {
+    if (v.hasEndpoints) elem(`service-ips { ${ip} . ${proto} . ${port.port} : goto ${extChain} }`);
+    if (usesFWChain) elem(`firewall-ips { ${ip} . ${proto} . ${port.port} ${cmt} : goto ${fwChain} }`);
+  }
+  if (v.externalEndpoints.length === 0) {
+    for (const ip of v.lbIps) elem(`no-endpoint-services { ${ip} . ${proto} . ${port.port} ${cmt} : ${v.externalFilter.target === 'REJECT' ? 'goto reject-chain' : 'drop'} }`);
   }
   if (port.nodePort !== undefined) {
     if (v.hasEndpoints) elem(`service-nodeports { ${proto} . ${port.nodePort} : goto ${extChain} }`);

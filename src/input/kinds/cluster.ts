@@ -1,14 +1,15 @@
 // kind: Cluster (podlab.io/v1alpha1): the lab itself — mode, address plan, nodes, the external host. Mode-specific
 // sections (spec.bgp, spec.vpc, …) are validated by the mode plugins through the schemas passed in ParseOptions,
 // so this file names no mode.
-import { isIPv4, parseCidr, contains, overlaps, ipToNum, type Cidr } from '../../net/ip.js';
-import type { ClusterSpec, KubeletSpec, NodeSpec, ProxyMode, RuntimeName } from '../types.js';
+import { isIPv4, parseCidr, contains, overlaps, ipToNum, parseRange, rangeOverlapsCidr, rangeInsideCidr, type Cidr, type IpRange } from '../../net/ip.js';
+import type { ClusterSpec, KubeletSpec, NodeSpec, ProxyMode, RuntimeName, Taint, TaintEffect } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
-import { checkKeys, int, isObj, labels, str, DNS_LABEL } from '../fields.js';
+import { checkKeys, dnsNameProblem, int, isObj, labels, list, str, DNS_LABEL, DNS_SUBDOMAIN, LABEL_KEY } from '../fields.js';
+import { DNS_PORT, EXTERNAL_ZONE, SERVICE_CIDR_MAX_PREFIX } from '../reserved.js';
 
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,9}$/;
-/** Node names podlab's own namespaces use (pl-<cluster>-fabric, pl-<cluster>-ext). */
-export const RESERVED_NAMES = ['fabric', 'ext'];
+/** Node names podlab's own namespaces use (pl-<cluster>-fabric, -ext, -router, -nlb). */
+export const RESERVED_NAMES = ['fabric', 'ext', 'router', 'nlb'];
 
 /** What a mode's schema sees of the Cluster document around its own section. */
 export interface ClusterEnv {
@@ -44,7 +45,14 @@ export interface ClusterOptions {
   /** Every kube-proxy mode this build has (default: iptables, nftables). */
   readonly proxyModes?: readonly string[];
   readonly schemas: readonly ModeSchema[];
+  /** Per mode, how its LoadBalancer Services are announced (the first is the default), e.g. overlay: [L2]. */
+  readonly lbAnnounce?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** Where each announcement puts its addresses: on the nodes' own subnet (ARP) or routed to it (BGP, an NLB). */
+export const LB_ON_UNDERLAY: Readonly<Record<string, boolean>> = { L2: true, BGP: false, NLB: false };
+/** The default pool of routed announcements (TEST-NET-2: documentation addresses, never on a real network). */
+export const DEFAULT_ROUTED_POOL = '198.51.100.0/24';
 
 export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[]): ClusterSpec | undefined {
   const { ctx, obj } = d;
@@ -63,7 +71,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     return undefined;
   }
   const sectionKeys = [...new Set(opts.schemas.map((s) => s.key))];
-  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'runtime', 'kubelet', ...sectionKeys]);
+  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'loadBalancer', 'clusterDomain', 'runtime', 'kubelet', ...sectionKeys]);
 
   let mode = (opts.mode ?? spec.mode ?? 'overlay') as string;
   const modePath: Path = opts.mode !== undefined ? ['(--mode)'] : ['spec', 'mode'];
@@ -117,6 +125,13 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     }
   }
   if (underlay && underlay.prefix > 28) ctx.err(['spec', 'underlay'], `${underlay.text} is too small: use /28 or larger`);
+  if (serviceCIDR && serviceCIDR.prefix > SERVICE_CIDR_MAX_PREFIX) ctx.err(['spec', 'serviceCIDR'], `${serviceCIDR.text} is too small: the cluster DNS Service takes its 10th address; use /${SERVICE_CIDR_MAX_PREFIX} or larger`);
+  const clusterDomain = str(ctx, spec.clusterDomain, ['spec', 'clusterDomain'], { re: DNS_SUBDOMAIN, what: 'a DNS domain like cluster.local (lower-case labels, no trailing dot)', max: 200 }) ?? 'cluster.local';
+  const domainProblem = dnsNameProblem(clusterDomain);
+  if (domainProblem) ctx.err(['spec', 'clusterDomain'], domainProblem);
+  else if (clusterDomain === EXTERNAL_ZONE || clusterDomain.endsWith(`.${EXTERNAL_ZONE}`) || EXTERNAL_ZONE.endsWith(`.${clusterDomain}`)) {
+    ctx.err(['spec', 'clusterDomain'], `"${clusterDomain}" overlaps ${EXTERNAL_ZONE}, the zone the lab's external host serves`);
+  }
   const ownSchema = opts.schemas.find((s) => s.mode === mode && s.nodeIpRefused);
 
   // Nodes.
@@ -133,7 +148,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
         ctx.err(p, 'must be a map like {name: node1}');
         return;
       }
-      checkKeys(ctx, n, p, ['name', 'ip', 'labels']);
+      checkKeys(ctx, n, p, ['name', 'ip', 'labels', 'taints']);
       const nn = str(ctx, n.name, [...p, 'name'], { required: true, re: DNS_LABEL, what: 'a node name (DNS label: [a-z0-9-])', max: 40 });
       if (nn && RESERVED_NAMES.includes(nn)) ctx.err([...p, 'name'], `"${nn}" is reserved for podlab's own namespaces`);
       if (nn && names.has(nn)) ctx.err([...p, 'name'], `duplicate node "${nn}"`);
@@ -158,7 +173,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
           reservedUnderlay.set(ip, `node ${nn}`);
         }
       }
-      nodes.push({ name: nn ?? `#${i}`, ip, labels: labels(ctx, n.labels, [...p, 'labels']), origin: { file: ctx.file, line: ctx.lineOf(p) ?? 0 } });
+      nodes.push({ name: nn ?? `#${i}`, ip, labels: labels(ctx, n.labels, [...p, 'labels']), taints: parseTaints(ctx, n.taints, [...p, 'taints']), origin: { file: ctx.file, line: ctx.lineOf(p) ?? 0 } });
     });
     if (podCIDR && maskSize >= podCIDR.prefix) {
       const count = 2 ** (maskSize - podCIDR.prefix);
@@ -184,7 +199,11 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
       }
       if (spec.external.ports !== undefined) {
         if (!Array.isArray(spec.external.ports)) ctx.err(['spec', 'external', 'ports'], 'must be a list of port numbers');
-        else extPorts = spec.external.ports.map((v: unknown, i: number) => int(ctx, v, ['spec', 'external', 'ports', i], 1, 65535) ?? 0).filter((x: number) => x > 0);
+        else extPorts = spec.external.ports.map((v: unknown, i: number) => {
+          const port = int(ctx, v, ['spec', 'external', 'ports', i], 1, 65535) ?? 0;
+          if (port === DNS_PORT) ctx.err(['spec', 'external', 'ports', i], `port ${DNS_PORT} is taken by the external host's DNS server (the ${EXTERNAL_ZONE} zone)`);
+          return port;
+        }).filter((x: number) => x > 0);
       }
     }
   }
@@ -205,6 +224,8 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
   }
   const kubelet = parseKubelet(ctx, spec.kubelet);
 
+  const loadBalancer = parseLoadBalancer(ctx, spec.loadBalancer, mode, opts, { podCIDR, serviceCIDR, underlay, reserved: reservedUnderlay, hostRoutes: opts.hostRoutes ?? [] });
+
   // The modes' own sections.
   const env: ClusterEnv = { mode, nodes: nodes.map((n) => n.name), podCIDR, serviceCIDR, underlay, hostRoutes: opts.hostRoutes ?? [] };
   const modeSpecs: Record<string, unknown> = {};
@@ -221,7 +242,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
   return {
     name, mode, proxyMode: proxyMode as ProxyMode,
     podCIDR: podCIDR.text, nodeCIDRMaskSize: maskSize, serviceCIDR: serviceCIDR.text, nodePortRange,
-    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, modeSpecs,
+    underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, loadBalancer, clusterDomain, modeSpecs,
     ...(runtime ? { runtime } : {}), ...(kubelet ? { kubelet } : {}),
     origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
@@ -260,4 +281,79 @@ function parseKubelet(ctx: DocCtx, v: unknown): KubeletSpec | undefined {
   if (maxSeconds < initialSeconds) ctx.err([...at, 'backoff', 'maxSeconds'], `${maxSeconds} is less than initialSeconds ${initialSeconds}`);
   const resetSeconds = seconds(ctx, b.resetSeconds, [...at, 'backoff', 'resetSeconds']) ?? 2 * maxSeconds;
   return { backoff: { initialSeconds, maxSeconds, resetSeconds } };
+}
+
+const EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** A node's taints, as kubectl taint writes them: {key, value?, effect}. */
+function parseTaints(ctx: DocCtx, v: unknown, at: Path): Taint[] {
+  const out: Taint[] = [];
+  const seen = new Set<string>();
+  (list(ctx, v, at, 'a list of taints like [{key: dedicated, value: gpu, effect: NoSchedule}]') ?? []).forEach((t, i) => {
+    const p: Path = [...at, i];
+    if (!isObj(t)) return ctx.err(p, 'must be a map like {key: dedicated, value: gpu, effect: NoSchedule}');
+    checkKeys(ctx, t, p, ['key', 'value', 'effect']);
+    const key = str(ctx, t.key, [...p, 'key'], { required: true, re: LABEL_KEY, what: 'a taint key (a label key)' });
+    const value = str(ctx, t.value, [...p, 'value'], { re: /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, what: 'a taint value (a label value)' }) ?? '';
+    const effect = t.effect as TaintEffect;
+    if (!EFFECTS.includes(effect)) ctx.err([...p, 'effect'], `${JSON.stringify(t.effect)} is not a taint effect (${EFFECTS.join(', ')})`);
+    if (!key || !EFFECTS.includes(effect)) return;
+    if (seen.has(`${key}:${effect}`)) ctx.err(p, `duplicate taint ${key}:${effect}`);
+    seen.add(`${key}:${effect}`);
+    out.push({ key, value, effect });
+    });
+  return out;
+}
+
+/** spec.loadBalancer: {announce, pool}. The pool must suit the announcement: on the underlay for L2, off it otherwise. */
+function parseLoadBalancer(ctx: DocCtx, raw: unknown, mode: string, opts: ClusterOptions,
+  env: { podCIDR?: Cidr; serviceCIDR?: Cidr; underlay?: Cidr; reserved: ReadonlyMap<string, string>; hostRoutes: readonly string[] }): { announce: string; pool: string[] } {
+  const allowed = opts.lbAnnounce?.[mode] ?? ['L2'];
+  const out = { announce: allowed[0] ?? 'L2', pool: [] as string[] };
+  if (raw === undefined || raw === null) return out;
+  const path: Path = ['spec', 'loadBalancer'];
+  if (!isObj(raw)) {
+    ctx.err(path, 'must be a map like {pool: [172.18.0.200-172.18.0.250]}');
+    return out;
+  }
+  checkKeys(ctx, raw, path, ['announce', 'pool']);
+  if (raw.announce !== undefined) {
+    const a = str(ctx, raw.announce, [...path, 'announce']);
+    if (a !== undefined && !allowed.includes(a)) ctx.err([...path, 'announce'], `"${a}" is not how mode ${mode} announces load-balancer IPs (one of: ${allowed.join(', ')})`);
+    else if (a) out.announce = a;
+  }
+  if (raw.pool === undefined || raw.pool === null) return out;
+  const items = typeof raw.pool === 'string' ? [raw.pool] : Array.isArray(raw.pool) ? raw.pool : undefined;
+  if (!items) {
+    ctx.err([...path, 'pool'], 'must be a list of address ranges or CIDRs');
+    return out;
+  }
+  const onUnderlay = LB_ON_UNDERLAY[out.announce] ?? true;
+  const ranges: IpRange[] = [];
+  items.forEach((v: unknown, i: number) => {
+    const p: Path = typeof raw.pool === 'string' ? [...path, 'pool'] : [...path, 'pool', i];
+    const r = parseRange(v);
+    if (typeof r === 'string') return ctx.err(p, r);
+    for (const [c, what] of [[env.podCIDR, 'podCIDR'], [env.serviceCIDR, 'serviceCIDR']] as const) {
+      if (c && rangeOverlapsCidr(r, c)) ctx.err(p, `${r.text} overlaps ${what} ${c.text}`);
+    }
+    if (env.underlay) {
+      if (onUnderlay && !rangeInsideCidr(r, env.underlay)) ctx.err(p, `${r.text} is not on the underlay ${env.underlay.text}: ${out.announce} announces an IP by answering ARP, which only works on the nodes' own subnet`);
+      if (!onUnderlay && rangeOverlapsCidr(r, env.underlay)) ctx.err(p, `${r.text} overlaps the underlay ${env.underlay.text}: ${out.announce} addresses are routed to the cluster, so they must be outside the nodes' subnet`);
+      const gw = env.underlay.base + 1;
+      if (onUnderlay && gw >= r.first && gw <= r.last) ctx.err(p, `${r.text} holds the underlay gateway address`);
+    }
+    for (const [ip, who] of env.reserved) {
+      const n = ipToNum(ip);
+      if (n >= r.first && n <= r.last) ctx.err(p, `${r.text} holds ${ip}, the address of ${who}`);
+    }
+    for (const h of env.hostRoutes) {
+      const hc = parseCidr(h.includes('/') ? h : `${h}/32`);
+      if (!onUnderlay && typeof hc !== 'string' && hc.prefix > 0 && rangeOverlapsCidr(r, hc)) ctx.err(p, `${r.text} overlaps this host's own route to ${hc.text}`);
+    }
+    for (const o of ranges) if (r.first <= o.last && o.first <= r.last) ctx.err(p, `${r.text} overlaps ${o.text}`);
+    ranges.push(r);
+    out.pool.push(r.text);
+  });
+  return out;
 }

@@ -1,14 +1,31 @@
 // The kind registry: one module per kind, one line each here, processed in this order (a kind may refer to the
 // kinds before it: pods to the Cluster's nodes, checks to pods and Services). An unknown kind is reported with the
-// list of supported ones.
-import type { ClusterSpec, CheckSpec, PodSpec, ServiceSpec } from '../types.js';
+// list of supported ones. Kubernetes kinds are also validated against the upstream schema (schema.ts, in parse.ts).
+import type { ClusterSpec, CheckSpec, ConfigMapSpec, NetworkPolicySpec, PodSpec, SecretSpec, ServiceSpec, WorkloadSpec, IngressClassSpec, IngressSpec } from '../types.js';
 import type { Problem } from '../problems.js';
-import type { DocCtx, RawDoc } from '../doc.js';
+import { fmtPath, type DocCtx, type RawDoc } from '../doc.js';
 import { parseCluster, type ClusterOptions } from './cluster.js';
 import { parseNamespaces } from './namespace.js';
 import { parsePod } from './pod.js';
 import { parseService, checkServicesTogether } from './service.js';
 import { parseChecks } from './check.js';
+import { parseNetworkPolicy } from './networkpolicy.js';
+import { parseIngress, parseIngressClass } from './ingress.js';
+import { SYSTEM_OBJECTS } from '../reserved.js';
+
+/** A user's object that claims a system object's name (model/system.ts adds those to every lab). */
+function systemName(ctx: DocCtx, kind: string, key: string): boolean {
+  const what = SYSTEM_OBJECTS[`${kind} ${key}`];
+  if (what) ctx.err(['metadata', 'name'], `${kind} ${key} is ${what}: a system object of every lab, it cannot be declared`);
+  return !!what;
+}
+import { parseConfigMap, parseSecret } from './configmap.js';
+import { deploymentKind } from './deployment.js';
+import { replicaSetKind } from './replicaset.js';
+import { statefulSetKind } from './statefulset.js';
+import { daemonSetKind } from './daemonset.js';
+import { jobKind } from './job.js';
+import { cronJobKind } from './cronjob.js';
 
 /** What the kinds build together while a file set is read. */
 export interface LabBuilder {
@@ -28,6 +45,12 @@ export interface LabBuilder {
   readonly services: ServiceSpec[];
   readonly serviceDocs: Map<string, DocCtx>;
   readonly checks: CheckSpec[];
+  readonly workloads: WorkloadSpec[];
+  readonly configMaps: ConfigMapSpec[];
+  readonly secrets: SecretSpec[];
+  readonly policies: NetworkPolicySpec[];
+  readonly ingressClasses: IngressClassSpec[];
+  readonly ingresses: IngressSpec[];
 }
 
 export interface KindModule {
@@ -51,13 +74,13 @@ const pod: KindModule = {
   kind: 'Pod',
   parseAll(docs, b) {
     for (const d of docs) {
-      const p = parsePod(d, b.notices);
+      const p = parsePod(d);
       const spec = d.obj.spec as Record<string, unknown> | undefined;
       const nodeName = spec && typeof spec === 'object' ? spec.nodeName : undefined;
       if (typeof nodeName === 'string' && b.hasCluster && !b.nodeNames.includes(nodeName)) {
         d.ctx.err(['spec', 'nodeName'], `unknown node "${nodeName}" (nodes: ${b.nodeNames.join(', ')})`);
       }
-      if (!p) continue;
+      if (!p || systemName(d.ctx, 'Pod', `${p.namespace}/${p.name}`)) continue;
       b.pods.push(p);
       b.podDocs.set(`${p.namespace}/${p.name}`, d.ctx);
       b.namespaces.add(p.namespace);
@@ -70,12 +93,54 @@ const service: KindModule = {
   parseAll(docs, b) {
     for (const d of docs) {
       const s = parseService(d, b.cluster);
-      if (!s) continue;
+      if (!s || systemName(d.ctx, 'Service', s.key)) continue;
       b.services.push(s);
       b.serviceDocs.set(s.key, d.ctx);
       b.namespaces.add(s.namespace);
     }
     if (b.cluster) checkServicesTogether(b.services, b.serviceDocs);
+  },
+};
+
+const networkPolicy: KindModule = {
+  kind: 'NetworkPolicy',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const ctx = {
+        err: (path: (string | number)[], message: string) => d.ctx.err(path, message),
+        lineOf: (path: (string | number)[]) => d.ctx.lineOf(path),
+        file: d.ctx.file,
+        notice: (path: (string | number)[], message: string) => b.notices.push(`${d.ctx.file}:${d.ctx.lineOf(path) ?? '?'}: ${d.ctx.label} ${fmtPath(path)}: ${message}`),
+      };
+      const np = parseNetworkPolicy(ctx, d.obj);
+      if (!np) continue;
+      b.policies.push(np);
+      b.namespaces.add(np.namespace);
+    }
+  },
+};
+
+const ingressClass: KindModule = {
+  kind: 'IngressClass',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const c = parseIngressClass(d);
+      if (c) b.ingressClasses.push(c);
+    }
+    const defaults = b.ingressClasses.filter((c) => c.isDefault);
+    if (defaults.length > 1) for (const d of docs) d.ctx.err(['metadata', 'annotations'], `more than one IngressClass is marked default (${defaults.map((c) => c.name).join(', ')}): an Ingress without ingressClassName would be ambiguous`);
+  },
+};
+
+const ingress: KindModule = {
+  kind: 'Ingress',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const i = parseIngress(d);
+      if (!i) continue;
+      b.ingresses.push(i);
+      b.namespaces.add(i.namespace);
+    }
   },
 };
 
@@ -86,10 +151,34 @@ const check: KindModule = {
   },
 };
 
-/** Every kind this build reads, in processing order. */
-export const KINDS: readonly KindModule[] = [cluster, namespace, pod, service, check];
+const configMap: KindModule = {
+  kind: 'ConfigMap',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const c = parseConfigMap(d);
+      if (c) b.configMaps.push(c);
+      if (c) b.namespaces.add(c.namespace);
+    }
+  },
+};
 
-/** Kinds that `podlab apply` / `delete` change in a running lab (everything but the Cluster and Checks). */
+const secret: KindModule = {
+  kind: 'Secret',
+  parseAll(docs, b) {
+    for (const d of docs) {
+      const s = parseSecret(d);
+      if (s) b.secrets.push(s);
+      if (s) b.namespaces.add(s.namespace);
+    }
+  },
+};
+
+/** Every kind this build reads, in processing order. */
+export const KINDS: readonly KindModule[] = [
+  cluster, namespace, configMap, secret, pod, deploymentKind, replicaSetKind, statefulSetKind, daemonSetKind, jobKind, cronJobKind, service, networkPolicy, ingressClass, ingress, check,
+];
+
+/** Kinds that `podlab apply` / `delete` change in a running lab (every kind of the registry but the Cluster and Checks). */
 export const LIVE_KINDS: readonly string[] = KINDS.map((k) => k.kind).filter((k) => k !== 'Cluster' && k !== 'Check');
 
 export function supportedKinds(): string[] {

@@ -1,10 +1,12 @@
-// kind: Service (v1): ClusterIP, NodePort and headless Services, their ports, policies and affinity.
+// kind: Service (v1): ClusterIP, NodePort, LoadBalancer, headless and ExternalName Services, their ports, policies and affinity.
 import type { ClusterSpec, Protocol, ServicePortSpec, ServiceSpec, ServiceType, TrafficPolicy } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
-import { checkKeys, int, isObj, labels, str, DNS_LABEL, PROTOCOLS } from '../fields.js';
+import { bool, dnsNameProblem, int, isObj, labels, str, PROTOCOLS } from '../fields.js';
+import { reservedServiceIps } from '../reserved.js';
+import { objectHead } from './meta.js';
 import { isIPv4, parseCidr, contains, ipToNum } from '../../net/ip.js';
 
-const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort'];
+const SVC_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];
 const POLICIES: readonly TrafficPolicy[] = ['Cluster', 'Local'];
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -12,40 +14,48 @@ const PORT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): ServiceSpec | undefined {
   const { ctx, obj } = d;
   const before = ctx.problems.length;
-  checkKeys(ctx, obj, [], ['apiVersion', 'kind', 'metadata', 'spec']);
-  if (obj.apiVersion !== 'v1') ctx.err(['apiVersion'], `must be "v1" for a Service, got ${JSON.stringify(obj.apiVersion)}`);
-  const meta = isObj(obj.metadata) ? obj.metadata : {};
-  if (!isObj(obj.metadata)) ctx.err(['metadata'], 'is required');
-  checkKeys(ctx, meta, ['metadata'], ['name', 'namespace', 'labels', 'annotations']);
-  const name = str(ctx, meta.name, ['metadata', 'name'], { required: true, re: DNS_LABEL, what: 'a Service name (DNS label)', max: 63 });
-  const namespace = str(ctx, meta.namespace, ['metadata', 'namespace'], { re: DNS_LABEL, what: 'a namespace name (DNS label)', max: 63 }) ?? 'default';
+  const { name, namespace, meta } = objectHead(d, 'v1', { label: true, what: 'a Service name (DNS label)' });
   const lbls = labels(ctx, meta.labels, ['metadata', 'labels']);
+  const annotations = annotationsOf(ctx, meta.annotations);
   const spec = obj.spec;
   if (!isObj(spec)) {
     ctx.err(['spec'], 'is required (spec.ports lists the ports the Service exposes)');
     return undefined;
   }
-  checkKeys(ctx, spec, ['spec'], ['type', 'clusterIP', 'clusterIPs', 'selector', 'ports', 'externalTrafficPolicy', 'internalTrafficPolicy',
-    'sessionAffinity', 'sessionAffinityConfig', 'externalIPs', 'ipFamilies', 'ipFamilyPolicy', 'publishNotReadyAddresses']);
   const type = (spec.type ?? 'ClusterIP') as string;
+  const exposed = type === 'NodePort' || type === 'LoadBalancer';
   if (!SVC_TYPES.includes(type as ServiceType)) {
-    ctx.err(['spec', 'type'], type === 'LoadBalancer' || type === 'ExternalName'
-      ? `type "${type}" is not supported by this version of podlab (supported: ${SVC_TYPES.join(', ')})`
-      : `unknown type "${type}" (one of: ${SVC_TYPES.join(', ')})`);
+    ctx.err(['spec', 'type'], `unknown type "${type}" (one of: ${SVC_TYPES.join(', ')})`);
   }
+  const external = type === 'ExternalName';
+  let externalName: string | undefined;
+  if (external) {
+    // As the API server: a lower-case RFC 1123 name, a trailing dot allowed.
+    const v = str(ctx, spec.externalName, ['spec', 'externalName'], { required: true, re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\.?$/, what: 'a DNS name like db.example.com (lower-case RFC 1123)' });
+    const problem = v !== undefined ? dnsNameProblem(v.replace(/\.$/, '')) : undefined;
+    if (problem) ctx.err(['spec', 'externalName'], problem);
+    else if (v !== undefined && isIPv4(v.replace(/\.$/, ''))) ctx.err(['spec', 'externalName'], `"${v}" is an IP address; an ExternalName Service names a host (a DNS CNAME), use a Service with externalIPs or a selector for an address`);
+    else if (v !== undefined) externalName = v.replace(/\.$/, '');
+    if (spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') ctx.err(['spec', 'clusterIP'], 'may not be set for an ExternalName Service (it has no ClusterIP: DNS answers with a CNAME)');
+    if (spec.sessionAffinity !== undefined && spec.sessionAffinity !== 'None') ctx.err(['spec', 'sessionAffinity'], 'must be None for an ExternalName Service');
+  } else if (spec.externalName !== undefined) ctx.err(['spec', 'externalName'], 'may only be set when type is ExternalName');
   const svcCidr = cluster ? parseCidr(cluster.serviceCIDR) : undefined;
   let clusterIP: string | undefined;
-  if (spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') {
+  if (!external && spec.clusterIP !== undefined && spec.clusterIP !== null && spec.clusterIP !== '') {
     const v = str(ctx, spec.clusterIP, ['spec', 'clusterIP']);
     if (v === 'None') {
       clusterIP = 'None';
-      if (type === 'NodePort') ctx.err(['spec', 'clusterIP'], 'a headless Service (clusterIP: None) must have type ClusterIP');
+      if (exposed) ctx.err(['spec', 'clusterIP'], 'a headless Service (clusterIP: None) must have type ClusterIP');
     } else if (v !== undefined) {
       if (!isIPv4(v)) ctx.err(['spec', 'clusterIP'], `"${v}" is not an IPv4 address or "None"`);
       else if (svcCidr && typeof svcCidr !== 'string') {
         if (!contains(svcCidr, v)) ctx.err(['spec', 'clusterIP'], `${v} is not inside the serviceCIDR ${svcCidr.text}`);
         else if (ipToNum(v) === svcCidr.base || ipToNum(v) === svcCidr.base + svcCidr.size - 1) ctx.err(['spec', 'clusterIP'], `${v} is the network or broadcast address of the serviceCIDR ${svcCidr.text}`);
-        else clusterIP = v;
+        else {
+          const r = reservedServiceIps(svcCidr).find((x) => x.ip === v);
+          if (r && r.owner !== `${namespace}/${name}`) ctx.err(['spec', 'clusterIP'], `${v} is ${r.why}`);
+          else clusterIP = v;
+        }
       } else clusterIP = v;
     }
   }
@@ -66,8 +76,32 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
   };
   const externalTrafficPolicy = policy('externalTrafficPolicy');
   const internalTrafficPolicy = policy('internalTrafficPolicy');
-  if (spec.externalTrafficPolicy !== undefined && type === 'ClusterIP' && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length)) {
-    ctx.err(['spec', 'externalTrafficPolicy'], 'may only be set when type is NodePort (or externalIPs are given)');
+  if (spec.externalTrafficPolicy !== undefined && !exposed && !(Array.isArray(spec.externalIPs) && spec.externalIPs.length)) {
+    ctx.err(['spec', 'externalTrafficPolicy'], 'may only be set when type is NodePort or LoadBalancer (or externalIPs are given)');
+  }
+  const lb = type === 'LoadBalancer';
+  const onlyLb = (key: string) => {
+    if (spec[key] !== undefined && !lb) ctx.err(['spec', key], 'may only be set when type is LoadBalancer');
+  };
+  onlyLb('loadBalancerSourceRanges');
+  onlyLb('allocateLoadBalancerNodePorts');
+  const sourceRanges: string[] = [];
+  if (spec.loadBalancerSourceRanges !== undefined && spec.loadBalancerSourceRanges !== null) {
+    if (!Array.isArray(spec.loadBalancerSourceRanges)) ctx.err(['spec', 'loadBalancerSourceRanges'], 'must be a list of CIDRs like [203.0.113.0/24]');
+    else spec.loadBalancerSourceRanges.forEach((v: unknown, i: number) => {
+      const c = parseCidr(typeof v === 'string' && !v.includes('/') && isIPv4(v) ? `${v}/32` : v);
+      if (typeof c === 'string') ctx.err(['spec', 'loadBalancerSourceRanges', i], c);
+      else sourceRanges.push(c.text);
+    });
+  }
+  const allocNp = bool(ctx, spec.allocateLoadBalancerNodePorts, ['spec', 'allocateLoadBalancerNodePorts']) ?? true;
+  let healthCheckNodePort: number | undefined;
+  if (spec.healthCheckNodePort !== undefined && spec.healthCheckNodePort !== null) {
+    if (!lb || externalTrafficPolicy !== 'Local') ctx.err(['spec', 'healthCheckNodePort'], 'may only be set when type is LoadBalancer and externalTrafficPolicy is Local');
+    else if (cluster) {
+      const [lo, hi] = cluster.nodePortRange;
+      healthCheckNodePort = int(ctx, spec.healthCheckNodePort, ['spec', 'healthCheckNodePort'], lo, hi);
+    }
   }
   const sessionAffinity = (spec.sessionAffinity ?? 'None') as string;
   if (sessionAffinity !== 'None' && sessionAffinity !== 'ClientIP') ctx.err(['spec', 'sessionAffinity'], `"${sessionAffinity}" is not None or ClientIP`);
@@ -76,12 +110,10 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
     const c = spec.sessionAffinityConfig;
     if (!isObj(c)) ctx.err(['spec', 'sessionAffinityConfig'], 'must be a map like {clientIP: {timeoutSeconds: 10800}}');
     else {
-      checkKeys(ctx, c, ['spec', 'sessionAffinityConfig'], ['clientIP']);
       if (sessionAffinity !== 'ClientIP') ctx.err(['spec', 'sessionAffinityConfig'], 'may only be set when sessionAffinity is ClientIP');
       if (c.clientIP !== undefined) {
         if (!isObj(c.clientIP)) ctx.err(['spec', 'sessionAffinityConfig', 'clientIP'], 'must be a map like {timeoutSeconds: 10800}');
         else {
-          checkKeys(ctx, c.clientIP, ['spec', 'sessionAffinityConfig', 'clientIP'], ['timeoutSeconds']);
           timeout = int(ctx, c.clientIP.timeoutSeconds, ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'], 1, 86400) ?? timeout;
         }
       }
@@ -99,7 +131,8 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
 
   const ports: ServicePortSpec[] = [];
   if (!Array.isArray(spec.ports) || spec.ports.length === 0) {
-    if (clusterIP !== 'None') ctx.err(['spec', 'ports'], 'at least one port is required, e.g. ports: [{port: 80, targetPort: 8080}]');
+    if (spec.ports !== undefined && spec.ports !== null && !Array.isArray(spec.ports)) ctx.err(['spec', 'ports'], 'must be a list like [{port: 80, targetPort: 8080}]');
+    else if (clusterIP !== 'None' && !external) ctx.err(['spec', 'ports'], 'at least one port is required, e.g. ports: [{port: 80, targetPort: 8080}]');
   } else {
     const names = new Set<string>();
     const keys = new Set<string>();
@@ -107,7 +140,6 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
     spec.ports.forEach((pt: unknown, i: number) => {
       const pp: Path = ['spec', 'ports', i];
       if (!isObj(pt)) return ctx.err(pp, 'must be a map like {port: 80, targetPort: 8080}');
-      checkKeys(ctx, pt, pp, ['name', 'protocol', 'port', 'targetPort', 'nodePort', 'appProtocol']);
       const pname = str(ctx, pt.name, [...pp, 'name'], { re: PORT_NAME, what: 'a port name (lower-case DNS label)', max: 63 }) ?? '';
       if (multi && !pname) ctx.err([...pp, 'name'], 'is required when a Service has more than one port');
       if (pname && names.has(pname)) ctx.err([...pp, 'name'], `duplicate port name "${pname}"`);
@@ -127,7 +159,8 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
       }
       let nodePort: number | undefined;
       if (pt.nodePort !== undefined && pt.nodePort !== null) {
-        if (type !== 'NodePort') ctx.err([...pp, 'nodePort'], 'may only be set when type is NodePort');
+        if (!exposed) ctx.err([...pp, 'nodePort'], 'may only be set when type is NodePort or LoadBalancer');
+        else if (lb && !allocNp) ctx.err([...pp, 'nodePort'], 'may not be set when allocateLoadBalancerNodePorts is false');
         else if (cluster) {
           const [lo, hi] = cluster.nodePortRange;
           if (typeof pt.nodePort !== 'number' || !Number.isInteger(pt.nodePort)) ctx.err([...pp, 'nodePort'], `must be an integer, got ${JSON.stringify(pt.nodePort)}`);
@@ -142,11 +175,27 @@ export function parseService(d: RawDoc, cluster: ClusterSpec | undefined): Servi
   return {
     namespace, name, key: `${namespace}/${name}`, labels: lbls, type: type as ServiceType, clusterIP, selector, ports,
     externalTrafficPolicy, internalTrafficPolicy, sessionAffinity: sessionAffinity as 'None' | 'ClientIP', affinityTimeoutSeconds: timeout,
-    externalIPs, origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
+    externalIPs, annotations, loadBalancerSourceRanges: sourceRanges, allocateLoadBalancerNodePorts: allocNp, healthCheckNodePort,
+    ...(externalName !== undefined ? { externalName } : {}), origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
 }
 
-/** Checks across Services: unique clusterIPs and nodePorts. */
+/** metadata.annotations: a map of string to string (values as written). */
+export function annotationsOf(ctx: DocCtx, v: unknown): Record<string, string> {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) {
+    ctx.err(['metadata', 'annotations'], 'must be a map of string to string');
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
+    else ctx.err(['metadata', 'annotations', k], 'annotation values must be strings');
+  }
+  return out;
+}
+
+/** Checks across Services: unique clusterIPs, nodePorts and healthCheckNodePorts. */
 export function checkServicesTogether(services: readonly ServiceSpec[], ctxs: ReadonlyMap<string, DocCtx>): void {
   const ips = new Map<string, string>();
   const nodePorts = new Map<string, string>();
@@ -164,6 +213,12 @@ export function checkServicesTogether(services: readonly ServiceSpec[], ctxs: Re
       if (prev) ctx.err(['spec', 'ports', i, 'nodePort'], `${k} is already used by ${prev}`);
       else nodePorts.set(k, `Service ${s.key}`);
     });
+    if (s.healthCheckNodePort !== undefined) {
+      const k = `${s.healthCheckNodePort}/TCP`;
+      const prev = nodePorts.get(k);
+      if (prev) ctx.err(['spec', 'healthCheckNodePort'], `${k} is already used by ${prev}`);
+      else nodePorts.set(k, `Service ${s.key} (health check)`);
+    }
   }
 }
 

@@ -13,6 +13,7 @@ export const bgp: ModePlugin = {
   schema: bgpSchema,
   requires: { commands: ['ip', 'iptables-restore', 'iptables-save', 'bird', 'birdc'], linkKinds: ['bridge', 'veth'] },
   ipam: calicoIpam,
+  loadBalancer: { announce: ['BGP', 'L2'] },
   podMtu: (mtu) => mtu,
   plan: bgpPlan,
   expectations: composeExpectations(bgpFacts),

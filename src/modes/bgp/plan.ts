@@ -3,8 +3,8 @@
 // renders its config, runtime.ts runs it).
 import type { Topology, PodT } from '../../model/topology.js';
 import { cniVethName } from '../../net/names.js';
-import type { MutableNs, Plan } from '../../dataplane/types.js';
-import { nodeBaseNs } from '../../dataplane/cni/node.js';
+import { emptyNs, type MutableNs, type Plan } from '../../dataplane/types.js';
+import { nodeBaseNs, BASE_SYSCTLS } from '../../dataplane/cni/node.js';
 import { p2pPod, P2P_GATEWAY } from '../../dataplane/cni/p2p.js';
 import { fabricNs, externalNs } from '../../dataplane/underlay.js';
 import { comment, type Fragment } from '../../dataplane/iptables.js';
@@ -34,7 +34,20 @@ export function calicoNatFragments(t: Topology): Fragment[] {
 
 export function bgpPlan(t: Topology): Plan {
   const podMtu = t.mtu;
-  const out: MutableNs[] = [fabricNs(t), externalNs(t)];
+  const fabric = fabricNs(t);
+  const ext = externalNs(t);
+  const out: MutableNs[] = [fabric, ext];
+  // MetalLB's BGP mode: the upstream router on the fabric, which the external host uses as its gateway.
+  const r = t.loadBalancer?.announce === 'BGP' ? t.lbHost : undefined;
+  if (r) {
+    fabric.links.push({ name: r.port, kind: 'veth', mtu: t.mtu, master: t.fabric.bridge, peer: { name: 'eth0', netns: r.netns, mtu: t.mtu, mac: r.mac } });
+    const router = emptyNs(r.netns, 'host', 1);
+    router.sysctls.push(...BASE_SYSCTLS, ['net.ipv4.ip_forward', '1'], ['net.ipv4.conf.all.rp_filter', '0'], ['net.ipv4.conf.default.rp_filter', '0'], ['net.ipv4.fib_multipath_hash_policy', '1']);
+    router.links.push({ name: 'eth0', kind: 'veth', mtu: t.mtu, mac: r.mac, foreign: true });
+    router.addrs.push({ dev: 'eth0', cidr: `${r.ip}/${t.underlayPrefix}` });
+    out.push(router);
+    ext.routes.push({ dst: 'default', via: r.ip, dev: 'eth0' });
+  }
   for (const n of t.nodes) {
     const ns = nodeBaseNs(t, n);
     out.push(ns);
@@ -46,7 +59,8 @@ export function bgpPlan(t: Topology): Plan {
         hostSysctls: [[`net.ipv4.conf.${dev}.forwarding`, '1'], [`net.ipv4.conf.${dev}.proxy_arp`, '1'], [`net.ipv4.neigh.${dev}.proxy_delay`, '0']],
       }));
     }
-    nodeRuleSets(ns, t, n, calicoNatFragments(t));
+    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: caliName(p) }));
+    nodeRuleSets(ns, t, n, calicoNatFragments(t), { style: 'calico', endpoints });
   }
   return { namespaces: out };
 }

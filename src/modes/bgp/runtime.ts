@@ -2,7 +2,7 @@
 // wait, session/route status, and the bgp-down / bgp-up faults. Everything through the host's Executor.
 import { join } from 'node:path';
 import type { Topology, NodeT } from '../../model/topology.js';
-import { birdConfig, bgpPeers, meshProtocolName } from './bird.js';
+import { birdConfig, bgpPeers, meshProtocolName, routerBirdConfig, lbRoutesOf } from './bird.js';
 import { bgpOf } from './ipam.js';
 import type { ProcRecord, RuntimeContext } from '../../workload/types.js';
 import { inNs, sleep, type Executor } from '../../kernel/exec.js';
@@ -23,13 +23,22 @@ export function isBirdRecord(r: ProcRecord): boolean {
   return r.pod.startsWith(BIRD_PREFIX);
 }
 
-function aliveRecord(exec: Executor, prev: readonly ProcRecord[], n: NodeT): ProcRecord | undefined {
+/** Where BIRD runs: every node, and the upstream router of MetalLB's BGP mode when the lab has one. */
+interface BirdHost { readonly name: string; readonly netns: string }
+
+function birdHosts(t: Topology): { host: BirdHost; cfg: string }[] {
+  const out = t.nodes.map((n) => ({ host: n as BirdHost, cfg: birdConfig(t, n) }));
+  if (t.loadBalancer?.announce === 'BGP' && t.lbHost) out.push({ host: t.lbHost, cfg: routerBirdConfig(t) });
+  return out;
+}
+
+function aliveRecord(exec: Executor, prev: readonly ProcRecord[], n: BirdHost): ProcRecord | undefined {
   const r = prev.find((x) => x.pod === BIRD_PREFIX + n.name);
   return r && exec.alive(r.pid, n.netns) ? r : undefined;
 }
 
 /** Start BIRD on one node (it daemonizes; its pid is read from the pid file). */
-export async function startBird(ctx: RuntimeContext, t: Topology, n: NodeT): Promise<ProcRecord> {
+export async function startBird(ctx: RuntimeContext, n: BirdHost): Promise<ProcRecord> {
   const { exec } = ctx;
   const f = birdFiles(ctx.dir, n.name);
   await exec.files.remove(f.pid);
@@ -50,9 +59,8 @@ export async function syncBird(ctx: RuntimeContext, t: Topology, prev: readonly 
   const { exec } = ctx;
   await exec.files.mkdir(birdDir(ctx.dir));
   let changes = 0;
-  const records = await Promise.all(t.nodes.map(async (n) => {
+  const records = await Promise.all(birdHosts(t).map(async ({ host: n, cfg }) => {
     const f = birdFiles(ctx.dir, n.name);
-    const cfg = birdConfig(t, n);
     const old = await exec.files.read(f.cfg);
     if (old !== cfg) await exec.files.write(f.cfg, cfg);
     const alive = aliveRecord(exec, prev, n);
@@ -65,8 +73,15 @@ export async function syncBird(ctx: RuntimeContext, t: Topology, prev: readonly 
       return alive;
     }
     changes++;
-    return startBird(ctx, t, n);
+    return startBird(ctx, n);
   }));
+  // A router no longer wanted (the last LoadBalancer went) stops.
+  for (const r of prev) {
+    if (!records.some((x) => x.pid === r.pid) && exec.alive(r.pid, r.netns)) {
+      exec.signal(r.pid, 'SIGTERM');
+      changes++;
+    }
+  }
   return { records, changes };
 }
 
@@ -97,15 +112,19 @@ async function sessionsOf(ctx: RuntimeContext, t: Topology, n: NodeT): Promise<B
   });
 }
 
-async function routesOf(exec: Executor, n: NodeT): Promise<BgpRoute[]> {
+async function routesOf(exec: Executor, n: BirdHost): Promise<BgpRoute[]> {
   const r = await exec.run(['ip', '-j', 'route', 'show', 'proto', 'bird'], inNs(n.netns, exec.host), { timeoutMs: 5000 });
   if (r.code !== 0) return [];
-  return (JSON.parse(r.stdout || '[]') as { dst: string; gateway?: string; type?: string }[]).map((x) => ({ node: n.name, dst: x.dst, via: x.gateway, type: x.type ?? 'unicast' }));
+  // A multipath route (the router's ECMP over nodes) is one route per next hop here.
+  return (JSON.parse(r.stdout || '[]') as { dst: string; gateway?: string; type?: string; nexthops?: { gateway?: string }[] }[]).flatMap((x) => (x.nexthops?.length
+    ? x.nexthops.map((h) => ({ node: n.name, dst: x.dst, via: h.gateway, type: x.type ?? 'unicast' }))
+    : [{ node: n.name, dst: x.dst, via: x.gateway, type: x.type ?? 'unicast' }]));
 }
 
 export async function bgpStatus(ctx: RuntimeContext, t: Topology): Promise<{ sessions: BgpSession[]; routes: BgpRoute[] }> {
   const per = await Promise.all(t.nodes.map(async (n) => ({ s: await sessionsOf(ctx, t, n), r: await routesOf(ctx.exec, n) })));
-  return { sessions: per.flatMap((p) => p.s), routes: per.flatMap((p) => p.r) };
+  const router = t.loadBalancer?.announce === 'BGP' && t.lbHost ? await routesOf(ctx.exec, t.lbHost) : [];
+  return { sessions: per.flatMap((p) => p.s), routes: [...per.flatMap((p) => p.r), ...router] };
 }
 
 /** The routes BIRD must have installed on node n when the nodes in `up` run BIRD. */
@@ -123,6 +142,17 @@ export function expectedRoutes(t: Topology, n: NodeT, up: ReadonlySet<string>): 
   return out;
 }
 
+/** The /32s the upstream router must have learned: each load-balancer IP via every node announcing it whose BIRD runs. */
+export function routerRoutes(t: Topology, up: ReadonlySet<string>): BgpRoute[] {
+  if (t.loadBalancer?.announce !== 'BGP' || !t.lbHost) return [];
+  const out: BgpRoute[] = [];
+  for (const n of t.nodes) {
+    if (!up.has(n.name)) continue;
+    for (const r of lbRoutesOf(t, n)) out.push({ node: t.lbHost.name, dst: r.replace(/\/32$/, ''), via: n.ip, type: 'unicast' });
+  }
+  return out;
+}
+
 /** Wait until every session between running BIRDs is Established and every expected route is installed. */
 export async function waitConverged(ctx: RuntimeContext, t: Topology, opts: { timeoutMs?: number; up?: ReadonlySet<string> } = {}): Promise<{ ms: number }> {
   const t0 = Date.now();
@@ -133,11 +163,11 @@ export async function waitConverged(ctx: RuntimeContext, t: Topology, opts: { ti
     const st = await bgpStatus(ctx, t);
     const bad = st.sessions.filter((s) => upSet.has(s.node) && upSet.has(s.peer) && s.state !== 'Established');
     const have = new Set(st.routes.map((r) => `${r.node}|${r.dst}|${r.via ?? ''}|${r.type}`));
-    const want = t.nodes.flatMap((n) => expectedRoutes(t, n, upSet));
+    const want = [...t.nodes.flatMap((n) => expectedRoutes(t, n, upSet)), ...routerRoutes(t, upSet)];
     const key = (r: BgpRoute) => `${r.node}|${r.dst}|${r.via ?? ''}|${r.type}`;
     const wantKeys = new Set(want.map(key));
     const missing = want.filter((r) => !have.has(key(r)));
-    const extra = st.routes.filter((r) => upSet.has(r.node) && !wantKeys.has(key(r)));
+    const extra = st.routes.filter((r) => (upSet.has(r.node) || r.node === t.lbHost?.name) && !wantKeys.has(key(r)));
     if (!bad.length && !missing.length && !extra.length) return { ms: Date.now() - t0 };
     last = [...bad.map((s) => `${s.node}→${s.peer} ${s.state}`), ...extra.map((r) => `${r.node} still has ${r.dst}${r.via ? ` via ${r.via}` : ''}`), ...missing.map((r) => `${r.node} lacks ${r.type === 'blackhole' ? 'blackhole ' : ''}${r.dst}${r.via ? ` via ${r.via}` : ''}`)].slice(0, 6).join('; ');
     if (Date.now() > deadline) throw new Error(`BGP did not converge in ${Math.round((opts.timeoutMs ?? 15_000) / 1000)}s: ${last}`);
@@ -164,7 +194,7 @@ export async function birdUp(ctx: RuntimeContext, t: Topology, node: string, pro
   const n = t.nodes.find((x) => x.name === node);
   if (!n) throw new Error(`no node "${node}" (nodes: ${t.nodes.map((x) => x.name).join(', ')})`);
   if (aliveRecord(ctx.exec, procs, n)) return [...procs];
-  const rec = await startBird(ctx, t, n);
+  const rec = await startBird(ctx, n);
   return [...procs.filter((r) => r.pod !== BIRD_PREFIX + node), rec];
 }
 

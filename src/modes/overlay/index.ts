@@ -10,6 +10,7 @@ export const overlay: ModePlugin = {
   description: 'flannel VXLAN (flannel.1, VNI 1, UDP 8472) with the cni0 bridge',
   requires: { commands: ['ip', 'bridge', 'iptables-restore', 'iptables-save'], linkKinds: ['bridge', 'veth', 'vxlan'] },
   ipam: overlayIpam,
+  loadBalancer: { announce: ['L2'] },
   podMtu: overlayPodMtu,
   plan: overlayPlan,
   expectations: composeExpectations(overlayFacts),

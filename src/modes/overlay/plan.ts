@@ -85,7 +85,9 @@ export function overlayPlan(t: Topology): Plan {
       if (pod.node !== n.name) continue;
       out.push(bridgePod(t, ns, pod, { hostVeth: bridgeVethName(t.cluster, pod.namespace, pod.name), bridge: 'cni0', mtu: podMtu, gateway: gw, prefix: sub.prefix }));
     }
-    nodeRuleSets(ns, t, n, flannelFragments(t, n));
+    // NetworkPolicy as Canal enforces it: Calico's engine on the pods' bridge ports.
+    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: bridgeVethName(t.cluster, p.namespace, p.name) }));
+    nodeRuleSets(ns, t, n, flannelFragments(t, n), { style: 'canal', endpoints, bridge: 'cni0' });
   }
   return { namespaces: out };
 }

@@ -12,6 +12,7 @@ export const vpc: ModePlugin = {
   schema: vpcSchema,
   requires: { commands: ['ip', 'iptables-restore', 'iptables-save'], linkKinds: ['veth'] },
   ipam: vpcIpam,
+  loadBalancer: { announce: ['NLB'] },
   podMtu: (mtu) => mtu,
   plan: vpcPlan,
   expectations: composeExpectations(vpcFacts),

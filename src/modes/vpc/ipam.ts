@@ -5,7 +5,7 @@ import type { Ipam } from '../../model/ipam.js';
 import { hostLocal, subnetPerNode } from '../../model/ipam.js';
 import type { HostT, PendingPodT, Topology } from '../../model/topology.js';
 import { mustCidr, nth, subnet, subnetCount } from '../../net/ip.js';
-import { vpcHostNetns, vpcHostPortName } from '../../net/names.js';
+import { vpcHostNetns, vpcHostPortName, nlbNetns } from '../../net/names.js';
 import { macFor } from '../../net/hash.js';
 import { maxPods, maxPodsFormula, NODE_PRIMARY_OFFSET, FIRST_POD_OFFSET, HOST_OFFSET } from './instances.js';
 import { vpcSpec } from './spec.js';
@@ -31,7 +31,7 @@ export const vpcIpam: Ipam = {
   nodeIps: 'ipam',
   capacity(lab, nodes) {
     const it = vpcSpec(lab.cluster).instanceType;
-    return { limit: maxPods(it), reason: `0/${nodes} nodes are available: ${nodes} Too many pods (each ${maxPodsFormula(it)})` };
+    return { limit: maxPods(it), reason: `Too many pods (each ${maxPodsFormula(it)})` };
   },
   assign({ lab, nodes, placement, prev }) {
     const c = lab.cluster;
@@ -42,7 +42,13 @@ export const vpcIpam: Ipam = {
       const sn = subnet(base, v.subnetMaskSize, n - 1 - j);
       return { name: h.name, ip: nth(sn, HOST_OFFSET), subnet: sn.text, netns: vpcHostNetns(c.name, h.name), port: vpcHostPortName(h.name), mac: macFor(`${c.name}/host/${h.name}/eth0`) };
     });
-    const subnets = subnetPerNode(base, v.subnetMaskSize, nodes, prev, new Set(v.hosts.map((_, j) => n - 1 - j)));
+    // The NLB of the lab's LoadBalancer Services sits in its own subnet, the next one down from the VPC hosts'.
+    const nlbIndex = n - 1 - v.hosts.length;
+    const sn = subnet(base, v.subnetMaskSize, nlbIndex);
+    const lbHost: HostT | undefined = lab.services.some((s) => s.type === 'LoadBalancer')
+      ? { name: 'nlb', ip: nth(sn, HOST_OFFSET), subnet: sn.text, netns: nlbNetns(c.name), port: vpcHostPortName('nlb'), mac: macFor(`${c.name}/nlb/eth0`) }
+      : undefined;
+    const subnets = subnetPerNode(base, v.subnetMaskSize, nodes, prev, new Set([...v.hosts.map((_, j) => n - 1 - j), ...(lbHost ? [nlbIndex] : [])]));
     const limit = maxPods(v.instanceType);
     const pending: PendingPodT[] = [];
     const lastReserved = new Map<string, string>();
@@ -55,7 +61,7 @@ export const vpcIpam: Ipam = {
     return {
       podNetwork: v.cidr,
       nodes: new Map([...subnets].map(([name, sn]) => [name, { ip: nth(sn, NODE_PRIMARY_OFFSET), podCIDR: sn.text }])),
-      podIps, pending, hosts, modeData: vpc, lastReserved,
+      podIps, pending, hosts, modeData: vpc, lastReserved, ...(lbHost ? { lbHost } : {}),
     };
   },
 };

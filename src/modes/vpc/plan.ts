@@ -19,6 +19,7 @@ import { p2pPod } from '../../dataplane/cni/p2p.js';
 import { vpcOf } from './ipam.js';
 import { comment, renderRestore, type Fragment } from '../../dataplane/iptables.js';
 import { nodeRuleSets } from '../../dataplane/proxy/index.js';
+import { nlbNs, nlbRouterSide } from '../../dataplane/edge/nlb.js';
 
 /** AWS CNI constants (driver.go, network.go). */
 export const TO_CONTAINER_RULE_PRIORITY = 512;
@@ -68,13 +69,16 @@ export function awsFragments(t: Topology, n: NodeT): Fragment[] {
 }
 
 /** The internet gateway's filter on the router: only public-IP holders (node primary IPs) cross it. */
-export function igwFragments(t: Topology): Fragment[] {
+export function igwFragments(t: Topology, publicIps: readonly string[] = []): Fragment[] {
   const c = comment('podlab igw');
   const rules = [`-A FORWARD -i ${IGW_DEV} -m conntrack --ctstate ESTABLISHED,RELATED ${c} -j ACCEPT`];
   for (const n of t.nodes) rules.push(`-A FORWARD -i ${IGW_DEV} -d ${n.ip}/32 ${c} -j ACCEPT`);
+  // The NLB's public addresses (its listeners) are reachable from the internet.
+  for (const ip of publicIps) rules.push(`-A FORWARD -i ${IGW_DEV} -d ${ip}/32 ${comment('podlab igw: NLB')} -j ACCEPT`);
   // A private address is not routed on the internet: refuse fast rather than time out.
   rules.push(`-A FORWARD -i ${IGW_DEV} ${c} -j REJECT --reject-with icmp-net-unreachable`);
   for (const n of t.nodes) rules.push(`-A FORWARD -o ${IGW_DEV} -s ${n.ip}/32 ${c} -j ACCEPT`);
+  for (const ip of publicIps) rules.push(`-A FORWARD -o ${IGW_DEV} -s ${ip}/32 ${comment('podlab igw: NLB')} -j ACCEPT`);
   // No public IP, no NAT gateway: the IGW drops it silently (what EKS does with externalSNAT and no NAT GW).
   rules.push(`-A FORWARD -o ${IGW_DEV} ${c} -j DROP`);
   return [{ table: 'filter', chains: [], rules }];
@@ -102,8 +106,15 @@ export function vpcPlan(t: Topology): Plan {
     const n = nodeByName.get(p.node)!;
     router.routes.push({ dst: `${p.ip}/32`, via: n.ip, dev: n.fabricPort });
   }
-  router.rulesets.push({ engine: 'iptables', owner: 'vpc-router', text: renderRestore(igwFragments(t))! });
+  const nlb = nlbRouterSide(t, mtu);
+  router.links.push(...nlb.links);
+  router.addrs.push(...nlb.addrs);
+  router.routes.push(...nlb.routes);
+  router.rules.push(...nlb.rules);
+  router.rulesets.push({ engine: 'iptables', owner: 'vpc-router', text: renderRestore([...igwFragments(t, nlb.publicIps), ...(nlb.mangle ? [nlb.mangle] : [])])! });
   const out: MutableNs[] = [router];
+  const lbNs = nlbNs(t, mtu);
+  if (lbNs) out.push(lbNs);
 
   // The external host: on the internet side, default route to the IGW, nothing else.
   const ext = emptyNs(t.external.netns, 'ext', 1);
@@ -139,7 +150,8 @@ export function vpcPlan(t: Topology): Plan {
         hostRules: [{ priority: TO_CONTAINER_RULE_PRIORITY, to: `${p.ip}/32`, table: 'main' }],
       }));
     }
-    nodeRuleSets(ns, t, n, awsFragments(t, n));
+    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: eniVeth(t, p).name }));
+    nodeRuleSets(ns, t, n, awsFragments(t, n), { style: 'aws', endpoints });
   }
   return { namespaces: out };
 }

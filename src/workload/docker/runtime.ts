@@ -106,7 +106,7 @@ export const dockerRuntime: WorkloadRuntime = {
       changes++;
     }
     for (const p of pods) {
-      const text = hostsFileText(p);
+      const text = hostsFileText(p, t.dns?.domain);
       if ((await ctx.exec.files.read(hostsFile(p.netns))) !== text) {
         await ctx.exec.files.write(hostsFile(p.netns), text, 0o644);
         changes++;

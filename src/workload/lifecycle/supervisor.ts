@@ -100,7 +100,8 @@ export class Supervisor extends EventEmitter {
   /** The desired pods changed: new ones are started, removed ones stopped gracefully, changed ones start over. */
   update(t: Topology): void {
     this.nodes = new Map(t.nodes.map((n) => [n.name, n.netns]));
-    const want = new Map(t.pods.map((p) => [p.key, p]));
+    // System pods (the DNS pod, the ingress controller) are run by their components, not by a kubelet of podlab's.
+    const want = new Map(t.pods.filter((p) => !p.system).map((p) => [p.key, p]));
     for (const [key, e] of this.pods) {
       const p = want.get(key);
       if (!p) void this.terminate(key);
@@ -358,7 +359,8 @@ export class Supervisor extends EventEmitter {
   }
 
   /** Gracefully stop these pods (reconcile, before their namespaces go). */
-  async terminatePods(pods: readonly PodT[]): Promise<void> {
+  async terminatePods(all: readonly PodT[]): Promise<void> {
+    const pods = all.filter((p) => !p.system);
     for (const p of pods) if (!this.pods.has(p.key)) this.pods.set(p.key, this.entry(p));
     await Promise.all(pods.map((p) => this.terminate(p.key)));
   }

@@ -31,7 +31,8 @@ export function kindOf(c: ContainerSpec): InstanceMeta['kind'] {
   return c.command ? 'process' : c.idle ? 'idle' : 'netexec';
 }
 
-const mine = (p: PodT) => (p.runtime ?? 'process') === 'process';
+/** A system pod (the DNS pod, the ingress controller) is run by its component (workload/dns/, workload/edge/). */
+const mine = (p: PodT) => !p.system && (p.runtime ?? 'process') === 'process';
 const servePorts = (c: ContainerSpec) => c.serve ?? c.ports;
 const listenerId = (p: PodT, c: string) => `${p.key}/${c}`;
 
@@ -174,7 +175,7 @@ async function startNetexec(ctx: RuntimeContext, node: string, nodeNetns: string
 
 export const processRuntime: WorkloadRuntime = {
   name: 'process',
-  owns: (r) => !r.pod.startsWith('bird/'),
+  owns: (r) => !r.pod.startsWith('bird/') && !r.pod.startsWith('edge/') && !r.pod.startsWith('dns/'),
 
   async sync(ctx: RuntimeContext, t: Topology, prev: readonly ProcRecord[]): Promise<WorkloadResult> {
     const { exec } = ctx;
@@ -203,7 +204,7 @@ export const processRuntime: WorkloadRuntime = {
     for (const p of pods) {
       await exec.files.mkdir(podDir(ctx, p));
       utsWanted.push({ file: utsFile(ctx, p), hostname: podHostname(p) });
-      const text = hostsFileText(p);
+      const text = hostsFileText(p, t.dns?.domain);
       if ((await exec.files.read(hostsFile(p.netns))) !== text) {
         await exec.files.write(hostsFile(p.netns), text, 0o644);
         changes++;

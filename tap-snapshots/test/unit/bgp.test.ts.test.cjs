@@ -93,13 +93,19 @@ sysctl -w net.ipv4.conf.all.route_localnet=1
 sysctl -w net.ipv4.conf.cali456b416f2bf.forwarding=1
 sysctl -w net.ipv4.conf.cali456b416f2bf.proxy_arp=1
 sysctl -w net.ipv4.neigh.cali456b416f2bf.proxy_delay=0
+sysctl -w net.ipv4.conf.calidd8450fefc4.forwarding=1
+sysctl -w net.ipv4.conf.calidd8450fefc4.proxy_arp=1
+sysctl -w net.ipv4.neigh.calidd8450fefc4.proxy_delay=0
 ip link set lo up
 ip link set eth0 up
 ip link add name cali456b416f2bf address ee:ee:ee:ee:ee:ee mtu 1500 type veth peer name eth0 mtu 1500 netns pl-demo-x-a
 ip link set cali456b416f2bf up
+ip link add name calidd8450fefc4 address ee:ee:ee:ee:ee:ee mtu 1500 type veth peer name eth0 mtu 1500 netns pl-demo-kube-system-cluster-dns
+ip link set calidd8450fefc4 up
 ip addr add 172.18.0.11/24 dev eth0
 ip route replace default via 172.18.0.1 dev eth0
 ip route replace 10.244.0.0 dev cali456b416f2bf scope link
+ip route replace 10.244.0.1 dev calidd8450fefc4 scope link
 iptables-restore <<EOF
 *mangle
 :PREROUTING ACCEPT [0:0]
@@ -119,6 +125,10 @@ COMMIT
 :KUBE-NODEPORTS - [0:0]
 :KUBE-MARK-MASQ - [0:0]
 :KUBE-PROXY-CANARY - [0:0]
+:KUBE-SVC-TCOU7JCQXEZGVUNU - [0:0]
+:KUBE-SEP-DUP4NCIHAY2XAIGE - [0:0]
+:KUBE-SVC-ERIFXISQEP7F7OF4 - [0:0]
+:KUBE-SEP-SMCPM4YTBGONWIQW - [0:0]
 :cali-POSTROUTING - [0:0]
 :cali-nat-outgoing - [0:0]
 -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
@@ -128,7 +138,17 @@ COMMIT
 -A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
 -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
 -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU
+-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 53 -j KUBE-SVC-ERIFXISQEP7F7OF4
 -A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+-A KUBE-SVC-TCOU7JCQXEZGVUNU -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ
+-A KUBE-SVC-TCOU7JCQXEZGVUNU -m comment --comment "kube-system/kube-dns:dns -> 10.244.0.1:53" -j KUBE-SEP-DUP4NCIHAY2XAIGE
+-A KUBE-SEP-DUP4NCIHAY2XAIGE -m comment --comment kube-system/kube-dns:dns -s 10.244.0.1 -j KUBE-MARK-MASQ
+-A KUBE-SEP-DUP4NCIHAY2XAIGE -m comment --comment kube-system/kube-dns:dns -m udp -p udp -j DNAT --to-destination 10.244.0.1:53
+-A KUBE-SVC-ERIFXISQEP7F7OF4 -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 53 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ
+-A KUBE-SVC-ERIFXISQEP7F7OF4 -m comment --comment "kube-system/kube-dns:dns-tcp -> 10.244.0.1:53" -j KUBE-SEP-SMCPM4YTBGONWIQW
+-A KUBE-SEP-SMCPM4YTBGONWIQW -m comment --comment kube-system/kube-dns:dns-tcp -s 10.244.0.1 -j KUBE-MARK-MASQ
+-A KUBE-SEP-SMCPM4YTBGONWIQW -m comment --comment kube-system/kube-dns:dns-tcp -m tcp -p tcp -j DNAT --to-destination 10.244.0.1:53
 -A POSTROUTING -m comment --comment cali:O3lYWMrLQYEMJtB5 -j cali-POSTROUTING
 -A cali-POSTROUTING -m comment --comment cali:Z-c7XtVd2Bq7s_hA -j cali-nat-outgoing
 -A cali-nat-outgoing -s 10.244.0.0/16 ! -d 10.244.0.0/16 -m comment --comment cali:natOutgoing -j MASQUERADE --random-fully
@@ -159,6 +179,7 @@ COMMIT
 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A KUBE-SERVICES -m comment --comment "default/kubernetes:https has no endpoints" -m tcp -p tcp -d 10.96.0.1 --dport 443 -j REJECT
 COMMIT
 EOF
 
@@ -169,6 +190,16 @@ sysctl -w net.ipv4.ip_forward=0
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.244.0.0/32 dev eth0
+ip route replace 169.254.1.1 dev eth0 scope link
+ip route replace default via 169.254.1.1 dev eth0
+
+# netns pl-demo-kube-system-cluster-dns
+sysctl -w net.ipv6.conf.all.disable_ipv6=1
+sysctl -w net.ipv6.conf.default.disable_ipv6=1
+sysctl -w net.ipv4.ip_forward=0
+ip link set lo up
+ip link set eth0 up
+ip addr add 10.244.0.1/32 dev eth0
 ip route replace 169.254.1.1 dev eth0 scope link
 ip route replace default via 169.254.1.1 dev eth0
 
@@ -206,6 +237,10 @@ COMMIT
 :KUBE-NODEPORTS - [0:0]
 :KUBE-MARK-MASQ - [0:0]
 :KUBE-PROXY-CANARY - [0:0]
+:KUBE-SVC-TCOU7JCQXEZGVUNU - [0:0]
+:KUBE-SEP-DUP4NCIHAY2XAIGE - [0:0]
+:KUBE-SVC-ERIFXISQEP7F7OF4 - [0:0]
+:KUBE-SEP-SMCPM4YTBGONWIQW - [0:0]
 :cali-POSTROUTING - [0:0]
 :cali-nat-outgoing - [0:0]
 -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
@@ -215,7 +250,17 @@ COMMIT
 -A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
 -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
 -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU
+-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 53 -j KUBE-SVC-ERIFXISQEP7F7OF4
 -A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+-A KUBE-SVC-TCOU7JCQXEZGVUNU -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ
+-A KUBE-SVC-TCOU7JCQXEZGVUNU -m comment --comment "kube-system/kube-dns:dns -> 10.244.0.1:53" -j KUBE-SEP-DUP4NCIHAY2XAIGE
+-A KUBE-SEP-DUP4NCIHAY2XAIGE -m comment --comment kube-system/kube-dns:dns -s 10.244.0.1 -j KUBE-MARK-MASQ
+-A KUBE-SEP-DUP4NCIHAY2XAIGE -m comment --comment kube-system/kube-dns:dns -m udp -p udp -j DNAT --to-destination 10.244.0.1:53
+-A KUBE-SVC-ERIFXISQEP7F7OF4 -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 53 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ
+-A KUBE-SVC-ERIFXISQEP7F7OF4 -m comment --comment "kube-system/kube-dns:dns-tcp -> 10.244.0.1:53" -j KUBE-SEP-SMCPM4YTBGONWIQW
+-A KUBE-SEP-SMCPM4YTBGONWIQW -m comment --comment kube-system/kube-dns:dns-tcp -s 10.244.0.1 -j KUBE-MARK-MASQ
+-A KUBE-SEP-SMCPM4YTBGONWIQW -m comment --comment kube-system/kube-dns:dns-tcp -m tcp -p tcp -j DNAT --to-destination 10.244.0.1:53
 -A POSTROUTING -m comment --comment cali:O3lYWMrLQYEMJtB5 -j cali-POSTROUTING
 -A cali-POSTROUTING -m comment --comment cali:Z-c7XtVd2Bq7s_hA -j cali-nat-outgoing
 -A cali-nat-outgoing -s 10.244.0.0/16 ! -d 10.244.0.0/16 -m comment --comment cali:natOutgoing -j MASQUERADE --random-fully
@@ -246,6 +291,7 @@ COMMIT
 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A KUBE-SERVICES -m comment --comment "default/kubernetes:https has no endpoints" -m tcp -p tcp -d 10.96.0.1 --dport 443 -j REJECT
 COMMIT
 EOF
 

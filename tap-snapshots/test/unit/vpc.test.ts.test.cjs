@@ -30,11 +30,15 @@ ip link set lo up
 ip link set eth0 up
 ip link add name eni456b416f2bf address 5a:e6:f7:1b:a1:2b mtu 1500 type veth peer name eth0 mtu 1500 netns pl-demo-x-a
 ip link set eni456b416f2bf up
+ip link add name enidd8450fefc4 address 72:79:46:85:43:9b mtu 1500 type veth peer name eth0 mtu 1500 netns pl-demo-kube-system-cluster-dns
+ip link set enidd8450fefc4 up
 ip addr add 10.0.0.10/24 dev eth0
 ip route replace default via 10.0.0.1 dev eth0
 ip route replace 10.0.0.11/32 dev eni456b416f2bf scope link
+ip route replace 10.0.0.12/32 dev enidd8450fefc4 scope link
 ip rule add pref 1024 fwmark 0x80/0x80 lookup main
 ip rule add pref 512 to 10.0.0.11 lookup main
+ip rule add pref 512 to 10.0.0.12 lookup main
 iptables-restore <<EOF
 *mangle
 :PREROUTING ACCEPT [0:0]
@@ -56,6 +60,10 @@ COMMIT
 :KUBE-NODEPORTS - [0:0]
 :KUBE-MARK-MASQ - [0:0]
 :KUBE-PROXY-CANARY - [0:0]
+:KUBE-SVC-TCOU7JCQXEZGVUNU - [0:0]
+:KUBE-SEP-F4Q3632WJ4NT43DT - [0:0]
+:KUBE-SVC-ERIFXISQEP7F7OF4 - [0:0]
+:KUBE-SEP-AEHIRLN5YYNOA6R3 - [0:0]
 :AWS-SNAT-CHAIN-0 - [0:0]
 :AWS-CONNMARK-CHAIN-0 - [0:0]
 -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
@@ -65,7 +73,17 @@ COMMIT
 -A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
 -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
 -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU
+-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 53 -j KUBE-SVC-ERIFXISQEP7F7OF4
 -A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+-A KUBE-SVC-TCOU7JCQXEZGVUNU -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 ! -s 10.0.0.0/16 -j KUBE-MARK-MASQ
+-A KUBE-SVC-TCOU7JCQXEZGVUNU -m comment --comment "kube-system/kube-dns:dns -> 10.0.0.12:53" -j KUBE-SEP-F4Q3632WJ4NT43DT
+-A KUBE-SEP-F4Q3632WJ4NT43DT -m comment --comment kube-system/kube-dns:dns -s 10.0.0.12 -j KUBE-MARK-MASQ
+-A KUBE-SEP-F4Q3632WJ4NT43DT -m comment --comment kube-system/kube-dns:dns -m udp -p udp -j DNAT --to-destination 10.0.0.12:53
+-A KUBE-SVC-ERIFXISQEP7F7OF4 -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp -p tcp -d 10.96.0.10 --dport 53 ! -s 10.0.0.0/16 -j KUBE-MARK-MASQ
+-A KUBE-SVC-ERIFXISQEP7F7OF4 -m comment --comment "kube-system/kube-dns:dns-tcp -> 10.0.0.12:53" -j KUBE-SEP-AEHIRLN5YYNOA6R3
+-A KUBE-SEP-AEHIRLN5YYNOA6R3 -m comment --comment kube-system/kube-dns:dns-tcp -s 10.0.0.12 -j KUBE-MARK-MASQ
+-A KUBE-SEP-AEHIRLN5YYNOA6R3 -m comment --comment kube-system/kube-dns:dns-tcp -m tcp -p tcp -j DNAT --to-destination 10.0.0.12:53
 -A POSTROUTING -m comment --comment "AWS SNAT CHAIN" -j AWS-SNAT-CHAIN-0
 -A AWS-SNAT-CHAIN-0 -d 10.0.0.0/16 -m comment --comment "AWS SNAT CHAIN" -j RETURN
 -A AWS-SNAT-CHAIN-0 -d 192.168.0.0/16 -m comment --comment "AWS SNAT CHAIN EXCLUSION" -j RETURN
@@ -102,6 +120,7 @@ COMMIT
 -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
 -A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A KUBE-SERVICES -m comment --comment "default/kubernetes:https has no endpoints" -m tcp -p tcp -d 10.96.0.1 --dport 443 -j REJECT
 COMMIT
 EOF
 
@@ -155,6 +174,7 @@ ip addr add 10.0.255.1/24 dev h-bastion
 ip addr add 172.18.0.1/24 dev igw
 ip route replace 10.0.0.11/32 via 10.0.0.10 dev n-node1
 ip route replace 10.0.1.11/32 via 10.0.1.10 dev n-node2
+ip route replace 10.0.0.12/32 via 10.0.0.10 dev n-node1
 iptables-restore <<EOF
 *filter
 :INPUT ACCEPT [0:0]
