@@ -36,6 +36,10 @@ export interface ContainerView {
   restartCount: number;
   ready: boolean;
   started: boolean;
+  /** process://<pid> or docker://<id>, as kubectl's containerID. */
+  containerID?: string;
+  /** The running process runtime's container: its process (for /proc/<pid>, nsenter -t). */
+  pid?: number;
   lastState?: { state: 'waiting' | 'running' | 'terminated'; reason?: string; exitCode?: number; startedAt?: string; finishedAt?: string };
 }
 
@@ -161,6 +165,8 @@ function view(p: PodT, c: ContainerSpec, s: ContainerStatusT | undefined): Conta
   const last = s.lastState ? flat(s.lastState) : undefined;
   return {
     ...base, ...flat(s.state), restartCount: s.restartCount, ready: s.ready, started: s.started ?? false,
+    ...(s.containerID ? { containerID: s.containerID } : {}),
+    ...('running' in s.state && s.containerID?.startsWith('process://') ? { pid: Number(s.containerID.slice('process://'.length)) } : {}),
     ...(last ? { lastState: { state: last.state, ...(last.reason ? { reason: last.reason } : {}), ...(last.exitCode !== undefined ? { exitCode: last.exitCode } : {}), ...(last.startedAt ? { startedAt: last.startedAt } : {}), ...(last.finishedAt ? { finishedAt: last.finishedAt } : {}) } } : {}),
   };
 }
@@ -178,7 +184,7 @@ function systemPod(ctx: LabContext, p: PodT, t: Topology, records: readonly Proc
   const containers: ContainerView[] = states.map((c) => ({
     name: c.name, kind: 'process', ...(p.containers.find((x) => x.name === c.name)?.image ? { image: p.containers.find((x) => x.name === c.name)!.image } : {}),
     state: c.running ? 'running' : 'terminated', ...(c.running ? {} : { reason: 'Error', message: c.reason }),
-    restartCount: 0, ready: c.running, started: c.running,
+    restartCount: 0, ready: c.running, started: c.running, ...('pid' in c && c.pid !== undefined && c.running ? { pid: c.pid } : {}),
   }));
   const bad = states.find((c) => !c.running);
   return { phase: bad ? 'Failed' : 'Running', containers, ...(bad ? { reason: `${bad.name}: ${bad.reason}` } : {}) };
