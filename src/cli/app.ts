@@ -13,8 +13,9 @@ import { execCommand, logsCommand } from './commands/exec.js';
 import { checkCommand, testCommand } from './commands/check.js';
 import { planCommand } from './commands/plan.js';
 import { imageCommand } from './commands/image.js';
-import { compareCommand } from './commands/compare.js';
 import { daemonCommand, eventsCommand } from './commands/daemon.js';
+import { compareCommand } from './commands/compare.js';
+import { superviseCommand } from './commands/supervise.js';
 import { createCommand, rolloutCommand, scaleCommand } from './commands/workloads.js';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -22,7 +23,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, compareCommand, execCommand, logsCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand];
+const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, compareCommand, execCommand, logsCommand, superviseCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand];
 const modes = supportedModes().map((m) => `  ${m.padEnd(8)} ${getMode(m).description}`).join('\n');
 
 await COMMANDS.reduce((y, c) => y.command(c as CommandModule), yargs(hideBin(process.argv)))

@@ -9,7 +9,7 @@ export const err = (s: string): void => void process.stderr.write(s + '\n');
 export function exitCodeOf(e: unknown): number {
   const name = e instanceof Error ? e.name : '';
   if (name === 'SpecError') return 2;
-  if (name === 'PreflightError' || name === 'RefusedError' || name === 'RootRequiredError') return 3;
+  if (name === 'PreflightError' || name === 'RefusedError' || name === 'RootRequiredError' || name === 'EngineError' || name === 'ImageMissingError') return 3;
   if (name === 'AbortedError') return 130;
   return 1;
 }

@@ -70,7 +70,19 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
   out('\nNODES');
   table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
   out('\nPODS');
-  table(['NAMESPACE/NAME', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}${p.system ? ' (system)' : ''}`, p.node, p.ip, p.phase + (p.reason ? ` (${p.reason})` : ''), p.netns]));
+  table(['NAMESPACE/NAME', 'READY', 'STATUS', 'RESTARTS', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}${p.system ? ' (system)' : ''}`, p.ready, p.status, String(p.restarts), p.node, p.ip, p.phase, p.netns]));
+  const detail = s.pods.filter((p) => p.initContainers.length || p.containers.length > 1 || p.status !== 'Running' || p.restarts > 0);
+  if (detail.length) {
+    out('\nCONTAINERS');
+    table(['POD', 'CONTAINER', 'KIND', 'STATE', 'READY', 'RESTARTS', 'LAST STATE'], detail.flatMap((p) => [...p.initContainers.map((c) => ({ c, init: true })), ...p.containers.map((c) => ({ c, init: false }))].map(({ c, init }) => [
+      `${p.namespace}/${p.name}`, `${c.name}${init ? ' (init)' : ''}`, c.kind,
+      c.state === 'running' ? `Running since ${c.startedAt ?? '?'}` : c.state === 'terminated' ? `Terminated ${c.reason} (exit ${c.exitCode})` : `Waiting ${c.reason ?? ''}`.trim(),
+      c.ready ? 'true' : 'false', String(c.restartCount),
+      c.lastState ? `${c.lastState.reason ?? c.lastState.state}${c.lastState.exitCode !== undefined ? ` (exit ${c.lastState.exitCode})` : ''}${c.lastState.finishedAt ? ` at ${c.lastState.finishedAt}` : ''}` : '',
+    ])));
+    for (const p of s.pods) if (p.reason && p.status !== 'Running') out(`  ${p.namespace}/${p.name}: ${p.reason}`);
+  }
+  out(`\nLIFECYCLE  ${s.lifecycle.note}`);
   printWorkloads(s);
   if (s.services.length) {
     out('\nSERVICES');

@@ -103,10 +103,10 @@ export function viaFault(a: { cluster?: string; kind: string; node: string }, o:
   });
 }
 
-export function viaLogs(a: { cluster?: string; pod: string; container?: string }, o: ViaOptions = {}): Promise<Answered<{ text: string }>> {
+export function viaLogs(a: { cluster?: string; pod: string; container?: string; previous?: boolean }, o: ViaOptions = {}): Promise<Answered<{ text: string }>> {
   return via('logs', a, o, async () => {
     const ctx = await localCtx(o, 'logs');
     const { logsOf } = await import('../lab/logs.js');
-    return logsOf(await cluster(ctx, a.cluster), a.pod, a.container, ctx);
+    return logsOf(await cluster(ctx, a.cluster), a.pod, a.container, ctx, { previous: a.previous });
   });
 }

@@ -3,7 +3,6 @@
 // process exits into repairs. It adopts every lab of its state directory when it starts, without rebuilding any.
 import { watch, type FSWatcher } from 'node:fs';
 import { LocalExecutor, clusterNetns, listNetns } from '../substrate/local.js';
-import { processRuntime } from '../workload/process.js';
 import { labContext, type LabContext } from '../lab/context.js';
 import { loadLab } from '../lab/load.js';
 import { up } from '../lab/up.js';
@@ -70,7 +69,7 @@ export class Daemon {
   }
 
   ctx(extra: Partial<LabContext> = {}): LabContext {
-    return labContext({ exec: this.exec, store: this.store, runtime: processRuntime, root: true, ...extra });
+    return labContext({ exec: this.exec, store: this.store, root: true, ...extra });
   }
 
   lab(cluster: string): LabManager {
@@ -136,6 +135,7 @@ export class Daemon {
     this.procTimer = setInterval(() => void this.checkProcesses(), this.o.processCheckMs ?? 250);
     this.procTimer.unref();
     await Promise.all([...this.labs.values()].map((m) => m.repair('adopt')));
+    for (const m of this.labs.values()) m.supervise();
   }
 
   /** Process exit: a recorded process that is gone (kill -9, a crash) gets its lab repaired at once. */
@@ -152,6 +152,7 @@ export class Daemon {
     this.netnsWatch?.close();
     this.kernel?.stop();
     for (const m of this.labs.values()) m.stop();
+    await Promise.all([...this.labs.values()].map((m) => m.stopLifecycle()));
   }
 
   /** Run one API call. `say` streams progress; the result is what the in-process use-case returns. */
@@ -196,6 +197,7 @@ export class Daemon {
       case 'down': {
         const cluster = await pick();
         const m = this.lab(cluster);
+        await m.stopLifecycle();
         const r = await m.serial('down', say, () => down(cluster, ctx));
         this.forget(cluster);
         this.log.emit({ cluster, type: 'Normal', reason: 'Removed', object: `lab ${cluster}`, message: `removed lab ${cluster}: ${r.removedNetns} namespace(s), ${r.killed} process(es)` });
@@ -218,7 +220,7 @@ export class Daemon {
       case 'logs': {
         const pod = str(b.pod, 'pod');
         if (!pod) throw new BadRequest('logs needs pod');
-        return logsOf(await pick(), pod, str(b.container, 'container'), ctx);
+        return logsOf(await pick(), pod, str(b.container, 'container'), ctx, { previous: b.previous === true });
       }
     }
   }
@@ -229,6 +231,7 @@ export class Daemon {
   }
 
   private applied(cluster: string, op: string, r: { changes: number; ms: number; created: readonly string[]; deleted: readonly string[]; objects?: readonly string[] }): void {
+    this.labs.get(cluster)?.supervise();
     this.log.emit({ cluster, type: 'Normal', reason: op === 'up' ? 'Applied' : op === 'apply' ? 'Applied' : 'Deleted', object: r.objects?.length ? r.objects.join(', ') : `lab ${cluster}`,
       message: `${op}${r.objects?.length ? ` ${r.objects.join(', ')}` : ''}: ${r.changes} change(s) in ${Math.round(r.ms)} ms${r.created.length ? `, ${r.created.length} namespace(s) created` : ''}${r.deleted.length ? `, ${r.deleted.length} removed` : ''}`, ms: Math.round(r.ms) });
   }

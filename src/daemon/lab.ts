@@ -10,6 +10,7 @@ import { withLabLock, LabLockedError } from '../lab/lock.js';
 import type { LabContext } from '../lab/context.js';
 import type { Change } from '../kernel/changes.js';
 import type { EventLog } from './events.js';
+import { superviseLab, type LabSupervisor } from '../lab/supervise.js';
 
 export interface LabHost {
   readonly log: EventLog;
@@ -51,6 +52,8 @@ export class LabManager {
   private cached?: { topo: Topology; d: Desired };
   readonly ruleTexts = new Map<string, string>();
   stopped = false;
+  /** The lab's pod lifecycle (restarts, probes, readiness → endpoints), hosted here once the lab has a state. */
+  private lifecycle?: Promise<LabSupervisor | undefined>;
 
   constructor(readonly cluster: string, private readonly host: LabHost, private readonly resyncMs: number) {}
 
@@ -63,6 +66,33 @@ export class LabManager {
     this.stopped = true;
     clearInterval(this.resyncTimer);
     clearTimeout(this.repairTimer);
+    void this.stopLifecycle();
+  }
+
+  /** Host the lab's supervisor (once): it follows the lab's state, so later ups and applies reach it by themselves. */
+  supervise(): void {
+    if (this.stopped || this.lifecycle) return;
+    const log = this.host.log;
+    const cluster = this.cluster;
+    this.lifecycle = superviseLab(cluster, {
+      ...this.host.ctx(), by: 'daemon',
+      onEvent: (e) => {
+        if (e.reason === 'Started' || e.reason === 'Completed') return; // kubectl's Normal chatter stays in `status`
+        log.emit({ cluster, type: e.type, reason: e.reason, object: `pod ${e.pod}${e.container ? ` container ${e.container}` : ''}`, message: e.message });
+      },
+      onSync: (x) => log.log(`${cluster}: endpoints: ${x.reason}: ${x.changed ? 'rules rewritten' : 'no rule changed'} in ${Math.round(x.ms)} ms`),
+    }).catch((e: Error) => {
+      log.emit({ cluster, type: 'Warning', reason: 'Failed', object: `lab ${cluster}`, message: `pod lifecycle not started: ${e.message}` });
+      this.lifecycle = undefined;
+      return undefined;
+    });
+  }
+
+  /** Stop the supervisor (the containers keep running), before a down stops them for good. */
+  async stopLifecycle(): Promise<void> {
+    const l = this.lifecycle;
+    this.lifecycle = undefined;
+    await (await l)?.stop();
   }
 
   get isBusy(): boolean {

@@ -1,9 +1,12 @@
-// A pod's containers as podlab runs them: command, env (literal values and their sources), envFrom, ports,
-// workingDir, volumeMounts, resources. Types and unknown fields are the schema's (schema.ts); these are podlab's own
-// checks on top (pure).
+// A pod's containers and initContainers as podlab runs them: command (or what the image runs: images.ts), env
+// (literal values and their sources), envFrom, ports, workingDir, volumeMounts, resources, probes and lifecycle hooks
+// (probes.ts), an init container's restartPolicy (a native sidecar). Types and unknown fields are the schema's
+// (schema.ts); these are podlab's own checks on top (pure).
 import type { ContainerPort, ContainerSpec, EnvFromSpec, EnvSource, EnvVarSpec, Protocol, VolumeMountSpec } from './types.js';
 import type { DocCtx, Path } from './doc.js';
 import { int, isObj, str, DNS_LABEL, PROTOCOLS } from './fields.js';
+import { processRun } from './images.js';
+import { parseLifecycle, parseProbe, PROBE_KINDS } from './probes.js';
 
 /** resource.Quantity: a signed decimal number with an SI, binary-SI or exponent suffix. */
 const QUANTITY = /^[+-]?(\d+|\d+\.\d*|\.\d+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?\d+)?$/;
@@ -19,27 +22,65 @@ export function fieldRefOk(p: string, volume: boolean): boolean {
   return FIELD_REFS.includes(p);
 }
 
-export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string): ContainerSpec[] {
+/** What the containers and initContainers of one pod share while they are read. */
+export interface ContainerScope {
+  /** Container names: containers and initContainers share one set. */
+  readonly names: Set<string>;
+  /** "port/protocol" → container: containers (and sidecars) of a pod share one network namespace. */
+  readonly ports: Map<string, string>;
+  /** Notices (a known image's server run by netexec, an unknown image run idle). */
+  readonly notices: string[];
+  /** "Pod ns/name" or "Deployment ns/name", for the notices. */
+  readonly who: string;
+}
+
+export function newContainerScope(who: string, notices: string[] = []): ContainerScope {
+  return { names: new Set(), ports: new Map(), notices, who };
+}
+
+/** Ports two containers of the pod would both listen on (declared, or served by netexec for a known image). */
+function claimPorts(ctx: DocCtx, scope: ContainerScope, name: string, ports: readonly ContainerPort[], at: (i: number) => Path, served: boolean): void {
+  for (const [i, pt] of ports.entries()) {
+    const key = `${pt.containerPort}/${pt.protocol}`;
+    const prev = scope.ports.get(key);
+    if (prev) ctx.err(at(i), `${key} is already ${served ? 'served' : 'declared'} by container "${prev}": containers of a pod share one network namespace, so two cannot bind the same port`);
+    else scope.ports.set(key, name);
+  }
+}
+
+/**
+ * `list`: containers (at least one required) or initContainers (run in order before them; `restartPolicy: Always`
+ * makes one a native sidecar, started before the containers and kept running beside them).
+ */
+export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string, list: 'containers' | 'initContainers' = 'containers', scope: ContainerScope = newContainerScope(ctx.label)): ContainerSpec[] {
   const containers: ContainerSpec[] = [];
-  if (!Array.isArray(raw) || raw.length === 0) {
+  if (list === 'initContainers') {
+    if (raw === undefined || raw === null) return containers;
+  } else if (!Array.isArray(raw) || raw.length === 0) {
     ctx.err(at, 'at least one container is required');
     return containers;
   }
-  const cnames = new Set<string>();
-  const ports = new Map<string, string>();
+  if (!Array.isArray(raw)) return containers; // the schema says it must be a list
   raw.forEach((c: unknown, i: number) => {
     const p: Path = [...at, i];
     if (!isObj(c)) return ctx.err(p, 'must be a map with a name');
     const cn = str(ctx, c.name, [...p, 'name'], { required: true, re: DNS_LABEL, what: 'a container name (DNS label)', max: 63 });
-    if (cn && cnames.has(cn)) ctx.err([...p, 'name'], `duplicate container "${cn}"`);
-    if (cn) cnames.add(cn);
+    if (cn && scope.names.has(cn)) ctx.err([...p, 'name'], `duplicate container "${cn}" (containers and initContainers share one set of names)`);
+    if (cn) scope.names.add(cn);
+    const name = cn ?? `#${i}`;
+    let restartPolicy: 'Always' | undefined;
+    if (c.restartPolicy !== undefined) {
+      if (list === 'containers') ctx.err([...p, 'restartPolicy'], 'may only be set on an init container (restartPolicy: Always makes it a native sidecar); the pod\'s spec.restartPolicy applies to its containers');
+      else if (c.restartPolicy !== 'Always') ctx.err([...p, 'restartPolicy'], `${JSON.stringify(c.restartPolicy)}: an init container's restartPolicy can only be "Always" (a native sidecar)`);
+      else restartPolicy = 'Always';
+    }
+    const regularInit = list === 'initContainers' && !restartPolicy;
     const image = typeof c.image === 'string' ? c.image : undefined;
     // Their types are the schema's: a list that is not all strings is reported there.
     const strList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
-    const command = strList(c.command);
+    const entrypoint = strList(c.command);
     const args = strList(c.args);
-    if (command && command.length === 0) ctx.err([...p, 'command'], 'must not be empty (leave it out to run the built-in netexec server)');
-    if (args && !command) ctx.err([...p, 'args'], 'args without command: the process runtime has no image entrypoint to pass them to');
+    if (entrypoint && entrypoint.length === 0) ctx.err([...p, 'command'], 'must not be empty (leave it out to run what the image runs)');
     const { env, envVars } = parseEnv(ctx, c.env, [...p, 'env']);
     const envFrom = parseEnvFrom(ctx, c.envFrom, [...p, 'envFrom']);
     const cports: ContainerPort[] = [];
@@ -53,19 +94,42 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
       if (!PROTOCOLS.includes(proto as Protocol)) ctx.err([...pp, 'protocol'], `"${proto}" is not a protocol (TCP, UDP or SCTP)`);
       const pname = str(ctx, pt.name, [...pp, 'name'], { re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, what: 'a port name (IANA_SVC_NAME)', max: 15 });
       if (port === undefined) return;
-      const key = `${port}/${proto}`;
-      const prev = ports.get(key);
-      if (prev) ctx.err([...pp, 'containerPort'], `${key} is already declared by container "${prev}": containers of a pod share one network namespace, so two cannot bind the same port`);
-      else ports.set(key, cn ?? `#${i}`);
       cports.push({ containerPort: port, protocol: proto as Protocol, name: pname });
     });
-    if (!command && cports.length === 0) ctx.err([...p, 'ports'], 'a container without command runs the built-in netexec server, which needs at least one port to listen on');
+    // What the process runtime runs: the command, or what the image would run for the dataplane (images.ts).
+    const run = processRun({ image, command: entrypoint?.length ? entrypoint : undefined, args, ports: cports }, regularInit);
+    if (run.error) ctx.err([...p, 'args'], run.error);
+    if (run.notice) scope.notices.push(`${ctx.file}:${ctx.lineOf(p) ?? '?'}: ${scope.who} container ${name}: ${run.notice}`);
+    // A regular init container runs alone (before the others), so its ports clash with nobody's.
+    if (!regularInit) {
+      claimPorts(ctx, scope, name, cports, (j) => [...p, 'ports', j, 'containerPort'], false);
+      if (run.serve && run.serve !== cports) claimPorts(ctx, scope, name, run.serve, () => [...p, 'image'], true);
+    }
+    const probes: Partial<Record<(typeof PROBE_KINDS)[number], ContainerSpec['readinessProbe']>> = {};
+    for (const k of PROBE_KINDS) {
+      if (c[k] === undefined) continue;
+      if (regularInit) {
+        ctx.err([...p, k], 'must not be set for an init container (only for containers and sidecars: restartPolicy: Always)');
+        continue;
+      }
+      const pr = parseProbe(ctx, c[k], [...p, k], k, cports);
+      if (pr) probes[k] = pr;
+    }
+    if (regularInit && c.lifecycle !== undefined) ctx.err([...p, 'lifecycle'], 'must not be set for an init container (only for containers and sidecars: restartPolicy: Always)');
+    const lifecycle = regularInit ? undefined : parseLifecycle(ctx, c.lifecycle, [...p, 'lifecycle'], cports);
     const volumeMounts: VolumeMountSpec[] = [];
+    const mountPaths = new Set<string>();
     if (Array.isArray(c.volumeMounts)) c.volumeMounts.forEach((m: unknown, j: number) => {
       if (!isObj(m) || typeof m.name !== 'string' || typeof m.mountPath !== 'string') return;
-      if (!m.mountPath.startsWith('/')) ctx.err([...p, 'volumeMounts', j, 'mountPath'], `"${m.mountPath}" must be an absolute path`);
-      if (typeof m.subPath === 'string' && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) ctx.err([...p, 'volumeMounts', j, 'subPath'], `"${m.subPath}" must be a relative path without ".."`);
-      volumeMounts.push({ name: m.name, mountPath: m.mountPath, subPath: typeof m.subPath === 'string' && m.subPath ? m.subPath : undefined, readOnly: m.readOnly === true });
+      const mp: Path = [...p, 'volumeMounts', j];
+      for (const k of ['subPathExpr', 'mountPropagation', 'recursiveReadOnly']) if (m[k] !== undefined) ctx.err([...mp, k], 'is not supported by podlab');
+      const mountPath = m.mountPath.replace(/\/+$/, '') || '/';
+      if (!m.mountPath.startsWith('/')) ctx.err([...mp, 'mountPath'], `"${m.mountPath}" must be an absolute path`);
+      else if (mountPath === '/' || mountPath.split('/').includes('..')) ctx.err([...mp, 'mountPath'], `"${m.mountPath}" cannot be a mount path (not the root, no "..")`);
+      else if (mountPaths.has(mountPath)) ctx.err([...mp, 'mountPath'], `"${mountPath}" is mounted twice in this container`);
+      mountPaths.add(mountPath);
+      if (typeof m.subPath === 'string' && (m.subPath.startsWith('/') || m.subPath.split('/').includes('..'))) ctx.err([...mp, 'subPath'], `"${m.subPath}" must be a relative path without ".."`);
+      volumeMounts.push({ name: m.name, mountPath, subPath: typeof m.subPath === 'string' && m.subPath ? m.subPath : undefined, readOnly: m.readOnly === true });
     });
     const res = isObj(c.resources) ? c.resources : {};
     for (const kind of ['requests', 'limits'] as const) {
@@ -78,8 +142,14 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
     const resources = { requests: strMap(res.requests), limits: strMap(res.limits) };
     const wd = typeof c.workingDir === 'string' ? c.workingDir : undefined;
     containers.push({
-      name: cn ?? `#${i}`, image, command: command ? [...command, ...(args ?? [])] : undefined,
-      env, ports: cports, workingDir: wd ? (wd.startsWith('/') ? wd : `${dir}/${wd}`) : dir,
+      name, ...(image ? { image } : {}),
+      ...(run.command ? { command: run.command } : {}),
+      ...(entrypoint?.length ? { entrypoint } : {}), ...(args ? { args } : {}),
+      env, ports: cports, ...(run.serve ? { serve: run.serve } : {}), ...(run.idle ? { idle: true } : {}),
+      workingDir: wd ? (wd.startsWith('/') ? wd : `${dir}/${wd}`) : dir,
+      ...(wd?.startsWith('/') ? { writtenWorkingDir: wd } : {}),
+      ...(restartPolicy ? { restartPolicy } : {}),
+      ...probes, ...(lifecycle ? { lifecycle } : {}),
       ...(envVars.some((e) => e.valueFrom) ? { envVars } : {}),
       ...(envFrom.length ? { envFrom } : {}),
       ...(volumeMounts.length ? { volumeMounts } : {}),

@@ -14,6 +14,9 @@ export type Path = (string | number)[];
 
 /** Where a problem is: one document of one file, labelled "Pod ns/name", "Cluster demo", "document 3". */
 export class DocCtx {
+  /** Notice lines about this document (what podlab does with a field), collected by parse.ts after its kind. */
+  readonly notices: string[] = [];
+
   constructor(
     readonly doc: Document,
     readonly file: string,

@@ -92,6 +92,7 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
       reportSchema(d.ctx, r, before);
       ignored.add(d.ctx, d.kind, r.known);
     });
+    for (const d of mine) b.notices.push(...d.ctx.notices);
   }
   b.notices.push(...ignored.notices());
 

@@ -1,24 +1,47 @@
-// The body of a pod, shared by kind: Pod and every pod template: containers, scheduling fields, volumes, hostname.
-// The schema (schema.ts) has checked types and rejected unknown fields; this reads the values podlab uses and adds
-// podlab's own checks (pure).
+// The body of a pod, shared by kind: Pod and every pod template: initContainers and containers, restartPolicy and
+// the grace period, scheduling fields, volumes, hostname/subdomain/hostAliases, the runtime (annotation
+// podlab.io/runtime). The schema (schema.ts) has checked types and rejected unknown fields; this reads the values
+// podlab uses and adds podlab's own checks (pure).
 import type {
   AffinitySpec, LabelSelectorSpec, NodeSelectorRequirement, NodeSelectorTerm, PodAffinityTerm, PodBody, ProjectionSpec,
-  Toleration, TopologySpreadConstraint, VolumeSpec, KeyToPath, DownwardItem, DnsPolicy,
+  Toleration, TopologySpreadConstraint, VolumeSpec, KeyToPath, DownwardItem, DnsPolicy, HostAlias, RestartPolicy, RuntimeName,
 } from './types.js';
+import type { DocCtx, Path } from './doc.js';
+import { bool, int, isObj, labels, str, DNS_LABEL, DNS_SUBDOMAIN } from './fields.js';
+import { parseContainers, fieldRefOk, newContainerScope } from './containers.js';
+import { isIPv4 } from '../net/ip.js';
 
 const DNS_POLICIES: readonly DnsPolicy[] = ['ClusterFirst', 'Default'];
-import type { DocCtx, Path } from './doc.js';
-import { bool, isObj, labels, str, DNS_LABEL } from './fields.js';
-import { parseContainers, fieldRefOk } from './containers.js';
+export const RUNTIME_ANNOTATION = 'podlab.io/runtime';
+export const RUNTIMES: readonly RuntimeName[] = ['process', 'docker'];
+
+/** The pod's restartPolicy (Always unless written). */
+export const restartPolicyOf = (p: { restartPolicy?: RestartPolicy }): RestartPolicy => p.restartPolicy ?? 'Always';
+/** Kubernetes' default grace period: 30 s. */
+export const gracePeriodOf = (p: { terminationGracePeriodSeconds?: number }): number => p.terminationGracePeriodSeconds ?? 30;
 
 const strMap = (v: unknown): Record<string, string> | undefined =>
   isObj(v) ? Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string') as [string, string][]) : undefined;
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 const items = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isObj) : []);
 
-/** `claims`: volume names a StatefulSet's volumeClaimTemplates add to every pod. */
-export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Path, dir: string, lbls: Record<string, string>, annotations?: Record<string, string>, claims: readonly string[] = []): PodBody {
-  const containers = parseContainers(ctx, spec.containers, [...at, 'containers'], dir);
+/**
+ * `claims`: volume names a StatefulSet's volumeClaimTemplates add to every pod. `notices`: where what the containers'
+ * images make podlab do is said (a known server run by netexec, an unknown image run idle).
+ */
+export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Path, dir: string, lbls: Record<string, string>, annotations?: Record<string, string>, claims: readonly string[] = [], notices: string[] = ctx.notices): PodBody {
+  const scope = newContainerScope(ctx.label, notices);
+  const initContainers = parseContainers(ctx, spec.initContainers, [...at, 'initContainers'], dir, 'initContainers', scope);
+  const containers = parseContainers(ctx, spec.containers, [...at, 'containers'], dir, 'containers', scope);
+  const grace = int(ctx, spec.terminationGracePeriodSeconds, [...at, 'terminationGracePeriodSeconds'], 0, 86_400);
+  const hostAliases = parseHostAliases(ctx, spec.hostAliases, [...at, 'hostAliases']);
+  let runtime: RuntimeName | undefined;
+  const ra = annotations?.[RUNTIME_ANNOTATION];
+  if (ra !== undefined) {
+    const ap: Path = [...at.slice(0, -1), 'metadata', 'annotations', RUNTIME_ANNOTATION];
+    if (!(RUNTIMES as readonly string[]).includes(ra)) ctx.err(ap, `"${ra}" is not a runtime (one of: ${RUNTIMES.join(', ')})`);
+    else runtime = ra as RuntimeName;
+  }
   const nodeName = str(ctx, spec.nodeName, [...at, 'nodeName']);
   const hostname = str(ctx, spec.hostname, [...at, 'hostname'], { re: DNS_LABEL, what: 'a hostname (DNS label)', max: 63 });
   const subdomain = str(ctx, spec.subdomain, [...at, 'subdomain'], { re: DNS_LABEL, what: 'a subdomain (DNS label)', max: 63 });
@@ -30,9 +53,11 @@ export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Pat
   }
   const volumes = parseVolumes(ctx, spec.volumes, [...at, 'volumes']);
   const names = new Set([...volumes.map((v) => v.name), ...claims]);
-  containers.forEach((c, i) => c.volumeMounts?.forEach((m, j) => {
-    if (!names.has(m.name)) ctx.err([...at, 'containers', i, 'volumeMounts', j, 'name'], `no volume named "${m.name}" in ${[...at, 'volumes'].join('.')}${names.size ? ` (volumes: ${[...names].join(', ')})` : ''}`);
-  }));
+  for (const [list, cs] of [['initContainers', initContainers], ['containers', containers]] as const) {
+    cs.forEach((c, i) => c.volumeMounts?.forEach((m, j) => {
+      if (!names.has(m.name)) ctx.err([...at, list, i, 'volumeMounts', j, 'name'], `no volume named "${m.name}" in ${[...at, 'volumes'].join('.')}${names.size ? ` (volumes: ${[...names].join(', ')})` : ''}`);
+    }));
+  }
   const affinity = isObj(spec.affinity) ? parseAffinity(spec.affinity) : undefined;
   const tolerations = items(spec.tolerations).map(parseToleration);
   items(spec.tolerations).forEach((t, i) => {
@@ -52,15 +77,33 @@ export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Pat
   return {
     labels: lbls, ...(annotations && Object.keys(annotations).length ? { annotations } : {}),
     nodeName, containers,
+    ...(initContainers.length ? { initContainers } : {}),
     ...(isObj(spec.nodeSelector) ? { nodeSelector: strMap(spec.nodeSelector) } : {}),
     ...(affinity ? { affinity } : {}),
     ...(tolerations.length ? { tolerations } : {}),
     ...(spread.length ? { topologySpreadConstraints: spread } : {}),
     ...(hostname ? { hostname } : {}), ...(subdomain ? { subdomain } : {}),
+    ...(hostAliases.length ? { hostAliases } : {}),
     enableServiceLinks, dnsPolicy: dnsPolicy as DnsPolicy,
     ...(volumes.length ? { volumes } : {}),
     ...(rp === 'Always' || rp === 'OnFailure' || rp === 'Never' ? { restartPolicy: rp } : {}),
+    ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}),
+    ...(runtime ? { runtime } : {}),
   };
+}
+
+function parseHostAliases(ctx: DocCtx, v: unknown, at: Path): HostAlias[] {
+  const out: HostAlias[] = [];
+  items(v).forEach((a, i) => {
+    const ip = str(ctx, a.ip, [...at, i, 'ip'], { required: true });
+    if (ip !== undefined && !isIPv4(ip)) ctx.err([...at, i, 'ip'], `"${ip}" is not an IPv4 address`);
+    const names = strs(a.hostnames);
+    names.forEach((n, j) => {
+      if (!DNS_SUBDOMAIN.test(n)) ctx.err([...at, i, 'hostnames', j], `"${n}" is not a hostname (lower-case DNS subdomain)`);
+    });
+    if (ip && isIPv4(ip)) out.push({ ip, hostnames: names });
+  });
+  return out;
 }
 
 /** metadata.labels/annotations of a pod or template. */
@@ -185,6 +228,8 @@ function parseVolumes(ctx: DocCtx, raw: unknown, at: Path): VolumeSpec[] {
         });
         return { type: 'projected', sources, defaultMode: mode(body.defaultMode) };
       }
+      if (kind === 'emptyDir' && typeof body.medium === 'string' && body.medium !== '' && body.medium !== 'Memory') ctx.err([...p, kind, 'medium'], `"${body.medium}" is not a medium podlab has ("" for the disk, or Memory)`);
+      if (kind === 'hostPath' && typeof body.path === 'string' && !body.path.startsWith('/')) ctx.err([...p, kind, 'path'], `"${body.path}" must be an absolute path`);
       if (kind === 'emptyDir') return { type: 'emptyDir', ...(typeof body.medium === 'string' && body.medium ? { medium: body.medium } : {}), ...(body.sizeLimit !== undefined ? { sizeLimit: String(body.sizeLimit) } : {}) };
       if (kind === 'hostPath') return { type: 'hostPath', path: String(body.path ?? ''), ...(typeof body.type === 'string' ? { hostType: body.type } : {}) };
       if (kind === 'persistentVolumeClaim') return { type: 'persistentVolumeClaim', claimName: String(body.claimName ?? ''), readOnly: body.readOnly === true };

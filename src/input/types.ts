@@ -53,7 +53,16 @@ export interface ClusterSpec {
    * and read back through their typed accessors (modes/bgp/spec.ts bgpSpec(), …). Keyed by the section name.
    */
   readonly modeSpecs: Readonly<Record<string, unknown>>;
+  /** What runs the pods (spec.runtime; a pod's annotation podlab.io/runtime overrides it). Default process. */
+  readonly runtime?: RuntimeName;
+  /** kubelet's settings the lab may change (spec.kubelet). */
+  readonly kubelet?: KubeletSpec;
   readonly origin: Origin;
+}
+
+/** kubelet's container restart back-off: the first restart at once, then initial doubling to max; forgotten after reset. */
+export interface KubeletSpec {
+  readonly backoff: { readonly initialSeconds: number; readonly maxSeconds: number; readonly resetSeconds: number };
 }
 
 export interface ContainerPort {
@@ -67,8 +76,14 @@ export interface ContainerPort {
 export interface ContainerSpec {
   readonly name: string;
   readonly image?: string;
-  /** command + args, as Kubernetes joins them; undefined = podlab's built-in netexec server. */
+  /**
+   * What the process runtime runs: command + args as Kubernetes joins them, or a known image's entrypoint with the
+   * args (input/images.ts); undefined = no process of its own: podlab's netexec serves `serve`, or it idles (`idle`).
+   */
   readonly command?: readonly string[];
+  /** As written (the Docker runtime's Entrypoint and Cmd): Kubernetes' `command` and `args`. */
+  readonly entrypoint?: readonly string[];
+  readonly args?: readonly string[];
   /**
    * The container's environment as the runtime gets it. From the file: the literal `value`s only; in a Topology
    * (model/env.ts): every `env` and `envFrom` entry resolved (ConfigMaps, Secrets, the downward API), in
@@ -79,13 +94,55 @@ export interface ContainerSpec {
   readonly envVars?: readonly EnvVarSpec[];
   readonly envFrom?: readonly EnvFromSpec[];
   readonly ports: readonly ContainerPort[];
+  /** No command: the ports podlab's netexec serves for it (the declared ones, or the known image's). */
+  readonly serve?: readonly ContainerPort[];
+  /** No command and nothing to serve: the process runtime runs it idle (a sleeping process, for `exec`). */
+  readonly idle?: boolean;
+  /** Where the process runs: workingDir as written, relative to the file's folder, which is the default. */
   readonly workingDir: string;
+  /** workingDir when written as an absolute path (the Docker runtime's WorkingDir; else the image's). */
+  readonly writtenWorkingDir?: string;
+  /** Init containers only: `Always` makes it a native sidecar (started before the app containers, stopped after). */
+  readonly restartPolicy?: 'Always';
+  readonly startupProbe?: ProbeSpec;
+  readonly readinessProbe?: ProbeSpec;
+  readonly livenessProbe?: ProbeSpec;
+  readonly lifecycle?: { readonly postStart?: HookSpec; readonly preStop?: HookSpec };
   readonly volumeMounts?: readonly VolumeMountSpec[];
   /** resources.requests / resources.limits as written (for resourceFieldRef). */
   readonly resources?: { readonly requests?: Readonly<Record<string, string>>; readonly limits?: Readonly<Record<string, string>> };
   /** Run by podlab itself instead of the pod runtime (the ingress controller's nginx). */
   readonly builtin?: 'ingress-nginx';
 }
+
+export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
+
+/** How a probe or a hook acts (Kubernetes' handler types that podlab runs). Ports are resolved to numbers. */
+export type ActionSpec =
+  | { readonly type: 'exec'; readonly command: readonly string[] }
+  | { readonly type: 'httpGet'; readonly port: number; readonly path: string; readonly scheme: 'HTTP' | 'HTTPS'; readonly host?: string; readonly headers: readonly { readonly name: string; readonly value: string }[] }
+  | { readonly type: 'tcpSocket'; readonly port: number; readonly host?: string };
+
+export type HookSpec = ActionSpec | { readonly type: 'sleep'; readonly seconds: number };
+
+export interface ProbeSpec {
+  readonly action: ActionSpec;
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly successThreshold: number;
+  readonly failureThreshold: number;
+  /** Liveness and startup probes: the grace period of the kill a failure causes (else the pod's). */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+export interface HostAlias {
+  readonly ip: string;
+  readonly hostnames: readonly string[];
+}
+
+/** Where a pod runs: processes in its namespaces, or Docker containers in a pause sandbox. */
+export type RuntimeName = 'process' | 'docker';
 
 /** ClusterFirst: the cluster DNS (the default); Default: the node's resolver (the lab's external host). */
 export type DnsPolicy = 'ClusterFirst' | 'Default';
@@ -211,6 +268,8 @@ export interface PodBody {
   readonly annotations?: Readonly<Record<string, string>>;
   readonly nodeName?: string;
   readonly containers: readonly ContainerSpec[];
+  /** Run one after another, each to completion, before the containers (sidecars: started and left running). */
+  readonly initContainers?: readonly ContainerSpec[];
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly affinity?: AffinitySpec;
   readonly tolerations?: readonly Toleration[];
@@ -221,11 +280,17 @@ export interface PodBody {
    *  `<hostname>.<subdomain>.<ns>.svc.<domain>`. */
   readonly hostname?: string;
   readonly subdomain?: string;
+  readonly hostAliases?: readonly HostAlias[];
   /** spec.enableServiceLinks (default true): the service environment variables of the pod's namespace. */
   readonly enableServiceLinks: boolean;
   readonly dnsPolicy: DnsPolicy;
   readonly volumes?: readonly VolumeSpec[];
-  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /** Default Always. */
+  readonly restartPolicy?: RestartPolicy;
+  /** Default 30. */
+  readonly terminationGracePeriodSeconds?: number;
+  /** The annotation podlab.io/runtime, when given (else the Cluster's spec.runtime). */
+  readonly runtime?: RuntimeName;
 }
 
 export interface PodSpec extends PodBody {

@@ -11,15 +11,14 @@ const U = 'U' as const;
 const Q = 'Q' as const;
 const N = (notice: string): Leaf => ({ notice });
 const IGNORED = N('is known to Kubernetes but not used by podlab');
-const PROBE = N('is ignored: every running container counts as ready until the pod lifecycle lands');
 
 const META: Tree = { name: U, namespace: U, labels: U, '*': Q };
+// image: the Docker runtime runs it; the process runtime runs a known image as it would (input/images.ts).
 const CONTAINER: Tree = {
-  name: U, command: U, args: U, env: U, envFrom: U, ports: U, workingDir: U, volumeMounts: U,
-  image: N('is ignored by the process runtime'),
+  name: U, image: U, command: U, args: U, env: U, envFrom: U, ports: U, workingDir: U, volumeMounts: U,
+  readinessProbe: U, livenessProbe: U, startupProbe: U, lifecycle: U, restartPolicy: U,
   imagePullPolicy: Q, resources: Q, resizePolicy: Q, securityContext: Q, terminationMessagePath: Q, terminationMessagePolicy: Q,
   stdin: Q, stdinOnce: Q, tty: Q,
-  readinessProbe: PROBE, livenessProbe: PROBE, startupProbe: PROBE,
   '*': IGNORED,
 };
 const VOLUME: Tree = {
@@ -27,12 +26,11 @@ const VOLUME: Tree = {
   '*': N('is a volume type podlab does not provide (the pod gets an empty directory in its place)'),
 };
 export const POD_SPEC: Tree = {
-  containers: { '[]': CONTAINER }, nodeName: U, nodeSelector: U, affinity: U, tolerations: U, topologySpreadConstraints: U,
-  hostname: U, subdomain: U, hostNetwork: U, volumes: { '[]': VOLUME }, restartPolicy: U, terminationGracePeriodSeconds: U,
+  containers: { '[]': CONTAINER }, initContainers: { '[]': CONTAINER }, nodeName: U, nodeSelector: U, affinity: U, tolerations: U, topologySpreadConstraints: U,
+  hostname: U, subdomain: U, hostAliases: U, hostNetwork: U, volumes: { '[]': VOLUME }, restartPolicy: U, terminationGracePeriodSeconds: U,
   serviceAccountName: Q, serviceAccount: Q, automountServiceAccountToken: Q, imagePullSecrets: Q, securityContext: Q,
   priorityClassName: Q, priority: Q, preemptionPolicy: Q, schedulerName: Q, enableServiceLinks: U, dnsPolicy: U, runtimeClassName: Q,
   overhead: Q, os: Q, resources: Q, hostUsers: Q, readinessGates: Q,
-  initContainers: N('are not run by this version (the pod lifecycle brings them)'),
   '*': IGNORED,
 };
 const TEMPLATE: Tree = { metadata: META, spec: POD_SPEC };

@@ -186,6 +186,8 @@ export class FakeExecutor implements Executor {
     const [cmd, ...args] = argv;
     const a = args.join(' ');
     if (netns !== undefined && !this.netns.has(netns)) return fail(`nsenter: cannot open /run/netns/${netns}: No such file or directory`);
+    // podns.py (UTS namespaces, tmpfs volumes, releasing mounts): nothing of that is modelled; it succeeds.
+    if (args[0]?.endsWith('podns.py')) return ok(JSON.stringify({ errors: [] }));
     if (cmd === 'ip') {
       if (a === '-batch -' || a === '-force -batch -') return this.ipBatch(netns, input, a.startsWith('-force'));
       if (a === '-j -d -batch -' && input === OBSERVE_BATCH) return ok(this.observe(netns));
@@ -549,6 +551,9 @@ export class FakeExecutor implements Executor {
   /** What a started process does at once that podlab waits for: netexec reports its listeners. */
   private emulateStart(pid: number): void {
     const p = this.procs.get(pid)!;
+    // The container shim (workload/process/shim.sh DIR ATTEMPT …) records that its command started, as pid itself.
+    const s = p.argv.findIndex((a) => a.endsWith('shim.sh'));
+    if (s >= 0 && p.argv[s + 1] && p.argv[s + 2]) this.fileMap.set(normalize(`${p.argv[s + 1]}/${p.argv[s + 2]}.start`), `${pid} ${(Date.now() / 1000).toFixed(6)}\n`);
     const i = p.argv.findIndex((a) => a.endsWith('netexec.py'));
     if (i < 0) return;
     const cfg = this.fileMap.get(normalize(p.argv[i + 1]!));

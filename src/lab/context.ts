@@ -5,9 +5,10 @@ import { LocalExecutor } from '../substrate/local.js';
 import type { Store } from '../store/types.js';
 import { FileStore } from '../store/file.js';
 import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
-import { processRuntime } from '../workload/process.js';
+import { podRuntime } from '../workload/runtimes.js';
+import type { Supervisor } from '../workload/lifecycle/supervisor.js';
+import type { Desired } from './desire.js';
 import { withLabLock, type LockOptions } from './lock.js';
-import type { Desired } from './reconcile.js';
 
 export type Progress = (msg: string) => void;
 
@@ -22,6 +23,10 @@ export interface LabContext {
   readonly concurrency?: number;
   /** Whether this process may change the kernel (root). */
   readonly root?: boolean;
+  /** The lab's supervisor when this process runs it (the daemon): reconcile hands it the topology. */
+  readonly supervisor?: Supervisor;
+  /** Without a supervisor, how long `up` waits for init containers to complete (ms, default 120 000). */
+  readonly startTimeoutMs?: number;
   /**
    * A long-running process (the daemon) runs the controllers over time — Jobs, CronJobs, replacing pods that died. When
    * absent, `up`/`apply` expand the workloads once, walk rollouts and ordered StatefulSets in-process, and say so.
@@ -63,11 +68,11 @@ export function labContext(o: Partial<LabContext> = {}): LabContext {
     ...o,
     exec: o.exec ?? new LocalExecutor(),
     store: o.store ?? new FileStore(),
-    runtime: o.runtime ?? processRuntime,
+    runtime: o.runtime ?? podRuntime(),
     root: o.root ?? (process.getuid ? process.getuid() === 0 : true),
   };
 }
 
 export function runtimeContext(ctx: LabContext, cluster: string): RuntimeContext {
-  return { exec: ctx.exec, dir: ctx.store.dir(cluster) };
+  return { exec: ctx.exec, dir: ctx.store.dir(cluster), cluster };
 }

@@ -11,7 +11,7 @@ import { kubectlName } from '../model/workloads/names.js';
 import { labContext } from './context.js';
 import { readSources } from './load.js';
 import { applyGenerated, labObjects, parseRef, type LiveOptions } from './live.js';
-import { status } from './status.js';
+import { podReady, status } from './status.js';
 import { labState, pickCluster } from './targets.js';
 import { sleep } from '../kernel/exec.js';
 import type { UpResult } from './reconcile.js';
@@ -113,7 +113,7 @@ export async function rolloutStatus(r: Ref, o: LiveOptions & { timeoutMs?: numbe
     const w = st.topology.workloads?.find((x) => x.key === t.key);
     if (!w) throw new Error(`${t.key} is not in the lab's state: run \`podlab up\` or \`podlab apply\` first`);
     const s = await status(t.cluster, t.ctx);
-    const ready = new Set(s.pods.filter((p) => p.phase === 'Running').map((p) => `${p.namespace}/${p.name}`));
+    const ready = new Set(s.pods.filter(podReady).map((p) => `${p.namespace}/${p.name}`));
     const m = rolloutMessage(w, (p) => ready.has(p));
     if (m.message !== last) o.onMessage?.(m.message);
     last = m.message;

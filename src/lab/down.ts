@@ -5,8 +5,28 @@ import { delNetns, ownedNetns } from '../kernel/netns.js';
 import { clusterNetns, clustersInKernel } from '../substrate/local.js';
 import { PREFIX } from '../net/names.js';
 import { CorruptStateError, type LabState } from '../store/types.js';
-import { labContext, requireRoot, withLock, type LabContext } from './context.js';
+import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
+import { podns } from '../workload/process/index.js';
 import { NETNS_ETC, removeNetnsFiles } from '../workload/dns/server.js';
+import { connectEngine, listCluster, removeCluster, clustersInEngine } from '../workload/docker/index.js';
+
+/** The lab's containers in the Docker engine, removed by label before any of their processes is killed from outside. */
+async function removeDocker(exec: Executor, cluster: string, required: boolean): Promise<string[]> {
+  let engine;
+  try {
+    engine = await connectEngine({ timeoutMs: 3000 });
+  } catch (e) {
+    return required ? [`docker containers of ${cluster}: ${(e as Error).message}`] : [];
+  }
+  const r = await removeCluster(engine, cluster, { exec });
+  return r.leftovers;
+}
+
+/** Release every mount podlab made under the lab's folder (pods' UTS namespaces, tmpfs volumes) so it can go. */
+async function releaseLabDir(ctx: LabContext, cluster: string): Promise<string[]> {
+  return podns(runtimeContext(ctx, cluster), { release: [ctx.store.dir(cluster)] });
+}
+
 
 /** The lab's folders under /etc/netns (resolv.conf of its pods and nodes), found by name as its namespaces are. */
 async function netnsFilesOf(exec: Executor, cluster: string): Promise<string[]> {
@@ -43,18 +63,35 @@ export async function downLocked(ctx: LabContext, cluster: string): Promise<Down
     if (!(e instanceof CorruptStateError)) throw e;
     warnings.push(`${e.message}; removing the lab from the kernel alone`);
   }
+  const usesDocker = !st || st.topology.pods.some((p) => p.runtime === 'docker');
+  const dockerLeft = usesDocker ? await removeDocker(exec, cluster, !!st) : [];
   const killed = await stopPids(exec, [...exec.pidsIn(nsList).keys()]);
   // Processes we started whose namespace is already gone would otherwise survive.
   for (const p of st?.processes ?? []) if (exec.alive(p.pid, p.netns)) exec.signal(p.pid, 'SIGKILL');
   await delNetns(exec, nsList).catch(() => undefined);
+  warnings.push(...(await releaseLabDir(ctx, cluster)));
   await removeNetnsFiles(exec, await netnsFilesOf(exec, cluster));
   await ctx.store.remove(cluster);
-  return { cluster, removedNetns: nsList.length, killed, leftovers: await leftovers(exec, cluster), ...(warnings.length ? { warnings } : {}) };
+  return { cluster, removedNetns: nsList.length, killed, leftovers: [...dockerLeft, ...(await leftovers(exec, cluster, ctx.store.dir(cluster)))], ...(warnings.length ? { warnings } : {}) };
 }
 
-/** What of a lab still exists in the kernel: namespaces, processes in them, host links with our names. */
-export async function leftovers(exec: Executor, cluster: string): Promise<string[]> {
+/** What of a lab still exists: namespaces, processes in them, host links with our names, its mounts and /etc/netns files, its containers. */
+export async function leftovers(exec: Executor, cluster: string, labDir?: string): Promise<string[]> {
   const out: string[] = [];
+  if (labDir) {
+    const mi = (await exec.files.read('/proc/self/mountinfo')) ?? '';
+    for (const l of mi.split('\n')) {
+      const m = l.split(' ')[4];
+      if (m && (m === labDir || m.startsWith(labDir + '/'))) out.push(`mount ${m}`);
+    }
+  }
+  for (const n of clusterNetns(cluster, await exec.files.list('/etc/netns'))) out.push(`/etc/netns/${n}`);
+  try {
+    const engine = await connectEngine({ timeoutMs: 2000 });
+    for (const c of await listCluster(engine, cluster)) out.push(`docker container ${c.name}`);
+  } catch {
+    /* no engine: nothing of ours can be in it */
+  }
   const ns = (await ownedNetns(exec, cluster)).mine;
   for (const n of ns) out.push(`network namespace ${n}`);
   for (const [pid, n] of exec.pidsIn(ns)) out.push(`process ${pid} in ${n}`);
@@ -88,11 +125,22 @@ async function cleanLocked(ctx: LabContext, opts: { cluster?: string; all?: bool
   const { exec } = ctx;
   const all = exec.listNetns();
   const targets = opts.all ? all.filter((n) => n.startsWith(PREFIX)) : (await ownedNetns(exec, opts.cluster!, all)).mine;
+  // Containers first (by label), then processes, namespaces, mounts under the labs' folders, /etc/netns files.
+  let engineClusters: string[] = [];
+  try {
+    engineClusters = opts.all ? await clustersInEngine(await connectEngine({ timeoutMs: 3000 })) : [];
+  } catch {
+    /* no engine */
+  }
+  for (const c of [...new Set([...clusters, ...engineClusters])]) await removeDocker(exec, c, false);
   await stopPids(exec, [...exec.pidsIn(targets).keys()]);
   await delNetns(exec, targets).catch(() => undefined);
   const files = opts.all ? (await exec.files.list(NETNS_ETC)).filter((n) => n.startsWith(PREFIX)) : await netnsFilesOf(exec, opts.cluster!);
   await removeNetnsFiles(exec, files);
-  for (const c of clusters) await ctx.store.remove(c);
-  const left = opts.all ? exec.listNetns().filter((n) => n.startsWith(PREFIX)).map((n) => `network namespace ${n}`) : await leftovers(exec, opts.cluster!);
+  for (const c of clusters) {
+    await releaseLabDir(ctx, c);
+    await ctx.store.remove(c);
+  }
+  const left = opts.all ? exec.listNetns().filter((n) => n.startsWith(PREFIX)).map((n) => `network namespace ${n}`) : await leftovers(exec, opts.cluster!, ctx.store.dir(opts.cluster!));
   return { clusters, removedNetns: targets.length, leftovers: left };
 }

@@ -4,9 +4,9 @@
 // second call on an unchanged lab makes no change.
 import { resolve as resolvePath } from 'node:path';
 import type { LabSpec } from '../input/types.js';
-import { allocationsOf, type Allocations, type Topology } from '../model/topology.js';
+import { allocationsOf, type PodT, type Topology } from '../model/topology.js';
 import type { Plan } from '../dataplane/types.js';
-import { getMode, resolveLab } from '../modes/registry.js';
+import { getMode } from '../modes/registry.js';
 import { modeRuntime } from '../modes/runtimes.js';
 import { edgeSync, isEdgeRecord } from '../workload/edge/runtime.js';
 import { staleUdpFlows } from '../dataplane/proxy/conntrack.js';
@@ -17,36 +17,28 @@ import { addNetns, delNetns, markNetns, ownedNetns } from '../kernel/netns.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
 import type { ProcRecord } from '../workload/types.js';
-import { shortHash } from '../net/hash.js';
 import { isDnsRecord, removeNetnsFiles, syncDns, syncResolvConf } from '../workload/dns/server.js';
 import type { Change } from '../kernel/changes.js';
 import { runtimeContext, type LabContext } from './context.js';
+import { planned, type Desired, type Readiness } from './desire.js';
+import { hosting, oneShot, terminatePods } from './lifecycle.js';
+import { applyEndpoints } from './endpoints.js';
 import { stopStrays } from './strays.js';
 
-/** What a lab must be: every address decided, the kernel state of every namespace, and what the files declared besides. */
-export interface Desired {
-  /** The declared `kind: Check` documents and the files' notices. */
-  readonly lab: Pick<LabSpec, 'checks' | 'notices'>;
-  readonly topo: Topology;
-  readonly plan: Plan;
-  /** Per namespace, a hash of its plan without the rule sets (those have their own ledger, by hash of the text). */
-  readonly planHashes: Readonly<Record<string, string>>;
-}
+export { desire, type Desired, type Readiness } from './desire.js';
 
-/**
- * Decide everything (pure): topology with sticky allocations from the previous state, and the plan. `workloads`:
- * the controllers' state to start from instead of the previous state's (a step of a rollout, lab/workloads.ts).
- */
-export function desire(lab: LabSpec, prev?: LabState, workloads?: Allocations['workloads']): Desired {
-  const allocations = { ...(prev?.allocations ?? {}), ...(workloads ? { workloads } : {}) };
-  const topo = resolveLab(lab, allocations, { progressive: true, now: new Date().toISOString() });
-  return planned(lab, topo);
-}
-
-function planned(lab: Pick<LabSpec, 'checks' | 'notices'>, topo: Topology): Desired {
-  const plan = getMode(topo.mode).plan(topo);
-  const planHashes = Object.fromEntries(plan.namespaces.map((n) => [n.netns, shortHash(JSON.stringify({ ...n, rulesets: undefined, absentRulesets: undefined }), 16)]));
-  return { lab, topo, plan, planHashes };
+/** The running containers' command pids (each its session's leader) and their shims: processes of the lab to keep. */
+async function containerSessions(ctx: LabContext, rctx: ReturnType<typeof runtimeContext>, topo: Topology): Promise<Set<number>> {
+  const keep = new Set<number>();
+  if (!topo.pods.length) return keep;
+  for (const o of (await ctx.runtime.observe(rctx, topo.pods)).values()) {
+    if (!o.pid || !('running' in o.state)) continue;
+    keep.add(o.pid);
+    const stat = await ctx.exec.files.read(`/proc/${o.pid}/stat`);
+    const ppid = Number(stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid > 1) keep.add(ppid);
+  }
+  return keep;
 }
 
 /** What a lab's state says was applied (its topology as decided then: no file is read again). */
@@ -74,6 +66,8 @@ export interface ReconcileOptions {
    * state differs from what they were converged to; the rest get their rule sets written from the ledger alone.
    */
   readonly incremental?: boolean;
+  /** The readiness the desired state was computed with (recorded; the endpoints follow it). */
+  readonly readiness?: Readiness;
   /**
    * A repair of a lab that holds its plan but for these namespaces (the daemon heard of drift there): only they are
    * read back and diffed; the others are taken as holding their plan, as in a partial sync. Missing namespaces and
@@ -146,15 +140,17 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   // Record what we are about to build before touching the kernel, so down/status can find it if interrupted.
   const rules: RuleLedger = structuredClone(prev?.rules ?? {});
   let procs: readonly ProcRecord[] = prev?.processes ?? [];
+  let notReady = [...(o.readiness?.notReady ?? prev?.notReady ?? [])].filter((k) => topo.pods.some((p) => p.key === k));
+  let cur = d;
   // The state is written before each change (the daemon's journal); a write that would record nothing new is skipped.
   let last = prev ? stateKey(prev) : '';
   const faults = o.keepFaults ? prev?.faults ?? [] : [];
   const save = async (converged = false) => {
     const s: LabState = {
-      ...(converged ? { converged, planHashes } : {}),
+      ...(converged ? { converged, planHashes: cur.planHashes } : {}),
       version: STATE_VERSION, cluster, files: from.files.map((f) => resolvePath(ctx.cwd ?? process.cwd(), f)), applied: [...(from.applied ?? [])], deleted: [...(from.deleted ?? [])],
-      mode: from.mode, proxyMode: from.proxyMode, topology: topo, allocations: allocationsOf(topo), checks: d.lab.checks,
-      rules, processes: procs, ...(faults.length ? { faults } : {}), updatedAt: new Date().toISOString(),
+      mode: from.mode, proxyMode: from.proxyMode, topology: cur.topo, allocations: allocationsOf(cur.topo), checks: d.lab.checks,
+      rules, processes: procs, ...(notReady.length ? { notReady } : {}), ...(faults.length ? { faults } : {}), updatedAt: new Date().toISOString(),
     };
     const key = stateKey(s);
     if (key === last) return;
@@ -163,6 +159,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   };
   await save();
   const repairs: Change[] = [];
+  const rctx = runtimeContext(ctx, cluster);
 
   // Endpoints go before their pods and come after them, in the order of the endpoints controller and kubelet: while
   // pods are removed or made, the nodes' Service rules hold only the endpoints of pods that already ran and still do.
@@ -179,10 +176,17 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
 
   if (stale.length) {
     say(`removing ${stale.length} namespace(s)${recreate.size ? ` (${recreate.size} of them pods to recreate)` : ''}`);
+    // Pods first, as Kubernetes deletes them: preStop, SIGTERM, their grace period; the engine's containers before
+    // any process in their namespaces is killed from outside.
+    const gone = new Set(stale);
+    const stalePods: PodT[] = (prev?.topology.pods ?? []).filter((p) => gone.has(p.netns));
+    await terminatePods(ctx, rctx, topo, stalePods);
+    await ctx.runtime.removePods?.(rctx, stalePods);
     await stopPids(exec, [...exec.pidsIn(stale).keys()]);
     // Links first: a netexec runtime's listener can keep a deleted pod namespace, and its veth, alive for a while.
-    await sysctlBatch(exec, stale.map((netns) => ({ netns, unlink: true })));
-    await delNetns(exec, stale);
+    const present = stale.filter((n) => exec.netnsId(n) !== undefined);
+    await sysctlBatch(exec, present.map((netns) => ({ netns, unlink: true })));
+    await delNetns(exec, present);
     await removeNetnsFiles(exec, stale.filter((n) => !desired.has(n)));
     for (const n of stale) delete rules[n];
     changes += stale.length;
@@ -190,8 +194,13 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   }
   abortCheck();
   if (fresh.length) {
-    say(`creating ${fresh.length} network namespace(s)`);
-    await addNetns(exec, fresh, cluster);
+    // A docker pod's namespace is its pause container's (linked under /run/netns); the others are made here.
+    const byNetns = new Map(topo.pods.map((p) => [p.netns, p]));
+    const sandboxed = fresh.map((n) => byNetns.get(n)).filter((p): p is PodT => !!p && !!ctx.runtime.makesNetns?.(p));
+    const own = new Set(sandboxed.map((p) => p.netns));
+    say(`creating ${fresh.length} network namespace(s)${own.size ? ` (${own.size} of them pod sandboxes)` : ''}`);
+    await addNetns(exec, fresh.filter((n) => !own.has(n)), cluster);
+    if (sandboxed.length) await ctx.runtime.createSandboxes?.(rctx, sandboxed);
     changes += fresh.length;
     // A namespace the last run had built is gone: someone deleted it.
     for (const n of fresh) if (prev?.planHashes?.[n] !== undefined && !recreate.has(n)) repairs.push({ netns: n, kind: 'namespace', object: n, action: 'added' });
@@ -214,13 +223,14 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
 
   // Every pod's resolv.conf before its processes start (they see /etc/netns/<netns>/ through `ip netns exec`).
   changes += await syncResolvConf(exec, topo);
-  // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first.
-  const strays = await stopStrays(ctx, cluster, topo, plan.namespaces.map((n) => n.netns).filter((n) => !freshSet.has(n)), procs);
+  // Processes of this lab that the state does not know would hold the ports the runtime binds: stop them first —
+  // but not the pods' containers, which the lifecycle knows by their shim's records (their sessions are kept).
+  const keep = await containerSessions(ctx, rctx, topo);
+  const strays = await stopStrays(ctx, cluster, topo, plan.namespaces.map((n) => n.netns).filter((n) => !freshSet.has(n)), procs, keep);
   changes += strays.stopped;
   if (strays.stopped) say(`stopped ${strays.stopped} process(es) of the lab that its state did not know`);
 
-  say('starting pod processes');
-  const rctx = runtimeContext(ctx, cluster);
+  say('preparing pod sandboxes');
   const mr = modeRuntime(topo.mode);
   const modeProcs = procs.filter((r) => mr?.owns(r));
   const edgeProcs = procs.filter(isEdgeRecord);
@@ -260,8 +270,32 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   changes += dns.changes;
   await save();
 
+  // The containers: the supervisor that runs for the lab takes the new topology; without one, every pod is started
+  // once (init containers in order, each to completion) and nothing restarts them.
+  abortCheck();
+  const host = await hosting(ctx, rctx);
+  const problems = [...wl.problems];
+  const notices: string[] = [];
+  if (host.kind === 'here') host.supervisor.update(topo);
+  else if (host.kind === 'none') {
+    say('starting containers');
+    const once = oneShot(ctx.runtime, rctx, topo);
+    const reports = await once.runOnce(topo, ctx.startTimeoutMs ?? 120_000);
+    for (const r of reports) {
+      const bad = [...r.initContainerStatuses, ...r.containerStatuses].find((c) => 'terminated' in c.state && c.state.terminated.exitCode !== 0 && c.state.terminated.reason !== 'Completed');
+      if (r.display.status.startsWith('Init:') && !/Error|CrashLoop/.test(r.display.status)) notices.push(`Pod ${r.pod} is ${r.display.status} (an init container still runs; without a supervisor nothing will start the app containers after it)`);
+      else if (bad && 'terminated' in bad.state) problems.push(`Pod ${r.pod} container ${bad.name} exited with code ${bad.state.terminated.exitCode} (${bad.state.terminated.reason}); see \`podlab logs ${r.pod} -c ${bad.name}\``);
+    }
+    // Endpoints follow what actually runs: a pod whose containers did not start is not ready.
+    const now = reports.filter((r) => !r.ready).map((r) => r.pod).sort();
+    if (d.spec && JSON.stringify(now) !== JSON.stringify([...notReady].sort())) {
+      notReady = now;
+      cur = await applyEndpoints(ctx, d.spec, { rules, prev: cur, readiness: { notReady: new Set(now) }, allocations: allocationsOf(topo) });
+      await save();
+    }
+  }
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
-  const flows = staleUdpFlows(prev?.topology, topo);
+  const flows = staleUdpFlows(prev?.topology, cur.topo);
   if (flows.length) {
     const script = flows.map((a) => `${a.join(' ')} >/dev/null 2>&1 || true`).join('\n') + '\n';
     await mapLimit(topo.nodes, ctx.concurrency ?? 8, (n) => exec.run(['sh', '-s'], inNs(n.netns, exec.host), { input: script }));
@@ -272,8 +306,8 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   for (const r of procs) if (!before.has(r.pid)) repairs.push({ netns: r.netns, kind: 'process', object: `${r.pod} ${r.container}`, action: 'added' });
   return {
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
-    created: fresh, deleted: stale, problems: [...wl.problems, ...edge.problems, ...dns.problems],
-    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`),
+    created: fresh, deleted: stale, problems: [...problems, ...edge.problems, ...dns.problems],
+    notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...notices,
       ...strays.foreign.map((f) => `${f} is not the lab's: left running`), ...controllerNotice(topo, ctx)],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
@@ -315,7 +349,7 @@ function withRulesOf(plan: Plan, other: Plan): Plan {
 function clashProblems(d: Desired, foreign: ReadonlyMap<string, string>): Problem[] {
   if (!foreign.size) return [];
   // The files' objects when the desired state came from files; a repair from the state alone names the namespaces.
-  const full = 'cluster' in d.lab ? (d.lab as LabSpec) : undefined;
+  const full: LabSpec | undefined = d.spec ?? ('cluster' in d.lab ? (d.lab as LabSpec) : undefined);
   const name = d.topo.cluster;
   const at = new Map<string, { who: string; file: string; line?: number }>();
   if (full) {
@@ -344,7 +378,7 @@ function stateKey(s: LabState): string {
 function recreatedPods(before: Topology, after: Topology): string[] {
   // Not workingDir: it defaults to the folder of the file that declared the pod, so the same pod read from
   // another folder would be recreated. A changed workingDir restarts the container's process instead.
-  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, p.containers.map((c) => ({ ...c, workingDir: '' }))]);
+  const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, [...(p.initContainers ?? []), ...p.containers].map((c) => ({ ...c, workingDir: '' })), p.restartPolicy ?? '', p.hostname ?? '', p.subdomain ?? '', p.hostAliases ?? [], p.volumes ?? [], p.runtime ?? '', p.terminationGracePeriodSeconds ?? '']);
   const old = new Map(before.pods.map((p) => [p.netns, spec(p)]));
   return after.pods.filter((p) => old.has(p.netns) && old.get(p.netns) !== spec(p)).map((p) => p.netns);
 }

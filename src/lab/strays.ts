@@ -17,7 +17,8 @@ export interface Strays {
 
 const nul = (s: string | undefined) => (s ?? '').split('\0').filter(Boolean);
 
-export async function stopStrays(ctx: LabContext, cluster: string, topo: Topology, netns: readonly string[], known: readonly ProcRecord[]): Promise<Strays> {
+/** `sessions`: pids whose processes, and every process of their session, are known (the pods' containers and shims). */
+export async function stopStrays(ctx: LabContext, cluster: string, topo: Topology, netns: readonly string[], known: readonly ProcRecord[], sessions: ReadonlySet<number> = new Set()): Promise<Strays> {
   const { exec } = ctx;
   const knownPids = new Set(known.filter((r) => exec.alive(r.pid, r.netns)).map((r) => r.pid));
   const dir = ctx.store.dir(cluster) + '/';
@@ -25,11 +26,12 @@ export async function stopStrays(ctx: LabContext, cluster: string, topo: Topolog
   const ours: number[] = [];
   const foreign: string[] = [];
   for (const [pid, ns] of exec.pidsIn(netns)) {
-    if (knownPids.has(pid)) continue;
-    // A known process's children are its own (the ingress controller's nginx workers).
+    if (knownPids.has(pid) || sessions.has(pid)) continue;
+    // A known process's children are its own (the ingress controller's nginx workers); a container's session is its.
     const stat = (await exec.files.read(`/proc/${pid}/stat`)) ?? '';
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (knownPids.has(ppid)) continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (knownPids.has(Number(fields[1]))) continue;
+    if (sessions.size && sessions.has(Number(fields[3]))) continue;
     const argv = nul(await exec.files.read(`/proc/${pid}/cmdline`));
     const env = new Set(nul(await exec.files.read(`/proc/${pid}/environ`)));
     const pod = podOf.get(ns);

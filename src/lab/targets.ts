@@ -1,5 +1,6 @@
 // Finding a lab and the things in it: which lab a command means, its state, and exec/logs targets.
 import type { Topology } from '../model/topology.js';
+import { podContainers, type ContainerRef } from '../workload/types.js';
 import type { LabState } from '../store/types.js';
 import { clustersInKernel } from '../substrate/local.js';
 import type { LabContext } from './context.js';
@@ -43,4 +44,20 @@ export function targetNetns(t: Topology, target: string): string {
   const p = t.pods.find((x) => x.key === key);
   if (!p) throw new Error(`no pod "${key}" (pods: ${t.pods.map((x) => x.key).join(', ') || 'none'}); targets are ns/pod, pod, node/NAME or ext`);
   return p.netns;
+}
+
+/** A pod's container for exec/logs: the one named, else the first app container (kubectl's default). */
+export function targetContainer(t: Topology, pod: string, container?: string): ContainerRef {
+  const key = pod.includes('/') ? pod : `default/${pod}`;
+  const p = t.pods.find((x) => x.key === key);
+  if (!p) throw new Error(`no pod "${key}" (pods: ${t.pods.map((x) => x.key).join(', ') || 'none'})`);
+  const all = podContainers(p);
+  const r = container === undefined ? all.find((x) => !x.init) : all.find((x) => x.container.name === container);
+  if (!r) throw new Error(`container ${container} is not valid for pod ${p.name} (containers: ${p.containers.map((c) => c.name).join(', ')}${p.initContainers?.length ? `; init containers: ${p.initContainers.map((c) => c.name).join(', ')}` : ''})`);
+  return r;
+}
+
+/** Whether an exec target names a pod (ns/pod, pod) rather than a node, host or the external host. */
+export function isPodTarget(target: string): boolean {
+  return !(target === 'ext' || target === 'external' || target === 'fabric' || target === 'vpc' || target.startsWith('host/') || target.startsWith('node/'));
 }

@@ -7,6 +7,8 @@ import { preflight, sctpUsers, policyCommands } from '../kernel/preflight.js';
 import { labContext, requireRoot, withLock, type LabContext } from './context.js';
 import { hostRoutes, loadLab } from './load.js';
 import { desire, reconcile, type UpResult } from './reconcile.js';
+import { readinessFor } from './lifecycle.js';
+import { dockerPreflight } from './docker.js';
 import { walkWorkloads } from './workloads.js';
 
 export { AbortedError, type UpResult } from './reconcile.js';
@@ -40,6 +42,7 @@ export async function prepare(ctx: LabContext, lab: LabSpec, incremental: boolea
   const commands = [...new Set([...mode.requires.commands, ...getProxyMode(lab.cluster.proxyMode).commands, 'unbound', 'unbound-control', ...polCmds])];
   if (!incremental) await preflight(ctx.exec, { ...mode.requires, commands, bridgeNetfilter: mode.requires.linkKinds.includes('bridge'), sctp, root: ctx.root });
   else if (sctp.length || polCmds.length) await preflight(ctx.exec, { commands: polCmds, linkKinds: [], sctp, root: ctx.root });
+  await dockerPreflight(lab);
 }
 
 /** Build or update a lab, holding its lock. */
@@ -65,9 +68,10 @@ export async function upLocked(ctx: LabContext, o: UpOptions): Promise<UpResult>
   const prev = await ctx.store.read(lab.cluster.name);
   const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === lab.cluster.mode;
   await prepare(ctx, lab, incremental);
-  const d = desire(lab, prev);
+  const readiness = await readinessFor(ctx, lab.cluster.name, prev?.notReady);
+  const d = desire(lab, prev, readiness);
   const from = { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode };
-  let r = await reconcile(ctx, d, prev, from, { incremental });
+  let r = await reconcile(ctx, d, prev, from, { incremental, readiness });
   // Rollouts and ordered StatefulSets: the controllers' steps, each gated on readiness (the daemon's job once it runs).
   if (!ctx.controllers && (d.topo.workloads ?? []).some((w) => !w.settled)) r = await walkWorkloads(ctx, lab, r, from);
   return { ...r, ms: performance.now() - t0 };

@@ -1,6 +1,6 @@
 // The controllers' steps walked in-process: what the daemon will do over time, done synchronously by `up` and
 // `apply` when no daemon runs. After a reconcile, if a rollout or an ordered StatefulSet has steps left
-// (model/workloads nextSizes), wait until the runtime reports the pods the step depends on as ready, take the step
+// (model/workloads nextSizes), wait until the lifecycle reports the pods the step depends on as Ready, take the step
 // (new ReplicaSet sizes, the next ordinal), and reconcile again — a partial sync each time — until every controller
 // is settled. A step that waits longer than the timeout stops the walk with a problem (the lab stays as it is).
 import type { LabSpec } from '../input/types.js';
@@ -8,7 +8,8 @@ import { nextSizes, type WorkloadT } from '../model/workloads/index.js';
 import { sleep } from '../kernel/exec.js';
 import type { LabContext } from './context.js';
 import { desire, reconcile, type Provenance, type UpResult } from './reconcile.js';
-import { status } from './status.js';
+import { podReady, status } from './status.js';
+import { readinessFor } from './lifecycle.js';
 
 export interface WalkOptions {
   /** Longest wait for pods to become ready before a step (default $PODLAB_STEP_TIMEOUT seconds, else 120). */
@@ -47,7 +48,8 @@ export async function walkWorkloads(ctx: LabContext, lab: LabSpec, first: UpResu
     let next: WorkloadT[] | undefined;
     for (;;) {
       const s = await status(lab.cluster.name, ctx);
-      const ready = new Set(s.pods.filter((p) => p.phase === 'Running').map((p) => `${p.namespace}/${p.name}`));
+      // Ready as Kubernetes counts it: the pod's Ready condition (its readiness probes, under a supervisor).
+      const ready = new Set(s.pods.filter(podReady).map((p) => `${p.namespace}/${p.name}`));
       next = nextSizes(lab, ws, (k) => ready.has(k));
       if (next || Date.now() - t0 > timeout) break;
       if (ctx.aborted?.()) return { ...r, steps, problems };
@@ -61,8 +63,9 @@ export async function walkWorkloads(ctx: LabContext, lab: LabSpec, first: UpResu
     const words = describeStep(ws, next);
     steps.push(...words);
     for (const w of words) say(w);
-    const d = desire(lab, st, next);
-    const rr = await reconcile(ctx, d, st, from, { incremental: true });
+    const readiness = await readinessFor(ctx, lab.cluster.name, st.notReady);
+    const d = desire(lab, st, readiness, next);
+    const rr = await reconcile(ctx, d, st, from, { incremental: true, readiness });
     r = { ...rr, changes: r.changes + rr.changes, created: [...r.created, ...rr.created], deleted: [...r.deleted, ...rr.deleted], problems: [...problems, ...rr.problems] };
   }
   return { ...r, steps, problems: [...new Set([...problems, ...r.problems])] };

@@ -42,7 +42,7 @@ export function configObjects(lab: Pick<LabSpec, 'configMaps' | 'secrets'>): Con
 
 /** Why kubelet cannot start the pod's containers (a reference to a missing object or key), or undefined. */
 export function configIssue(p: PodSpec, o: ConfigObjects): string | undefined {
-  for (const c of p.containers) {
+  for (const c of [...(p.initContainers ?? []), ...p.containers]) {
     for (const e of c.envFrom ?? []) {
       if (e.optional) continue;
       const found = e.kind === 'configMap' ? o.configMaps.has(`${p.namespace}/${e.name}`) : o.secrets.has(`${p.namespace}/${e.name}`);
@@ -144,9 +144,12 @@ function sourceValue(p: PodSpec, c: ContainerSpec, s: EnvSource, f: PodFacts, o:
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
-/** The containers of a placed pod with their environment resolved (call only when configIssue() found nothing). */
-export function resolveContainers(p: PodSpec, f: PodFacts, o: ConfigObjects): ContainerSpec[] {
-  return p.containers.map((c) => {
+/**
+ * The containers of a placed pod (or `list`: its initContainers) with their environment resolved (call only when
+ * configIssue() found nothing).
+ */
+export function resolveContainers(p: PodSpec, f: PodFacts, o: ConfigObjects, list: readonly ContainerSpec[] = p.containers): ContainerSpec[] {
+  return list.map((c) => {
     if (!c.envFrom && !c.envVars) return c;
     const env: Record<string, string> = {};
     for (const e of c.envFrom ?? []) {

@@ -60,7 +60,9 @@ export interface PlacedPod {
   readonly ip: string;
   readonly node: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly containers: readonly { readonly ports: readonly { readonly containerPort: number; readonly protocol: Protocol; readonly name?: string }[] }[];
+  readonly containers: readonly { readonly ports: readonly { readonly containerPort: number; readonly protocol: Protocol; readonly name?: string }[]; readonly readinessProbe?: unknown; readonly startupProbe?: unknown }[];
+  /** Sidecars (restartPolicy Always) count for readiness. */
+  readonly initContainers?: readonly { readonly restartPolicy?: string; readonly readinessProbe?: unknown; readonly startupProbe?: unknown }[];
 }
 
 /** Whether a pod is a ready endpoint. Every planned pod counts as running for now; a lifecycle will plug in here. */

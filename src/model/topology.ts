@@ -1,12 +1,12 @@
 // Resolve a validated LabSpec into a Topology: every address, name and MAC decided (pure).
 // The underlay and scheduling are shared; node subnets and pod addresses come from the mode's IPAM (model/ipam.ts).
 // Deterministic and sticky: previous allocations (from the lab's state) are kept when still valid.
-import type { LabSpec, ContainerSpec, DnsPolicy, Mode, ProxyMode, OwnerRef, PodSpec } from '../input/types.js';
+import type { LabSpec, ContainerSpec, DnsPolicy, HostAlias, KubeletSpec, Mode, ProxyMode, OwnerRef, PodSpec, RestartPolicy, RuntimeName } from '../input/types.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { contains, mustCidr, nth, ipToNum, type Cidr } from '../net/ip.js';
 import { extNetns, fabricNetns, nodeNetns, podNetns, fabricPortName, routerNetns } from '../net/names.js';
 import { macFor, shortHash } from '../net/hash.js';
-import { resolveServices, serviceAllocationsOf, type ServiceT, type ServiceAllocations } from './services.js';
+import { resolveServices, serviceAllocationsOf, type ReadyFn, type ServiceT, type ServiceAllocations } from './services.js';
 import type { Ipam } from './ipam.js';
 import { allocateLoadBalancerIps } from './loadbalancer.js';
 import { withSystem, dnsServiceIp, EXTERNAL_ZONE } from './system.js';
@@ -15,7 +15,7 @@ import { serviceEnv } from './envvars.js';
 import { nodeLabels, schedule } from './scheduler.js';
 import { expandWorkloads, type WorkloadT } from './workloads/index.js';
 import { configIssue, configObjects, resolveContainers, resolveVolumes, type ResolvedVolume } from './env.js';
-export type { ServiceT, ServicePortT, EndpointT } from './services.js';
+export type { ServiceT, ServicePortT, EndpointT, ReadyFn } from './services.js';
 export type { WorkloadT } from './workloads/index.js';
 export type { ResolvedVolume, VolumeFile } from './env.js';
 import { resolvePolicies, type PolicyModel } from './policy.js';
@@ -45,13 +45,21 @@ export interface PodT {
   readonly ip: string;
   readonly netns: string;
   readonly labels: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
   /** The containers, with their environment resolved (ConfigMaps, Secrets, the downward API: model/env.ts). */
   readonly containers: readonly ContainerSpec[];
+  /** Run in order, each to completion, before the containers; those with restartPolicy Always are sidecars. */
+  readonly initContainers?: readonly ContainerSpec[];
+  /** Absent: Always. */
+  readonly restartPolicy?: RestartPolicy;
+  /** Absent: 30. */
+  readonly terminationGracePeriodSeconds?: number;
   /** The controller that made the pod (a ReplicaSet, StatefulSet, DaemonSet or Job). */
   readonly owner?: OwnerRef;
-  /** spec.hostname / spec.subdomain (a StatefulSet's pods: their own name and its serviceName). */
+  /** spec.hostname / spec.subdomain (the pod's hostname; absent: the pod's name. A StatefulSet's pods: their own name and its serviceName). */
   readonly hostname?: string;
   readonly subdomain?: string;
+  readonly hostAliases?: readonly HostAlias[];
   /**
    * The pod's volumes, resolved: the files of configMap/secret/downwardAPI/projected volumes, emptyDir, hostPath, and a
    * persistent claim's directory (relative to the lab's folder). Containers mount them by `volumeMounts`.
@@ -62,6 +70,8 @@ export interface PodT {
   readonly serviceEnv?: Readonly<Record<string, string>>;
   /** A system pod (model/system.ts): its component ("dns", "ingress"). Run by that component, left out of the pod checks. */
   readonly system?: string;
+  /** Absent: process. */
+  readonly runtime?: RuntimeName;
 }
 
 /** Cluster DNS as the topology decides it. */
@@ -133,6 +143,8 @@ export interface Topology {
   readonly modeData?: unknown;
   /** One-line notices found while resolving (e.g. a Service port no selected pod declares). */
   readonly notices?: readonly string[];
+  /** kubelet's settings (spec.kubelet: the restart back-off), when the lab changes them. */
+  readonly kubelet?: KubeletSpec;
   /** Per node, the pod address its IPAM handed out last (Allocations.lastReserved). */
   readonly lastReserved?: Readonly<Record<string, string>>;
   /** NetworkPolicies resolved against the pods and namespaces (present when the lab has at least one policy). */
@@ -154,6 +166,8 @@ export interface Allocations {
 }
 
 export interface ResolveOptions {
+  /** Whether a pod is a ready endpoint (the lifecycle's readiness); absent: every placed pod. */
+  readonly ready?: ReadyFn;
   /**
    * Keep the steps of rollouts and ordered StatefulSets for a walker (lab/workloads.ts, the daemon) instead of jumping
    * to each controller's end state.
@@ -246,12 +260,19 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     const node = placement.get(key)!;
     const facts = { cluster: c.name, ip: ip.podIps.get(key) ?? '0.0.0.0', node, hostIP: nodeIpOf.get(node) ?? '' };
     const volumes = resolveVolumes(p, facts, objects);
+    const runtime = p.system ? undefined : p.runtime ?? c.runtime;
     return {
       namespace: p.namespace, name: p.name, key, node, ip: facts.ip,
       netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: resolveContainers(p, facts, objects),
+      ...(p.annotations ? { annotations: p.annotations } : {}),
+      ...(p.initContainers?.length ? { initContainers: resolveContainers(p, facts, objects, p.initContainers) } : {}),
+      ...(p.restartPolicy ? { restartPolicy: p.restartPolicy } : {}),
+      ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
       ...(p.owner ? { owner: p.owner } : {}), ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.subdomain ? { subdomain: p.subdomain } : {}),
+      ...(p.hostAliases?.length ? { hostAliases: p.hostAliases } : {}),
       ...(volumes.length ? { volumes } : {}),
       dnsPolicy: p.dnsPolicy, ...(p.system ? { system: p.system } : {}),
+      ...(runtime && runtime !== 'process' ? { runtime } : {}),
     };
   });
   const podByKey = new Map<string, PodSpec>(lab.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
@@ -285,7 +306,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     lab, problems, taken: new Set([gateway, extIp, ...nodes.map((n) => n.ip)]),
     prev: Object.fromEntries(Object.entries(prev.services ?? {}).map(([k, v]) => [k, v.loadBalancerIP])),
   });
-  const services = resolveServices(lab, pods, prev.services, problems, undefined, notices, { ips: lbIps, cluster: c.name, announce: c.loadBalancer.announce });
+  const services = resolveServices(lab, pods, prev.services, problems, ro.ready, notices, { ips: lbIps, cluster: c.name, announce: c.loadBalancer.announce });
   const ingress = resolveIngress(lab, services);
   if (ingress) notices.push(...ingress.notices);
   // MetalLB's BGP mode needs a router to peer with: the lab adds one on the fabric, at the highest free address.
@@ -337,6 +358,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     ...(exp.workloads.length ? { workloads: exp.workloads } : {}),
     ...(notices.length ? { notices } : {}),
     ...(policy ? { policy } : {}),
+    ...(c.kubelet ? { kubelet: c.kubelet } : {}),
   };
 }
 

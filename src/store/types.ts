@@ -30,6 +30,8 @@ export interface LabState {
   readonly converged?: boolean;
   /** Per namespace, a hash of the plan it was converged to: a live change re-reads only those whose hash moves. */
   readonly planHashes?: Readonly<Record<string, string>>;
+  /** Pods the lifecycle last found not Ready: out of every Service's endpoints (the topology's endpoints say the same). */
+  readonly notReady?: readonly string[];
   /** Faults injected with `podlab fault` and not healed ("bgp-down node2"): a resync leaves them in place. */
   readonly faults?: readonly string[];
   readonly updatedAt: string;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { clusterName, writeLab, pod, podlab, netnsOf, inNetns, isRoot, ROOT, STATE_DIR } from '../helpers/lab.js';
 
 interface Status {
-  pods: { namespace: string; name: string; node: string; ip: string; phase: string; owner?: { kind: string; name: string }; labels: Record<string, string> }[];
+  pods: { namespace: string; name: string; node: string; ip: string; phase: string; owner?: { kind: string; name: string }; labels: Record<string, string>; containers?: { name: string; startedAt?: string }[] }[];
   services: { name: string; clusterIP: string; endpoints: { pod: string; ip: string }[] }[];
   workloads: { kind: string; namespace: string; name: string; desired: number; current: number; ready: number; jobStatus?: string; schedule?: string }[];
   nodes: { name: string; netns: string }[];
@@ -122,10 +122,10 @@ spec:
     const pods = s.pods.filter((p) => p.owner?.kind === 'StatefulSet');
     t.same(pods.map((p) => `${p.name} ${p.phase}`), ['db-0 Running', 'db-1 Running', 'db-2 Running']);
     t.same(s.services[0]!.endpoints.map((e) => e.pod).sort(), ['default/db-0', 'default/db-1', 'default/db-2']);
-    // The process runtime's records say when each pod's container started: in ordinal order.
-    const state = JSON.parse(readFileSync(join(STATE_DIR, name, 'state.json'), 'utf8')) as { processes: { pod: string; container: string; startedAt: string }[] };
-    const started = state.processes.filter((p) => p.container === 'pg').sort((a, b) => a.startedAt.localeCompare(b.startedAt)).map((p) => p.pod);
-    t.same(started, ['default/db-0', 'default/db-1', 'default/db-2'], 'started in order');
+    // Each pod's container started (its Running state's startedAt, as kubectl shows it): in ordinal order.
+    const startedAt = (p: Status['pods'][number]) => p.containers?.find((c) => c.name === 'pg')?.startedAt ?? '';
+    const started = [...pods].sort((a, b) => startedAt(a).localeCompare(startedAt(b))).map((p) => `${p.name} ${startedAt(p) ? 'started' : '?'}`);
+    t.same(started, ['db-0 started', 'db-1 started', 'db-2 started'], 'started in order');
     const w = s.workloads.find((x) => x.kind === 'StatefulSet')!;
     t.same([w.ready, w.desired], [3, 3]);
     const host = await inNetns(`pl-${name}-default-db-1`, ['curl', '-s', '-m', '2', 'http://127.0.0.1:5432/hostname']);

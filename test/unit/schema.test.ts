@@ -97,6 +97,7 @@ spec:
       imagePullSecrets: [{name: reg}]
       securityContext: {runAsNonRoot: true}
       priorityClassName: high
+      shareProcessNamespace: true
       initContainers: [{name: init, image: busybox}]
       containers:
         - name: c
@@ -106,6 +107,7 @@ spec:
           securityContext: {readOnlyRootFilesystem: true}
           readinessProbe: {httpGet: {path: /, port: 80}}
           lifecycle: {preStop: {exec: {command: [sleep, "1"]}}}
+          volumeDevices: [{name: raw, devicePath: /dev/xvda}]
           ports: [{containerPort: 80}]
 status: {replicas: 1}
 `;
@@ -117,11 +119,13 @@ spec: {type: NodePort, selector: {app: a}, ports: [{port: 80, appProtocol: http}
 `);
   t.same(problems, []);
   const about = (f: string) => notices.filter((n) => n.includes(`"${f}"`));
-  for (const f of ['image', 'readinessProbe', 'lifecycle', 'initContainers']) {
+  for (const f of ['shareProcessNamespace', 'volumeDevices']) {
     t.equal(about(f).length, 1, `one notice for ${f}`);
     t.match(about(f)[0], /\(and 1 more like it\)$/);
   }
-  t.match(about('image')[0], /^lab\.yaml:\d+: Deployment default\/a spec\.template\.spec\.containers\[0\]\.image: "image" is ignored by the process runtime/);
+  t.match(about('volumeDevices')[0], /^lab\.yaml:\d+: Deployment default\/a spec\.template\.spec\.containers\[0\]\.volumeDevices: "volumeDevices" is known to Kubernetes but not used by podlab/);
+  // The pod lifecycle uses these: no notice.
+  for (const f of ['image', 'readinessProbe', 'lifecycle', 'initContainers']) t.same(about(f), [], `${f} is used`);
   t.match(about('loadBalancerClass')[0], /Service default\/s spec\.loadBalancerClass: "loadBalancerClass" is known to Kubernetes but not used by podlab$/);
   for (const f of ['serviceAccountName', 'imagePullSecrets', 'securityContext', 'resources', 'annotations', 'uid', 'status', 'imagePullPolicy', 'priorityClassName', 'appProtocol', 'ipFamilyPolicy']) t.same(about(f), [], `${f} is quiet`);
 });

@@ -145,7 +145,7 @@ t.test('no Cluster, two Clusters, unknown and unsupported modes', async (t) => {
   t.match(msg, /unknown mode "bgp" \(one of: overlay\)/);
 });
 
-t.test('args without command, empty netexec and node names that collide with ours', async (t) => {
+t.test('args without command, an idle container and node names that collide with ours', async (t) => {
   const text = CLUSTER.replace('{name: node2}', '{name: fabric}') + `---
 apiVersion: v1
 kind: Pod
@@ -155,10 +155,10 @@ spec: {containers: [{name: c, args: [x]}, {name: d}]}
   const all = problems([src(text)]).map((p) => `${p.path}: ${p.message}`).join('\n');
   t.match(all, /spec\.nodes\[1\]\.name: "fabric" is reserved/);
   t.match(all, /containers\[0\]\.args: args without command/);
-  t.match(all, /containers\[1\]\.ports: a container without command runs the built-in netexec server/);
+  t.notMatch(all, /containers\[1\]/, 'a container with neither command nor ports is valid: it runs idle');
 });
 
-t.test('images are accepted and ignored with a notice', async (t) => {
+t.test('a known server image without command is served by netexec on its ports; an unknown one idles with a notice', async (t) => {
   const lab = parseLab([src(CLUSTER + `---
 apiVersion: v1
 kind: Pod
@@ -166,5 +166,15 @@ metadata: {name: p}
 spec: {containers: [{name: c, image: nginx, ports: [{containerPort: 80}]}]}
 `)]);
   t.equal(lab.pods[0]!.containers[0]!.image, 'nginx');
-  t.match(lab.notices.join('\n'), /"image" is ignored/);
+  t.same(lab.notices, []);
+  const bare = parseLab([src(CLUSTER + `---
+apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec: {containers: [{name: web, image: docker.io/library/nginx:1.25}, {name: x, image: example.com/thing:1}]}
+`)]);
+  const [web, x] = bare.pods[0]!.containers;
+  t.same(web!.serve?.map((p) => p.containerPort), [80], 'nginx without ports: netexec on 80');
+  t.equal(x!.idle, true, 'an unknown image without command or ports idles');
+  t.match(bare.notices.join('\n'), /image "example\.com\/thing:1" is not one podlab knows: it runs idle/);
 });

@@ -2,7 +2,7 @@
 // sections (spec.bgp, spec.vpc, …) are validated by the mode plugins through the schemas passed in ParseOptions,
 // so this file names no mode.
 import { isIPv4, parseCidr, contains, overlaps, ipToNum, parseRange, rangeOverlapsCidr, rangeInsideCidr, type Cidr, type IpRange } from '../../net/ip.js';
-import type { ClusterSpec, NodeSpec, ProxyMode, Taint, TaintEffect } from '../types.js';
+import type { ClusterSpec, KubeletSpec, NodeSpec, ProxyMode, RuntimeName, Taint, TaintEffect } from '../types.js';
 import type { DocCtx, Path, RawDoc } from '../doc.js';
 import { checkKeys, dnsNameProblem, int, isObj, labels, list, str, DNS_LABEL, DNS_SUBDOMAIN, LABEL_KEY } from '../fields.js';
 import { DNS_PORT, EXTERNAL_ZONE, SERVICE_CIDR_MAX_PREFIX } from '../reserved.js';
@@ -71,7 +71,7 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     return undefined;
   }
   const sectionKeys = [...new Set(opts.schemas.map((s) => s.key))];
-  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'loadBalancer', 'clusterDomain', ...sectionKeys]);
+  checkKeys(ctx, spec, ['spec'], ['mode', 'proxyMode', 'podCIDR', 'nodeCIDRMaskSize', 'serviceCIDR', 'nodePortRange', 'underlay', 'mtu', 'nodes', 'external', 'loadBalancer', 'clusterDomain', 'runtime', 'kubelet', ...sectionKeys]);
 
   let mode = (opts.mode ?? spec.mode ?? 'overlay') as string;
   const modePath: Path = opts.mode !== undefined ? ['(--mode)'] : ['spec', 'mode'];
@@ -216,6 +216,14 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     }
   }
 
+  // What runs the pods, and kubelet's restart back-off.
+  let runtime: RuntimeName | undefined;
+  if (spec.runtime !== undefined) {
+    if (spec.runtime !== 'process' && spec.runtime !== 'docker') ctx.err(['spec', 'runtime'], `${JSON.stringify(spec.runtime)} is not a runtime (process or docker)`);
+    else runtime = spec.runtime;
+  }
+  const kubelet = parseKubelet(ctx, spec.kubelet);
+
   const loadBalancer = parseLoadBalancer(ctx, spec.loadBalancer, mode, opts, { podCIDR, serviceCIDR, underlay, reserved: reservedUnderlay, hostRoutes: opts.hostRoutes ?? [] });
 
   // The modes' own sections.
@@ -235,8 +243,44 @@ export function parseCluster(d: RawDoc, opts: ClusterOptions, nodeNames: string[
     name, mode, proxyMode: proxyMode as ProxyMode,
     podCIDR: podCIDR.text, nodeCIDRMaskSize: maskSize, serviceCIDR: serviceCIDR.text, nodePortRange,
     underlay: underlay.text, mtu, nodes, external: { ip: extIp, ports: extPorts }, loadBalancer, clusterDomain, modeSpecs,
+    ...(runtime ? { runtime } : {}), ...(kubelet ? { kubelet } : {}),
     origin: { file: ctx.file, line: ctx.lineOf([]) ?? 1 },
   };
+}
+
+/** kubelet's container back-off: 10 s doubling to 300 s, forgotten after 2 × max (kubelet's constants). */
+export const DEFAULT_BACKOFF = { initialSeconds: 10, maxSeconds: 300, resetSeconds: 600 } as const;
+
+function seconds(ctx: DocCtx, v: unknown, at: Path): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !(v >= 0.05) || v > 86_400) {
+    ctx.err(at, `must be a number of seconds from 0.05 to 86400, got ${JSON.stringify(v)}`);
+    return undefined;
+  }
+  return v;
+}
+
+/** spec.kubelet: {backoff: {initialSeconds, maxSeconds, resetSeconds}} — a shorter back-off for tests and demos. */
+function parseKubelet(ctx: DocCtx, v: unknown): KubeletSpec | undefined {
+  if (v === undefined || v === null) return undefined;
+  const at: Path = ['spec', 'kubelet'];
+  if (!isObj(v)) {
+    ctx.err(at, 'must be a map like {backoff: {initialSeconds: 1, maxSeconds: 8}}');
+    return undefined;
+  }
+  checkKeys(ctx, v, at, ['backoff']);
+  if (v.backoff === undefined) return undefined;
+  if (!isObj(v.backoff)) {
+    ctx.err([...at, 'backoff'], 'must be a map like {initialSeconds: 1, maxSeconds: 8}');
+    return undefined;
+  }
+  const b = v.backoff;
+  checkKeys(ctx, b, [...at, 'backoff'], ['initialSeconds', 'maxSeconds', 'resetSeconds']);
+  const initialSeconds = seconds(ctx, b.initialSeconds, [...at, 'backoff', 'initialSeconds']) ?? DEFAULT_BACKOFF.initialSeconds;
+  const maxSeconds = seconds(ctx, b.maxSeconds, [...at, 'backoff', 'maxSeconds']) ?? Math.max(initialSeconds, b.initialSeconds !== undefined ? initialSeconds * 30 : DEFAULT_BACKOFF.maxSeconds);
+  if (maxSeconds < initialSeconds) ctx.err([...at, 'backoff', 'maxSeconds'], `${maxSeconds} is less than initialSeconds ${initialSeconds}`);
+  const resetSeconds = seconds(ctx, b.resetSeconds, [...at, 'backoff', 'resetSeconds']) ?? 2 * maxSeconds;
+  return { backoff: { initialSeconds, maxSeconds, resetSeconds } };
 }
 
 const EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];

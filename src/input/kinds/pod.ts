@@ -1,4 +1,5 @@
-// kind: Pod (v1): the pods of the lab — metadata, then the pod body shared with every pod template (podspec.ts).
+// kind: Pod (v1): the pods of the lab — metadata, then the pod body shared with every pod template (podspec.ts:
+// initContainers and sidecars, probes, hooks, volumes, restartPolicy, the runtime annotation podlab.io/runtime).
 import type { PodSpec } from '../types.js';
 import type { RawDoc } from '../doc.js';
 import { isObj } from '../fields.js';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import type { Topology, PodT } from '../../model/topology.js';
 import { domainOf, resolvConf } from '../../model/dns.js';
 import { inNs, sleep, stopPids, HOST, type Executor } from '../../kernel/exec.js';
-import type { ContainerState, ProcRecord, RuntimeContext } from '../types.js';
-import { containerLog } from '../process.js';
+import type { ProcRecord, RuntimeContext } from '../types.js';
+import { containerLog } from '../pods.js';
 import { clusterConfig, clusterZoneFile, dnsFiles, externalConfig, rootHints, type DnsFiles } from './unbound.js';
 
 export const DNS_PREFIX = 'dns/';
@@ -135,13 +135,28 @@ export async function syncDns(ctx: RuntimeContext, t: Topology, prev: readonly P
   return { records, changes, problems };
 }
 
+/** A system pod's container as its component runs it (for `podlab status`). */
+export interface SystemContainerState {
+  readonly name: string;
+  readonly running: boolean;
+  readonly pid?: number;
+  /** Why it does not run. */
+  readonly reason?: string;
+}
+
 /** The DNS pod's container state (for `podlab status`). */
-export function dnsContainerState(ctx: RuntimeContext, t: Topology, records: readonly ProcRecord[]): Map<string, ContainerState[]> {
-  const out = new Map<string, ContainerState[]>();
+export function dnsContainerState(ctx: RuntimeContext, t: Topology, records: readonly ProcRecord[]): Map<string, SystemContainerState[]> {
+  const out = new Map<string, SystemContainerState[]>();
   const pod = dnsPodOf(t);
   if (!pod) return out;
   const rec = records.find((r) => r.pod === CLUSTER);
   const ok = !!rec && ctx.exec.alive(rec.pid, pod.netns);
-  out.set(pod.key, [{ name: pod.containers[0]!.name, kind: 'process', ready: ok, pid: rec?.pid, reason: ok ? undefined : 'unbound is not running (see podlab logs)' }]);
+  out.set(pod.key, [{ name: pod.containers[0]!.name, running: ok, ...(rec ? { pid: rec.pid } : {}), ...(ok ? {} : { reason: 'unbound is not running (see podlab logs)' }) }]);
   return out;
+}
+
+/** The log of a system pod's container (the DNS pod's unbound), when its component keeps one. */
+export function systemLog(ctx: RuntimeContext, t: Topology, records: readonly ProcRecord[], pod: PodT): string | undefined {
+  if (pod.system === 'dns') return records.find((r) => r.pod === CLUSTER)?.log || containerLog(ctx.dir, pod, pod.containers[0]!.name);
+  return records.find((r) => r.netns === pod.netns && r.log)?.log;
 }

@@ -2,10 +2,8 @@
 // running → running{startedAt}; exited → terminated{exitCode, reason Completed|Error|OOMKilled}; a container
 // the runtime could not start → terminated{reason ContainerCannotRun, message}; created → waiting.
 
-export type ContainerState =
-  | { readonly waiting: { readonly reason: string; readonly message?: string } }
-  | { readonly running: { readonly startedAt: string } }
-  | { readonly terminated: { readonly exitCode: number; readonly reason: string; readonly message?: string; readonly startedAt?: string; readonly finishedAt?: string } };
+import type { ContainerState } from '../types.js';
+export type { ContainerState } from '../types.js';
 
 /** The part of `docker inspect`'s State this mapping reads. */
 export interface DockerState {
@@ -60,4 +58,4 @@ export interface ContainerStatus {
   readonly pid?: number;
 }
 
-export const stateName = (s: ContainerState): 'waiting' | 'running' | 'terminated' => ('waiting' in s ? 'waiting' : 'running' in s ? 'running' : 'terminated');
+export { stateName } from '../types.js';

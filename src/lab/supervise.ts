@@ -1,0 +1,121 @@
+// Hosting the lab's supervisor: what the daemon does (and `podlab supervise` in the foreground until it lands).
+// It takes the lab's topology from the state, runs the lifecycle, turns every readiness change into an endpoint
+// sync on every node (serialized, coalesced), writes a heartbeat and a status snapshot other podlab processes read,
+// and follows the state when another process changes the lab (`up`, `apply`, `delete`).
+import { hostname } from 'node:os';
+import type { Topology } from '../model/topology.js';
+import { Supervisor, type LifecycleEvent, type PodReport } from '../workload/lifecycle/supervisor.js';
+import type { Clock } from '../workload/lifecycle/clock.js';
+import { labContext, runtimeContext, type LabContext } from './context.js';
+import { labState } from './targets.js';
+import { backoffOf, clearHeartbeat, writeHeartbeat, writeSnapshot } from './lifecycle.js';
+import { syncReadiness, type EndpointSync } from './endpoints.js';
+
+export interface SuperviseOptions extends Partial<LabContext> {
+  /** Who hosts it, for `status` ("daemon", "podlab supervise"). */
+  readonly by?: string;
+  /** Each lifecycle event (kubectl's events). */
+  readonly onEvent?: (e: LifecycleEvent) => void;
+  /** Each endpoint sync made because readiness changed (what, how long). */
+  readonly onSync?: (s: EndpointSync & { reason: string; at: string }) => void;
+  /** Each pod status change. */
+  readonly onPod?: (p: PodReport) => void;
+  /** How often the state is looked at for changes made by another process (ms, default 1000; 0: never). */
+  readonly followMs?: number;
+  readonly clock?: Clock;
+  readonly pollMs?: number;
+}
+
+export interface LabSupervisor {
+  readonly supervisor: Supervisor;
+  /** Stop: the loop, the probes, the heartbeat (the containers keep running). */
+  stop(): Promise<void>;
+  /** The endpoint syncs still in flight have ended. */
+  settled(): Promise<void>;
+}
+
+export async function superviseLab(cluster: string, o: SuperviseOptions = {}): Promise<LabSupervisor> {
+  const base = labContext(o);
+  const rctx = runtimeContext(base, cluster);
+  const st = await labState(base, cluster);
+  let topo: Topology = st.topology;
+  const sup = new Supervisor({ runtime: base.runtime, ctx: rctx, backoff: backoffOf(topo), ...(o.clock ? { clock: o.clock } : {}), ...(o.pollMs ? { pollMs: o.pollMs } : {}) });
+  const ctx: LabContext = { ...base, supervisor: sup };
+  const since = new Date().toISOString();
+  const by = o.by ?? 'podlab supervise';
+  const beat = () => writeHeartbeat(rctx, { pid: process.pid, host: hostname(), since, beat: new Date().toISOString(), by });
+
+  // Readiness → endpoints: one sync at a time; a change during a sync makes one more.
+  let syncing: Promise<void> = Promise.resolve();
+  let dirty = false;
+  let running = false;
+  let lastUpdate = st.updatedAt;
+  const syncNow = (reason: string) => {
+    dirty = true;
+    if (running) return;
+    running = true;
+    syncing = (async () => {
+      while (dirty) {
+        dirty = false;
+        try {
+          const r = await syncReadiness(cluster, sup.notReady(), ctx);
+          lastUpdate = (await ctx.store.read(cluster))?.updatedAt ?? lastUpdate;
+          o.onSync?.({ ...r, reason, at: new Date().toISOString() });
+        } catch (e) {
+          o.onEvent?.({ at: new Date().toISOString(), pod: '', type: 'Warning', reason: 'EndpointSyncFailed', message: (e as Error).message });
+        }
+      }
+      running = false;
+    })();
+  };
+  let snapTimer: NodeJS.Timeout | undefined;
+  const snapshot = () => {
+    if (snapTimer) return;
+    snapTimer = setTimeout(() => {
+      snapTimer = undefined;
+      void writeSnapshot(rctx, { at: new Date().toISOString(), pods: sup.statuses(), notReady: sup.notReady() });
+    }, 50);
+  };
+  sup.on('event', (e: LifecycleEvent) => o.onEvent?.(e));
+  sup.on('pod', (p: PodReport) => {
+    o.onPod?.(p);
+    snapshot();
+  });
+  sup.on('ready', (r: { pod: string; ready: boolean }) => syncNow(`pod ${r.pod} ${r.ready ? 'ready' : 'not ready'}`));
+  sup.on('problem', (e: Error) => o.onEvent?.({ at: new Date().toISOString(), pod: '', type: 'Warning', reason: 'SupervisorError', message: e.message }));
+
+  await beat();
+  await sup.start(topo);
+  const beatTimer = setInterval(() => void beat(), 5000);
+  beatTimer.unref();
+  // Another process changed the lab: follow its topology.
+  const follow = o.followMs === 0 ? undefined : setInterval(async () => {
+    try {
+      const now = await ctx.store.read(cluster);
+      if (!now || now.updatedAt === lastUpdate) return;
+      lastUpdate = now.updatedAt;
+      if (JSON.stringify(now.topology.pods) !== JSON.stringify(topo.pods)) {
+        topo = now.topology;
+        sup.update(topo);
+      }
+    } catch {
+      /* a state being written; next time */
+    }
+  }, o.followMs ?? 1000);
+  follow?.unref();
+  return {
+    supervisor: sup,
+    settled: async () => {
+      await syncing;
+    },
+    async stop() {
+      clearInterval(beatTimer);
+      if (follow) clearInterval(follow);
+      await sup.stop();
+      await syncing;
+      if (snapTimer) clearTimeout(snapTimer);
+      await writeSnapshot(rctx, { at: new Date().toISOString(), pods: sup.statuses(), notReady: sup.notReady() });
+      await clearHeartbeat(rctx);
+    },
+  };
+}
