@@ -19,7 +19,9 @@ export function fieldRefOk(p: string, volume: boolean): boolean {
   return FIELD_REFS.includes(p);
 }
 
-export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string): ContainerSpec[] {
+/** `hostNetwork`: the pod runs in the node's namespace, so each port is a host port (the API server defaults hostPort to
+ *  containerPort and rejects a different one). */
+export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string, hostNetwork = false): ContainerSpec[] {
   const containers: ContainerSpec[] = [];
   if (!Array.isArray(raw) || raw.length === 0) {
     ctx.err(at, 'at least one container is required');
@@ -27,6 +29,7 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
   }
   const cnames = new Set<string>();
   const ports = new Map<string, string>();
+  const hostPorts = new Map<string, string>();
   raw.forEach((c: unknown, i: number) => {
     const p: Path = [...at, i];
     if (!isObj(c)) return ctx.err(p, 'must be a map with a name');
@@ -46,9 +49,15 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
     if (Array.isArray(c.ports)) c.ports.forEach((pt: unknown, j: number) => {
       const pp: Path = [...p, 'ports', j];
       if (!isObj(pt)) return;
-      if (pt.hostPort !== undefined) ctx.err([...pp, 'hostPort'], 'hostPort is not supported by podlab');
       if (pt.containerPort === undefined) return;
       const port = int(ctx, pt.containerPort, [...pp, 'containerPort'], 1, 65535);
+      // hostPort 0 is "none", as the API server reads it; hostIP (one address of the node) is not modelled.
+      let hostPort = pt.hostPort === 0 ? undefined : int(ctx, pt.hostPort, [...pp, 'hostPort'], 1, 65535);
+      if (typeof pt.hostIP === 'string' && pt.hostIP !== '' && pt.hostIP !== '0.0.0.0') ctx.err([...pp, 'hostIP'], `hostIP "${pt.hostIP}" is not supported by this version of podlab (a hostPort listens on every address of the node)`);
+      if (hostNetwork && port !== undefined) {
+        if (hostPort !== undefined && hostPort !== port) ctx.err([...pp, 'hostPort'], `${hostPort} must match \`containerPort\` (${port}) when \`hostNetwork\` is true`);
+        hostPort = port;
+      }
       const proto = (pt.protocol ?? 'TCP') as string;
       if (!PROTOCOLS.includes(proto as Protocol)) ctx.err([...pp, 'protocol'], `"${proto}" is not a protocol (TCP, UDP or SCTP)`);
       const pname = str(ctx, pt.name, [...pp, 'name'], { re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, what: 'a port name (IANA_SVC_NAME)', max: 15 });
@@ -57,7 +66,14 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
       const prev = ports.get(key);
       if (prev) ctx.err([...pp, 'containerPort'], `${key} is already declared by container "${prev}": containers of a pod share one network namespace, so two cannot bind the same port`);
       else ports.set(key, cn ?? `#${i}`);
-      cports.push({ containerPort: port, protocol: proto as Protocol, name: pname });
+      if (hostPort !== undefined) {
+        // The API server's AccumulateUniqueHostPorts: one host port per protocol in the whole pod.
+        const hk = `${hostPort}/${proto}`;
+        const hprev = hostPorts.get(hk);
+        if (hprev && !prev) ctx.err([...pp, 'hostPort'], `Duplicate value: "${hk}" (already a host port of container "${hprev}")`);
+        else hostPorts.set(hk, cn ?? `#${i}`);
+      }
+      cports.push({ containerPort: port, protocol: proto as Protocol, name: pname, ...(hostPort !== undefined ? { hostPort } : {}) });
     });
     if (!command && cports.length === 0) ctx.err([...p, 'ports'], 'a container without command runs the built-in netexec server, which needs at least one port to listen on');
     const volumeMounts: VolumeMountSpec[] = [];

@@ -18,7 +18,8 @@ const items = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.f
 
 /** `claims`: volume names a StatefulSet's volumeClaimTemplates add to every pod. */
 export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Path, dir: string, lbls: Record<string, string>, annotations?: Record<string, string>, claims: readonly string[] = []): PodBody {
-  const containers = parseContainers(ctx, spec.containers, [...at, 'containers'], dir);
+  const hostNetwork = bool(ctx, spec.hostNetwork, [...at, 'hostNetwork']) ?? false;
+  const containers = parseContainers(ctx, spec.containers, [...at, 'containers'], dir, hostNetwork);
   const nodeName = str(ctx, spec.nodeName, [...at, 'nodeName']);
   const hostname = str(ctx, spec.hostname, [...at, 'hostname'], { re: DNS_LABEL, what: 'a hostname (DNS label)', max: 63 });
   const subdomain = str(ctx, spec.subdomain, [...at, 'subdomain'], { re: DNS_LABEL, what: 'a subdomain (DNS label)', max: 63 });
@@ -57,6 +58,7 @@ export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Pat
     ...(tolerations.length ? { tolerations } : {}),
     ...(spread.length ? { topologySpreadConstraints: spread } : {}),
     ...(hostname ? { hostname } : {}), ...(subdomain ? { subdomain } : {}),
+    ...(hostNetwork ? { hostNetwork } : {}),
     enableServiceLinks, dnsPolicy: dnsPolicy as DnsPolicy,
     ...(volumes.length ? { volumes } : {}),
     ...(rp === 'Always' || rp === 'OnFailure' || rp === 'Never' ? { restartPolicy: rp } : {}),

@@ -62,6 +62,13 @@ export interface PodT {
   readonly serviceEnv?: Readonly<Record<string, string>>;
   /** A system pod (model/system.ts): its component ("dns", "ingress"). Run by that component, left out of the pod checks. */
   readonly system?: string;
+  /** spec.hostNetwork: no sandbox network (no veth, no IPAM): `netns` is the node's and `ip` the node's address. */
+  readonly hostNetwork?: boolean;
+}
+
+/** The pods with a sandbox network of their own (a veth, an address from the IPAM): all but the hostNetwork ones. */
+export function sandboxPods(t: Pick<Topology, 'pods'>): PodT[] {
+  return t.pods.filter((p) => !p.hostNetwork);
 }
 
 /** Cluster DNS as the topology decides it. */
@@ -221,7 +228,10 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     pending.push({ key, node, reason: why, ...(p.owner ? { owner: p.owner } : {}) });
   }
 
-  const ip = ipam.assign({ lab, nodes: c.nodes, placement, prev, problems });
+  // hostNetwork pods take no address from the IPAM (no CNI call): their IP is their node's.
+  const hostNet = new Set(lab.pods.filter((p) => p.hostNetwork).map((p) => `${p.namespace}/${p.name}`));
+  const ipamPlacement = hostNet.size ? new Map([...placement].filter(([k]) => !hostNet.has(k))) : placement;
+  const ip = ipam.assign({ lab, nodes: c.nodes, placement: ipamPlacement, prev, problems });
   pending.push(...ip.pending);
   const isPending = new Set(pending.map((p) => p.key));
 
@@ -244,11 +254,12 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
   const pods: PodT[] = lab.pods.filter((p) => !isPending.has(`${p.namespace}/${p.name}`)).map((p) => {
     const key = `${p.namespace}/${p.name}`;
     const node = placement.get(key)!;
-    const facts = { cluster: c.name, ip: ip.podIps.get(key) ?? '0.0.0.0', node, hostIP: nodeIpOf.get(node) ?? '' };
+    const facts = { cluster: c.name, ip: (p.hostNetwork ? nodeIpOf.get(node) : ip.podIps.get(key)) ?? '0.0.0.0', node, hostIP: nodeIpOf.get(node) ?? '' };
     const volumes = resolveVolumes(p, facts, objects);
     return {
       namespace: p.namespace, name: p.name, key, node, ip: facts.ip,
-      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: resolveContainers(p, facts, objects),
+      netns: p.hostNetwork ? nodeNetns(c.name, node) : podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: resolveContainers(p, facts, objects),
+      ...(p.hostNetwork ? { hostNetwork: true } : {}),
       ...(p.owner ? { owner: p.owner } : {}), ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.subdomain ? { subdomain: p.subdomain } : {}),
       ...(volumes.length ? { volumes } : {}),
       dnsPolicy: p.dnsPolicy, ...(p.system ? { system: p.system } : {}),
@@ -275,6 +286,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     seenPod.set(k, p);
   }
   for (const p of pods) {
+    if (p.hostNetwork) continue; // in its node's namespace
     const o = podByKey.get(p.key)!;
     claim(p.netns, p.owner ? `Pod ${p.key} (of ${p.owner.kind} ${p.owner.name})` : `Pod ${p.key}`, o.origin.file, o.origin.line);
   }
