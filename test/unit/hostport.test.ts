@@ -140,7 +140,7 @@ t.test('nftables backend: table ip cni_hostport as the plugin builds it, and no 
     'add rule ip cni_hostport hostports_all jump hostports',
     'add chain ip cni_hostport prerouting { type nat hook prerouting priority dstnat ; }',
     'add rule ip cni_hostport prerouting fib daddr type local jump hostports_all',
-    'add chain ip cni_hostport output { type nat hook output priority dstnat ; }',
+    'add chain ip cni_hostport output { type nat hook output priority -100 ; }',
     'add rule ip cni_hostport output fib daddr type local jump hostports_all',
     'add chain ip cni_hostport masquerading { type nat hook postrouting priority srcnat ; }',
     `add rule ip cni_hostport hostports tcp dport 8081 dnat to ${pod.ip}:8080 comment "${id}"`,

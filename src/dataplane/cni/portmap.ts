@@ -126,7 +126,9 @@ export function portmapNftables(t: Topology, n: NodeT): string | undefined {
     `add rule ${T} hostports_all jump hostports`,
     `add chain ${T} prerouting { type nat hook prerouting priority dstnat ; }`,
     `add rule ${T} prerouting fib daddr type local jump hostports_all`,
-    `add chain ${T} output { type nat hook output priority dstnat ; }`,
+    // knftables' DNATPriority ("dstnat") in the output hook too; nft before 1.0.7 takes the name only in prerouting,
+    // so its value (-100), which is what a newer nft stores there.
+    `add chain ${T} output { type nat hook output priority -100 ; }`,
     `add rule ${T} output fib daddr type local jump hostports_all`,
     `add chain ${T} masquerading { type nat hook postrouting priority srcnat ; }`,
   );
