@@ -20,6 +20,8 @@ export interface PodStatus {
   system?: true;
   /** The controller that made it: {kind: ReplicaSet|StatefulSet|DaemonSet|Job, name}. */
   owner?: { kind: string; name: string };
+  /** spec.hostNetwork: `ip` is the node's and `netns` the node's namespace. */
+  hostNetwork?: true;
 }
 
 /** One workload as `kubectl get deploy,rs,sts,ds,job,cronjob` shows it. */
@@ -120,7 +122,7 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       phase: !exists ? 'Missing' : failed ? 'Failed' : 'Running',
       reason: !exists ? `namespace ${p.netns} does not exist${foreign(p.netns)}` : failed ? `${failed.name}: ${failed.reason}` : undefined,
       containers: cs, ...(p.owner ? { owner: { ...p.owner } } : {}),
-      ...(p.system ? { system: true as const } : {}),
+      ...(p.system ? { system: true as const } : {}), ...(p.hostNetwork ? { hostNetwork: true as const } : {}),
     };
   });
   for (const p of t.pending ?? []) {

@@ -327,7 +327,8 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
   }
   const dnsPending = pending.find((p) => lab.pods.some((x) => x.system === 'dns' && `${x.namespace}/${x.name}` === p.key));
   if (dnsPending) notices.push(`the cluster DNS pod ${dnsPending.key} is Pending (${dnsPending.reason}): names do not resolve in this lab`);
-  const policy = (lab.policies ?? []).length ? resolvePolicies(lab.policies, pods.map((p) => ({
+  // hostNetwork pods have no workload endpoint: policies neither select them nor match them as peers (Calico, the AWS agent).
+  const policy = (lab.policies ?? []).length ? resolvePolicies(lab.policies, pods.filter((p) => !p.hostNetwork).map((p) => ({
     key: p.key, namespace: p.namespace, labels: p.labels, ip: p.ip, node: p.node,
     ports: p.containers.flatMap((ct) => ct.ports.map((cp) => ({ ...(cp.name ? { name: cp.name } : {}), port: cp.containerPort, protocol: cp.protocol }))),
   })), lab.namespaces.map((name) => ({ name, labels: lab.namespaceLabels?.[name] ?? {} }))) : undefined;
