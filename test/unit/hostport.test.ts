@@ -248,3 +248,26 @@ spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080, hos
   const free = generateChecks(nodePortFree, getMode('overlay').expectations).checks.filter((c) => c.category === 'hostport/external');
   t.same(free.map((c) => c.expect.outcome).sort(), ['ok', 'refused'], 'the pod\'s node answers, another one resets');
 });
+
+t.test('reconcile (fake host): a hostNetwork pod changed or removed never rebuilds its node; policies do not select it', async (t) => {
+  const { FakeExecutor } = await import('../../src/kernel/fake.js');
+  const { MemoryStore } = await import('../../src/store/memory.js');
+  const { up } = await import('../../src/lab/index.js');
+  const h = { exec: new FakeExecutor(), store: new MemoryStore(), root: true };
+  const parse = (text: string) => parseLabFiles([{ file: 'lab.yaml', text, dir: '/tmp' }]);
+  const r1 = await up({ ...h, files: ['lab.yaml'], lab: parse(CLUSTER() + HOSTNET) });
+  t.notOk(r1.created.some((n) => n.endsWith('-agent')), 'no namespace for the hostNetwork pod');
+  const changed = await up({ ...h, files: ['lab.yaml'], lab: parse(CLUSTER() + HOSTNET.replace('containerPort: 9100', 'containerPort: 9101').replace('targetPort: 9100', 'targetPort: 9101')) });
+  t.same(changed.created, [], 'a changed hostNetwork pod recreates no namespace');
+  t.ok(h.exec.listNetns().includes(nodeNetns('hp', 'node2')), 'node2 is still there');
+  const gone = await up({ ...h, files: ['lab.yaml'], lab: parse(CLUSTER()) });
+  t.same(gone.created, []);
+  t.ok(h.exec.listNetns().includes(nodeNetns('hp', 'node2')), 'removing it leaves its node');
+  const pol = resolveText(CLUSTER() + HOSTNET + `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: all, namespace: default}
+spec: {podSelector: {}, policyTypes: [Ingress]}
+`);
+  t.notOk(JSON.stringify(pol.policy).includes('default/agent'), 'the policy model does not know the hostNetwork pod');
+});
