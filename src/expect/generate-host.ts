@@ -30,6 +30,24 @@ export const hostPorts: Generator = (g) => {
       add(g, cat, ext, to, cp.protocol, p.hostNetwork ? m.externalToHostNetwork(t, p, hp) : m.externalToHostPort(t, p, hp, cp.containerPort));
     }
   }
+  // From inside the cluster, per TCP host port (its first pod): one pod per node and the pod itself → its node's
+  // IP:hostPort (the hairpin mark), the node → 127.0.0.1:hostPort (the localhost mark) and → its own IP:hostPort.
+  const firstOf = new Map<number, { pod: PodT; cp: { containerPort: number; hostPort?: number } }>();
+  for (const p of pods) {
+    if (p.hostNetwork) continue;
+    for (const c of p.containers) {
+      if (c.command || c.builtin) continue;
+      for (const cp of c.ports) if (cp.hostPort !== undefined && cp.protocol === 'TCP' && !firstOf.has(cp.hostPort)) firstOf.set(cp.hostPort, { pod: p, cp });
+    }
+  }
+  for (const [hp, { pod }] of firstOf) {
+    const node = nodeOf(t, pod.node);
+    const to = { label: `hostport/${pod.node}/${pod.key} ${node.ip}:${hp}`, ip: node.ip, port: hp };
+    const clients = [...t.nodes.map((n) => t.pods.find((p) => p.node === n.name && p.key !== pod.key)).filter((p): p is PodT => !!p), pod];
+    for (const c of clients) add(g, 'hostport/pod-to', podEp(c), to, 'TCP', m.podToHostPort(t, c, pod, hp));
+    add(g, 'hostport/node', { label: `node/${node.name}`, netns: node.netns }, { label: `127.0.0.1:${hp} (hostport ${pod.key})`, ip: '127.0.0.1', port: hp }, 'TCP', m.nodeToHostPort(t, node, pod, hp, true));
+    add(g, 'hostport/node', { label: `node/${node.name}`, netns: node.netns }, to, 'TCP', m.nodeToHostPort(t, node, pod, hp, false));
+  }
   // A node without the port: one refused check per TCP host port (not in the NodePort range, where kube-proxy may answer).
   const [lo, hi] = t.nodePortRange;
   for (const [hp, nodes] of held) {

@@ -7,6 +7,7 @@ import type { Topology, NodeT, PodT, HostT, ServiceT, ServicePortT, EndpointT } 
 import type { Expectation, SourceExpect } from './types.js';
 import type { NodeAddress, RoutingFacts } from './facts.js';
 import { edgeExpectations, type EdgeExpectations } from './edge.js';
+import { contains, mustCidr } from '../net/ip.js';
 export type { NodeAddress, RoutingFacts } from './facts.js';
 
 /** Where a flow starts, for the policy stage. */
@@ -64,6 +65,10 @@ export interface ModeExpectations extends EdgeExpectations {
   externalToHostPort(t: Topology, pod: PodT, hostPort: number, containerPort: number): Expectation;
   /** The external host → nodeIP:port of a hostNetwork pod: the node's own socket. */
   externalToHostNetwork(t: Topology, pod: PodT, port: number): Expectation;
+  /** A pod → nodeIP:hostPort of `pod` (its own node's or another's): the hairpin mark, or what pod → node IP does. */
+  podToHostPort(t: Topology, client: PodT, pod: PodT, hostPort: number): Expectation;
+  /** A node's own process → 127.0.0.1:hostPort or its own IP:hostPort of a pod on it (portmap's OUTPUT jump). */
+  nodeToHostPort(t: Topology, node: NodeT, pod: PodT, hostPort: number, localhost: boolean): Expectation;
   /** The external host → a node's IP at a hostPort no pod of that node holds: nothing listens, the node resets. */
   externalToFreeHostPort(t: Topology, node: NodeT, hostPort: number): Expectation;
 }
@@ -235,6 +240,33 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
     externalToHostPort(t, pod, hostPort, containerPort) {
       return { outcome: 'ok', source: extSource(t), backends: [epHost(pod.key)],
         basis: `hostPort ${hostPort} on ${pod.node} (${nodeOf(t, pod.node).ip}): the portmap plugin's CNI-HOSTPORT-DNAT (dst-type LOCAL) DNATs to ${pod.ip}:${containerPort}; it marks for masquerade only hairpin and localhost traffic, so the external client's address is kept` };
+    },
+    podToHostPort(t, client, pod, hostPort) {
+      const node = nodeOf(t, pod.node);
+      const dnat = `hostPort ${hostPort} on ${pod.node}: CNI-HOSTPORT-DNAT DNATs to ${pod.ip}`;
+      if (client.node !== pod.node) {
+        const r = toNodeSource(t, client, node);
+        if (r.blocked) return { outcome: 'blocked', basis: `${dnat}; but ${r.why}` };
+        return { outcome: 'ok', source: r.source, backends: [epHost(pod.key)], explain, basis: `${dnat}, the packet as pod→node IP: ${r.why}` };
+      }
+      // The nftables backend masquerades `ip saddr <pod IP> ip daddr <pod IP>`: the pod itself, whatever the prefix.
+      const net = (t.proxyMode !== 'nftables' ? f.hostPortHairpinNet?.(t, node) : undefined) ?? `${pod.ip}/32`;
+      if (client.key === pod.key || contains(mustCidr(net), client.ip)) {
+        const a = f.masqueradeSource(t, node, pod);
+        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [epHost(pod.key)], explain,
+          basis: `${dnat}; the client is in ${net} (the plugin's -s containerNet): CNI-HOSTPORT-SETMARK marks 0x2000 and CNI-HOSTPORT-MASQ masquerades it to ${a.dev} ${a.ip}, so the answer comes back through the node` };
+      }
+      return { outcome: 'ok', source: podSource(client), backends: [epHost(pod.key)],
+        basis: `${dnat}; the client is outside ${net} (the plugin's -s containerNet, the pod's own address): not marked, the pod IP is kept` };
+    },
+    nodeToHostPort(t, node, pod, hostPort, localhost) {
+      if (localhost) {
+        const a = f.masqueradeSource(t, node, pod);
+        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [epHost(pod.key)], explain,
+          basis: `127.0.0.1:${hostPort} on ${node.name}: OUTPUT -m addrtype --dst-type LOCAL → CNI-HOSTPORT-DNAT DNATs to ${pod.ip}; -s 127.0.0.1 marks it and CNI-HOSTPORT-MASQ masquerades it to ${a.dev} ${a.ip} (127.0.0.1 may leave the host only with route_localnet)` };
+      }
+      return { outcome: 'ok', source: nodeSource(m, t, node, node.ip), backends: [epHost(pod.key)],
+        basis: `${node.ip}:${hostPort} from ${node.name} itself: OUTPUT's CNI-HOSTPORT-DNAT DNATs to ${pod.ip}; the node's address is neither the pod network nor 127.0.0.1, so it is not masqueraded` };
     },
     externalToHostNetwork(t, pod, port) {
       return { outcome: 'ok', source: extSource(t), backends: [epHost(pod.key)],

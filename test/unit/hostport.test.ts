@@ -271,3 +271,32 @@ spec: {podSelector: {}, policyTypes: [Ingress]}
 `);
   t.notOk(JSON.stringify(pol.policy).includes('default/agent'), 'the policy model does not know the hostNetwork pod');
 });
+
+t.test('generated checks from inside: the hairpin mark as each backend writes it, the localhost mark from the node', async (t) => {
+  const one = `---
+apiVersion: v1
+kind: Pod
+metadata: {name: hp, namespace: default}
+spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080, hostPort: 8082}]}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: peer, namespace: default}
+spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
+`;
+  const src = (mode: string, proxy: string, from: string) => {
+    const tp = resolveText(CLUSTER(mode, proxy) + one);
+    const c = generateChecks(tp, getMode(mode).expectations).checks.find((x) => x.category === 'hostport/pod-to' && x.from.label === from)!;
+    return { tp, c };
+  };
+  const ipt = src('overlay', 'iptables', 'default/peer');
+  t.equal(ipt.c.expect.source?.class, 'NODE', 'iptables, host-local /24: a neighbour pod is marked and masqueraded');
+  t.equal(ipt.c.expect.source?.preferred, '10.244.0.1', 'to cni0');
+  const nft = src('overlay', 'nftables', 'default/peer');
+  t.equal(nft.c.expect.source?.class, 'POD', 'nftables backend: only the pod itself is masqueraded');
+  const bgp = src('bgp', 'iptables', 'default/peer');
+  t.equal(bgp.c.expect.source?.class, 'POD', 'Calico /32: only the pod itself');
+  t.equal(src('bgp', 'iptables', 'default/hp').c.expect.source?.class, 'NODE', 'the pod itself (hairpin) is masqueraded');
+  const node = generateChecks(ipt.tp, getMode('overlay').expectations).checks.filter((x) => x.category === 'hostport/node');
+  t.same(node.map((x) => [x.to.ip, x.expect.source?.preferred]), [['127.0.0.1', '10.244.0.1'], [ipt.tp.nodes[0]!.ip, ipt.tp.nodes[0]!.ip]], 'localhost masqueraded, the node IP kept');
+});
