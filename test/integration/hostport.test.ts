@@ -116,7 +116,7 @@ async function run(t: Test, name: string, file: string, proxyMode: string, ext: 
   // The generated checks, then with node1's portmap jump removed: the hostPort checks of node1 must fail.
   const all = await checkJson(name);
   t.equal(all.code, 0, `podlab check passes: ${failedIds(all.checks).join(', ')}`);
-  for (const cat of ['hostport/external', 'host-network/external', 'host-network/pod-to', 'host-network/to-clusterip']) {
+  for (const cat of ['hostport/external', 'hostport/pod-to', 'hostport/node', 'host-network/external', 'host-network/pod-to', 'host-network/to-clusterip']) {
     t.ok(all.checks.some((c) => c.category === cat), `generated: ${cat}`);
   }
   if (proxyMode === 'iptables') await inNetns(node('node1').netns, ['iptables', '-t', 'nat', '-D', 'PREROUTING', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'CNI-HOSTPORT-DNAT']);
