@@ -300,3 +300,13 @@ spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
   const node = generateChecks(ipt.tp, getMode('overlay').expectations).checks.filter((x) => x.category === 'hostport/node');
   t.same(node.map((x) => [x.to.ip, x.expect.source?.preferred]), [['127.0.0.1', '10.244.0.1'], [ipt.tp.nodes[0]!.ip, ipt.tp.nodes[0]!.ip]], 'localhost masqueraded, the node IP kept');
 });
+
+t.test('examples/hostport.yaml resolves: a proxy pod per node with its hostPort, the agent on node2\'s IP', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../helpers/paths.js');
+  const tp = resolveLab(parseLabFiles([{ file: 'hostport.yaml', text: readFileSync(join(ROOT, 'examples/hostport.yaml'), 'utf8'), dir: join(ROOT, 'examples') }]));
+  t.equal(tp.pods.filter((p) => p.owner?.name === 'proxy').length, 3);
+  t.equal(tp.pods.find((p) => p.name === 'agent')!.ip, tp.nodes[1]!.ip);
+  t.same(tp.pending ?? [], []);
+});
