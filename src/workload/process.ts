@@ -74,7 +74,8 @@ export const processRuntime: WorkloadRuntime = {
         const log = containerLog(ctx.dir, pod, c.name);
         const env: Record<string, string> = {
           PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-          HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', HOSTNAME: pod.hostname ?? pod.name,
+          // A hostNetwork pod shares the node's UTS namespace in Kubernetes: its hostname is the node's.
+          HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', HOSTNAME: pod.hostNetwork ? pod.node : pod.hostname ?? pod.name,
           // The service links the pod got when it was created, then the container's own env (which wins, as in the kubelet).
           ...(pod.serviceEnv ?? {}),
           POD_NAME: pod.name, POD_NAMESPACE: pod.namespace, POD_IP: pod.ip, NODE_NAME: pod.node, ...c.env,
