@@ -190,6 +190,13 @@ ${spec}`;
   const ip = problems(CLUSTER() + pod(`  containers: [{name: a, ports: [{containerPort: 80, hostPort: 81, hostIP: 172.18.0.11}]}]`));
   t.ok(ip.some((p) => p.includes('hostIP') && p.includes('not supported')), ip.join('\n'));
   t.same(problems(CLUSTER() + pod(`  containers: [{name: a, ports: [{containerPort: 80, hostPort: 81}, {containerPort: 80, protocol: UDP, hostPort: 81}]}]`)), [], 'one port per protocol is fine');
+  const dns = problems(CLUSTER() + pod(`  hostNetwork: true
+  dnsPolicy: ClusterFirstWithHostNet
+  containers: [{name: a, ports: [{containerPort: 80}]}]`));
+  t.ok(dns.some((p) => p.includes('dnsPolicy') && p.includes('on a hostNetwork pod')), dns.join('\n'));
+  const off = resolveText(CLUSTER() + pod(`  dnsPolicy: ClusterFirstWithHostNet
+  containers: [{name: a, ports: [{containerPort: 80}]}]`));
+  t.equal(off.pods.find((p) => p.name === 'p')!.dnsPolicy, 'ClusterFirst', 'off the host network it is ClusterFirst');
 });
 
 t.test('the scheduler\'s NodePorts filter: a second pod for a taken host port goes elsewhere, or stays Pending', async (t) => {
