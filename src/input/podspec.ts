@@ -47,6 +47,7 @@ export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Pat
   const hostname = str(ctx, spec.hostname, [...at, 'hostname'], { re: DNS_LABEL, what: 'a hostname (DNS label)', max: 63 });
   const subdomain = str(ctx, spec.subdomain, [...at, 'subdomain'], { re: DNS_LABEL, what: 'a subdomain (DNS label)', max: 63 });
   const enableServiceLinks = bool(ctx, spec.enableServiceLinks, [...at, 'enableServiceLinks']) ?? true;
+  const automount = bool(ctx, spec.automountServiceAccountToken, [...at, 'automountServiceAccountToken']);
   const asked = (spec.dnsPolicy ?? 'ClusterFirst') as string;
   // Values Kubernetes does not know are the schema's (schema.ts); these two it knows and podlab does not do.
   // ClusterFirstWithHostNet off the host network is ClusterFirst (kubelet's reading); on it, the pod's processes
@@ -89,7 +90,7 @@ export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Pat
     ...(hostname ? { hostname } : {}), ...(subdomain ? { subdomain } : {}),
     ...(hostAliases.length ? { hostAliases } : {}),
     ...(hostNetwork ? { hostNetwork } : {}),
-    enableServiceLinks, dnsPolicy: dnsPolicy as DnsPolicy,
+    enableServiceLinks, ...(automount === false ? { automountServiceAccountToken: false } : {}), dnsPolicy: dnsPolicy as DnsPolicy,
     ...(volumes.length ? { volumes } : {}),
     ...(rp === 'Always' || rp === 'OnFailure' || rp === 'Never' ? { restartPolicy: rp } : {}),
     ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}),

@@ -283,6 +283,8 @@ export interface PodBody {
   readonly hostAliases?: readonly HostAlias[];
   /** spec.enableServiceLinks (default true): the service environment variables of the pod's namespace. */
   readonly enableServiceLinks: boolean;
+  /** spec.automountServiceAccountToken (default true): the service account folder in every container. */
+  readonly automountServiceAccountToken?: boolean;
   readonly dnsPolicy: DnsPolicy;
   readonly volumes?: readonly VolumeSpec[];
   /** Default Always. */

@@ -199,3 +199,17 @@ export function resolveVolumes(p: PodSpec, f: PodFacts, o: ConfigObjects): Resol
     }
   });
 }
+
+/** Where kubelet mounts a pod's service account volume in every container. */
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The service account volume Kubernetes adds to every pod (the ServiceAccount admission plugin's kube-api-access-*
+ * projected volume), unless automountServiceAccountToken is false or the pod is podlab's own. podlab has no API
+ * server, so only its `namespace` file is there (scripts read it, as the init container example of the Kubernetes
+ * docs does); `token` and `ca.crt` are left out rather than faked.
+ */
+export function serviceAccountVolume(p: Pick<PodSpec, 'namespace' | 'name' | 'automountServiceAccountToken' | 'system' | 'hostNetwork'>): ResolvedVolume | undefined {
+  if (p.automountServiceAccountToken === false || p.system) return undefined;
+  return { name: 'kube-api-access', type: 'files', kind: 'projected', files: [{ path: 'namespace', base64: Buffer.from(p.namespace).toString('base64'), mode: FILE_MODE }] };
+}

@@ -14,7 +14,7 @@ import { resolveIngress, type IngressT } from './ingress.js';
 import { serviceEnv } from './envvars.js';
 import { nodeLabels, schedule } from './scheduler.js';
 import { expandWorkloads, type WorkloadT } from './workloads/index.js';
-import { configIssue, configObjects, resolveContainers, resolveVolumes, type ResolvedVolume } from './env.js';
+import { configIssue, configObjects, resolveContainers, resolveVolumes, serviceAccountVolume, SERVICE_ACCOUNT_DIR, type ResolvedVolume } from './env.js';
 export type { ServiceT, ServicePortT, EndpointT, ReadyFn } from './services.js';
 export type { WorkloadT } from './workloads/index.js';
 export type { ResolvedVolume, VolumeFile } from './env.js';
@@ -269,13 +269,19 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     const key = `${p.namespace}/${p.name}`;
     const node = placement.get(key)!;
     const facts = { cluster: c.name, ip: (p.hostNetwork ? nodeIpOf.get(node) : ip.podIps.get(key)) ?? '0.0.0.0', node, hostIP: nodeIpOf.get(node) ?? '' };
-    const volumes = resolveVolumes(p, facts, objects);
+    // Only where a process could read it: a pod of netexec servers and idle containers has no use for the folder.
+    const reads = [...(p.initContainers ?? []), ...p.containers].some((x) => x.command);
+    const sa = !reads || (p.volumes ?? []).some((v) => v.name === 'kube-api-access') ? undefined : serviceAccountVolume(p);
+    const volumes = [...resolveVolumes(p, facts, objects), ...(sa ? [sa] : [])];
+    // Every container gets the service account folder, unless it mounts something there itself (as kubelet).
+    const withSa = (cs: ContainerSpec[]): ContainerSpec[] => (sa ? cs.map((x) => ((x.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_DIR) ? x
+      : { ...x, volumeMounts: [...(x.volumeMounts ?? []), { name: sa.name, mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }] })) : cs);
     const runtime = p.system ? undefined : p.runtime ?? c.runtime;
     return {
       namespace: p.namespace, name: p.name, key, node, ip: facts.ip,
-      netns: p.hostNetwork ? nodeNetns(c.name, node) : podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: resolveContainers(p, facts, objects),
+      netns: p.hostNetwork ? nodeNetns(c.name, node) : podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: withSa(resolveContainers(p, facts, objects)),
       ...(p.annotations ? { annotations: p.annotations } : {}),
-      ...(p.initContainers?.length ? { initContainers: resolveContainers(p, facts, objects, p.initContainers) } : {}),
+      ...(p.initContainers?.length ? { initContainers: withSa(resolveContainers(p, facts, objects, p.initContainers)) } : {}),
       ...(p.restartPolicy ? { restartPolicy: p.restartPolicy } : {}),
       ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
       ...(p.hostNetwork ? { hostNetwork: true } : {}),
