@@ -114,7 +114,7 @@ export async function routeGet(exec: Executor, netns: string, dst: string, o: { 
     const [x] = JSON.parse(r.stdout) as { type?: string; dst: string; via?: string; gateway?: string; dev?: string; prefsrc?: string; flags?: string[] }[];
     if (!x) return { query, route: '', error: 'no answer' };
     const via = x.gateway ?? x.via;
-    const words = [x.type && x.type !== 'unicast' ? x.type : '', x.dst, via ? `via ${via}` : '', x.dev ? `dev ${x.dev}` : '', x.prefsrc ? `src ${x.prefsrc}` : '', ...(x.flags ?? [])].filter(Boolean);
+    const words = [x.type && x.type !== 'unicast' ? x.type : '', via ? `via ${via}` : '', x.dev ? `dev ${x.dev}` : '', x.prefsrc ? `src ${x.prefsrc}` : '', ...(x.flags ?? [])].filter(Boolean);
     return { query, route: words.join(' '), ...(x.dev ? { dev: x.dev } : {}), ...(via ? { via } : {}), ...(x.prefsrc ? { src: x.prefsrc } : {}) };
   } catch {
     return { query, route: r.stdout.trim() };

@@ -49,7 +49,7 @@ export function traceCheck(t: Topology, o: TraceOptions): Check {
   const m = expectationsWithPolicy(t, getMode(t.mode).expectations);
   const c = resolveDeclared(t, m, spec);
   if (typeof c === 'string') throw new TraceUsageError(c);
-  return { ...c, id: `trace ${protocol} ${o.from} -> ${toText}`, tries: 1 };
+  return { ...c, id: `trace ${protocol} ${o.from} -> ${toText}`, to: { ...c.to, label: toText }, tries: 1 };
 }
 
 /** The addresses and ports the probe is sent to, before and after DNAT (the Service's endpoints). */
@@ -137,7 +137,7 @@ export async function traceLab(cluster: string, o: TraceOptions, ctxIn: Partial<
     const first = hops.find((h) => h.netns === c.from.netns)?.devices[0]?.packet.split(' → ')[0];
     const expectation = planned ? { text: expectText(planned.expect), basis: planned.expect.basis, check: planned.id } : undefined;
     return {
-      cluster, mode: t.mode, from: o.from, to: c.declared ? c.to.label : o.to, protocol: c.protocol,
+      cluster, mode: t.mode, from: o.from, to: c.to.label, protocol: c.protocol,
       target: { ip: c.to.ip, ...(c.to.port !== undefined ? { port: c.to.port } : {}) },
       ruleEvidence: run.tables.length ? `netfilter trace (nft monitor trace) in ${run.tables.length} namespace(s)` : `none: ${run.ruleProblem ?? 'no trace table could be added'}`,
       probe: p, hops,

@@ -60,7 +60,7 @@ export function renderTrace(r: TraceResult, o: TraceRenderOptions = {}): string 
     for (const d of h.devices) {
       add(`${d.encap ? `${d.encap}: ` : ''}${d.packet}${d.count > 1 ? ` (${d.count} pkts both ways)` : ''}`, `   ${d.dev.padEnd(12)} ${d.dir.padEnd(3)} `, 21);
     }
-    if (h.route) add(h.route.error ? `${h.route.query.replace(/^route get /, '')}: ${h.route.error}` : `${h.route.query.replace(/^route get /, '')} → ${h.route.route.replace(/^\S+ /, '')}`, '   route  ', 10);
+    if (h.route) add(h.route.error ? `${h.route.query.replace(/^route get /, '')}: ${h.route.error}` : `${h.route.query.replace(/^route get /, '')} → ${h.route.route}`, '   route  ', 10);
     const walks = h.rules.flatMap((p) => p.walks).filter((w) => interesting(w, o.verbose === true));
     walks.forEach((w, j) => {
       const text = `${w.table} ${w.chains.map(short).join(' → ')}: ${w.effect}`;
