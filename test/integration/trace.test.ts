@@ -1,0 +1,157 @@
+// `podlab trace` on a real overlay lab (root): one lab, several traces — pod → pod across nodes (the flannel.1
+// VXLAN hop), pod → ClusterIP (the KUBE-SEP chain of the endpoint that answered), a Service without endpoints (the
+// REJECT), a NetworkPolicy drop (named), external → NodePort (DNAT then MASQUERADE) with pcaps that tshark opens.
+// After every trace: no trace table and no capture process is left in the lab; after down, nothing of the lab.
+import t from 'tap';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execa } from 'execa';
+import { clusterName, podlab, netnsOf, inNetns, isRoot, writeLab, pod, STATE_DIR } from '../helpers/lab.js';
+import type { TraceResult } from '../../src/expect/trace.js';
+
+if (!isRoot) {
+  t.skip('needs root (network namespaces, nft, tcpdump)');
+  process.exit(0);
+}
+t.setTimeout(10 * 60_000);
+
+const name = clusterName('tr');
+const file = writeLab({
+  name, nodes: 2, underlay: '172.19.33.0/24', podCIDR: '10.233.0.0/16',
+  extra: pod('default', 'a', 'node1', undefined, '{app: a}') + pod('default', 'b', 'node2') + pod('default', 'c', 'node2', '[{containerPort: 8080}]', '{app: locked}') + `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: empty, namespace: default}
+spec:
+  selector: {app: nobody}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny-c, namespace: default}
+spec:
+  podSelector: {matchLabels: {app: locked}}
+  policyTypes: [Ingress]
+`,
+});
+
+t.teardown(async () => {
+  if (netnsOf(name).length) await podlab(['down', '-c', name]);
+});
+
+async function trace(args: string[]): Promise<{ code: number; r: TraceResult; raw: string }> {
+  const p = await podlab(['trace', '-c', name, ...args, '--json']);
+  let r = {} as TraceResult;
+  try {
+    r = JSON.parse(String(p.stdout)) as TraceResult;
+  } catch {
+    /* asserted below */
+  }
+  return { code: p.exitCode ?? -1, r, raw: `${p.stdout}\n${p.stderr}`.slice(-3000) };
+}
+
+/** Trace tables and capture processes of ours still in the lab's namespaces, and trace folders in its state. */
+async function leftovers(): Promise<string[]> {
+  const out: string[] = [];
+  for (const ns of netnsOf(name)) {
+    const tables = await inNetns(ns, ['nft', 'list', 'tables']);
+    out.push(...tables.out.split('\n').filter((l) => l.includes('podlab-trace')).map((l) => `${ns}: ${l}`));
+    const pids = (await execa('ip', ['netns', 'pids', ns], { reject: false })).stdout.split('\n').filter(Boolean);
+    for (const pid of pids) {
+      const cmd = (await execa('cat', [`/proc/${pid}/cmdline`], { reject: false })).stdout.replace(/\0/g, ' ');
+      if (/tcpdump|nft monitor/.test(cmd)) out.push(`${ns}: pid ${pid} ${cmd}`);
+    }
+  }
+  const dir = join(STATE_DIR, name);
+  if (existsSync(dir)) out.push(...readdirSync(dir).filter((f) => f.startsWith('trace-')).map((f) => `state: ${f}`));
+  return out;
+}
+
+const walks = (r: TraceResult) => r.hops.flatMap((h) => h.rules.flatMap((p) => p.walks.map((w) => ({ hop: h.label, ...w }))));
+
+t.test('up', async (t) => {
+  const u = await podlab(['up', '-f', file]);
+  t.equal(u.exitCode, 0, `up: ${u.stderr}`);
+});
+
+t.test('pod → pod across nodes: the flannel.1 VXLAN hop, in order, with routes', async (t) => {
+  const { code, r, raw } = await trace(['pod/default/a', 'pod/default/b:8080']);
+  t.equal(code, 0, raw);
+  t.equal(r.probe.observed, 'ok');
+  t.equal(r.probe.hostname, 'b');
+  t.same(r.hops.map((h) => h.label).filter((l) => l !== 'underlay'), ['pod default/a', 'node node1', 'node node2', 'pod default/b'], 'hops in the order the packet went');
+  const n1 = r.hops.find((h) => h.label === 'node node1')!;
+  t.ok(n1.devices.some((d) => d.dev === 'flannel.1' && d.dir === 'Out'), 'node1 sends it out of flannel.1');
+  t.match(n1.devices.find((d) => d.dev === 'eth0'), { encap: /^VXLAN 172\.19\.33\.11 → 172\.19\.33\.12:8472 VNI 1$/ }, 'and as VXLAN VNI 1 on eth0');
+  t.match(n1.route, { dev: 'flannel.1' }, "node1's route to b's subnet is the VXLAN device");
+  t.equal(r.disagreements.length, 0, JSON.stringify(r.disagreements));
+  t.same(await leftovers(), []);
+});
+
+t.test('pod → ClusterIP: the DNAT names the KUBE-SEP chain of the endpoint that answered', async (t) => {
+  const { code, r, raw } = await trace(['pod/default/a', 'service/default/web:80']);
+  t.equal(code, 0, raw);
+  const dnat = walks(r).find((w) => w.effect.startsWith('dnat'));
+  t.ok(dnat, raw);
+  t.equal(dnat?.hop, 'node node1', 'on the client node');
+  t.match(dnat?.chains, ['PREROUTING', 'KUBE-SERVICES', /^KUBE-SVC-/, /^KUBE-SEP-/]);
+  t.match(dnat?.effect, /^dnat to 10\.233\.1\.\d+:8080$/);
+  t.ok(dnat?.meaning.some((m) => m.startsWith(`endpoint default/${r.probe.hostname} `)), `the endpoint chain is the one of ${r.probe.hostname}: ${dnat?.meaning}`);
+  const ct = r.hops.find((h) => h.label === 'node node1')?.conntrack[0];
+  t.match(ct, { original: { dst: '10.96.0.2', dport: 80 }, reply: { dst: '10.233.0.2', sport: 8080 } }, 'conntrack: ClusterIP in the original, the endpoint in the reply');
+  t.equal(r.addresses.serverSaw?.split(':')[0], '10.233.0.2', 'the server saw the pod (no MASQUERADE)');
+  t.same(await leftovers(), []);
+});
+
+t.test('a Service without endpoints: the REJECT', async (t) => {
+  const { code, r, raw } = await trace(['pod/default/a', 'service/default/empty:80']);
+  t.equal(code, 0, raw);
+  t.equal(r.probe.observed, 'refused');
+  const rej = walks(r).find((w) => w.effect.startsWith('reject'));
+  t.match(rej, { hop: 'node node1', table: 'filter' }, raw);
+  t.equal(rej?.chains.at(-1), 'KUBE-SERVICES');
+  t.same(await leftovers(), []);
+});
+
+t.test('a NetworkPolicy drop names its policy', async (t) => {
+  const { code, r, raw } = await trace(['pod/default/a', 'pod/default/c:8080']);
+  t.equal(code, 0, `the model expects the drop: ${raw}`);
+  t.equal(r.probe.observed, 'dropped');
+  const drop = walks(r).find((w) => w.effect === 'drop');
+  t.match(drop, { hop: 'node node2', table: 'filter' }, raw);
+  t.ok(drop?.meaning.includes('NetworkPolicy default/deny-c (ingress)'), String(drop?.meaning));
+  t.notOk(r.hops.some((h) => h.label === 'pod default/c'), 'the packet never reached c');
+  t.same(await leftovers(), []);
+});
+
+t.test('external → NodePort (eTP Cluster): DNAT then MASQUERADE; pcaps that tshark opens hold the probe', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'podlab-trace-pcap-'));
+  const { code, r, raw } = await trace(['external', 'nodeport/node1/default/web:80', '--pcap', dir]);
+  t.equal(code, 0, raw);
+  const w = walks(r).filter((x) => x.hop === 'node node1');
+  t.ok(w.some((x) => x.effect.startsWith('dnat to 10.233.1.')), 'DNAT to the endpoint on node2');
+  t.ok(w.some((x) => x.effect.startsWith('masquerade') && x.chains.includes('KUBE-POSTROUTING')), 'MASQUERADE in KUBE-POSTROUTING');
+  t.ok(r.addresses.serverSaw && !r.addresses.serverSaw.startsWith('172.19.33.100'), `the server saw a node address, not the client: ${r.addresses.serverSaw}`);
+  const files = r.hops.flatMap((h) => h.pcaps);
+  t.ok(files.length >= 4, `a pcap per device: ${files.join(' ')}`);
+  t.ok(files.includes(join(dir, `pl-${name}-node1_eth0.pcap`)), 'named NETNS_DEV.pcap');
+  const ts = await execa('tshark', ['-n', '-r', join(dir, `pl-${name}-node1_eth0.pcap`), '-d', 'udp.port==8472,vxlan', '-Y', 'tcp.port == 30000 || tcp.port == 8080', '-T', 'fields', '-e', 'ip.dst', '-e', 'tcp.dstport'], { reject: false });
+  t.equal(ts.exitCode, 0, ts.stderr);
+  t.match(ts.stdout, /172\.19\.33\.11\t30000/, 'the probe to the NodePort');
+  t.match(ts.stdout, /10\.233\.1\.\d+\t8080/, 'and, inside the VXLAN, to the endpoint');
+  t.same(await leftovers(), []);
+});
+
+t.test('down leaves nothing', async (t) => {
+  const d = await podlab(['down', '-c', name]);
+  t.equal(d.exitCode, 0, d.stderr);
+  t.same(netnsOf(name), []);
+});
