@@ -5,6 +5,7 @@
 import type { Topology } from '../model/topology.js';
 import { portProtoHash, sepChain, servicePortName } from '../dataplane/proxy/common.js';
 import { policyChain } from '../dataplane/policy/calico.js';
+import { cniVethName } from '../net/names.js';
 import type { Expectation, Observed } from './types.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -89,6 +90,13 @@ export function chainIndex(t: Topology): ChainIndex {
       m.set(policyChain('in', p.key, nft), `NetworkPolicy ${p.key} (ingress)`);
       m.set(policyChain('out', p.key, nft), `NetworkPolicy ${p.key} (egress)`);
     }
+  }
+  // The AWS agent's chains are per pod veth: name the policies that select the pod.
+  for (const pp of t.policy?.pods ?? []) {
+    const [ns = '', name = ''] = pp.key.split('/');
+    const iface = cniVethName('eni', ns, name);
+    if (pp.ingress.length) m.set(`AWS-NP-I-${iface}`, `NetworkPolicy ${pp.ingress.join(', ')} (ingress of ${pp.key})`);
+    if (pp.egress.length) m.set(`AWS-NP-E-${iface}`, `NetworkPolicy ${pp.egress.join(', ')} (egress of ${pp.key})`);
   }
   return m;
 }
