@@ -56,7 +56,8 @@ export function renderTrace(r: TraceResult, o: TraceRenderOptions = {}): string 
   add(r.ruleEvidence, 'rules    ', 9);
   L.push('');
   r.hops.forEach((h, i) => {
-    L.push(bold(`${String(i + 1).padStart(2)} ${h.label}`) + `  ${h.netns}`);
+    const flooded = h.devices.length > 0 && h.devices.every((d) => d.dir === 'P') && !h.rules.some((p) => p.walks.some((w) => w.decisive));
+    L.push(bold(`${String(i + 1).padStart(2)} ${h.label}`) + `  ${h.netns}${flooded && h.label.startsWith('node') ? '  (a flooded copy: not on the path)' : ''}`);
     for (const d of h.devices) {
       add(`${d.encap ? `${d.encap}: ` : ''}${d.packet}${d.count > 1 ? ` (${d.count} pkts both ways)` : ''}`, `   ${d.dev.padEnd(12)} ${d.dir.padEnd(3)} `, 21);
     }
