@@ -2,6 +2,7 @@
 // per namespace, the route each one chose), the netfilter rules that matched it (the kernel's trace facility), the
 // conntrack entries it made, the addresses both ends saw — and where that disagrees with the expectation model.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import type { CheckSpec, CheckProtocol } from '../input/types.js';
 import { parseFrom, parseTo } from '../input/kinds/check.js';
 import { resolveDeclared } from '../expect/generate.js';
@@ -103,7 +104,9 @@ export async function traceLab(cluster: string, o: TraceOptions, ctxIn: Partial<
 
   const id = randomBytes(3).toString('hex');
   const table = `podlab-trace-${id}`;
-  const dir = `${ctx.store.dir(cluster)}/trace-${id}`;
+  // Outside the lab's folder: a reconcile (the daemon's, on the kernel event our table makes) stops processes whose
+  // argv names that folder as the lab's own workload (strays.ts).
+  const dir = `${tmpdir()}/podlab-trace-${cluster}-${id}`;
   const run = await startTrace(ctx.exec, nss, flow, dir, table, ctx.aborted);
   let probe;
   let left;
@@ -115,7 +118,7 @@ export async function traceLab(cluster: string, o: TraceOptions, ctxIn: Partial<
     left = await run.stop();
   }
   try {
-    if (!probe) throw new Error('interrupted before the probe was sent');
+    if (!probe) throw Object.assign(new Error(`interrupted before the probe was sent; the trace's tables and captures are removed (${left.tablesLeft + left.processesLeft} left)`), { name: 'AbortedError' });
     const evidence = await readEvidence(ctx.exec, nss, flow, dir);
     const idx = chainIndex(t);
     const drafts = evidence

@@ -3,11 +3,11 @@
 // REJECT), a NetworkPolicy drop (named), external → NodePort (DNAT then MASQUERADE) with pcaps that tshark opens.
 // After every trace: no trace table and no capture process is left in the lab; after down, nothing of the lab.
 import t from 'tap';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
-import { clusterName, podlab, netnsOf, inNetns, isRoot, writeLab, pod, STATE_DIR } from '../helpers/lab.js';
+import { clusterName, podlab, netnsOf, inNetns, isRoot, writeLab, pod, STATE_DIR, CLI } from '../helpers/lab.js';
 import type { TraceResult } from '../../src/expect/trace.js';
 
 if (!isRoot) {
@@ -79,8 +79,7 @@ async function leftovers(): Promise<string[]> {
       if (/tcpdump|nft monitor/.test(cmd)) out.push(`${ns}: pid ${pid} ${cmd}`);
     }
   }
-  const dir = join(STATE_DIR, name);
-  if (existsSync(dir)) out.push(...readdirSync(dir).filter((f) => f.startsWith('trace-')).map((f) => `state: ${f}`));
+  out.push(...readdirSync(tmpdir()).filter((f) => f.startsWith(`podlab-trace-${name}-`)).map((f) => `work folder: ${f}`));
   return out;
 }
 
@@ -168,6 +167,16 @@ t.test('external → NodePort (eTP Cluster): DNAT then MASQUERADE; pcaps that ts
   t.equal(ts.exitCode, 0, ts.stderr);
   t.ok(ts.stdout.includes(`${ip.node1}\t30000`), `the probe to the NodePort: ${ts.stdout}`);
   t.ok(ts.stdout.includes(`${ip.b}\t8080`), `and${mode === 'overlay' ? ', inside the VXLAN,' : ''} to the endpoint`);
+  t.same(await leftovers(), []);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+t.test('Ctrl-C while the captures start: exit 130, nothing left', async (t) => {
+  const p = execa('node', [CLI, 'trace', '-c', name, 'pod/default/a', 'service/default/web:80'], { reject: false, env: { PODLAB_STATE_DIR: STATE_DIR } });
+  await new Promise((r) => setTimeout(r, 900));
+  p.kill('SIGINT');
+  const r = await p;
+  t.ok(r.exitCode === 130 || r.exitCode === 0, `exit ${r.exitCode} (130, or 0 when the trace had already finished): ${r.stderr}`);
   t.same(await leftovers(), []);
 });
 
