@@ -173,7 +173,9 @@ t.test('external → NodePort (eTP Cluster): DNAT then MASQUERADE; pcaps that ts
 
 t.test('Ctrl-C while the captures start: exit 130, nothing left', async (t) => {
   const p = execa('node', [CLI, 'trace', '-c', name, 'pod/default/a', 'service/default/web:80'], { reject: false, env: { PODLAB_STATE_DIR: STATE_DIR } });
-  await new Promise((r) => setTimeout(r, 900));
+  // Once its trace table is in node1 (the handler is installed by then), interrupt it.
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !(await inNetns(`pl-${name}-node1`, ['nft', 'list', 'tables'])).out.includes('podlab-trace')) await new Promise((r) => setTimeout(r, 50));
   p.kill('SIGINT');
   const r = await p;
   t.ok(r.exitCode === 130 || r.exitCode === 0, `exit ${r.exitCode} (130, or 0 when the trace had already finished): ${r.stderr}`);
