@@ -5,6 +5,7 @@
 import type { Topology } from '../model/topology.js';
 import { portProtoHash, sepChain, servicePortName } from '../dataplane/proxy/common.js';
 import { policyChain } from '../dataplane/policy/calico.js';
+import { endpointBase, nftChainName, servicePortBase } from '../dataplane/proxy/nftables.js';
 import { cniVethName } from '../net/names.js';
 import type { Expectation, Observed } from './types.js';
 
@@ -83,6 +84,12 @@ export function chainIndex(t: Topology): ChainIndex {
       m.set(`KUBE-EXT-${h}`, `${what} (external traffic)`);
       m.set(`KUBE-FW-${h}`, `${what} (load balancer)`);
       for (const e of p.endpoints) m.set(sepChain(spn, p.protocol, `${e.ip}:${e.port}`), `endpoint ${e.pod} ${e.ip}:${e.port} on ${e.node}`);
+      // kube-proxy's nftables mode: the same objects under its own chain names.
+      const base = servicePortBase({ svc: s, port: p, proto: p.protocol.toLowerCase() });
+      m.set(nftChainName('service', base), what);
+      m.set(nftChainName('external', base), `${what} (external traffic)`);
+      m.set(nftChainName('local', base), `${what} (local endpoints)`);
+      for (const e of p.endpoints) m.set(nftChainName('endpoint', endpointBase(base, e)), `endpoint ${e.pod} ${e.ip}:${e.port} on ${e.node}`);
     }
   }
   for (const p of t.policy?.policies ?? []) {
@@ -103,14 +110,16 @@ export function chainIndex(t: Topology): ChainIndex {
 
 /** The meaning of a chain: the index, then the self-describing names (kube-proxy's nftables, Calico's, AWS's). */
 export function chainMeaning(chain: string, idx: ChainIndex): string | undefined {
-  const known = idx.get(chain);
+  // Calico's nftables mode prefixes its chains with the table they stand for ("filter-cali-pi-…").
+  const bare = chain.replace(/^(?:filter|nat|mangle|raw)-(?=cali-)/, '');
+  const known = idx.get(chain) ?? idx.get(bare);
   if (known) return known;
-  let m = /^cali-p([io])-knp\/([^/]+)\/(.+)$/.exec(chain);
+  let m = /^cali-p([io])-knp\/([^/]+)\/(.+)$/.exec(bare);
   if (m) return `NetworkPolicy ${m[2]}/${m[3]} (${m[1] === 'i' ? 'ingress' : 'egress'})`;
   m = /^endpoint-\w+-([^/]+)\/([^/]+)\/(\w+)\/[^_]*__(\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(chain);
   if (m) return `endpoint ${m[4]}:${m[5]} of Service ${m[1]}/${m[2]}`;
   m = /^(service|external)-\w+-([^/]+)\/([^/]+)\/(\w+)\/(.*)$/.exec(chain);
-  if (m) return `Service ${m[2]}/${m[3]}:${m[5] || '?'}/${m[4]!.toUpperCase()}${m[1] === 'external' ? ' (external traffic)' : ''}`;
+  if (m) return `Service ${m[2]}/${m[3]}${m[5] ? `:${m[5]}` : ''}/${m[4]!.toUpperCase()}${m[1] === 'external' ? ' (external traffic)' : ''}`;
   if (chain === 'reject-chain') return 'kube-proxy: a Service without endpoints';
   return undefined;
 }

@@ -62,10 +62,14 @@ export function renderTrace(r: TraceResult, o: TraceRenderOptions = {}): string 
       add(`${d.encap ? `${d.encap}: ` : ''}${d.packet}${d.count > 1 ? ` (${d.count} pkts both ways)` : ''}`, `   ${d.dev.padEnd(12)} ${d.dir.padEnd(3)} `, 21);
     }
     if (h.route) add(h.route.error ? `${h.route.query.replace(/^route get /, '')}: ${h.route.error}` : `${h.route.query.replace(/^route get /, '')} → ${h.route.route}`, '   route  ', 10);
-    const walks = h.rules.flatMap((p) => p.walks).filter((w) => interesting(w, o.verbose === true));
+    const seen = new Set<string>();
+    const walks = h.rules.flatMap((p) => p.walks).filter((w) => interesting(w, o.verbose === true)).filter((w) => {
+      const k = `${w.table} ${w.chains.join(' ')} ${w.effect}`;
+      return !seen.has(k) && !!seen.add(k);
+    });
     walks.forEach((w, j) => {
-      const text = `${w.table} ${w.chains.map(short).join(' → ')}: ${w.effect}`;
-      add(/^(drop|reject)/.test(w.effect) ? text.replace(w.effect, w.effect.toUpperCase()) : text, j === 0 ? '   rules  ' : '          ', 12);
+      const effect = /^(drop|reject)/.test(w.effect) ? w.effect.toUpperCase() : w.effect;
+      add(`${w.table} ${w.chains.map(short).join(' → ')}: ${effect}`, j === 0 ? '   rules  ' : '          ', 12);
       if (w.meaning.length) add(w.meaning.join('; '), '            = ', 14);
     });
     for (const ct of h.conntrack) {

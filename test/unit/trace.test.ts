@@ -30,6 +30,9 @@ t.test("the lab's chains are named after its objects", async (t) => {
   t.equal(idx.get('KUBE-SEP-G6ILQIZCK4U42KYK'), 'endpoint default/b 10.251.1.2:8080 on node2');
   t.equal(chainMeaning('cali-pi-knp/default/deny-c', idx), 'NetworkPolicy default/deny-c (ingress)');
   t.equal(chainMeaning('endpoint-5OJB2KTY-default/web/tcp/__10.251.1.2/8080', new Map()), 'endpoint 10.251.1.2:8080 of Service default/web');
+  t.equal(chainMeaning('filter-cali-pi-knp/default/deny-c', idx), 'NetworkPolicy default/deny-c (ingress)', "Calico's nftables mode");
+  t.equal(chainMeaning('reject-chain', idx), 'kube-proxy: a Service without endpoints');
+  t.match(chainMeaning('endpoint-7NJLMDNR-default/web/tcp/__10.251.1.2/8080', idx), /^endpoint 10\.251\.1\.2:8080 of Service default\/web$|^endpoint default\/b /, "kube-proxy's nftables mode");
   t.equal(chainMeaning('KUBE-FORWARD', idx), undefined);
 });
 
