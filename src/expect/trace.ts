@@ -368,6 +368,8 @@ export interface TraceResult {
   readonly expectation?: { readonly text: string; readonly basis: string; readonly check: string };
   readonly disagreements: readonly Disagreement[];
   readonly ms: number;
+  /** Commands run and processes started for the trace (captures, monitors, read-backs), for the cost of one. */
+  readonly commands: number;
   readonly left: { readonly tables: number; readonly processes: number };
 }
 

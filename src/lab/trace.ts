@@ -88,6 +88,7 @@ function pathNamespaces(t: Topology, c: Check, f: FlowMatch): Map<string, string
 export async function traceLab(cluster: string, o: TraceOptions, ctxIn: Partial<LabContext> = {}): Promise<TraceResult> {
   const t0 = performance.now();
   const ctx = labContext(ctxIn);
+  const spawned0 = ctx.exec.spawned;
   requireRoot(ctx, 'trace');
   const st = await labState(ctx, cluster);
   const t = st.topology;
@@ -148,6 +149,7 @@ export async function traceLab(cluster: string, o: TraceOptions, ctxIn: Partial<
       ...(expectation ? { expectation } : {}),
       disagreements: compareWithExpectation(planned?.expect, p, hops),
       ms: Math.round(performance.now() - t0),
+      commands: ctx.exec.spawned - spawned0,
       left: { tables: left.tablesLeft, processes: left.processesLeft },
     };
   } finally {

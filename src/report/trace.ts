@@ -83,6 +83,8 @@ export function renderTrace(r: TraceResult, o: TraceRenderOptions = {}): string 
     L.push(red('the kernel and the expectation model disagree:'));
     for (const d of r.disagreements) L.push(...wrap(`${d.what}: expected ${d.expected}, the kernel shows ${d.seen}`, W, '  ', 4).map(red));
   }
+  L.push('');
+  L.push(`${r.ms} ms, ${r.commands} commands; trace tables and captures removed${r.left.tables || r.left.processes ? '' : ', none left'}`);
   if (r.left.tables || r.left.processes) L.push(red(`left behind: ${r.left.tables} trace table(s), ${r.left.processes} capture process(es)`));
   return L.join('\n') + '\n';
 }

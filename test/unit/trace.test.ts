@@ -111,7 +111,7 @@ t.test('disagreements with the expectation model; the view fits 80 columns', asy
   const d = compareWithExpectation(e, probe, hops);
   t.same(d.map((x) => x.what), ['outcome', 'netfilter verdict']);
   t.same(compareWithExpectation({ outcome: 'blocked', basis: 'E2' }, probe, hops), [], 'a drop the model expects is no disagreement');
-  const r: TraceResult = { cluster: 'c', mode: 'overlay', from: 'pod/default/a', to: 'pod/default/c:8080', protocol: 'TCP', target: { ip: '10.251.1.3', port: 8080 }, ruleEvidence: 'netfilter trace', probe, hops, addresses: {}, disagreements: d, ms: 1, left: { tables: 0, processes: 0 } };
+  const r: TraceResult = { cluster: 'c', mode: 'overlay', from: 'pod/default/a', to: 'pod/default/c:8080', protocol: 'TCP', target: { ip: '10.251.1.3', port: 8080 }, ruleEvidence: 'netfilter trace', probe, hops, addresses: {}, disagreements: d, ms: 1, commands: 0, left: { tables: 0, processes: 0 } };
   const plain = renderTrace(r);
   t.ok(plain.split('\n').every((l) => l.length <= 80), 'every line fits 80 columns');
   t.match(plain, /cali-pi-knp\/default\/deny-c: DROP/);
