@@ -238,6 +238,14 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     changes += m.changes;
     await save();
   }
+  // The new endpoints go live as soon as their pods run (and the mode's routing daemon knows them): the edge and the
+  // cluster DNS below do not gate them, as neither gates the endpoints controller.
+  if (settled) {
+    abortCheck();
+    say('adding the endpoints of the pods that started');
+    changes += (await rulesOnly(plan, () => true)).changes;
+    await save();
+  }
   // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
   abortCheck();
   const edge = await edgeSync(rctx, topo, edgeProcs, say, faults);
@@ -251,13 +259,6 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
   changes += dns.changes;
   await save();
-
-  if (settled) {
-    abortCheck();
-    say('adding the endpoints of the pods that started');
-    changes += (await rulesOnly(plan, () => true)).changes;
-    await save();
-  }
 
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
   const flows = staleUdpFlows(prev?.topology, topo);
