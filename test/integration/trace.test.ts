@@ -40,6 +40,15 @@ spec:
 ---
 apiVersion: v1
 kind: Service
+metadata: {name: web-local, namespace: default}
+spec:
+  type: NodePort
+  externalTrafficPolicy: Local
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: Service
 metadata: {name: empty, namespace: default}
 spec:
   selector: {app: nobody}
@@ -172,6 +181,17 @@ t.test('external → NodePort (eTP Cluster): DNAT then MASQUERADE; pcaps that ts
   t.ok(ts.stdout.includes(`${ip.b}\t8080`), `and${mode === 'overlay' ? ', inside the VXLAN,' : ''} to the endpoint`);
   t.same(await leftovers(), []);
   rmSync(dir, { recursive: true, force: true });
+});
+
+t.test('external → NodePort (eTP Local) on a node without endpoints: the drop there', async (t) => {
+  const { code, r, raw } = await trace(['external', 'nodeport/node1/default/web-local:80']);
+  t.equal(code, 0, code ? raw : 'exit 0: the model expects the drop');
+  t.equal(r.probe.observed, 'dropped');
+  const drop = walks(r).find((w) => w.effect === 'drop');
+  t.match(drop, { hop: 'node node1' }, drop ? 'dropped on node1' : raw);
+  if (!nft) t.equal(drop?.chains.at(-1), 'KUBE-EXTERNAL-SERVICES');
+  t.notOk(walks(r).some((w) => w.effect.startsWith('dnat')), 'no DNAT');
+  t.same(await leftovers(), []);
 });
 
 t.test('Ctrl-C while the captures start: exit 130, nothing left', async (t) => {
