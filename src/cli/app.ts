@@ -11,6 +11,7 @@ import { faultCommand } from './commands/fault.js';
 import { statusCommand } from './commands/status.js';
 import { execCommand, logsCommand } from './commands/exec.js';
 import { checkCommand, testCommand } from './commands/check.js';
+import { traceCommand } from './commands/trace.js';
 import { planCommand } from './commands/plan.js';
 import { imageCommand } from './commands/image.js';
 import { daemonCommand, eventsCommand } from './commands/daemon.js';
@@ -23,7 +24,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, compareCommand, execCommand, logsCommand, superviseCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand];
+const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, traceCommand, compareCommand, execCommand, logsCommand, superviseCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand];
 const modes = supportedModes().map((m) => `  ${m.padEnd(8)} ${getMode(m).description}`).join('\n');
 
 await COMMANDS.reduce((y, c) => y.command(c as CommandModule), yargs(hideBin(process.argv)))
@@ -34,6 +35,6 @@ await COMMANDS.reduce((y, c) => y.command(c as CommandModule), yargs(hideBin(pro
   .strict()
   .help()
   .wrap(Math.min(110, process.stdout.columns ?? 100))
-  .epilog('Exit codes: 0 ok · 1 failure · 2 invalid cluster file · 3 missing tool, kernel feature or root · 130 interrupted.\nState lives in $PODLAB_STATE_DIR (default /run/podlab); the kernel is the source of truth. With `podlab daemon` running,\nup, apply, delete, down, status, check, fault and logs go through it (PODLAB_NO_DAEMON=1: in-process).')
+  .epilog('Exit codes: 0 ok · 1 failure · 2 invalid cluster file · 3 missing tool, kernel feature or root · 130 interrupted.\nState lives in $PODLAB_STATE_DIR (default /run/podlab); the kernel is the source of truth. With `podlab daemon` running,\nup, apply, delete, down, status, check, trace, fault and logs go through it (PODLAB_NO_DAEMON=1: in-process).')
   .parseAsync()
   .catch(fail);

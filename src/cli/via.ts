@@ -6,6 +6,8 @@ import type { UpResult } from '../lab/reconcile.js';
 import type { StatusJson } from '../lab/status.js';
 import type { DownResult } from '../lab/down.js';
 import type { RunReport } from '../expect/types.js';
+import type { TraceResult } from '../expect/trace.js';
+import type { TraceOptions } from '../lab/trace.js';
 import type { LabContext } from '../lab/context.js';
 import type { LockOptions } from '../lab/lock.js';
 import { call, type CallOptions } from '../daemon/client.js';
@@ -108,5 +110,13 @@ export function viaLogs(a: { cluster?: string; pod: string; container?: string; 
     const ctx = await localCtx(o, 'logs');
     const { logsOf } = await import('../lab/logs.js');
     return logsOf(await cluster(ctx, a.cluster), a.pod, a.container, ctx, { previous: a.previous });
+  });
+}
+
+export function viaTrace(a: TraceOptions & { cluster?: string }, o: ViaOptions = {}): Promise<Answered<TraceResult>> {
+  return via('trace', { ...a }, o, async () => {
+    const ctx = await localCtx(o, 'trace');
+    const { traceLab } = await import('../lab/trace.js');
+    return traceLab(await cluster(ctx, a.cluster), a, { ...ctx, aborted: o.aborted });
   });
 }

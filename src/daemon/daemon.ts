@@ -10,6 +10,7 @@ import { apply, deleteObjects } from '../lab/live.js';
 import { down } from '../lab/down.js';
 import { statusFull } from '../lab/status.js';
 import { checkLab } from '../lab/check.js';
+import { traceLab } from '../lab/trace.js';
 import { fault } from '../lab/fault.js';
 import { logsOf } from '../lab/logs.js';
 import { pickCluster } from '../lab/targets.js';
@@ -208,6 +209,12 @@ export class Daemon {
         return statusFull(await pick(), ctx);
       case 'check':
         return checkLab(await pick(), { ...ctx, filter: str(b.filter, 'filter'), concurrency: typeof b.concurrency === 'number' ? b.concurrency : undefined });
+      case 'trace': {
+        const from = str(b.from, 'from');
+        const to = str(b.to, 'to');
+        if (!from || !to) throw new BadRequest('trace needs from and to');
+        return traceLab(await pick(), { from, to, protocol: str(b.protocol, 'protocol'), port: typeof b.port === 'number' ? b.port : undefined, pcap: str(b.pcap, 'pcap') }, ctx);
+      }
       case 'fault': {
         const cluster = await pick();
         const kind = str(b.kind, 'kind');

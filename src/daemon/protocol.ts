@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 
 export const API = '/v1';
-export const OPS = ['up', 'apply', 'delete', 'down', 'status', 'check', 'fault', 'logs'] as const;
+export const OPS = ['up', 'apply', 'delete', 'down', 'status', 'check', 'fault', 'logs', 'trace'] as const;
 export type Op = (typeof OPS)[number];
 
 /** The state directory, as the store uses it ($PODLAB_STATE_DIR, default /run/podlab). */

@@ -1,0 +1,158 @@
+// `podlab trace FROM TO`: one real probe, explained from the kernel's own evidence — the hops it crossed (captures
+// per namespace, the route each one chose), the netfilter rules that matched it (the kernel's trace facility), the
+// conntrack entries it made, the addresses both ends saw — and where that disagrees with the expectation model.
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import type { CheckSpec, CheckProtocol } from '../input/types.js';
+import { parseFrom, parseTo } from '../input/kinds/check.js';
+import { resolveDeclared } from '../expect/generate.js';
+import { getMode } from '../modes/registry.js';
+import { expectationsWithPolicy } from '../expect/policy-stage.js';
+import { attempt } from '../probe/probe.js';
+import { readEvidence, routeGet, startTrace, writePcaps } from '../kernel/trace.js';
+import { chainIndex, compareWithExpectation, hopOf, type FlowMatch, type Hop, type HopDraft, type TraceResult } from '../expect/trace.js';
+import { expectText, type Check } from '../expect/types.js';
+import type { Topology } from '../model/topology.js';
+import { labContext, requireRoot, type LabContext } from './context.js';
+import { labState } from './targets.js';
+import { planChecks } from './check.js';
+
+export interface TraceOptions {
+  readonly from: string;
+  readonly to: string;
+  readonly protocol?: string;
+  readonly port?: number;
+  /** Write one pcap per hop and device here. */
+  readonly pcap?: string;
+}
+
+/** A usage problem: the addresses or options do not name a flow of this lab. */
+export class TraceUsageError extends Error {
+  constructor(msg: string) {
+    super(msg);
+    this.name = 'TraceUsageError';
+  }
+}
+
+/** FROM/TO → the check the probe runs, with the syntax and resolution of declared checks. */
+export function traceCheck(t: Topology, o: TraceOptions): Check {
+  const protocol = (o.protocol ?? 'tcp').toUpperCase() as CheckProtocol;
+  if (!['TCP', 'UDP', 'ICMP'].includes(protocol)) throw new TraceUsageError(`--protocol ${o.protocol}: use tcp, udp or icmp`);
+  const from = parseFrom(o.from);
+  if (typeof from === 'string') throw new TraceUsageError(`FROM: ${from}`);
+  const hasPort = /:[^:/]+$/.test(o.to);
+  const toText = o.port !== undefined && !hasPort ? `${o.to}:${o.port}` : o.to;
+  const to = parseTo(toText);
+  if (typeof to === 'string') throw new TraceUsageError(`TO: ${to}`);
+  if (protocol === 'ICMP' && to.port !== undefined) throw new TraceUsageError(`ICMP has no ports: write TO without ":${to.port}"`);
+  if (protocol !== 'ICMP' && to.port === undefined) throw new TraceUsageError(`a ${protocol} trace needs a port: ${o.to}:PORT or --port N`);
+  const spec: CheckSpec = { name: 'trace', from, to, fromText: o.from, toText, protocol, expect: { outcome: 'ok' }, tries: 1, origin: { file: 'podlab trace', line: 0 } };
+  const m = expectationsWithPolicy(t, getMode(t.mode).expectations);
+  const c = resolveDeclared(t, m, spec);
+  if (typeof c === 'string') throw new TraceUsageError(c);
+  return { ...c, id: `trace ${protocol} ${o.from} -> ${toText}`, to: { ...c.to, label: toText }, tries: 1 };
+}
+
+/** The addresses and ports the probe is sent to, before and after DNAT (the Service's endpoints). */
+export function flowOf(t: Topology, c: Check): FlowMatch {
+  const dst = new Set([c.to.ip]);
+  const ports = new Set<number>(c.to.port !== undefined ? [c.to.port] : []);
+  const nodeIps = new Set(t.nodes.map((n) => n.ip));
+  for (const s of t.services) {
+    for (const p of s.ports) {
+      if (p.protocol !== c.protocol) continue;
+      const hit = (s.clusterIP === c.to.ip && p.port === c.to.port) || (p.nodePort !== undefined && p.nodePort === c.to.port && nodeIps.has(c.to.ip))
+        || (s.loadBalancer?.ip === c.to.ip && p.port === c.to.port);
+      if (!hit) continue;
+      for (const e of p.endpoints) {
+        dst.add(e.ip);
+        ports.add(e.port);
+      }
+    }
+  }
+  return { protocol: c.protocol.toLowerCase() as FlowMatch['protocol'], dst: [...dst], ports: c.protocol === 'ICMP' ? [] : [...ports] };
+}
+
+/** Every namespace of the lab the probe may cross, with what it is. */
+function pathNamespaces(t: Topology, c: Check, f: FlowMatch): Map<string, string> {
+  const m = new Map<string, string>();
+  m.set(c.from.netns, c.from.label.startsWith('node/') || c.from.label === 'external' ? c.from.label : `pod ${c.from.label}`);
+  for (const n of t.nodes) m.set(n.netns, `node ${n.name}`);
+  for (const p of t.pods) if (f.dst.includes(p.ip)) m.set(p.netns, `pod ${p.key}`);
+  if (f.dst.includes(t.external.ip) || c.from.netns === t.external.netns) m.set(t.external.netns, 'external');
+  m.set(t.fabric.netns, t.mode === 'vpc' ? 'vpc fabric' : 'underlay');
+  if (t.lbHost) m.set(t.lbHost.netns, `host ${t.lbHost.name}`);
+  return m;
+}
+
+export async function traceLab(cluster: string, o: TraceOptions, ctxIn: Partial<LabContext> = {}): Promise<TraceResult> {
+  const t0 = performance.now();
+  const ctx = labContext(ctxIn);
+  const spawned0 = ctx.exec.spawned;
+  requireRoot(ctx, 'trace');
+  const st = await labState(ctx, cluster);
+  const t = st.topology;
+  const c = traceCheck(t, o);
+  const flow = flowOf(t, c);
+  const exists = new Set(ctx.exec.listNetns());
+  const labels = pathNamespaces(t, c, flow);
+  const nss = [...labels.keys()].filter((n) => exists.has(n));
+  if (!exists.has(c.from.netns)) throw new Error(`namespace ${c.from.netns} of ${c.from.label} does not exist (is the lab up? \`podlab status -c ${cluster}\`)`);
+
+  // The expectation model's verdict for the same flow, when it generates one.
+  const planned = planChecks(t, []).checks.find((x) => x.from.netns === c.from.netns && x.to.ip === c.to.ip && x.to.port === c.to.port
+    && x.protocol === c.protocol && (x.probe.kind === 'netexec' || x.probe.kind === 'ping') && x.to.host === undefined);
+
+  const id = randomBytes(3).toString('hex');
+  const table = `podlab-trace-${id}`;
+  // Outside the lab's folder: a reconcile (the daemon's, on the kernel event our table makes) stops processes whose
+  // argv names that folder as the lab's own workload (strays.ts).
+  const dir = `${tmpdir()}/podlab-trace-${cluster}-${id}`;
+  const run = await startTrace(ctx.exec, nss, flow, dir, table, ctx.aborted);
+  let probe;
+  let left;
+  try {
+    probe = ctx.aborted?.() ? undefined : await attempt(ctx.exec, c, { waitS: 1 });
+    // The last packets (a reply, a retransmission) reach the captures and the monitors.
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    left = await run.stop();
+  }
+  try {
+    if (!probe) throw Object.assign(new Error(`interrupted before the probe was sent; the trace's tables and captures are removed (${left.tablesLeft + left.processesLeft} left)`), { name: 'AbortedError' });
+    const evidence = await readEvidence(ctx.exec, nss, flow, dir);
+    const idx = chainIndex(t);
+    const drafts = evidence
+      .map((ev) => hopOf(ev, labels.get(ev.netns) ?? ev.netns, flow, idx, table, { source: ev.netns === c.from.netns, target: c.to.ip }))
+      .filter((h): h is HopDraft => !!h)
+      .sort((a, b) => a.t - b.t);
+    const hops: Hop[] = [];
+    for (const d of drafts) {
+      const route = d.routeQuery ? await routeGet(ctx.exec, d.hop.netns, d.routeQuery.dst, d.routeQuery) : undefined;
+      const ev = evidence.find((e) => e.netns === d.hop.netns)!;
+      const pcaps = o.pcap ? await writePcaps(ctx.exec, ev, d.devices, dir, o.pcap) : [];
+      hops.push({ ...d.hop, ...(route ? { route } : {}), pcaps });
+    }
+    const p = {
+      command: probe.evidence.command, observed: probe.observed, detail: probe.detail, ms: probe.evidence.ms,
+      ...(probe.sourceIp ? { sourceIp: probe.sourceIp } : {}), ...(probe.sourcePort !== undefined ? { sourcePort: probe.sourcePort } : {}),
+      ...(probe.hostname ? { hostname: probe.hostname } : {}),
+    };
+    const first = hops.find((h) => h.netns === c.from.netns)?.devices[0]?.packet.split(' → ')[0];
+    const expectation = planned ? { text: expectText(planned.expect), basis: planned.expect.basis, check: planned.id } : undefined;
+    return {
+      cluster, mode: t.mode, from: o.from, to: c.to.label, protocol: c.protocol,
+      target: { ip: c.to.ip, ...(c.to.port !== undefined ? { port: c.to.port } : {}) },
+      ruleEvidence: run.tables.length ? `netfilter trace (nft monitor trace) in ${run.tables.length} namespace(s)` : `none: ${run.ruleProblem ?? 'no trace table could be added'}`,
+      probe: p, hops,
+      addresses: { ...(first ? { clientUsed: first } : {}), ...(p.sourceIp ? { serverSaw: `${p.sourceIp}${p.sourcePort !== undefined ? `:${p.sourcePort}` : ''}` } : {}), ...(p.hostname ? { answeredBy: p.hostname } : {}) },
+      ...(expectation ? { expectation } : {}),
+      disagreements: compareWithExpectation(planned?.expect, p, hops),
+      ms: Math.round(performance.now() - t0),
+      commands: ctx.exec.spawned - spawned0,
+      left: { tables: left.tablesLeft, processes: left.processesLeft },
+    };
+  } finally {
+    if (!process.env.PODLAB_TRACE_KEEP) await ctx.exec.files.remove(dir);
+  }
+}
