@@ -8,6 +8,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterName, writeLab, podlab, netnsOf, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
 
+// One lab per test on a loaded 2-core box (3 test files at once): more than tap's default 300 s per file.
+t.setTimeout(900_000);
+
 if (!isRoot) {
   t.skip('needs root: creates network namespaces');
   process.exit(0);
