@@ -105,6 +105,12 @@ export interface KernelSession {
   unlink(netns: string): Promise<string[]>;
   /** Deletes named namespaces (as `ip netns del`); returns the errors. */
   deleteNetns(names: readonly string[]): string[];
+  /** Makes named namespaces (as `ip netns add`); returns the errors, or undefined when it cannot here (use ip). */
+  addNetns?(names: readonly string[]): string[] | undefined;
+  /** Sets the alias of each namespace's lo; returns the errors. */
+  setMarks?(items: readonly { netns: string; alias: string }[]): Promise<string[]>;
+  /** The alias of each namespace's lo (undefined: none); namespaces that are gone are left out. */
+  readMarks?(names: readonly string[]): Promise<Map<string, string | undefined>>;
   close(): void;
 }
 

@@ -3,7 +3,7 @@
 // marks: every namespace podlab makes carries the name of its lab as the alias of its `lo` ("podlab:<cluster>",
 // `ip -n NS link show lo` shows it), set right after it is created. Names alone are not exact — cluster "rel"'s node
 // "a-node1" and cluster "rel-a"'s node "node1" are both pl-rel-a-node1 — the mark is.
-import { CommandError, HOST, type Executor } from './exec.js';
+import { CommandError, HOST, trace, type Executor } from './exec.js';
 import { nsctlBatch } from './sysctl.js';
 import { PREFIX, clusterPrefix } from '../net/names.js';
 
@@ -12,6 +12,24 @@ export const markOf = (cluster: string) => `${MARK_PREFIX}${cluster}`;
 
 export async function addNetns(exec: Executor, names: readonly string[], cluster?: string): Promise<void> {
   if (names.length === 0) return;
+  const s = exec.openSession?.();
+  if (s?.addNetns && s.setMarks) {
+    try {
+      const t0 = performance.now();
+      const errs = s.addNetns(names);
+      if (errs !== undefined) {
+        if (errs.length) throw new Error(`creating ${names.length} network namespace(s):\n    ${errs.slice(0, 6).join('\n    ')}`);
+        if (cluster !== undefined) {
+          const bad = await s.setMarks(names.map((netns) => ({ netns, alias: markOf(cluster) })));
+          if (bad.length) throw new Error(`marking ${names.length} network namespace(s):\n    ${bad.slice(0, 6).join('\n    ')}`);
+        }
+        trace(t0, performance.now() - t0, 'netlink', `netns add ${names.length} namespace(s)${cluster !== undefined ? ', marked' : ''}`);
+        return;
+      }
+    } finally {
+      s.close();
+    }
+  } else s?.close();
   const r = await exec.run(['ip', '-batch', '-'], { ...HOST, host: exec.host }, { input: names.map((n) => `netns add ${n}`).join('\n') + '\n' });
   if (r.code !== 0) throw new CommandError(r, `creating ${names.length} network namespace(s)`);
   if (cluster !== undefined) await markNetns(exec, names, cluster);
@@ -19,11 +37,35 @@ export async function addNetns(exec: Executor, names: readonly string[], cluster
 
 /** Set the ownership mark of namespaces (one process for all). */
 export async function markNetns(exec: Executor, names: readonly string[], cluster: string): Promise<void> {
+  const s = exec.openSession?.();
+  if (s?.setMarks) {
+    try {
+      const bad = await s.setMarks(names.map((netns) => ({ netns, alias: markOf(cluster) })));
+      if (bad.length) throw new Error(`marking ${names.length} network namespace(s):\n    ${bad.slice(0, 6).join('\n    ')}`);
+      return;
+    } finally {
+      s.close();
+    }
+  }
+  s?.close();
   await nsctlBatch(exec, names.map((netns) => ({ netns, mark: markOf(cluster) })));
 }
 
 /** The lab each namespace's mark names (undefined: no mark — made by an older podlab, or by someone else). */
 export async function netnsOwners(exec: Executor, names: readonly string[]): Promise<Map<string, string | undefined>> {
+  const owner = (m: string | undefined) => (m?.startsWith(MARK_PREFIX) ? m.slice(MARK_PREFIX.length) : undefined);
+  const s = exec.openSession?.();
+  if (s?.readMarks) {
+    try {
+      const t0 = performance.now();
+      const marks = await s.readMarks(names);
+      trace(t0, performance.now() - t0, 'netlink', `read the marks of ${names.length} namespace(s)`);
+      return new Map([...marks].map(([n, m]) => [n, owner(m)]));
+    } finally {
+      s.close();
+    }
+  }
+  s?.close();
   const r = await nsctlBatch(exec, names.map((netns) => ({ netns, readMark: true })), { tolerateMissing: true });
   return new Map([...r.marks].map(([n, m]) => [n, m?.startsWith(MARK_PREFIX) ? m.slice(MARK_PREFIX.length) : undefined]));
 }

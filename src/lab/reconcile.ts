@@ -248,6 +248,14 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     changes += m.changes;
     await save();
   }
+  // The new endpoints go live as soon as their pods run (and the mode's routing daemon knows them): the edge and the
+  // cluster DNS below do not gate them, as neither gates the endpoints controller.
+  if (settled) {
+    abortCheck();
+    say('adding the endpoints of the pods that started');
+    changes += (await rulesOnly(plan, () => true)).changes;
+    await save();
+  }
   // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
   abortCheck();
   const edge = await edgeSync(rctx, topo, edgeProcs, say, faults);
@@ -261,13 +269,6 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   procs = [...wl.records, ...modeRecords, ...edge.records, ...dnsProcs];
   changes += dns.changes;
   await save();
-
-  if (settled) {
-    abortCheck();
-    say('adding the endpoints of the pods that started');
-    changes += (await rulesOnly(plan, () => true)).changes;
-    await save();
-  }
 
   // The containers: the supervisor that runs for the lab takes the new topology; without one, every pod is started
   // once (init containers in order, each to completion) and nothing restarts them.

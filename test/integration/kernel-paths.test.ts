@@ -144,3 +144,39 @@ t.test('the kernel probe runs once per kernel and boot; a failed probe is not re
     process.env.PODLAB_STATE_DIR = saved;
   }
 });
+
+t.test('namespaces made and marked in-process are what `ip netns add` and nsctl.py make and read', async (t) => {
+  const exec = new LocalExecutor();
+  const name = clusterName('nsk');
+  // /run/netns becomes the shared mount point ip makes on its first use; the in-process path needs it to be one.
+  const viaIp = `pl-${name}-ip`;
+  await execa('ip', ['netns', 'add', viaIp]);
+  const names = [1, 2, 3].map((i) => `pl-${name}-s${i}`);
+  const s = new NetlinkSession();
+  try {
+    const errs = s.addNetns(names);
+    t.same(errs, [], 'made in-process');
+    t.same(await s.setMarks(names.map((netns) => ({ netns, alias: `podlab:${name}` }))), [], 'marked in-process');
+    const listed = String((await execa('ip', ['netns', 'list'])).stdout);
+    for (const n of names) t.match(listed, n, `ip netns list shows ${n}`);
+    const lo = String((await execa('ip', ['-n', names[0]!, '-d', 'link', 'show', 'lo'])).stdout);
+    t.match(lo, `alias podlab:${name}`, 'ip reads the mark as the alias of lo');
+    // The python path reads the in-process marks, and the in-process path reads one the python path wrote.
+    const { nsctlBatch } = await import('../../src/kernel/sysctl.js');
+    await nsctlBatch(exec, [{ netns: viaIp, mark: `podlab:${name}-py` }]);
+    const py = await nsctlBatch(exec, [...names, viaIp].map((netns) => ({ netns, readMark: true })));
+    t.equal(py.marks.get(names[1]!), `podlab:${name}`, 'nsctl.py reads the in-process mark');
+    const nl = await s.readMarks([...names, viaIp, `pl-${name}-absent`]);
+    t.equal(nl.get(viaIp), `podlab:${name}-py`, 'the session reads the mark nsctl.py set');
+    t.equal(nl.has(`pl-${name}-absent`), false, 'a missing namespace is left out');
+    t.match(s.addNetns([names[0]!])?.[0] ?? '', /File exists/, 'an existing name is refused, as ip refuses it');
+    // A namespace made in-process is a real, separate network namespace: its own lo, no other links.
+    const links = String((await execa('ip', ['-n', names[2]!, '-o', 'link'])).stdout).trim().split('\n');
+    t.equal(links.length, 1, 'only lo');
+  } finally {
+    t.same(s.deleteNetns([...names, viaIp]), [], 'deleted');
+    s.close();
+  }
+  const left = String((await execa('ip', ['netns', 'list'])).stdout).split('\n').filter((l) => l.startsWith(`pl-${name}`));
+  t.same(left, [], 'nothing left');
+});

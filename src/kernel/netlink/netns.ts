@@ -2,7 +2,7 @@
 // work (open a netlink socket, read or write /proc/sys), setns back. Nothing else runs in between: JavaScript is
 // single-threaded and the work is synchronous, so no other code ever sees the thread in a lab namespace. libuv's
 // worker threads never move, so only synchronous fs calls may touch /proc/sys in here.
-import { closeSync, openSync, unlinkSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const CLONE_NEWNET = 0x40000000;
@@ -12,6 +12,8 @@ interface Libc {
   setns(fd: number, nstype: number): number;
   openat(dirfd: number, path: string, flags: number): number;
   umount2(target: string, flags: number): number;
+  unshare(flags: number): number;
+  mount(source: string, target: string, fstype: string, flags: number, data: null): number;
   errno(): number;
 }
 
@@ -30,7 +32,12 @@ function load(): Libc {
     // Declared without its optional mode: podlab never passes O_CREAT.
     const openat = lib.func('int openat(int dirfd, const char *path, int flags)');
     const umount2 = lib.func('int umount2(const char *target, int flags)');
-    libc = { setns: (fd, t) => setns(fd, t), openat: (d, p, f) => openat(d, p, f), umount2: (p, f) => umount2(p, f), errno: () => koffi.errno() };
+    const unshare = lib.func('int unshare(int flags)');
+    const mount = lib.func('int mount(const char *source, const char *target, const char *fstype, unsigned long flags, void *data)');
+    libc = {
+      setns: (fd, t) => setns(fd, t), openat: (d, p, f) => openat(d, p, f), umount2: (p, f) => umount2(p, f),
+      unshare: (f) => unshare(f), mount: (s, t, fs, f, d) => mount(s, t, fs, f, d), errno: () => koffi.errno(),
+    };
     home = openSync('/proc/self/ns/net', 'r');
     return libc;
   } catch (e) {
@@ -49,7 +56,7 @@ export function canSetns(): string | undefined {
   }
 }
 
-const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 9: 'EBADF', 11: 'EAGAIN', 13: 'EACCES', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL' };
+const ERRNO: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 4: 'EINTR', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 16: 'EBUSY', 17: 'EEXIST', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL', 28: 'ENOSPC' };
 
 export const O_RDONLY = 0;
 export const O_WRONLY = 1;
@@ -122,4 +129,73 @@ export function deleteNetns(netns: string): string | undefined {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return `${netns}: unlink: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
   }
   return undefined;
+}
+
+const MS_BIND = 0x1000;
+
+/** Whether /run/netns is a mount point with shared propagation (as `ip netns add` leaves it), read from mountinfo. */
+function netnsDirShared(): boolean {
+  try {
+    return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => {
+      const f = l.split(' ');
+      return f[4] === NETNS_DIR && f.slice(6, f.indexOf('-')).some((o) => o.startsWith('shared:'));
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether namespaces can be made in-process here: koffi loads and /run/netns is already the shared mount point
+ * `ip netns add` makes on its first use (podlab leaves setting that up — a change to the host's mounts — to ip).
+ */
+export function canCreateNetns(): boolean {
+  try {
+    load();
+  } catch {
+    return false;
+  }
+  return netnsDirShared();
+}
+
+/**
+ * Makes a named namespace as `ip netns add` does (iproute2's netns_add): an empty file under /run/netns, a new
+ * network namespace unshared by the main thread, bind-mounted on that file, and the thread back home. Only call it
+ * when canCreateNetns() holds. Returns the error (the name is removed again), or undefined.
+ */
+export function createNetns(netns: string): string | undefined {
+  const c = load();
+  const path = `${NETNS_DIR}/${netns}`;
+  mkdirSync(NETNS_DIR, { recursive: true, mode: 0o755 });
+  try {
+    closeSync(openSync(path, 'wx', 0));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    return `Cannot create namespace file "${path}": ${code === 'EEXIST' ? 'File exists' : code}`;
+  }
+  let err: string | undefined;
+  if (c.unshare(CLONE_NEWNET) !== 0) {
+    const e = c.errno();
+    err = `${netns}: unshare: ${ERRNO[e] ?? `errno ${e}`}`;
+  } else {
+    try {
+      if (c.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null) !== 0) {
+        const e = c.errno();
+        err = `Bind /proc/self/ns/net -> ${path} failed: ${ERRNO[e] ?? `errno ${e}`}`;
+      }
+    } finally {
+      if (c.setns(home!, CLONE_NEWNET) !== 0) {
+        process.stderr.write(`podlab: fatal: cannot return to the original network namespace after making ${netns} (errno ${c.errno()})\n`);
+        process.exit(70);
+      }
+    }
+  }
+  if (err) {
+    try {
+      unlinkSync(path);
+    } catch {
+      /* nothing to remove */
+    }
+  }
+  return err;
 }

@@ -4,14 +4,23 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { Observed } from '../ops.js';
 import type { KernelSession, SysctlWork } from '../exec.js';
-import { deleteNetns, inNetns, openAt, O_RDONLY, O_WRONLY } from './netns.js';
+import { canCreateNetns, createNetns, deleteNetns, inNetns, openAt, O_RDONLY, O_WRONLY } from './netns.js';
 import { RtSocket } from './socket.js';
 import { parseBatch } from './commands.js';
 import { readLinks, readNs } from './read.js';
 import { runCommands, type NsLink } from './run.js';
-import { AF_UNSPEC, RTM, errnoName, ifinfomsg } from './wire.js';
+import { AF_UNSPEC, RTM, errnoName, ifinfomsg, parseAttrs, str } from './wire.js';
+
+const IFLA_IFALIAS = 20;
+const LO_INDEX = 1;
 
 const MAX_OPEN = 256;
+
+/** Runs `fn` on every item, SLICE at a time (each holds a namespace's socket busy while it waits). */
+const SLICE = 128;
+async function inSlices<T>(items: readonly T[], fn: (x: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += SLICE) await Promise.all(items.slice(i, i + SLICE).map(fn));
+}
 
 /**
  * Sysctls of the namespace the thread is in (only synchronous fs calls see it): writes, then reads, every key
@@ -175,6 +184,58 @@ export class NetlinkSession implements KernelSession {
       if (e) errs.push(e);
     }
     return errs;
+  }
+
+  /**
+   * Makes named namespaces in-process (what `ip -batch` with `netns add` lines does), or undefined when this host's
+   * /run/netns is not yet the shared mount point ip makes on first use (the caller then uses ip).
+   */
+  addNetns(names: readonly string[]): string[] | undefined {
+    if (!canCreateNetns()) return undefined;
+    const errs: string[] = [];
+    for (const n of names) {
+      const e = createNetns(n);
+      if (e) errs.push(e);
+    }
+    return errs;
+  }
+
+  /** Sets the alias of each namespace's lo (podlab's ownership mark, see kernel/netns.ts); returns the errors. */
+  async setMarks(items: readonly { netns: string; alias: string }[]): Promise<string[]> {
+    const errs: string[] = [];
+    await inSlices(items, async ({ netns, alias }) => {
+      try {
+        const { h } = this.link(netns);
+        const [e] = await h.sock.chunk([{ type: RTM.NEWLINK, flags: 0, body: Buffer.concat([ifinfomsg({ family: AF_UNSPEC, index: LO_INDEX }), str(IFLA_IFALIAS, alias)]) }]);
+        if (e) errs.push(`${netns}: mark lo: ${errnoName(e)}`);
+      } catch (e) {
+        errs.push((e as Error).message);
+      }
+    });
+    return errs;
+  }
+
+  /** The alias of each namespace's lo (undefined: none); a namespace that is gone is left out. */
+  async readMarks(names: readonly string[]): Promise<Map<string, string | undefined>> {
+    const out = new Map<string, string | undefined>();
+    await inSlices(names, async (netns) => {
+      let h: NsLink;
+      try {
+        h = this.link(netns).h;
+      } catch (e) {
+        if (/ENOENT/.test((e as Error).message)) return; // deleted meanwhile
+        throw e;
+      }
+      const m = await h.sock.get(RTM.GETLINK, ifinfomsg({ family: AF_UNSPEC, index: LO_INDEX }));
+      if (typeof m === 'number') {
+        if (m === 19) return; // ENODEV: the namespace is being torn down
+        throw new Error(`${netns}: reading lo: ${errnoName(m)}`);
+      }
+      const a = parseAttrs(m.data, 16).get(IFLA_IFALIAS);
+      const v = a ? a.toString('utf8').replace(/\0+$/, '') : '';
+      out.set(netns, v === '' ? undefined : v);
+    });
+    return out;
   }
 
   close(): void {
