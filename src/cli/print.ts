@@ -70,7 +70,7 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
   out('\nNODES');
   table(['NAME', 'IP', 'POD CIDR', 'NETNS'], s.nodes.map((n) => [n.name, n.ip, n.podCIDR, n.netns + (n.present ? '' : ' (missing!)')]));
   out('\nPODS');
-  table(['NAMESPACE/NAME', 'READY', 'STATUS', 'RESTARTS', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}${p.system ? ' (system)' : ''}`, p.ready, p.status, String(p.restarts), p.node, p.ip, p.phase, p.netns]));
+  table(['NAMESPACE/NAME', 'READY', 'STATUS', 'RESTARTS', 'NODE', 'IP', 'PHASE', 'NETNS'], s.pods.map((p) => [`${p.namespace}/${p.name}${p.system ? ' (system)' : ''}${p.hostNetwork ? ' (hostNetwork)' : ''}`, p.ready, p.status, String(p.restarts), p.node, p.ip, p.phase, p.netns]));
   const detail = s.pods.filter((p) => p.initContainers.length || p.containers.length > 1 || p.status !== 'Running' || p.restarts > 0);
   if (detail.length) {
     out('\nCONTAINERS');

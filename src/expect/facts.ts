@@ -52,6 +52,9 @@ export interface RoutingFacts {
   podToExternal(t: Topology, client: PodT): Egress;
   /** The external host → a pod IP directly: why it cannot (no mode routes pod IPs from the internet). */
   externalToPodWhy(t: Topology): string;
+  /** The network the portmap plugin's hairpin mark matches on `node` (`-s containerNet`: the prefix the main plugin
+   *  returned; host-local's node subnet). Absent: the pod's own /32 (Calico, the AWS CNI). */
+  hostPortHairpinNet?(t: Topology, node: NodeT): string;
   /** A plain host of the pod network (vpc: a VPC host) → a pod IP directly, undefined if the mode has none. */
   hostToPod?(t: Topology, host: HostT, pod: PodT): { readonly reachable: boolean; readonly why: string };
 }

@@ -11,7 +11,7 @@ const podEp = (p: PodT) => ({ label: p.key, netns: p.netns });
 function probeable(g: GenContext, svc: ServiceT, p: ServicePortT): boolean {
   if (p.protocol !== 'TCP' && p.protocol !== 'UDP') return false;
   return p.endpoints.every((e) => {
-    const pod = g.t.pods.find((x) => x.key === e.pod);
+    const pod = g.full.pods.find((x) => x.key === e.pod);
     return !!pod && netexecPorts(pod).all.some((x) => x.port === e.port && x.protocol === p.protocol);
   });
 }

@@ -7,6 +7,7 @@ import { extSource, nodeOf, nodeSource, podSource, type ModeExpectations } from 
 import type { LiveFacts } from './edge.js';
 import { loadBalancers, podToNodePorts, ingresses } from './generate-edge.js';
 import { dnsChecks } from './dns.js';
+import { hostPorts, hostNetwork } from './generate-host.js';
 
 export const DEFAULT_TRIES_OK = 3;
 export const DEFAULT_TRIES_NEGATIVE = 2;
@@ -233,7 +234,7 @@ export const services: Generator = (g) => {
         continue;
       }
       const foreign = p.endpoints.filter((e) => {
-        const pod = t.pods.find((x) => x.key === e.pod);
+        const pod = g.full.pods.find((x) => x.key === e.pod);
         return !pod || !netexecPorts(pod).all.some((x) => x.port === e.port && x.protocol === proto);
       });
       if (foreign.length) {
@@ -246,7 +247,8 @@ export const services: Generator = (g) => {
         else add(g, 'service/cluster-ip', podEp(c), to, proto, m.podToClusterIP(t, c, svc, p), { tries: triesUntilAll(n) });
       }
       // Hairpin: the first endpoint pod calls its own Service until it is answered by itself.
-      const hp = t.pods.find((x) => x.key === p.endpoints[0]!.pod);
+      // (A hostNetwork endpoint is not a pod of the pod network: the first one that is.)
+      const hp = p.endpoints.map((e) => t.pods.find((x) => x.key === e.pod)).find((x): x is PodT => !!x);
       if (hp && svc.sessionAffinity !== 'ClientIP') add(g, 'service/hairpin', podEp(hp), to, proto, m.hairpin(t, hp, svc, p), { tries: triesUntilAll(n) });
       for (const node of t.nodes) add(g, 'service/node-to-clusterip', nodeEp(node), to, proto, m.nodeToClusterIP(t, node, svc, p));
       if (p.nodePort !== undefined) {
@@ -273,14 +275,17 @@ export const GENERATORS: readonly [string, Generator][] = [
   ['mtu', mtu],
   ['services', services],
   ['pod-to-nodeport', podToNodePorts],
+  ['hostport', hostPorts],
+  ['host-network', hostNetwork],
   ['loadbalancers', loadBalancers],
   ['ingress', ingresses],
   ['dns', dnsChecks],
 ];
 
-/** The user's part of a topology: no system pods or Services. */
+/** The user's part of a topology: no system pods or Services. hostNetwork pods are the node's own processes, not
+ *  pods of the pod network: the pod checks leave them out and generate-host.ts has theirs (they stay in `full`). */
 export function userView(t: Topology): Topology {
-  return { ...t, pods: t.pods.filter((p) => !p.system), services: (t.services ?? []).filter((s) => !s.system) };
+  return { ...t, pods: t.pods.filter((p) => !p.system && !p.hostNetwork), services: (t.services ?? []).filter((s) => !s.system) };
 }
 
 export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts): { checks: Check[]; skipped: Skip[] } {

@@ -7,6 +7,7 @@ import type { Topology, NodeT, PodT, HostT, ServiceT, ServicePortT, EndpointT } 
 import type { Expectation, SourceExpect } from './types.js';
 import type { NodeAddress, RoutingFacts } from './facts.js';
 import { edgeExpectations, type EdgeExpectations } from './edge.js';
+import { contains, mustCidr } from '../net/ip.js';
 export type { NodeAddress, RoutingFacts } from './facts.js';
 
 /** Where a flow starts, for the policy stage. */
@@ -56,6 +57,20 @@ export interface ModeExpectations extends EdgeExpectations {
   noEndpoints(t: Topology, svc: ServiceT, port: ServicePortT): Expectation;
   /** Row 19: ClientIP affinity: every try from one client answered by one backend (same NAT as rows 7/8). */
   affinity(t: Topology, client: PodT, svc: ServiceT, port: ServicePortT): Expectation;
+  /** A pod → a hostNetwork pod (its node's IP:port): what pod → node IP does on this mode (rows 5, 6). */
+  podToHostNetwork(t: Topology, client: PodT, server: PodT): Expectation;
+  /** A hostNetwork pod → ClusterIP:port: it is the node's own process (row 10). */
+  hostNetworkToClusterIP(t: Topology, client: PodT, svc: ServiceT, port: ServicePortT): Expectation;
+  /** The external host → nodeIP:hostPort of a pod on that node: the portmap plugin's DNAT, the client address kept. */
+  externalToHostPort(t: Topology, pod: PodT, hostPort: number, containerPort: number): Expectation;
+  /** The external host → nodeIP:port of a hostNetwork pod: the node's own socket. */
+  externalToHostNetwork(t: Topology, pod: PodT, port: number): Expectation;
+  /** A pod → nodeIP:hostPort of `pod` (its own node's or another's): the hairpin mark, or what pod → node IP does. */
+  podToHostPort(t: Topology, client: PodT, pod: PodT, hostPort: number): Expectation;
+  /** A node's own process → 127.0.0.1:hostPort or its own IP:hostPort of a pod on it (portmap's OUTPUT jump). */
+  nodeToHostPort(t: Topology, node: NodeT, pod: PodT, hostPort: number, localhost: boolean): Expectation;
+  /** The external host → a node's IP at a hostPort no pod of that node holds: nothing listens, the node resets. */
+  externalToFreeHostPort(t: Topology, node: NodeT, hostPort: number): Expectation;
 }
 
 /** netexec's hostname of an endpoint ("ns/name" → "name"). */
@@ -109,6 +124,19 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
     const a = f.masqueradeSource(t, n, toward);
     return nodeSource(m, t, n, a.ip);
   };
+  /** What a pod's packet to `node`'s own address looks like when it arrives (rows 5, 6): local delivery on its own
+   *  node; to another node, the mode's egress (flannel's and Calico's masquerade to the client node's eth0). */
+  const toNodeSource = (t: Topology, client: PodT, node: NodeT): { source: SourceExpect; why: string; blocked?: boolean } => {
+    if (client.node === node.name) return { source: podSource(client), why: `${row('E5')}: to its own node's IP, local delivery (the pod IP is kept)` };
+    const eg = f.podToOtherNode(t, client, node);
+    if (eg.nat === 'blocked') return { source: podSource(client), why: `${row('E6')}: ${eg.why}`, blocked: true };
+    if (eg.nat === 'snat') return { source: nodeExactSource(nodeOf(t, client.node), eg.source.ip, eg.source.dev), why: `${row('E6')}: to another node's IP, ${eg.why} to the client node's ${eg.source.dev} ${eg.source.ip}` };
+    return { source: podSource(client), why: `${row('E6')}: to another node's IP, not NATed: ${eg.why}` };
+  };
+  /** Endpoints that are hostNetwork pods (their address is their node's): the answer from each carries what pod → node IP does. */
+  const hostNetSources = (t: Topology, client: PodT, port: ServicePortT): Record<string, SourceExpect> => Object.fromEntries(port.endpoints
+    .filter((e) => t.nodes.some((n) => n.name === e.node && n.ip === e.ip))
+    .map((e) => [epHost(e.pod), toNodeSource(t, client, nodeOf(t, e.node)).source]));
   const m: ModeExpectations = {
     mode: f.mode,
     facts: f,
@@ -160,9 +188,11 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
       // A client that is itself an endpoint is hairpinned when the random choice picks it (row 9).
       const self = port.endpoints.some((e) => e.pod === client.key) ? epHost(client.key) : undefined;
       const n = nodeOf(t, client.node);
+      const hostNet = hostNetSources(t, client, port);
+      const sourceFor = { ...hostNet, ...(self ? { [self]: masqSource(t, n, client) } : {}) };
       return { outcome: 'ok', source: podSource(client), backends: hosts(port.endpoints), untilAll: true, explain,
-        ...(self ? { sourceFor: { [self]: masqSource(t, n, client) } } : {}),
-        basis: `${rows}${self ? '/E9' : ''}: pod→ClusterIP ${svc.clusterIP}:${port.port}, DNAT only (no MASQ for traffic from the pod CIDR)${self ? ', MASQ when hairpinned to itself' : ''}, random over ${port.endpoints.length} endpoint(s)` };
+        ...(Object.keys(sourceFor).length ? { sourceFor } : {}),
+        basis: `${rows}${self ? '/E9' : ''}: pod→ClusterIP ${svc.clusterIP}:${port.port}, DNAT only (no MASQ for traffic from the pod CIDR)${self ? ', MASQ when hairpinned to itself' : ''}${Object.keys(hostNet).length ? `; hostNetwork endpoint(s) ${Object.keys(hostNet).join(', ')} are node addresses: to another node's, what pod→node IP does (${f.words.masquerade})` : ''}, random over ${port.endpoints.length} endpoint(s)` };
     },
     hairpin(t, client, svc, port) {
       const n = nodeOf(t, client.node);
@@ -170,7 +200,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
       const others = hosts(port.endpoints).filter((h) => h !== self);
       const a = f.masqueradeSource(t, n, client);
       return { outcome: 'ok', source: podSource(client), backends: [self], mayAnswer: others, untilAll: true, explain,
-        sourceFor: { [self]: masqSource(t, n, client) },
+        sourceFor: { ...hostNetSources(t, client, port), [self]: masqSource(t, n, client) },
         basis: `E9: hairpin ${client.key}→${svc.key} DNATed back to itself: KUBE-SEP -s ${client.ip} -j KUBE-MARK-MASQ, MASQUERADE to ${a.dev} ${a.ip} (${f.words.hairpin})` };
     },
     nodeToClusterIP(t, node, svc, port) {
@@ -197,6 +227,54 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
       return { outcome: 'ok', source: podSource(client), backends: hosts(port.endpoints), sameBackend: true,
         basis: `E19: sessionAffinity ClientIP on ${svc.key} (${svc.affinityTimeoutSeconds} s): every try from ${client.ip} goes to the same endpoint` };
     },
+    podToHostNetwork(t, client, server) {
+      const r = toNodeSource(t, client, nodeOf(t, server.node));
+      if (r.blocked) return { outcome: 'blocked', basis: `pod→hostNetwork pod ${server.key} (${server.ip}, its node's address): ${r.why}` };
+      return { outcome: 'ok', source: r.source, backends: [epHost(server.key)], explain,
+        basis: `pod→hostNetwork pod ${server.key} (${server.ip}, its node's address; a socket in the node's namespace): ${r.why}` };
+    },
+    hostNetworkToClusterIP(t, client, svc, port) {
+      const e = m.nodeToClusterIP(t, nodeOf(t, client.node), svc, port);
+      return { ...e, basis: `hostNetwork pod ${client.key} runs in node ${client.node}'s namespace: ${e.basis}` };
+    },
+    externalToHostPort(t, pod, hostPort, containerPort) {
+      return { outcome: 'ok', source: extSource(t), backends: [epHost(pod.key)],
+        basis: `hostPort ${hostPort} on ${pod.node} (${nodeOf(t, pod.node).ip}): the portmap plugin's CNI-HOSTPORT-DNAT (dst-type LOCAL) DNATs to ${pod.ip}:${containerPort}; it marks for masquerade only hairpin and localhost traffic, so the external client's address is kept` };
+    },
+    podToHostPort(t, client, pod, hostPort) {
+      const node = nodeOf(t, pod.node);
+      const dnat = `hostPort ${hostPort} on ${pod.node}: CNI-HOSTPORT-DNAT DNATs to ${pod.ip}`;
+      if (client.node !== pod.node) {
+        const r = toNodeSource(t, client, node);
+        if (r.blocked) return { outcome: 'blocked', basis: `${dnat}; but ${r.why}` };
+        return { outcome: 'ok', source: r.source, backends: [epHost(pod.key)], explain, basis: `${dnat}, the packet as pod→node IP: ${r.why}` };
+      }
+      // The nftables backend masquerades `ip saddr <pod IP> ip daddr <pod IP>`: the pod itself, whatever the prefix.
+      const net = (t.proxyMode !== 'nftables' ? f.hostPortHairpinNet?.(t, node) : undefined) ?? `${pod.ip}/32`;
+      if (client.key === pod.key || contains(mustCidr(net), client.ip)) {
+        const a = f.masqueradeSource(t, node, pod);
+        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [epHost(pod.key)], explain,
+          basis: `${dnat}; the client is in ${net} (the plugin's -s containerNet): CNI-HOSTPORT-SETMARK marks 0x2000 and CNI-HOSTPORT-MASQ masquerades it to ${a.dev} ${a.ip}, so the answer comes back through the node` };
+      }
+      return { outcome: 'ok', source: podSource(client), backends: [epHost(pod.key)],
+        basis: `${dnat}; the client is outside ${net} (the plugin's -s containerNet, the pod's own address): not marked, the pod IP is kept` };
+    },
+    nodeToHostPort(t, node, pod, hostPort, localhost) {
+      if (localhost) {
+        const a = f.masqueradeSource(t, node, pod);
+        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [epHost(pod.key)], explain,
+          basis: `127.0.0.1:${hostPort} on ${node.name}: OUTPUT -m addrtype --dst-type LOCAL → CNI-HOSTPORT-DNAT DNATs to ${pod.ip}; -s 127.0.0.1 marks it and CNI-HOSTPORT-MASQ masquerades it to ${a.dev} ${a.ip} (127.0.0.1 may leave the host only with route_localnet)` };
+      }
+      return { outcome: 'ok', source: nodeSource(m, t, node, node.ip), backends: [epHost(pod.key)],
+        basis: `${node.ip}:${hostPort} from ${node.name} itself: OUTPUT's CNI-HOSTPORT-DNAT DNATs to ${pod.ip}; the node's address is neither the pod network nor 127.0.0.1, so it is not masqueraded` };
+    },
+    externalToHostNetwork(t, pod, port) {
+      return { outcome: 'ok', source: extSource(t), backends: [epHost(pod.key)],
+        basis: `hostNetwork pod ${pod.key} listens on ${port} in node ${pod.node}'s own namespace (${pod.ip}): no NAT, the external client's address is kept` };
+    },
+    externalToFreeHostPort(_t, node, hostPort) {
+      return { outcome: 'refused', basis: `no pod on ${node.name} holds hostPort ${hostPort}: the portmap rules exist only on the nodes of the pods that ask for it, and nothing listens on ${node.ip}:${hostPort} (TCP RST)` };
+    },
     ...edgeExpectations(f, (t, n, preferred) => nodeSource(m, t, n, preferred)),
   };
   return m;
@@ -205,7 +283,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
 /** Name the owner of an address in this lab: "pod shop/web-1", "node node1 eth0", "the external host", "127.0.0.1 (localhost)". */
 export function whoIs(m: Pick<ModeExpectations, 'nodeAddresses' | 'facts'>, t: Topology, ip: string): string {
   if (ip.startsWith('127.')) return 'localhost';
-  const p = t.pods.find((x) => x.ip === ip);
+  const p = t.pods.find((x) => x.ip === ip && !x.hostNetwork);
   if (p) return `pod ${p.key}`;
   for (const n of t.nodes) for (const a of m.nodeAddresses(t, n)) if (a.ip === ip) return `node ${n.name} ${a.dev}`;
   if (ip === t.external.ip) return 'the external host';

@@ -22,7 +22,8 @@ type Dest =
   | { readonly kind: 'ip'; readonly ip: string; readonly node?: NodeT };
 
 function sourceOf(t: Topology, c: Check): Source | undefined {
-  const pod = t.pods.find((p) => p.netns === c.from.netns);
+  // A hostNetwork pod shares its node's namespace: a check from there is the node's traffic.
+  const pod = t.pods.find((p) => p.netns === c.from.netns && !p.hostNetwork);
   if (pod) return { kind: 'pod', pod };
   const node = t.nodes.find((n) => n.netns === c.from.netns);
   if (node) return { kind: 'node', node };
@@ -35,7 +36,7 @@ function sourceOf(t: Topology, c: Check): Source | undefined {
 function destOf(t: Topology, c: Check): Dest | undefined {
   const ip = c.to.ip;
   if (ip.startsWith('127.')) return undefined;
-  const pod = t.pods.find((p) => p.ip === ip);
+  const pod = t.pods.find((p) => p.ip === ip && !p.hostNetwork);
   if (pod) return { kind: 'pod', pod, port: c.to.port };
   for (const svc of t.services ?? []) {
     const port = svc.ports.find((p) => p.protocol === c.protocol && ((svc.clusterIP === ip && p.port === c.to.port) || (p.nodePort !== undefined && p.nodePort === c.to.port && t.nodes.some((n) => n.ip === ip))));

@@ -32,10 +32,15 @@ export interface ContainerScope {
   readonly notices: string[];
   /** "Pod ns/name" or "Deployment ns/name", for the notices. */
   readonly who: string;
+  /** `hostNetwork`: the pod runs in the node's namespace, so each port is a host port (the API server defaults
+   *  hostPort to containerPort and rejects a different one). */
+  readonly hostNetwork: boolean;
+  /** "hostPort/protocol" → container: one host port per protocol in the whole pod (AccumulateUniqueHostPorts). */
+  readonly hostPorts: Map<string, string>;
 }
 
-export function newContainerScope(who: string, notices: string[] = []): ContainerScope {
-  return { names: new Set(), ports: new Map(), notices, who };
+export function newContainerScope(who: string, notices: string[] = [], hostNetwork = false): ContainerScope {
+  return { names: new Set(), ports: new Map(), notices, who, hostNetwork, hostPorts: new Map() };
 }
 
 /** Ports two containers of the pod would both listen on (declared, or served by netexec for a known image). */
@@ -87,14 +92,27 @@ export function parseContainers(ctx: DocCtx, raw: unknown, at: Path, dir: string
     if (Array.isArray(c.ports)) c.ports.forEach((pt: unknown, j: number) => {
       const pp: Path = [...p, 'ports', j];
       if (!isObj(pt)) return;
-      if (pt.hostPort !== undefined) ctx.err([...pp, 'hostPort'], 'hostPort is not supported by podlab');
       if (pt.containerPort === undefined) return;
       const port = int(ctx, pt.containerPort, [...pp, 'containerPort'], 1, 65535);
+      // hostPort 0 is "none", as the API server reads it; hostIP (one address of the node) is not modelled.
+      let hostPort = pt.hostPort === 0 ? undefined : int(ctx, pt.hostPort, [...pp, 'hostPort'], 1, 65535);
+      if (typeof pt.hostIP === 'string' && pt.hostIP !== '' && pt.hostIP !== '0.0.0.0') ctx.err([...pp, 'hostIP'], `hostIP "${pt.hostIP}" is not supported by this version of podlab (a hostPort listens on every address of the node)`);
+      if (scope.hostNetwork && port !== undefined) {
+        if (hostPort !== undefined && hostPort !== port) ctx.err([...pp, 'hostPort'], `${hostPort} must match \`containerPort\` (${port}) when \`hostNetwork\` is true`);
+        hostPort = port;
+      }
       const proto = (pt.protocol ?? 'TCP') as string;
       if (!PROTOCOLS.includes(proto as Protocol)) ctx.err([...pp, 'protocol'], `"${proto}" is not a protocol (TCP, UDP or SCTP)`);
       const pname = str(ctx, pt.name, [...pp, 'name'], { re: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, what: 'a port name (IANA_SVC_NAME)', max: 15 });
       if (port === undefined) return;
-      cports.push({ containerPort: port, protocol: proto as Protocol, name: pname });
+      if (hostPort !== undefined) {
+        // The API server's AccumulateUniqueHostPorts: one host port per protocol in the whole pod.
+        const hk = `${hostPort}/${proto}`;
+        const hprev = scope.hostPorts.get(hk);
+        if (hprev && !scope.ports.has(`${port}/${proto}`)) ctx.err([...pp, 'hostPort'], `Duplicate value: "${hk}" (already a host port of container "${hprev}")`);
+        else if (!hprev) scope.hostPorts.set(hk, name);
+      }
+      cports.push({ containerPort: port, protocol: proto as Protocol, name: pname, ...(hostPort !== undefined ? { hostPort } : {}) });
     });
     // What the process runtime runs: the command, or what the image would run for the dataplane (images.ts).
     const run = processRun({ image, command: entrypoint?.length ? entrypoint : undefined, args, ports: cports }, regularInit);

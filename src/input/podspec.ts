@@ -30,7 +30,8 @@ const items = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.f
  * images make podlab do is said (a known server run by netexec, an unknown image run idle).
  */
 export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Path, dir: string, lbls: Record<string, string>, annotations?: Record<string, string>, claims: readonly string[] = [], notices: string[] = ctx.notices): PodBody {
-  const scope = newContainerScope(ctx.label, notices);
+  const hostNetwork = bool(ctx, spec.hostNetwork, [...at, 'hostNetwork']) ?? false;
+  const scope = newContainerScope(ctx.label, notices, hostNetwork);
   const initContainers = parseContainers(ctx, spec.initContainers, [...at, 'initContainers'], dir, 'initContainers', scope);
   const containers = parseContainers(ctx, spec.containers, [...at, 'containers'], dir, 'containers', scope);
   const grace = int(ctx, spec.terminationGracePeriodSeconds, [...at, 'terminationGracePeriodSeconds'], 0, 86_400);
@@ -46,11 +47,14 @@ export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Pat
   const hostname = str(ctx, spec.hostname, [...at, 'hostname'], { re: DNS_LABEL, what: 'a hostname (DNS label)', max: 63 });
   const subdomain = str(ctx, spec.subdomain, [...at, 'subdomain'], { re: DNS_LABEL, what: 'a subdomain (DNS label)', max: 63 });
   const enableServiceLinks = bool(ctx, spec.enableServiceLinks, [...at, 'enableServiceLinks']) ?? true;
-  const dnsPolicy = (spec.dnsPolicy ?? 'ClusterFirst') as string;
+  const asked = (spec.dnsPolicy ?? 'ClusterFirst') as string;
   // Values Kubernetes does not know are the schema's (schema.ts); these two it knows and podlab does not do.
-  if (dnsPolicy === 'None' || dnsPolicy === 'ClusterFirstWithHostNet') {
-    ctx.err([...at, 'dnsPolicy'], `dnsPolicy "${dnsPolicy}" is not supported by this version of podlab (supported: ${DNS_POLICIES.join(', ')})`);
+  // ClusterFirstWithHostNet off the host network is ClusterFirst (kubelet's reading); on it, the pod's processes
+  // would need the cluster's resolv.conf in the node's namespace, which podlab's per-namespace files cannot give.
+  if (asked === 'None' || (asked === 'ClusterFirstWithHostNet' && hostNetwork)) {
+    ctx.err([...at, 'dnsPolicy'], `dnsPolicy "${asked}"${hostNetwork ? ' on a hostNetwork pod' : ''} is not supported by this version of podlab (supported: ${DNS_POLICIES.join(', ')}${hostNetwork ? '; a hostNetwork pod gets the node\'s resolv.conf' : ''})`);
   }
+  const dnsPolicy = asked === 'ClusterFirstWithHostNet' ? 'ClusterFirst' : asked;
   const volumes = parseVolumes(ctx, spec.volumes, [...at, 'volumes']);
   const names = new Set([...volumes.map((v) => v.name), ...claims]);
   for (const [list, cs] of [['initContainers', initContainers], ['containers', containers]] as const) {
@@ -84,6 +88,7 @@ export function parsePodBody(ctx: DocCtx, spec: Record<string, unknown>, at: Pat
     ...(spread.length ? { topologySpreadConstraints: spread } : {}),
     ...(hostname ? { hostname } : {}), ...(subdomain ? { subdomain } : {}),
     ...(hostAliases.length ? { hostAliases } : {}),
+    ...(hostNetwork ? { hostNetwork } : {}),
     enableServiceLinks, dnsPolicy: dnsPolicy as DnsPolicy,
     ...(volumes.length ? { volumes } : {}),
     ...(rp === 'Always' || rp === 'OnFailure' || rp === 'Never' ? { restartPolicy: rp } : {}),

@@ -4,7 +4,7 @@
 // second call on an unchanged lab makes no change.
 import { resolve as resolvePath } from 'node:path';
 import type { LabSpec } from '../input/types.js';
-import { allocationsOf, type PodT, type Topology } from '../model/topology.js';
+import { allocationsOf, sandboxPods, type PodT, type Topology } from '../model/topology.js';
 import type { Plan } from '../dataplane/types.js';
 import { getMode } from '../modes/registry.js';
 import { modeRuntime } from '../modes/runtimes.js';
@@ -387,6 +387,7 @@ function recreatedPods(before: Topology, after: Topology): string[] {
   // Not workingDir: it defaults to the folder of the file that declared the pod, so the same pod read from
   // another folder would be recreated. A changed workingDir restarts the container's process instead.
   const spec = (p: Topology['pods'][number]) => JSON.stringify([p.node, p.ip, [...(p.initContainers ?? []), ...p.containers].map((c) => ({ ...c, workingDir: '' })), p.restartPolicy ?? '', p.hostname ?? '', p.subdomain ?? '', p.hostAliases ?? [], p.volumes ?? [], p.runtime ?? '', p.terminationGracePeriodSeconds ?? '']);
-  const old = new Map(before.pods.map((p) => [p.netns, spec(p)]));
-  return after.pods.filter((p) => old.has(p.netns) && old.get(p.netns) !== spec(p)).map((p) => p.netns);
+  // A hostNetwork pod's namespace is its node's: a changed one restarts its processes, never rebuilds the node.
+  const old = new Map(sandboxPods(before).map((p) => [p.netns, spec(p)]));
+  return sandboxPods(after).filter((p) => old.has(p.netns) && old.get(p.netns) !== spec(p)).map((p) => p.netns);
 }

@@ -60,6 +60,8 @@ export interface PodStatus {
   system?: true;
   /** The controller that made it: {kind: ReplicaSet|StatefulSet|DaemonSet|Job, name}. */
   owner?: { kind: string; name: string };
+  /** spec.hostNetwork: `ip` is the node's and `netns` the node's namespace. */
+  hostNetwork?: true;
 }
 
 /** Whether a pod's Ready condition is True (what Services, rollouts and `kubectl get deploy` count). */
@@ -263,7 +265,7 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
       phase: !exists ? 'Missing' : replaced ? 'Failed' : r?.phase ?? 'Unknown',
       status: !exists ? 'Missing' : r?.display.status ?? 'Unknown', ready: r?.display.ready ?? `0/${containers.length}`, restarts: r?.display.restarts ?? 0,
       ...(!exists ? { reason: `namespace ${p.netns} does not exist${foreign(p.netns)}` } : replaced ? { reason: `network namespace ${p.netns} is not the one the pod was made in (deleted by hand?): \`podlab up\` rebuilds the pod` } : bad ? { reason: `${bad.name}: ${bad.reason}${bad.message ? ` (${bad.message})` : ''}` } : {}),
-      runtime: p.runtime ?? 'process', containers, initContainers, conditions: [...(r?.conditions ?? [])], ...tags,
+      runtime: p.runtime ?? 'process', containers, initContainers, conditions: [...(r?.conditions ?? [])], ...tags, ...(p.hostNetwork ? { hostNetwork: true as const } : {}),
     };
   });
   for (const p of t.pending ?? []) {

@@ -22,7 +22,9 @@ export async function stopStrays(ctx: LabContext, cluster: string, topo: Topolog
   const { exec } = ctx;
   const knownPids = new Set(known.filter((r) => exec.alive(r.pid, r.netns)).map((r) => r.pid));
   const dir = ctx.store.dir(cluster) + '/';
-  const podOf = new Map(topo.pods.map((p) => [p.netns, p]));
+  // A node's namespace also holds its hostNetwork pods.
+  const podsOf = new Map<string, Topology['pods'][number][]>();
+  for (const p of topo.pods) podsOf.set(p.netns, [...(podsOf.get(p.netns) ?? []), p]);
   const ours: number[] = [];
   const foreign: string[] = [];
   for (const [pid, ns] of exec.pidsIn(netns)) {
@@ -34,8 +36,7 @@ export async function stopStrays(ctx: LabContext, cluster: string, topo: Topolog
     if (sessions.size && sessions.has(Number(fields[3]))) continue;
     const argv = nul(await exec.files.read(`/proc/${pid}/cmdline`));
     const env = new Set(nul(await exec.files.read(`/proc/${pid}/environ`)));
-    const pod = podOf.get(ns);
-    const mine = argv.some((a) => a.startsWith(dir)) || (pod !== undefined && env.has(`POD_NAME=${pod.name}`) && env.has(`POD_NAMESPACE=${pod.namespace}`));
+    const mine = argv.some((a) => a.startsWith(dir)) || (podsOf.get(ns) ?? []).some((pod) => env.has(`POD_NAME=${pod.name}`) && env.has(`POD_NAMESPACE=${pod.namespace}`));
     if (mine) ours.push(pid);
     else foreign.push(`pid ${pid} (${argv.join(' ').slice(0, 60) || '?'}) in ${ns}`);
   }

@@ -1,6 +1,7 @@
 // The scheduler (pure): kube-scheduler's filters and scores for the fields a lab uses, one pod at a time in order.
 // Filters, in kube-scheduler's order, each node failing at its first: TaintToleration, NodeAffinity (nodeSelector and
-// required node affinity, matchFields on metadata.name), the node's pod capacity (the mode's IPAM), PodTopologySpread
+// required node affinity, matchFields on metadata.name), NodePorts (hostPorts, and a hostNetwork pod's ports, free on
+// the node), the node's pod capacity (the mode's IPAM), PodTopologySpread
 // (DoNotSchedule), InterPodAffinity (required affinity, anti-affinity, and the anti-affinity of pods already there).
 // Scores: preferred node affinity, preferred (anti-)affinity, ScheduleAnyway spread, PreferNoSchedule taints, and the
 // balance of pods per node (fewest first) — so an unconstrained pod goes where it always went: the node with the
@@ -44,25 +45,32 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const placement = new Map<string, string>();
   const placed: Placed[] = [];
   const count = new Map(nodes.map((n) => [n.name, 0]));
+  const ports = new Map(nodes.map((n) => [n.name, new Set<string>()]));
   const put = (p: PodSpec, node: string) => {
     placement.set(keyOf(p), node);
     placed.push({ pod: p, node });
     count.set(node, (count.get(node) ?? 0) + 1);
+    for (const hp of hostPortsOf(p)) ports.get(node)!.add(hp);
   };
-  // Pods bound to a node: nodeName (the scheduler is bypassed), or the node they ran on.
+  const portsFree = (p: PodSpec, node: string) => !hostPortsOf(p).some((hp) => ports.get(node)!.has(hp));
+  const pending: { key: string; reason: string }[] = [];
+  // Pods bound to a node: nodeName (the scheduler is bypassed: kubelet's admission runs the same NodePorts check and
+  // rejects the pod), or the node they ran on.
   const rest: PodSpec[] = [];
   for (const p of input.pods) {
     const prevNode = input.prev.get(keyOf(p));
-    if (p.nodeName && byName.has(p.nodeName)) put(p, p.nodeName);
-    else if (!p.nodeName && prevNode && byName.has(prevNode) && !nodeLevelReason(p, byName.get(prevNode)!)) put(p, prevNode);
+    if (p.nodeName && byName.has(p.nodeName)) {
+      if (portsFree(p, p.nodeName)) put(p, p.nodeName);
+      else pending.push({ key: keyOf(p), reason: `Predicate NodePorts failed: ${NODE_PORTS_REASON}` });
+    } else if (!p.nodeName && prevNode && byName.has(prevNode) && !nodeLevelReason(p, byName.get(prevNode)!) && portsFree(p, prevNode)) put(p, prevNode);
     else rest.push(p);
   }
-  const pending: { key: string; reason: string }[] = [];
   for (const p of rest) {
     const reasons = new Map<string, number>();
     const feasible: typeof nodes = [];
     for (const n of nodes) {
       const r = nodeLevelReason(p, n)
+        ?? (portsFree(p, n.name) ? undefined : NODE_PORTS_REASON)
         ?? (input.capacity && count.get(n.name)! >= input.capacity.limit ? input.capacity.reason : undefined)
         ?? spreadReason(p, n, nodes, placed)
         ?? affinityReason(p, n, nodes, placed, input.namespaceLabels ?? {});
@@ -79,6 +87,17 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     put(p, feasible[best]!.name);
   }
   return { placement, pending };
+}
+
+/** kube-scheduler's NodePorts filter (ErrReason). */
+export const NODE_PORTS_REASON = "node(s) didn't have free ports for the requested pod ports";
+
+/**
+ * The host ports a pod takes on its node, as "TCP/8080": its containers' hostPorts (a hostNetwork pod's ports are all
+ * host ports: the API server defaults hostPort to containerPort). hostIP is not modelled, so every one is 0.0.0.0's.
+ */
+export function hostPortsOf(p: Pick<PodSpec, 'containers' | 'hostNetwork'>): string[] {
+  return p.containers.flatMap((c) => c.ports.filter((x) => x.hostPort !== undefined || p.hostNetwork).map((x) => `${x.protocol}/${x.hostPort ?? x.containerPort}`));
 }
 
 /** kube-scheduler's FitError text: "0/3 nodes are available: 1 node(s) had …, 2 node(s) didn't …." (reasons sorted). */

@@ -72,6 +72,13 @@ export interface PodT {
   readonly system?: string;
   /** Absent: process. */
   readonly runtime?: RuntimeName;
+  /** spec.hostNetwork: no sandbox network (no veth, no IPAM): `netns` is the node's and `ip` the node's address. */
+  readonly hostNetwork?: boolean;
+}
+
+/** The pods with a sandbox network of their own (a veth, an address from the IPAM): all but the hostNetwork ones. */
+export function sandboxPods(t: Pick<Topology, 'pods'>): PodT[] {
+  return t.pods.filter((p) => !p.hostNetwork);
 }
 
 /** Cluster DNS as the topology decides it. */
@@ -235,7 +242,10 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     pending.push({ key, node, reason: why, ...(p.owner ? { owner: p.owner } : {}) });
   }
 
-  const ip = ipam.assign({ lab, nodes: c.nodes, placement, prev, problems });
+  // hostNetwork pods take no address from the IPAM (no CNI call): their IP is their node's.
+  const hostNet = new Set(lab.pods.filter((p) => p.hostNetwork).map((p) => `${p.namespace}/${p.name}`));
+  const ipamPlacement = hostNet.size ? new Map([...placement].filter(([k]) => !hostNet.has(k))) : placement;
+  const ip = ipam.assign({ lab, nodes: c.nodes, placement: ipamPlacement, prev, problems });
   pending.push(...ip.pending);
   const isPending = new Set(pending.map((p) => p.key));
 
@@ -258,16 +268,17 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
   const pods: PodT[] = lab.pods.filter((p) => !isPending.has(`${p.namespace}/${p.name}`)).map((p) => {
     const key = `${p.namespace}/${p.name}`;
     const node = placement.get(key)!;
-    const facts = { cluster: c.name, ip: ip.podIps.get(key) ?? '0.0.0.0', node, hostIP: nodeIpOf.get(node) ?? '' };
+    const facts = { cluster: c.name, ip: (p.hostNetwork ? nodeIpOf.get(node) : ip.podIps.get(key)) ?? '0.0.0.0', node, hostIP: nodeIpOf.get(node) ?? '' };
     const volumes = resolveVolumes(p, facts, objects);
     const runtime = p.system ? undefined : p.runtime ?? c.runtime;
     return {
       namespace: p.namespace, name: p.name, key, node, ip: facts.ip,
-      netns: podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: resolveContainers(p, facts, objects),
+      netns: p.hostNetwork ? nodeNetns(c.name, node) : podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: resolveContainers(p, facts, objects),
       ...(p.annotations ? { annotations: p.annotations } : {}),
       ...(p.initContainers?.length ? { initContainers: resolveContainers(p, facts, objects, p.initContainers) } : {}),
       ...(p.restartPolicy ? { restartPolicy: p.restartPolicy } : {}),
       ...(p.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
+      ...(p.hostNetwork ? { hostNetwork: true } : {}),
       ...(p.owner ? { owner: p.owner } : {}), ...(p.hostname ? { hostname: p.hostname } : {}), ...(p.subdomain ? { subdomain: p.subdomain } : {}),
       ...(p.hostAliases?.length ? { hostAliases: p.hostAliases } : {}),
       ...(volumes.length ? { volumes } : {}),
@@ -296,6 +307,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     seenPod.set(k, p);
   }
   for (const p of pods) {
+    if (p.hostNetwork) continue; // in its node's namespace
     const o = podByKey.get(p.key)!;
     claim(p.netns, p.owner ? `Pod ${p.key} (of ${p.owner.kind} ${p.owner.name})` : `Pod ${p.key}`, o.origin.file, o.origin.line);
   }
@@ -336,7 +348,8 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
   }
   const dnsPending = pending.find((p) => lab.pods.some((x) => x.system === 'dns' && `${x.namespace}/${x.name}` === p.key));
   if (dnsPending) notices.push(`the cluster DNS pod ${dnsPending.key} is Pending (${dnsPending.reason}): names do not resolve in this lab`);
-  const policy = (lab.policies ?? []).length ? resolvePolicies(lab.policies, pods.map((p) => ({
+  // hostNetwork pods have no workload endpoint: policies neither select them nor match them as peers (Calico, the AWS agent).
+  const policy = (lab.policies ?? []).length ? resolvePolicies(lab.policies, pods.filter((p) => !p.hostNetwork).map((p) => ({
     key: p.key, namespace: p.namespace, labels: p.labels, ip: p.ip, node: p.node,
     ports: p.containers.flatMap((ct) => ct.ports.map((cp) => ({ ...(cp.name ? { name: cp.name } : {}), port: cp.containerPort, protocol: cp.protocol }))),
   })), lab.namespaces.map((name) => ({ name, labels: lab.namespaceLabels?.[name] ?? {} }))) : undefined;

@@ -128,4 +128,6 @@ export function podContainers(p: PodT): ContainerRef[] {
 }
 
 /** The pod's hostname: spec.hostname, else its name (kubelet: GeneratePodHostNameAndDomain). */
-export const podHostname = (p: Pick<PodT, 'name' | 'hostname'>): string => p.hostname ?? p.name.slice(0, 63).replace(/[-.]+$/, '');
+/** A pod's hostname; a hostNetwork pod shares the node's UTS namespace in Kubernetes, so its hostname is the node's. */
+export const podHostname = (p: Pick<PodT, 'name' | 'hostname'> & Partial<Pick<PodT, 'hostNetwork' | 'node'>>): string =>
+  p.hostNetwork && p.node ? p.node : p.hostname ?? p.name.slice(0, 63).replace(/[-.]+$/, '');

@@ -138,7 +138,7 @@ metadata: {name: p}
 spec:
   containers:
     - name: c
-      ports: [{containerPort: 70000, protocol: TCPX, hostPort: 80}]
+      ports: [{containerPort: 70000, protocol: TCPX, hostPort: 70001}]
 ---
 apiVersion: apps/v2
 kind: Deployment
@@ -156,7 +156,7 @@ spec:
   t.ok(all.includes('Pod default/p spec.containers[0].ports[0].containerPort: 70000 is out of range 1-65535'), 'podlab: a range the schema does not have');
   t.ok(all.includes('Pod default/p spec.containers[0].ports[0].protocol: "TCPX" is not a protocol (TCP, UDP or SCTP)'), 'podlab\'s message, not a second one from the schema');
   t.equal(all.filter((p) => p.startsWith('Pod default/p spec.containers[0].ports[0].protocol')).length, 1);
-  t.ok(all.includes('Pod default/p spec.containers[0].ports[0].hostPort: hostPort is not supported by podlab'));
+  t.ok(all.includes('Pod default/p spec.containers[0].ports[0].hostPort: 70001 is out of range 1-65535'), 'podlab: the host port range');
   t.ok(all.includes('Deployment default/d apiVersion: must be "apps/v1" for a Deployment, got "apps/v2"'));
   t.ok(all.includes('Deployment default/e spec.template.metadata.labels: `selector` does not match template `labels`'));
 });

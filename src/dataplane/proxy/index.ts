@@ -7,6 +7,7 @@ import { rulesetKey, type MutableNs } from '../types.js';
 import { kubeProxyIptables } from './iptables.js';
 import { kubeProxyNftables, KUBE_PROXY_TABLE } from './nftables.js';
 import { policyRuleSets, type PolicyEndpoint, type PolicyStyle } from '../policy/index.js';
+import { portmapIptables, portmapNftables, PORTMAP_TABLE, type PortmapConf } from '../cni/portmap.js';
 
 /** How a mode's pods attach, for the NetworkPolicy engine it imitates (dataplane/policy). */
 export interface NodePolicyAttach {
@@ -60,14 +61,22 @@ export function kubeProxy(t: Topology, n: NodeT): ProxyPlan {
  * Felix appends it, and its IP sets form an `ipset` rule set listed before the iptables one (rules name the sets);
  * in nftables mode the engine has a table of its own. With no policy there is no policy rule set at all (the ledger
  * removes what an earlier run wrote).
+ * hostPort pods (`portmap`: the CNI's conflist chains the portmap plugin): in iptables mode its nat chains, the
+ * POSTROUTING masquerade jump first (the plugin prepends it) and the rest after the CNI's; in nftables mode the
+ * plugin's nftables backend, `table ip cni_hostport`. Without hostPort pods on the node there is neither (the real
+ * plugin leaves its empty top-level chains after the last pod; podlab removes them, so `down` leaves nothing).
  */
-export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[], policy?: NodePolicyAttach): void {
+export function nodeRuleSets(ns: MutableNs, t: Topology, n: NodeT, cni: readonly Fragment[], policy?: NodePolicyAttach, portmap?: PortmapConf): void {
   const kp = kubeProxy(t, n);
   ns.sysctls.push(...kp.sysctls);
   const pol = policy && t.policy ? policyRuleSets({ ...policy, node: { name: n.name, ip: n.ip }, model: t.policy }, t.proxyMode) : undefined;
+  const nftPortmap = portmap && t.proxyMode === 'nftables' ? portmapNftables(t, n) : undefined;
+  const ipt = portmap && t.proxyMode !== 'nftables' ? portmapIptables(t, n, portmap) : { first: [], rest: [] };
   if (pol?.ipsets) ns.rulesets.push({ engine: 'ipset', owner: pol.owner, text: pol.ipsets });
-  ns.rulesets.push({ engine: 'iptables', owner: 'node', text: renderRestore([...(pol?.first ?? []), ...kp.fragments, ...cni, ...(pol?.last ?? [])], { always: ['mangle', 'nat', 'filter'] })! });
+  ns.rulesets.push({ engine: 'iptables', owner: 'node', text: renderRestore([...ipt.first, ...(pol?.first ?? []), ...kp.fragments, ...cni, ...ipt.rest, ...(pol?.last ?? [])], { always: ['mangle', 'nat', 'filter'] })! });
   if (kp.nftables) ns.rulesets.push({ engine: 'nftables', owner: 'kube-proxy', table: kp.nftables.table, text: kp.nftables.text });
   else ns.absentRulesets = [...(ns.absentRulesets ?? []), rulesetKey({ engine: 'nftables', table: KUBE_PROXY_TABLE })];
   if (pol?.nftables) ns.rulesets.push({ engine: 'nftables', owner: pol.owner, table: pol.nftables.table, text: pol.nftables.text });
+  // Once the last hostPort pod is gone the ledger (which names the table) has it deleted.
+  if (nftPortmap) ns.rulesets.push({ engine: 'nftables', owner: 'portmap', table: PORTMAP_TABLE, text: nftPortmap });
 }

@@ -1,7 +1,7 @@
 // bgp: Calico's routed dataplane without encapsulation (reference/dataplane.md section C): cali veths with
 // proxy ARP, /32 pods behind 169.254.1.1, IPAM blocks (ipam.ts), natOutgoing; BIRD 2 peers the nodes (bird.ts
 // renders its config, runtime.ts runs it).
-import type { Topology, PodT } from '../../model/topology.js';
+import { sandboxPods, type Topology, type PodT } from '../../model/topology.js';
 import { cniVethName } from '../../net/names.js';
 import { emptyNs, type MutableNs, type Plan } from '../../dataplane/types.js';
 import { nodeBaseNs, BASE_SYSCTLS } from '../../dataplane/cni/node.js';
@@ -51,7 +51,7 @@ export function bgpPlan(t: Topology): Plan {
   for (const n of t.nodes) {
     const ns = nodeBaseNs(t, n);
     out.push(ns);
-    for (const pod of t.pods) {
+    for (const pod of sandboxPods(t)) {
       if (pod.node !== n.name) continue;
       const dev = caliName(pod);
       out.push(p2pPod(ns, pod, {
@@ -59,8 +59,8 @@ export function bgpPlan(t: Topology): Plan {
         hostSysctls: [[`net.ipv4.conf.${dev}.forwarding`, '1'], [`net.ipv4.conf.${dev}.proxy_arp`, '1'], [`net.ipv4.neigh.${dev}.proxy_delay`, '0']],
       }));
     }
-    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: caliName(p) }));
-    nodeRuleSets(ns, t, n, calicoNatFragments(t), { style: 'calico', endpoints });
+    const endpoints = sandboxPods(t).filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: caliName(p) }));
+    nodeRuleSets(ns, t, n, calicoNatFragments(t), { style: 'calico', endpoints }, { netName: 'k8s-pod-network', podPrefix: 32 });
   }
   return { namespaces: out };
 }

@@ -23,6 +23,7 @@ export const overlayFacts: RoutingFacts = {
       ? { address: cni0(node.podCIDR), why: 'route src of the connected cni0 subnet' }
       : { address: vtep(node.podCIDR), why: `${FLANNEL_DEV} carries the subnet's network address as a /32, the source for host→remote-pod traffic` };
   },
+  hostPortHairpinNet: (_t, node) => node.podCIDR,
   masqueradeSource: (_t, node, ep) => (ep.node === node.name ? cni0(node.podCIDR) : vtep(node.podCIDR)),
   podToPodWhy: () => 'FLANNEL-POSTRTG RETURN -s podCIDR -d podCIDR',
   podToOtherNode: (t, client) => ({ nat: 'snat', source: { ip: nodeOf(t, client.node).ip, dev: 'eth0' }, why: 'flannel MASQUERADEs (FLANNEL-POSTRTG -s podCIDR ! -d 224.0.0.0/4)' }),

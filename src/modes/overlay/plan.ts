@@ -1,5 +1,5 @@
 // overlay: flannel's VXLAN backend with the bridge CNI and host-local IPAM (reference/dataplane.md section B).
-import type { Topology, NodeT } from '../../model/topology.js';
+import { sandboxPods, type Topology, type NodeT } from '../../model/topology.js';
 import { mustCidr, nth } from '../../net/ip.js';
 import { bridgeVethName } from '../../net/names.js';
 import { macFor } from '../../net/hash.js';
@@ -81,13 +81,13 @@ export function overlayPlan(t: Topology): Plan {
       ns.routes.push({ dst: psub.text, via: pnet, dev: FLANNEL_DEV, onlink: true });
     }
     out.push(ns);
-    for (const pod of t.pods) {
+    for (const pod of sandboxPods(t)) {
       if (pod.node !== n.name) continue;
       out.push(bridgePod(t, ns, pod, { hostVeth: bridgeVethName(t.cluster, pod.namespace, pod.name), bridge: 'cni0', mtu: podMtu, gateway: gw, prefix: sub.prefix }));
     }
     // NetworkPolicy as Canal enforces it: Calico's engine on the pods' bridge ports.
-    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: bridgeVethName(t.cluster, p.namespace, p.name) }));
-    nodeRuleSets(ns, t, n, flannelFragments(t, n), { style: 'canal', endpoints, bridge: 'cni0' });
+    const endpoints = sandboxPods(t).filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: bridgeVethName(t.cluster, p.namespace, p.name) }));
+    nodeRuleSets(ns, t, n, flannelFragments(t, n), { style: 'canal', endpoints, bridge: 'cni0' }, { netName: 'cbr0', podPrefix: sub.prefix });
   }
   return { namespaces: out };
 }

@@ -16,8 +16,9 @@ export const INSTANCE_TYPES: Readonly<Record<string, { readonly enis: number; re
 /**
  * The EKS max-pods formula (amazon-eks-ami eni-max-pods.txt): ENIs × (IPs per ENI − 1) + 2.
  * −1: each ENI's primary IP is not handed to pods; +2: aws-node and kube-proxy run with hostNetwork and use
- * no secondary IP. podlab has no host-network pods, so all max-pods pods get secondary IPs (t3.medium: 17,
- * two more than the 15 secondary IPs a real t3.medium can hold).
+ * no secondary IP. podlab runs neither, so all max-pods pods may get secondary IPs (t3.medium: 17, two more than
+ * the 15 secondary IPs a real t3.medium can hold); a lab's own hostNetwork pods count toward max-pods, as on EKS,
+ * and take no secondary IP.
  */
 export function maxPods(instanceType: string): number {
   const it = INSTANCE_TYPES[instanceType];

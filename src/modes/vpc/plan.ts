@@ -8,7 +8,7 @@
 // node un-SNATed (externalSNAT: true, no NAT gateway) is dropped there.
 //
 // All pods sit on the primary ENI (eth0): no secondary ENIs, so no per-ENI route tables and no rule 1536.
-import type { Topology, NodeT, PodT } from '../../model/topology.js';
+import { sandboxPods, type Topology, type NodeT, type PodT } from '../../model/topology.js';
 import { mustCidr, nth } from '../../net/ip.js';
 import { cniVethName } from '../../net/names.js';
 import { POD_GATEWAY, SUBNET_ROUTER } from './instances.js';
@@ -102,7 +102,7 @@ export function vpcPlan(t: Topology): Plan {
   router.links.push({ name: IGW_DEV, kind: 'veth', mtu, peer: { name: 'eth0', netns: t.external.netns, mtu, mac: t.external.mac } });
   router.addrs.push({ dev: IGW_DEV, cidr: `${t.gateway}/${t.underlayPrefix}` });
   const nodeByName = new Map(t.nodes.map((n) => [n.name, n]));
-  for (const p of t.pods) {
+  for (const p of sandboxPods(t)) {
     const n = nodeByName.get(p.node)!;
     router.routes.push({ dst: `${p.ip}/32`, via: n.ip, dev: n.fabricPort });
   }
@@ -142,7 +142,7 @@ export function vpcPlan(t: Topology): Plan {
     ns.routes.push({ dst: 'default', via: subnetRouter(n), dev: 'eth0' });
     ns.rules.push({ priority: HOST_RULE_PRIORITY, fwmark: `${CONNMARK}/${CONNMARK}`, table: 'main' });
     out.push(ns);
-    for (const p of t.pods) {
+    for (const p of sandboxPods(t)) {
       if (p.node !== n.name) continue;
       const veth = eniVeth(t, p);
       out.push(p2pPod(ns, p, {
@@ -150,8 +150,8 @@ export function vpcPlan(t: Topology): Plan {
         hostRules: [{ priority: TO_CONTAINER_RULE_PRIORITY, to: `${p.ip}/32`, table: 'main' }],
       }));
     }
-    const endpoints = t.pods.filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: eniVeth(t, p).name }));
-    nodeRuleSets(ns, t, n, awsFragments(t, n), { style: 'aws', endpoints });
+    const endpoints = sandboxPods(t).filter((p) => p.node === n.name).map((p) => ({ pod: p.key, namespace: p.namespace, ip: p.ip, iface: eniVeth(t, p).name }));
+    nodeRuleSets(ns, t, n, awsFragments(t, n), { style: 'aws', endpoints }, { netName: 'aws-cni', podPrefix: 32 });
   }
   return { namespaces: out };
 }

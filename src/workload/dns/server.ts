@@ -31,7 +31,8 @@ export interface DnsSyncResult {
 /** Every pod's and node's resolv.conf under /etc/netns/<netns>/ (only files whose text changes are written). */
 export async function syncResolvConf(exec: Executor, t: Topology): Promise<number> {
   let changes = 0;
-  const want: [string, string][] = [...t.pods.map((p): [string, string] => [p.netns, resolvConf(t, p)]), ...t.nodes.map((n): [string, string] => [n.netns, resolvConf(t, 'node')])];
+  // A hostNetwork pod has its node's resolv.conf (ClusterFirst falls back to Default on the host network).
+  const want: [string, string][] = [...t.pods.filter((p) => !p.hostNetwork).map((p): [string, string] => [p.netns, resolvConf(t, p)]), ...t.nodes.map((n): [string, string] => [n.netns, resolvConf(t, 'node')])];
   for (const [netns, text] of want) {
     const f = `${NETNS_ETC}/${netns}/resolv.conf`;
     if ((await exec.files.read(f)) === text) continue;

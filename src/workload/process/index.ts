@@ -57,13 +57,13 @@ async function sandboxOf(ctx: RuntimeContext, p: PodT): Promise<{ netnsId?: stri
 }
 
 /** Forget every trace of pods: their mounts released, their folders and /etc/netns files removed. */
-export async function removePodFiles(ctx: RuntimeContext, pods: readonly { namespace: string; name: string; netns?: string }[]): Promise<string[]> {
+export async function removePodFiles(ctx: RuntimeContext, pods: readonly { namespace: string; name: string; netns?: string; hostNetwork?: boolean }[]): Promise<string[]> {
   if (!pods.length) return [];
   const dirs = pods.map((p) => podDir(ctx, p));
   const errors = await podns(ctx, { release: dirs });
   for (const d of dirs) await ctx.exec.files.remove(d);
   for (const p of pods) {
-    if (!p.netns) continue;
+    if (!p.netns || p.hostNetwork) continue; // a hostNetwork pod's namespace is its node's: no hosts file of its own
     await ctx.exec.files.remove(hostsFile(p.netns));
     if ((await ctx.exec.files.list(netnsEtc(p.netns))).length === 0) await ctx.exec.files.remove(netnsEtc(p.netns));
   }
@@ -205,7 +205,8 @@ export const processRuntime: WorkloadRuntime = {
       await exec.files.mkdir(podDir(ctx, p));
       utsWanted.push({ file: utsFile(ctx, p), hostname: podHostname(p) });
       const text = hostsFileText(p, t.dns?.domain);
-      if ((await exec.files.read(hostsFile(p.netns))) !== text) {
+      // A hostNetwork pod sees the node's own files (its namespace is the node's): no /etc/netns hosts file.
+      if (!p.hostNetwork && (await exec.files.read(hostsFile(p.netns))) !== text) {
         await exec.files.write(hostsFile(p.netns), text, 0o644);
         changes++;
       }
