@@ -112,7 +112,7 @@ export function printStatus(s: StatusJson, via: Via, json: boolean): void {
     out('\nBGP ROUTES (proto bird)');
     table(['NODE', 'DESTINATION', 'VIA'], s.bgp.routes.map((r) => [r.node, r.type === 'blackhole' ? `blackhole ${r.dst}` : r.dst, r.via ?? '-']));
   }
-  if (s.workloads.length && s.controllers === 'in-process') out('\n(controllers ran in-process at the last up/apply: nothing reacts to a pod that exits, a Job’s completions or a CronJob’s schedule; the podlab daemon does not run them yet)');
+  if (s.workloads.length && s.controllers === 'in-process') out('\n(controllers ran in-process at the last up/apply: nothing reacts to a pod that exits, a Job’s completions or a CronJob’s schedule until `podlab supervise` or the daemon runs them)');
   if (s.dns) out(`\nDNS  ${s.dns.domain} at ${s.dns.serviceIP} (kube-system/kube-dns, served by ${s.dns.pod || 'nothing: its pod is Pending'}); outside names: ${s.dns.externalZone} (the external host), others refused`);
   out(`\nEXTERNAL  ${s.external.ip}  netns ${s.external.netns}  netexec on ${s.external.ports.join(', ') || 'no ports'}  DNS for ${s.dns?.externalZone ?? 'ext.example'} on 53`);
 }

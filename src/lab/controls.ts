@@ -123,7 +123,7 @@ export async function rolloutStatus(r: Ref, o: LiveOptions & { timeoutMs?: numbe
 }
 
 /** `create job NAME --from cronjob/X`: the CronJob's jobTemplate as a Job, applied now. */
-export async function createJobFrom(from: string, name: string | undefined, o: LiveOptions & { namespace?: string } = {}): Promise<UpResult & { objects: string[]; message: string }> {
+export async function createJobFrom(from: string, name: string | undefined, o: LiveOptions & { namespace?: string; instantiate?: 'manual' | 'scheduled' } = {}): Promise<UpResult & { objects: string[]; message: string }> {
   const t = await target({ ref: from, namespace: o.namespace }, o, ['CronJob']);
   const spec = isObj(t.doc.spec) ? t.doc.spec : {};
   const jt = isObj(spec.jobTemplate) ? spec.jobTemplate : {};
@@ -132,7 +132,7 @@ export async function createJobFrom(from: string, name: string | undefined, o: L
   if (labObjects(t.st).has(`Job ${t.ns}/${jobName}`)) throw new Error(`jobs.batch "${jobName}" already exists`);
   const doc = {
     apiVersion: 'batch/v1', kind: 'Job',
-    metadata: { name: jobName, namespace: t.ns, ...(isObj(jm.labels) ? { labels: jm.labels } : {}), annotations: { ...(isObj(jm.annotations) ? jm.annotations : {}), 'cronjob.kubernetes.io/instantiate': 'manual' } },
+    metadata: { name: jobName, namespace: t.ns, ...(isObj(jm.labels) ? { labels: jm.labels } : {}), annotations: { ...(isObj(jm.annotations) ? jm.annotations : {}), 'cronjob.kubernetes.io/instantiate': o.instantiate ?? 'manual' } },
     spec: jt.spec ?? {},
   };
   const res = await applyGenerated(doc, 'create', { ...o, cluster: t.cluster });

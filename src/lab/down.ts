@@ -85,7 +85,6 @@ export async function leftovers(exec: Executor, cluster: string, labDir?: string
       if (m && (m === labDir || m.startsWith(labDir + '/'))) out.push(`mount ${m}`);
     }
   }
-  for (const n of clusterNetns(cluster, await exec.files.list('/etc/netns'))) out.push(`/etc/netns/${n}`);
   try {
     const engine = await connectEngine({ timeoutMs: 2000 });
     for (const c of await listCluster(engine, cluster)) out.push(`docker container ${c.name}`);

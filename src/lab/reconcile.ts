@@ -284,7 +284,12 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     for (const r of reports) {
       const bad = [...r.initContainerStatuses, ...r.containerStatuses].find((c) => 'terminated' in c.state && c.state.terminated.exitCode !== 0 && c.state.terminated.reason !== 'Completed');
       if (r.display.status.startsWith('Init:') && !/Error|CrashLoop/.test(r.display.status)) notices.push(`Pod ${r.pod} is ${r.display.status} (an init container still runs; without a supervisor nothing will start the app containers after it)`);
-      else if (bad && 'terminated' in bad.state) problems.push(`Pod ${r.pod} container ${bad.name} exited with code ${bad.state.terminated.exitCode} (${bad.state.terminated.reason}); see \`podlab logs ${r.pod} -c ${bad.name}\``);
+      else if (bad && 'terminated' in bad.state) {
+        const what = `Pod ${r.pod} container ${bad.name} exited with code ${bad.state.terminated.exitCode} (${bad.state.terminated.reason}); see \`podlab logs ${r.pod} -c ${bad.name}\``;
+        // A Job's pod may fail: its controller counts that against backoffLimit; it is no problem of the lab.
+        if (topo.pods.find((p) => p.key === r.pod)?.owner?.kind === 'Job') notices.push(`${what} (counted by the job controller when a supervisor runs)`);
+        else problems.push(what);
+      }
     }
     // Endpoints follow what actually runs: a pod whose containers did not start is not ready.
     const now = reports.filter((r) => !r.ready).map((r) => r.pod).sort();
@@ -308,17 +313,20 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     cluster, mode: topo.mode, changes, readBack: applied.readBack, rulesSynced: applied.rulesSynced, namespaces: plan.namespaces.length,
     created: fresh, deleted: stale, problems: [...problems, ...edge.problems, ...dns.problems],
     notices: [...d.lab.notices, ...(topo.notices ?? []), ...(topo.pending ?? []).map((p) => `Pod ${p.key} is Pending: ${p.reason}`), ...notices,
-      ...strays.foreign.map((f) => `${f} is not the lab's: left running`), ...controllerNotice(topo, ctx)],
+      ...strays.foreign.map((f) => `${f} is not the lab's: left running`), ...controllerNotice(topo, ctx, host.kind !== 'none')],
     ms: performance.now() - t0, spawned: exec.spawned, repairs,
   };
 }
 
-/** Without a daemon running the controllers, say once that nothing reacts after this run. */
-function controllerNotice(t: Topology, ctx: LabContext): string[] {
+/**
+ * Without a supervisor (`podlab supervise`, the daemon) running the controllers that act over time, say once that
+ * nothing reacts after this run.
+ */
+function controllerNotice(t: Topology, ctx: LabContext, supervised: boolean): string[] {
   const ws = t.workloads ?? [];
-  if (!ws.length || ctx.controllers) return [];
+  if (!ws.length || ctx.controllers || supervised) return [];
   const names = ws.slice(0, 3).map((w) => w.key).join(', ') + (ws.length > 3 ? `, … (${ws.length})` : '');
-  return [`${names}: expanded once by this command; nothing reacts to a pod that exits, a Job's completions or a CronJob's schedule (the controllers that act over time do not run yet, in the podlab daemon either)`];
+  return [`${names}: expanded once by this command; nothing reacts to a pod that exits, a Job's completions or a CronJob's schedule until a supervisor runs the controllers that act over time (\`podlab supervise\` or the daemon)`];
 }
 
 /**

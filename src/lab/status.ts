@@ -142,8 +142,11 @@ export interface StatusJson {
   policies?: { namespace: string; name: string; podSelector: string; policyTypes: string[]; pods: string[] }[];
   dns?: DnsStatusJson;
   workloads: WorkloadStatus[];
-  /** Who runs the controllers: "in-process" (each command expands them once) or "daemon". */
-  controllers: 'in-process' | 'daemon';
+  /**
+   * Who runs the controllers that act over time (Jobs, CronJobs): "in-process" (each command expands them once), or the
+   * lab's supervisor ("supervisor": `podlab supervise` or the daemon, which hosts one per lab).
+   */
+  controllers: 'in-process' | 'daemon' | 'supervisor';
   /** bgp mode only: BIRD sessions and the routes it installed (proto bird), per node. */
   bgp?: BgpStatusJson;
   /** Who announces each load-balancer IP now (L2: the elected speaker; BGP: the router's next hops; NLB: its targets). */
@@ -301,7 +304,7 @@ export async function status(cluster: string, o: Partial<LabContext> = {}): Prom
     })) } : {}),
     ...(t.dns ? { dns: { domain: domainOf(t), serviceIP: t.dns.serviceIP, pod: dnsPodOf(t)?.key ?? '', externalZone: t.dns.externalZone } } : {}),
     workloads: workloadStatus(t.workloads ?? [], ready, new Date()),
-    controllers: ctx.controllers ? 'daemon' : 'in-process',
+    controllers: ctx.controllers ? 'daemon' : lifecycle.supervised ? 'supervisor' : 'in-process',
     lifecycle,
   };
 }

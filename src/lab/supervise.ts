@@ -1,7 +1,8 @@
 // Hosting the lab's supervisor: what the daemon does (and `podlab supervise` in the foreground until it lands).
 // It takes the lab's topology from the state, runs the lifecycle, turns every readiness change into an endpoint
 // sync on every node (serialized, coalesced), writes a heartbeat and a status snapshot other podlab processes read,
-// and follows the state when another process changes the lab (`up`, `apply`, `delete`).
+// and follows the state when another process changes the lab (`up`, `apply`, `delete`). It also runs the controllers
+// that act over time on the lifecycle's reports (lab/jobs.ts: Jobs).
 import { hostname } from 'node:os';
 import type { Topology } from '../model/topology.js';
 import { Supervisor, type LifecycleEvent, type PodReport } from '../workload/lifecycle/supervisor.js';
@@ -10,6 +11,7 @@ import { labContext, runtimeContext, type LabContext } from './context.js';
 import { labState } from './targets.js';
 import { backoffOf, clearHeartbeat, writeHeartbeat, writeSnapshot } from './lifecycle.js';
 import { syncReadiness, type EndpointSync } from './endpoints.js';
+import { activeJobs, syncCronJobs, syncJobs, syncTtl, type JobMove } from './jobs.js';
 
 export interface SuperviseOptions extends Partial<LabContext> {
   /** Who hosts it, for `status` ("daemon", "podlab supervise"). */
@@ -20,6 +22,12 @@ export interface SuperviseOptions extends Partial<LabContext> {
   readonly onSync?: (s: EndpointSync & { reason: string; at: string }) => void;
   /** Each pod status change. */
   readonly onPod?: (p: PodReport) => void;
+  /** Each move of a Job (pods created, Complete, Failed). */
+  readonly onJob?: (m: JobMove) => void;
+  /** How often unfinished Jobs are looked at for their deadlines and TTLs, besides their pods' exits (ms, default 2000). */
+  readonly jobPollMs?: number;
+  /** How often CronJobs' schedules are looked at (ms, default 5000; their times are whole minutes). */
+  readonly cronPollMs?: number;
   /** How often the state is looked at for changes made by another process (ms, default 1000; 0: never). */
   readonly followMs?: number;
   readonly clock?: Clock;
@@ -76,10 +84,41 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
       void writeSnapshot(rctx, { at: new Date().toISOString(), pods: sup.statuses(), notReady: sup.notReady() });
     }, 50);
   };
+  // The job controller: one sync at a time, again when a pod ended during one.
+  let jobsBusy = false;
+  let jobsDirty = false;
+  let jobsRun: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const jobsNow = () => {
+    jobsDirty = true;
+    if (jobsBusy || stopped) return;
+    jobsBusy = true;
+    jobsRun = (async () => {
+      while (jobsDirty && !stopped) {
+        jobsDirty = false;
+        try {
+          const moves = [...(await syncJobs(cluster, (k) => sup.status(k), ctx)), ...(await syncTtl(cluster, ctx))];
+          for (const m of moves) {
+            o.onJob?.(m);
+            o.onEvent?.({ at: new Date().toISOString(), pod: m.job, type: m.reason === 'Completed' || m.reason === 'SuccessfulCreate' || m.reason === 'Progress' ? 'Normal' : 'Warning', reason: m.reason, message: m.message });
+          }
+          if (moves.length) {
+            lastUpdate = (await ctx.store.read(cluster))?.updatedAt ?? lastUpdate;
+            topo = (await ctx.store.read(cluster))?.topology ?? topo;
+          }
+        } catch (e) {
+          o.onEvent?.({ at: new Date().toISOString(), pod: '', type: 'Warning', reason: 'JobSyncFailed', message: (e as Error).message });
+        }
+      }
+      jobsBusy = false;
+    })();
+  };
+  const jobPods = () => new Set((topo.workloads ?? []).filter((w) => w.kind === 'Job').flatMap((w) => w.pods));
   sup.on('event', (e: LifecycleEvent) => o.onEvent?.(e));
   sup.on('pod', (p: PodReport) => {
     o.onPod?.(p);
     snapshot();
+    if ((p.phase === 'Succeeded' || p.phase === 'Failed' || p.display.restarts > 0) && jobPods().has(p.pod)) jobsNow();
   });
   sup.on('ready', (r: { pod: string; ready: boolean }) => syncNow(`pod ${r.pod} ${r.ready ? 'ready' : 'not ready'}`));
   sup.on('problem', (e: Error) => o.onEvent?.({ at: new Date().toISOString(), pod: '', type: 'Warning', reason: 'SupervisorError', message: e.message }));
@@ -88,6 +127,27 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
   await sup.start(topo);
   const beatTimer = setInterval(() => void beat(), 5000);
   beatTimer.unref();
+  // Deadlines (activeDeadlineSeconds) and pods that ended before this supervisor came: look at unfinished Jobs.
+  const jobTimer = setInterval(() => {
+    void ctx.store.read(cluster).then((now) => {
+      if (activeJobs(now) || (now?.topology.workloads ?? []).some((w) => w.kind === 'Job' && w.job?.condition)) jobsNow();
+    }).catch(() => undefined);
+  }, o.jobPollMs ?? 2000);
+  jobTimer.unref();
+  // The CronJob controller: the schedule times since this supervisor started (a missed time before it is not run).
+  let cronSince = new Date();
+  let cronBusy = false;
+  const cronTimer = setInterval(() => {
+    if (cronBusy || stopped) return;
+    cronBusy = true;
+    const now = new Date();
+    void syncCronJobs(cluster, cronSince, ctx).then((moves) => {
+      cronSince = now;
+      for (const m of moves) o.onEvent?.({ at: new Date().toISOString(), pod: m.job, type: m.reason.startsWith('Failed') || m.reason === 'MissSchedule' ? 'Warning' : 'Normal', reason: m.reason, message: m.message });
+    }).catch((e: Error) => o.onEvent?.({ at: new Date().toISOString(), pod: '', type: 'Warning', reason: 'CronJobSyncFailed', message: e.message }))
+      .finally(() => { cronBusy = false; });
+  }, o.cronPollMs ?? 5000);
+  cronTimer.unref();
   // Another process changed the lab: follow its topology.
   const follow = o.followMs === 0 ? undefined : setInterval(async () => {
     try {
@@ -109,7 +169,11 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
       await syncing;
     },
     async stop() {
+      stopped = true;
       clearInterval(beatTimer);
+      clearInterval(jobTimer);
+      clearInterval(cronTimer);
+      await jobsRun;
       if (follow) clearInterval(follow);
       await sup.stop();
       await syncing;

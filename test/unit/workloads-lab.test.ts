@@ -58,7 +58,7 @@ t.test('up: a StatefulSet one ordinal at a time, a Deployment behind a Service; 
   const f = file('lab1.yaml', cluster(undefined, 'wa') + STS + deployment('web', 3) + SVC + CRON);
   const r = await up({ ...h, files: [f] });
   t.same(r.steps, ['StatefulSet default/db: 0→1 pod(s)', 'StatefulSet default/db: 1→2 pod(s)', 'StatefulSet default/db: 2→3 pod(s)']);
-  t.match(r.notices.join('\n'), /nothing reacts [^]*the controllers that act over time do not run yet/);
+  t.match(r.notices.join('\n'), /nothing reacts [^]*until a supervisor runs the controllers that act over time/);
   const s = await status('wa', h);
   const w = (kind: string, name?: string) => s.workloads.find((x) => x.kind === kind && (!name || x.name === name))!;
   t.same([w('StatefulSet').ready, w('StatefulSet').desired], [3, 3]);

@@ -5,7 +5,7 @@ import { clusterOpt, context, err, fail, out, stopOnSignals } from '../common.js
 
 export const superviseCommand: CommandModule = {
   command: 'supervise',
-  describe: "run the lab's pod lifecycle in the foreground until Ctrl-C: restarts with back-off, init containers and sidecars, probes, readiness that moves Service endpoints (the daemon will host the same)",
+  describe: "run the lab's pod lifecycle in the foreground until Ctrl-C: restarts with back-off, init containers and sidecars, probes, readiness that moves Service endpoints, and the controllers that act over time (Jobs, CronJobs, TTLs); the daemon hosts the same",
   builder: (y: Argv) => y
     .option('cluster', clusterOpt)
     .option('json', { type: 'boolean', default: false, describe: 'print events as JSON lines' })
