@@ -113,7 +113,10 @@ export function dnsChecks(g: GenContext): void {
         continue;
       }
       const headless = s.clusterIP === 'None';
-      if (!headless) dnsCheck(g, 'dns/short', c, { kind: 'dns', tool: 'getent', name: s.name, qtype: 'A' }, viaGetent(full), `${spec}: a Service of the pod's own namespace by its name, completed by the search path ${ns}.svc.${d}`);
+      // The pod's own /etc/hosts names it by its hostname, and getent reads files before DNS (as in Kubernetes):
+      // a pod named like the Service resolves that name to itself.
+      if (!headless && !c.hostNetwork && (c.hostname ?? c.name) === s.name) g.skipped.push({ category: 'dns', what: `dns/short ${c.key} -> ${s.name}`, reason: `the pod's hostname is ${s.name}: its /etc/hosts answers that name with its own address before the cluster DNS is asked` });
+      else if (!headless) dnsCheck(g, 'dns/short', c, { kind: 'dns', tool: 'getent', name: s.name, qtype: 'A' }, viaGetent(full), `${spec}: a Service of the pod's own namespace by its name, completed by the search path ${ns}.svc.${d}`);
       dnsCheck(g, headless ? 'dns/headless' : 'dns/fqdn', c, { kind: 'dns', tool: 'dig', name: fqdn, qtype: 'A' }, full,
         headless ? `${spec}: a headless Service answers with the IPs of its ready endpoints, exactly (${s.endpoints.map((e) => e.pod).join(', ') || 'none: NXDOMAIN'})` : `${spec}: <svc>.<ns>.svc.<domain> A → the ClusterIP`);
       for (const port of s.ports) {
