@@ -248,14 +248,6 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     changes += m.changes;
     await save();
   }
-  // The new endpoints go live as soon as their pods run (and the mode's routing daemon knows them): the edge and the
-  // cluster DNS below do not gate them, as neither gates the endpoints controller.
-  if (settled) {
-    abortCheck();
-    say('adding the endpoints of the pods that started');
-    changes += (await rulesOnly(plan, () => true)).changes;
-    await save();
-  }
   // The cluster's edge: L2 speakers, kube-proxy's health-check servers, the NLB, the ingress controller.
   abortCheck();
   const edge = await edgeSync(rctx, topo, edgeProcs, say, faults);
@@ -276,6 +268,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   const host = await hosting(ctx, rctx);
   const problems = [...wl.problems];
   const notices: string[] = [];
+  let endpointsWritten = false;
   if (host.kind === 'here') host.supervisor.update(topo);
   else if (host.kind === 'none') {
     say('starting containers');
@@ -296,8 +289,17 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
     if (d.spec && JSON.stringify(now) !== JSON.stringify([...notReady].sort())) {
       notReady = now;
       cur = await applyEndpoints(ctx, d.spec, { rules, prev: cur, readiness: { notReady: new Set(now) }, allocations: allocationsOf(topo) });
+      endpointsWritten = true;
       await save();
     }
+  }
+  // The new pods' endpoints go in once their containers run (as the endpoints controller waits for Ready): before
+  // that a connection to them would be refused — a rolling update under traffic would lose requests.
+  if (settled && !endpointsWritten) {
+    abortCheck();
+    say('adding the endpoints of the pods that started');
+    changes += (await rulesOnly(plan, () => true)).changes;
+    await save();
   }
   // As kube-proxy does after a sync: forget UDP flows to endpoints that went away, on every node.
   const flows = staleUdpFlows(prev?.topology, cur.topo);

@@ -167,30 +167,33 @@ export function createNetns(netns: string): string | undefined {
   const c = load();
   const path = `${NETNS_DIR}/${netns}`;
   mkdirSync(NETNS_DIR, { recursive: true, mode: 0o755 });
-  try {
-    closeSync(openSync(path, 'wx', 0));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    return `Cannot create namespace file "${path}": ${code === 'EEXIST' ? 'File exists' : code}`;
-  }
-  let err: string | undefined;
+  // The namespace first, then its name and the mount at once: a kill between them leaves as little as can be (an
+  // empty name, which readMarks and deleteNetns handle); unshare is the slow part.
   if (c.unshare(CLONE_NEWNET) !== 0) {
     const e = c.errno();
-    err = `${netns}: unshare: ${ERRNO[e] ?? `errno ${e}`}`;
-  } else {
+    return `${netns}: unshare: ${ERRNO[e] ?? `errno ${e}`}`;
+  }
+  let err: string | undefined;
+  let made = false;
+  try {
     try {
-      if (c.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null) !== 0) {
-        const e = c.errno();
-        err = `Bind /proc/self/ns/net -> ${path} failed: ${ERRNO[e] ?? `errno ${e}`}`;
-      }
-    } finally {
-      if (c.setns(home!, CLONE_NEWNET) !== 0) {
-        process.stderr.write(`podlab: fatal: cannot return to the original network namespace after making ${netns} (errno ${c.errno()})\n`);
-        process.exit(70);
-      }
+      closeSync(openSync(path, 'wx', 0));
+      made = true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      err = `Cannot create namespace file "${path}": ${code === 'EEXIST' ? 'File exists' : code}`;
+    }
+    if (made && c.mount('/proc/thread-self/ns/net', path, 'none', MS_BIND, null) !== 0) {
+      const e = c.errno();
+      err = `Bind /proc/self/ns/net -> ${path} failed: ${ERRNO[e] ?? `errno ${e}`}`;
+    }
+  } finally {
+    if (c.setns(home!, CLONE_NEWNET) !== 0) {
+      process.stderr.write(`podlab: fatal: cannot return to the original network namespace after making ${netns} (errno ${c.errno()})\n`);
+      process.exit(70);
     }
   }
-  if (err) {
+  if (err && made) {
     try {
       unlinkSync(path);
     } catch {

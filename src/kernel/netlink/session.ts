@@ -223,7 +223,10 @@ export class NetlinkSession implements KernelSession {
       try {
         h = this.link(netns).h;
       } catch (e) {
-        if (/ENOENT/.test((e as Error).message)) return; // deleted meanwhile
+        const m = (e as Error).message;
+        if (/ENOENT/.test(m)) return; // deleted meanwhile
+        // EINVAL: a name with no namespace bound to it (a creation killed between the file and its mount): no mark.
+        if (/EINVAL/.test(m)) return void out.set(netns, undefined);
         throw e;
       }
       const m = await h.sock.get(RTM.GETLINK, ifinfomsg({ family: AF_UNSPEC, index: LO_INDEX }));
