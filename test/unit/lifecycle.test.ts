@@ -145,6 +145,40 @@ spec:
   t.same(s.conditions.filter((c) => c.status === 'True').map((c) => c.type).sort(), ['ContainersReady', 'Initialized', 'PodScheduled', 'Ready']);
 });
 
+t.test('runOnce (up without a supervisor) waits through containers made but not yet started: a slow shim under load', async (t) => {
+  const { clock, rt, sup, pod } = setup(`apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers:
+    - {name: a, command: [x]}
+    - {name: side, restartPolicy: Always, command: [x]}
+  containers: [{name: app, command: [x]}]
+`);
+  // Each instance reads as ContainerCreating for two observations before it runs; an init container ends on the next.
+  const seen = new Map<string, number>();
+  const observe = rt.observe.bind(rt);
+  rt.observe = async (c, ps) => {
+    for (const [k, o] of rt.inst) {
+      const n = (seen.get(`${k}#${o.attempt}`) ?? 0) + 1;
+      seen.set(`${k}#${o.attempt}`, n);
+      if (n <= 2 && 'running' in o.state) rt.inst.set(k, { ...o, state: { waiting: { reason: 'ContainerCreating' } } });
+      else if (n === 3) rt.inst.set(k, { ...o, state: { running: { startedAt: iso(clock.now()) } } });
+      else if (n === 4 && k.endsWith('/a')) rt.exit(pod.key, 'a', 0);
+    }
+    return observe(c, ps);
+  };
+  let done = false;
+  const run = sup.runOnce({ pods: [pod], nodes: [{ name: 'node1', netns: 'pl-demo-node1' }] } as never, 60_000).finally(() => (done = true));
+  for (let i = 0; i < 500 && !done; i++) {
+    await new Promise((r) => setImmediate(r));
+    clock.advance(100);
+  }
+  const reports = await run;
+  t.same(rt.started, ['a#0', 'side#0', 'app#0'], 'every container started, in order');
+  t.equal(reports[0]!.display.status, 'Running');
+});
+
 t.test('a failing init container under Never fails the pod; under Always it is retried with back-off', async (t) => {
   const never = setup(`apiVersion: v1
 kind: Pod

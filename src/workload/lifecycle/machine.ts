@@ -165,8 +165,8 @@ export function decide(pod: PodT, view: PodView, o: DecideOptions): PodDecision 
           }
           continue;
         }
+        // Made but not started yet (ContainerCreating): wait for it; a second start would run it twice.
         if (stopped(ob)) restart(c, true);
-        else start(c, true);
         done = false;
         break;
       }

@@ -520,8 +520,14 @@ function waitingBackoff(d: PodDecision): [string, unknown][] {
     .map((c) => [c.name, [c.restartCount, 'waiting' in c.state ? c.state.waiting.message : '']]);
 }
 
-/** A regular init container still running (runOnce waits for it). */
+/**
+ * A pod still on its way (runOnce waits for it): a regular init container running, or any container made but not
+ * yet started (its shim has not written its start: under load that can take a while, and the next container in
+ * order — the next init container, the app after a sidecar — is only decided once this one runs or ends).
+ */
 function initRunning(e: Entry, d: PodDecision): boolean {
+  const refs = [...(e.pod.initContainers ?? []), ...e.pod.containers];
+  if (refs.some((c) => { const o = e.observed.get(c.name); return !!o && 'waiting' in o.state && o.state.waiting.reason === 'ContainerCreating'; })) return true;
   if (d.initialized) return false;
   return (e.pod.initContainers ?? []).some((c) => c.restartPolicy !== 'Always' && (() => {
     const o = e.observed.get(c.name);
