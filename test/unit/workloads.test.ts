@@ -6,7 +6,7 @@ import { rolloutSequence, rolloutStep, fenceposts } from '../../src/model/worklo
 import { nextSizes } from '../../src/model/workloads/index.js';
 import { initialJobState, jobStep, jobExpired } from '../../src/model/workloads/job.js';
 import { dueTimes, jobNameFor, nextRun } from '../../src/model/workloads/cronjob.js';
-import { cluster, deployment, parse, topo } from '../helpers/wl.js';
+import { cluster, deployment, job, parse, topo } from '../helpers/wl.js';
 
 const C = cluster();
 
@@ -205,16 +205,7 @@ spec:
   t.equal(new Set(all.pods.map((p) => p.name)).size, 2);
 });
 
-const JOB = (spec: string) => `---
-apiVersion: batch/v1
-kind: Job
-metadata: {name: pi}
-spec:
-${spec}  template:
-    spec:
-      restartPolicy: Never
-      containers: [{name: c, command: [sh, -c, "exit 0"]}]
-`;
+const JOB = (spec: string) => job(spec);
 
 t.test('Job: pods up to parallelism, named <job>-<5 chars>, with the job labels; the controller\'s state machine', async (t) => {
   const tp = topo(C + JOB('  completions: 5\n  parallelism: 2\n  backoffLimit: 1\n'));
