@@ -159,7 +159,7 @@ function byName(g: GenContext, c: PodT): void {
     if (!port) continue;
     const host = s.namespace === c.namespace ? s.name : `${s.name}.${s.namespace}`;
     const e = g.m.podToClusterIP(t, c, s, port);
-    const hosts = [...new Set(port.endpoints.map((x) => epHost(x.pod)))];
+    const hosts = [...new Set(port.endpoints.map((x) => epHost(x)))];
     g.checks.push({
       id: `dns/by-name TCP ${c.key} -> http://${host}:${port.port}`, category: 'dns/by-name', from: { label: c.key, netns: c.netns },
       to: { label: `http://${host}:${port.port}`, ip: s.clusterIP, port: port.port, host }, protocol: 'TCP', probe: { kind: 'netexec' },

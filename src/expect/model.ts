@@ -8,6 +8,7 @@ import type { Expectation, SourceExpect } from './types.js';
 import type { NodeAddress, RoutingFacts } from './facts.js';
 import { edgeExpectations, type EdgeExpectations } from './edge.js';
 import { contains, mustCidr } from '../net/ip.js';
+import { podHostname } from '../model/hostname.js';
 export type { NodeAddress, RoutingFacts } from './facts.js';
 
 /** Where a flow starts, for the policy stage. */
@@ -74,8 +75,9 @@ export interface ModeExpectations extends EdgeExpectations {
 }
 
 /** netexec's hostname of an endpoint ("ns/name" → "name"). */
-export const epHost = (pod: string): string => pod.slice(pod.indexOf('/') + 1);
-const hosts = (eps: readonly EndpointT[]): string[] => [...new Set(eps.map((e) => epHost(e.pod)))];
+/** The hostname an endpoint answers /hostname with: its pod's (spec.hostname, a hostNetwork pod's node), else its name. */
+export const epHost = (e: string | Pick<EndpointT, 'pod' | 'host'>): string => (typeof e === 'string' ? e.slice(e.indexOf('/') + 1) : e.host ?? e.pod.slice(e.pod.indexOf('/') + 1));
+const hosts = (eps: readonly EndpointT[]): string[] => [...new Set(eps.map((e) => epHost(e)))];
 
 export function nodeOf(t: Topology, name: string): NodeT {
   const n = t.nodes.find((x) => x.name === name);
@@ -136,7 +138,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
   /** Endpoints that are hostNetwork pods (their address is their node's): the answer from each carries what pod → node IP does. */
   const hostNetSources = (t: Topology, client: PodT, port: ServicePortT): Record<string, SourceExpect> => Object.fromEntries(port.endpoints
     .filter((e) => t.nodes.some((n) => n.name === e.node && n.ip === e.ip))
-    .map((e) => [epHost(e.pod), toNodeSource(t, client, nodeOf(t, e.node)).source]));
+    .map((e) => [epHost(e), toNodeSource(t, client, nodeOf(t, e.node)).source]));
   const m: ModeExpectations = {
     mode: f.mode,
     facts: f,
@@ -186,7 +188,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
       const remote = port.endpoints.some((e) => e.node !== client.node);
       const rows = [local ? 'E7' : '', remote ? 'E8' : ''].filter(Boolean).join('/');
       // A client that is itself an endpoint is hairpinned when the random choice picks it (row 9).
-      const self = port.endpoints.some((e) => e.pod === client.key) ? epHost(client.key) : undefined;
+      const self = port.endpoints.some((e) => e.pod === client.key) ? podHostname(client) : undefined;
       const n = nodeOf(t, client.node);
       const hostNet = hostNetSources(t, client, port);
       const sourceFor = { ...hostNet, ...(self ? { [self]: masqSource(t, n, client) } : {}) };
@@ -196,7 +198,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
     },
     hairpin(t, client, svc, port) {
       const n = nodeOf(t, client.node);
-      const self = epHost(client.key);
+      const self = podHostname(client);
       const others = hosts(port.endpoints).filter((h) => h !== self);
       const a = f.masqueradeSource(t, n, client);
       return { outcome: 'ok', source: podSource(client), backends: [self], mayAnswer: others, untilAll: true, explain,
@@ -230,7 +232,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
     podToHostNetwork(t, client, server) {
       const r = toNodeSource(t, client, nodeOf(t, server.node));
       if (r.blocked) return { outcome: 'blocked', basis: `pod→hostNetwork pod ${server.key} (${server.ip}, its node's address): ${r.why}` };
-      return { outcome: 'ok', source: r.source, backends: [epHost(server.key)], explain,
+      return { outcome: 'ok', source: r.source, backends: [podHostname(server)], explain,
         basis: `pod→hostNetwork pod ${server.key} (${server.ip}, its node's address; a socket in the node's namespace): ${r.why}` };
     },
     hostNetworkToClusterIP(t, client, svc, port) {
@@ -238,7 +240,7 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
       return { ...e, basis: `hostNetwork pod ${client.key} runs in node ${client.node}'s namespace: ${e.basis}` };
     },
     externalToHostPort(t, pod, hostPort, containerPort) {
-      return { outcome: 'ok', source: extSource(t), backends: [epHost(pod.key)],
+      return { outcome: 'ok', source: extSource(t), backends: [podHostname(pod)],
         basis: `hostPort ${hostPort} on ${pod.node} (${nodeOf(t, pod.node).ip}): the portmap plugin's CNI-HOSTPORT-DNAT (dst-type LOCAL) DNATs to ${pod.ip}:${containerPort}; it marks for masquerade only hairpin and localhost traffic, so the external client's address is kept` };
     },
     podToHostPort(t, client, pod, hostPort) {
@@ -247,29 +249,29 @@ export function composeExpectations(f: RoutingFacts, policy?: PolicyStage): Mode
       if (client.node !== pod.node) {
         const r = toNodeSource(t, client, node);
         if (r.blocked) return { outcome: 'blocked', basis: `${dnat}; but ${r.why}` };
-        return { outcome: 'ok', source: r.source, backends: [epHost(pod.key)], explain, basis: `${dnat}, the packet as pod→node IP: ${r.why}` };
+        return { outcome: 'ok', source: r.source, backends: [podHostname(pod)], explain, basis: `${dnat}, the packet as pod→node IP: ${r.why}` };
       }
       // The nftables backend masquerades `ip saddr <pod IP> ip daddr <pod IP>`: the pod itself, whatever the prefix.
       const net = (t.proxyMode !== 'nftables' ? f.hostPortHairpinNet?.(t, node) : undefined) ?? `${pod.ip}/32`;
       if (client.key === pod.key || contains(mustCidr(net), client.ip)) {
         const a = f.masqueradeSource(t, node, pod);
-        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [epHost(pod.key)], explain,
+        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [podHostname(pod)], explain,
           basis: `${dnat}; the client is in ${net} (the plugin's -s containerNet): CNI-HOSTPORT-SETMARK marks 0x2000 and CNI-HOSTPORT-MASQ masquerades it to ${a.dev} ${a.ip}, so the answer comes back through the node` };
       }
-      return { outcome: 'ok', source: podSource(client), backends: [epHost(pod.key)],
+      return { outcome: 'ok', source: podSource(client), backends: [podHostname(pod)],
         basis: `${dnat}; the client is outside ${net} (the plugin's -s containerNet, the pod's own address): not marked, the pod IP is kept` };
     },
     nodeToHostPort(t, node, pod, hostPort, localhost) {
       if (localhost) {
         const a = f.masqueradeSource(t, node, pod);
-        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [epHost(pod.key)], explain,
+        return { outcome: 'ok', source: nodeSource(m, t, node, a.ip), backends: [podHostname(pod)], explain,
           basis: `127.0.0.1:${hostPort} on ${node.name}: OUTPUT -m addrtype --dst-type LOCAL → CNI-HOSTPORT-DNAT DNATs to ${pod.ip}; -s 127.0.0.1 marks it and CNI-HOSTPORT-MASQ masquerades it to ${a.dev} ${a.ip} (127.0.0.1 may leave the host only with route_localnet)` };
       }
-      return { outcome: 'ok', source: nodeSource(m, t, node, node.ip), backends: [epHost(pod.key)],
+      return { outcome: 'ok', source: nodeSource(m, t, node, node.ip), backends: [podHostname(pod)],
         basis: `${node.ip}:${hostPort} from ${node.name} itself: OUTPUT's CNI-HOSTPORT-DNAT DNATs to ${pod.ip}; the node's address is neither the pod network nor 127.0.0.1, so it is not masqueraded` };
     },
     externalToHostNetwork(t, pod, port) {
-      return { outcome: 'ok', source: extSource(t), backends: [epHost(pod.key)],
+      return { outcome: 'ok', source: extSource(t), backends: [podHostname(pod)],
         basis: `hostNetwork pod ${pod.key} listens on ${port} in node ${pod.node}'s own namespace (${pod.ip}): no NAT, the external client's address is kept` };
     },
     externalToFreeHostPort(_t, node, hostPort) {

@@ -165,7 +165,7 @@ function judged(t: Topology, m: ModeExpectations, c: Check, engine: PolicyEngine
   const ok = verdicts.filter((x) => x.v.allowed);
   if (!ok.length) return blocked(c, `every endpoint of ${dst.svc.key} is blocked: ${verdicts.map((x) => `${x.e.pod}: ${x.v.reason}`).join('; ')}`);
   if (ok.length === verdicts.length) return note(c, ok.map((x) => x.v));
-  const allowedHosts = new Set(ok.map((x) => epHost(x.e.pod)));
+  const allowedHosts = new Set(ok.map((x) => epHost(x.e)));
   const narrowed: Expectation = {
     ...c.expect,
     ...(c.expect.backends ? { backends: c.expect.backends.filter((h) => allowedHosts.has(h)) } : {}),

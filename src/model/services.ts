@@ -5,6 +5,7 @@ import { serviceSelects as selects } from './selectors.js';
 import { contains, mustCidr, nth, ipToNum } from '../net/ip.js';
 import { nlbHostname, targetTypeOf, type LoadBalancerT } from './loadbalancer.js';
 import { reservedServiceIps } from '../input/reserved.js';
+import { podHostname } from './hostname.js';
 export type { LoadBalancerT } from './loadbalancer.js';
 
 export interface EndpointT {
@@ -13,6 +14,8 @@ export interface EndpointT {
   readonly ip: string;
   readonly node: string;
   readonly port: number;
+  /** The pod's hostname (what netexec's /hostname answers) where it is not the pod's name: spec.hostname, or a hostNetwork pod's node. */
+  readonly host?: string;
 }
 
 export interface ServicePortT {
@@ -60,6 +63,9 @@ export interface PlacedPod {
   readonly ip: string;
   readonly node: string;
   readonly labels: Readonly<Record<string, string>>;
+  readonly name?: string;
+  readonly hostname?: string;
+  readonly hostNetwork?: boolean;
   readonly containers: readonly { readonly ports: readonly { readonly containerPort: number; readonly protocol: Protocol; readonly name?: string }[]; readonly readinessProbe?: unknown; readonly startupProbe?: unknown }[];
   /** Sidecars (restartPolicy Always) count for readiness. */
   readonly initContainers?: readonly { readonly restartPolicy?: string; readonly readinessProbe?: unknown; readonly startupProbe?: unknown }[];
@@ -193,7 +199,8 @@ export function resolveServices(lab: LabSpec, pods: readonly PlacedPod[], prev: 
         else {
           for (const ct of pod.containers) for (const cp of ct.ports) if (port === undefined && cp.name === p.targetPort && cp.protocol === p.protocol) port = cp.containerPort;
         }
-        if (port !== undefined) endpoints.push({ pod: pod.key, ip: pod.ip, node: pod.node, port });
+        const host = podHostname({ name: pod.name ?? pod.key.slice(pod.key.indexOf('/') + 1), hostname: pod.hostname, hostNetwork: pod.hostNetwork, node: pod.node });
+        if (port !== undefined) endpoints.push({ pod: pod.key, ip: pod.ip, node: pod.node, port, ...(host !== pod.key.slice(pod.key.indexOf('/') + 1) ? { host } : {}) });
       }
       endpoints.sort((a, b) => (epString(a) < epString(b) ? -1 : epString(a) > epString(b) ? 1 : 0));
       return { name: p.name, protocol: p.protocol, port: p.port, targetPort: p.targetPort, nodePort: npOf.get(`${s.key}|${portKey(p)}`), endpoints };

@@ -40,7 +40,7 @@ export function hostsFileText(p: Pick<PodT, 'name' | 'namespace' | 'ip' | 'hostn
 export function containerEnv(p: PodT, c: ContainerSpec): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', HOSTNAME: p.hostNetwork ? p.node : podHostname(p), // a hostNetwork pod's HOSTNAME is its node's, as in Kubernetes
+    HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8', HOSTNAME: podHostname(p), // a hostNetwork pod's is its node's, as in Kubernetes
     ...(p.serviceEnv ?? {}),
     POD_NAME: p.name, POD_NAMESPACE: p.namespace, POD_IP: p.ip, NODE_NAME: p.node, ...c.env,
   };

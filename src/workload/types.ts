@@ -127,5 +127,4 @@ export function podContainers(p: PodT): ContainerRef[] {
   return [...(p.initContainers ?? []).map((c) => ({ pod: p, container: c, init: true })), ...p.containers.map((c) => ({ pod: p, container: c, init: false }))];
 }
 
-/** The pod's hostname: spec.hostname, else its name (kubelet: GeneratePodHostNameAndDomain). */
-export const podHostname = (p: Pick<PodT, 'name' | 'hostname'>): string => p.hostname ?? p.name.slice(0, 63).replace(/[-.]+$/, '');
+export { podHostname } from '../model/hostname.js';

@@ -70,10 +70,10 @@ async function run(t: Test, name: string, file: string, proxyMode: string, ext: 
   t.equal(agent.netns, node('node2').netns, "hostNetwork: the node's namespace");
   t.equal(agent.phase, 'Running');
   t.match((await inNetns(node('node2').netns, ['ss', '-Htln', 'sport = :9100'])).out, /:9100/, 'its socket is in the node namespace');
-  t.equal((await curl(extNs, `http://${agent.ip}:9100/hostname`)).out, 'agent', 'the external host reaches it on the node IP');
+  t.equal((await curl(extNs, `http://${agent.ip}:9100/hostname`)).out, 'node2', 'the external host reaches it on the node IP (it answers with its node\'s hostname, as a host-network endpoint does in Kubernetes)');
   const client = st.pods.find((p) => p.name === 'client')!;
   const svcIp = st.services.find((s) => s.name === 'agent')!.clusterIP;
-  t.equal((await curl(client.netns, `http://${svcIp}/hostname`)).out, 'agent', 'a pod reaches it through its Service (endpoint node IP:9100)');
+  t.equal((await curl(client.netns, `http://${svcIp}/hostname`)).out, 'node2', 'a pod reaches it through its Service (endpoint node IP:9100)');
   const clientSvc = st.services.find((s) => s.name === 'client')!.clusterIP;
   t.equal((await curl(agent.netns, `http://${clientSvc}/hostname`)).out, 'client', 'it reaches a ClusterIP from the node namespace');
 
@@ -100,5 +100,5 @@ async function run(t: Test, name: string, file: string, proxyMode: string, ext: 
     t.notMatch((await inNetns(n.netns, ['iptables-save', '-t', 'nat'])).out, /CNI-HOSTPORT|CNI-DN-/, `${n.name}: no portmap chains left`);
     t.notMatch((await inNetns(n.netns, ['nft', 'list', 'tables'])).out, /cni_hostport/, `${n.name}: no cni_hostport table left`);
   }
-  t.equal((await curl(extNs, `http://${agent.ip}:9100/hostname`)).out, 'agent', 'the hostNetwork pod still serves');
+  t.equal((await curl(extNs, `http://${agent.ip}:9100/hostname`)).out, 'node2', 'the hostNetwork pod still serves');
 }

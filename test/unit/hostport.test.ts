@@ -130,7 +130,7 @@ t.test('hostNetwork pods: the node\'s namespace and IP, no IPAM, no veth; Servic
   const client = tp.pods.find((p) => p.name === 'client')!;
   t.equal(client.ip, `${tp.nodes[0]!.podCIDR.split('.').slice(0, 3).join('.')}.2`, 'the IPAM did not spend an address on it (client is the first pod on node1)');
   const svc = tp.services.find((s) => s.name === 'agent')!;
-  t.same(svc.ports[0]!.endpoints, [{ pod: 'default/agent', ip: node2.ip, node: 'node2', port: 9100 }]);
+  t.same(svc.ports[0]!.endpoints, [{ pod: 'default/agent', ip: node2.ip, node: 'node2', port: 9100, host: 'node2' }], 'its hostname is its node\'s (e2e: host-network endpoints answer with the node name)');
   const again = resolveText(CLUSTER('bgp') + HOSTNET);
   t.equal(again.pods.find((p) => p.name === 'agent')!.ip, again.nodes[1]!.ip, 'bgp too');
   const vpc = resolveText(CLUSTER('vpc') + HOSTNET);
@@ -209,7 +209,7 @@ t.test('generated checks: external → every node IP:hostPort, a free node refus
   // The Service with a hostNetwork endpoint: the answer from it carries what pod → node IP does.
   const svc = checks.find((c) => c.category === 'service/cluster-ip' && c.to.label.startsWith('svc/default/agent') && c.from.label === 'default/client');
   t.ok(svc);
-  t.same(svc!.expect.sourceFor?.agent?.allowed, [tp.nodes[0]!.ip]);
+  t.same(svc!.expect.sourceFor?.node2?.allowed, [tp.nodes[0]!.ip], 'keyed by the hostname it answers with: its node');
   const nodePortFree = resolveText(CLUSTER() + `---
 apiVersion: v1
 kind: Pod
