@@ -113,6 +113,14 @@ async function driftRepair(cluster, node, runs) {
 
 const log = await startDaemon();
 const cleanup = [];
+// Stopped from outside (bench.mjs's timeout, Ctrl-C): the daemon and the labs go with it, nothing is left behind.
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    daemon.kill('SIGTERM');
+    spawnSync('node', [CLI, 'clean', '--all'], { env: env(true), stdio: 'ignore', timeout: 300_000 });
+    process.exit(130);
+  });
+}
 try {
   // The example lab.
   const ex = `e${randomBytes(3).toString('hex')}`;

@@ -172,7 +172,7 @@ if (want('netexec')) {
 // The per-area benchmarks print JSON of their own; run them as children and fold their results in.
 for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['daemon', 'bench-daemon.mjs', []], ['policy', 'bench-policy.mjs', []], ['churn', 'bench-churn.mjs', []]]) {
   if (!want(key)) continue;
-  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 1_800_000 });
+  const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 1_800_000, killSignal: 'SIGTERM' });
   try {
     result[key] = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
   } catch {
