@@ -371,6 +371,97 @@ export interface TraceResult {
   /** Commands run and processes started for the trace (captures, monitors, read-backs), for the cost of one. */
   readonly commands: number;
   readonly left: { readonly tables: number; readonly processes: number };
+  /** A trace by name: the DNS lookup that came first (its own traced probe), then this result is the connection. */
+  readonly lookup?: LookupTrace;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// By name: the lookup before the connection
+
+/** A trace target that is a name (`dns/NAME[:PORT]`, or a bare host name such as `web:80` or
+ *  `web.shop.svc.cluster.local:80`), resolved by the source's own resolver before the connection. */
+export function nameTarget(to: string): { readonly name: string; readonly port?: number } | undefined {
+  const m = /^(?:dns\/)?([A-Za-z0-9_]([-A-Za-z0-9_.]*[A-Za-z0-9.])?)(?::(\d+))?$/.exec(to);
+  if (!m) return undefined;
+  const name = m[1]!;
+  if (!to.startsWith('dns/') && (name === 'external' || /^[\d.]+$/.test(name))) return undefined;
+  return { name, ...(m[3] !== undefined ? { port: Number(m[3]) } : {}) };
+}
+
+export interface ResolvConf {
+  readonly nameservers: readonly string[];
+  readonly search: readonly string[];
+  readonly ndots: number;
+}
+
+/** resolv.conf as glibc reads it (nameserver, search, options ndots:N; the last search/domain line wins). */
+export function parseResolvConf(text: string): ResolvConf {
+  const nameservers: string[] = [];
+  let search: string[] = [];
+  let ndots = 1;
+  for (const raw of text.split('\n')) {
+    const [k, ...v] = raw.replace(/[#;].*$/, '').trim().split(/\s+/);
+    if (k === 'nameserver' && v[0]) nameservers.push(v[0]);
+    else if (k === 'search' || k === 'domain') search = v.filter(Boolean);
+    else if (k === 'options') for (const o of v) if (/^ndots:\d+$/.test(o)) ndots = Math.min(15, Number(o.slice(6)));
+  }
+  return { nameservers, search, ndots };
+}
+
+/** The absolute names glibc's resolver asks, in order, for `name` (res_search: ndots decides whether the name as
+ *  given goes first or last; a trailing dot asks only it). */
+export function searchNames(name: string, conf: Pick<ResolvConf, 'search' | 'ndots'>): string[] {
+  if (name.endsWith('.')) return [name];
+  const dots = name.split('.').length - 1;
+  const searched = conf.search.map((d) => `${name}.${d.replace(/\.$/, '')}.`);
+  return dots >= conf.ndots ? [`${name}.`, ...searched] : [...searched, `${name}.`];
+}
+
+/** One query the client sent and the answer it got, from its own capture (tcpdump's DNS decoding). */
+export interface DnsExchange {
+  readonly id: number;
+  /** "A? web.default.svc.cluster.local." */
+  readonly query: string;
+  /** "A 10.96.0.2", "NXDomain", "Refused"…; absent when no answer was seen. */
+  readonly answer?: string;
+}
+
+const DNS_QUERY = /^(\d+)\+?%?\s+(?:\[[^\]]*\]\s+)?(\w+\? \S+)/;
+const DNS_REPLY = /^(\d+)(?:[*\-|$+]|q:)*\s+(?:(NXDomain|ServFail|Refused|FormErr|NotImp|NoChange)\S*\s+)?(\d+)\/(\d+)\/(\d+)\s*(.*?)\s*(?:\(\d+\))?$/;
+
+/** The client's DNS queries to `resolver` (port 53) and their answers, in the order sent. */
+export function dnsExchanges(packets: readonly SeenPacket[], resolver: string): DnsExchange[] {
+  const out: { id: number; port?: number; query: string; answer?: string }[] = [];
+  for (const p of packets) {
+    if (p.dst === resolver && p.dport === 53) {
+      const m = DNS_QUERY.exec(p.info);
+      // The same query seen again (on another device of the namespace, or a retransmission) is one exchange.
+      if (m && !out.some((x) => x.id === Number(m[1]) && x.port === p.sport && x.query === m[2])) out.push({ id: Number(m[1]), port: p.sport, query: m[2]! });
+    } else if (p.src === resolver && p.sport === 53) {
+      const m = DNS_REPLY.exec(p.info);
+      const x = m && out.find((e) => e.id === Number(m[1]) && e.port === p.dport && e.answer === undefined);
+      if (!m || !x) continue;
+      const records = (m[6] ?? '').split(/,\s*/).map((r) => r.trim()).filter((r) => /^(A|AAAA|CNAME|SRV|TXT|PTR) /.test(r));
+      x.answer = m[2] ? m[2] : records.length ? records.join(', ') : 'no records';
+    }
+  }
+  return out.map(({ id, query, answer }) => ({ id, query, ...(answer !== undefined ? { answer } : {}) }));
+}
+
+export interface LookupTrace {
+  /** The name as written. */
+  readonly name: string;
+  /** The resolver the source's resolv.conf names, and what it is in the lab. */
+  readonly resolver: { readonly ip: string; readonly port: 53; readonly service?: string; readonly what: string };
+  readonly resolvConf: ResolvConf;
+  /** What the source's resolver found (glibc's getaddrinfo, IPv4). */
+  readonly answers: readonly string[];
+  /** What the cluster DNS should answer, from the Services and pods (the expectation model), through the search path. */
+  readonly expected: readonly string[];
+  /** The queries the client sent and the answers it got, from its own capture. */
+  readonly exchanges: readonly DnsExchange[];
+  /** The lookup's own trace: the query's path to the DNS server (DNAT and all) and back. */
+  readonly trace: TraceResult;
 }
 
 /** Where the kernel's evidence and the expectation model disagree (outcome, source address, backend). */
@@ -405,7 +496,10 @@ export function isForward(p: Pick<SeenPacket, 'dst' | 'dport' | 'inner'>, f: Flo
 export const packetText = (p: Omit<SeenPacket, 't' | 'dev' | 'dir' | 'inner'>): string => {
   const flags = /^Flags \[([^\]]*)\]/.exec(p.info)?.[1];
   const icmp = /^ICMP (.*?)(?:, id \d+.*|, length \d+)?$/.exec(p.info)?.[1];
-  const what = flags !== undefined ? ` [${flags}]` : icmp ? ` ICMP ${icmp}` : /^UDP/.test(p.info) ? ' UDP' : '';
+  const dnsQ = p.dport === 53 ? DNS_QUERY.exec(p.info)?.[2] : undefined;
+  const dnsR = p.sport === 53 ? DNS_REPLY.exec(p.info) : undefined;
+  const dns = dnsQ ? ` DNS ${dnsQ}` : dnsR ? ` DNS answer ${dnsR[2] ?? `${dnsR[3]}/${dnsR[4]}/${dnsR[5]}${dnsR[6] ? ` ${dnsR[6]}` : ''}`}` : '';
+  const what = flags !== undefined ? ` [${flags}]` : icmp ? ` ICMP ${icmp}` : dns ? dns : /^UDP/.test(p.info) ? ' UDP' : '';
   return `${p.src}${p.sport !== undefined ? `:${p.sport}` : ''} → ${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}${what}`;
 };
 
