@@ -83,6 +83,12 @@ export function chainIndex(t: Topology): ChainIndex {
       m.set(`KUBE-SVL-${h}`, `${what} (local endpoints)`);
       m.set(`KUBE-EXT-${h}`, `${what} (external traffic)`);
       m.set(`KUBE-FW-${h}`, `${what} (load balancer)`);
+      // For a drop or reject, by the packet's destination: which Service's address it was for, and why.
+      const none = p.endpoints.length === 0;
+      const proto = p.protocol.toLowerCase();
+      if (s.clusterIP && s.clusterIP !== 'None') m.set(`to ${s.clusterIP}:${p.port}/${proto}`, `${what}${none ? ' (no endpoints)' : ''}`);
+      if (s.loadBalancer?.ip) m.set(`to ${s.loadBalancer.ip}:${p.port}/${proto}`, `${what} (load balancer${none ? ', no endpoints' : s.externalTrafficPolicy === 'Local' ? ', externalTrafficPolicy Local: no endpoint on this node' : ''})`);
+      if (p.nodePort !== undefined) m.set(`nodeport ${p.nodePort}/${proto}`, `${what} (NodePort ${p.nodePort}${none ? ', no endpoints' : s.externalTrafficPolicy === 'Local' ? ', externalTrafficPolicy Local: no endpoint on this node' : ''})`);
       for (const e of p.endpoints) m.set(sepChain(spn, p.protocol, `${e.ip}:${e.port}`), `endpoint ${e.pod} ${e.ip}:${e.port} on ${e.node}`);
       // kube-proxy's nftables mode: the same objects under its own chain names.
       const base = servicePortBase({ svc: s, port: p, proto: p.protocol.toLowerCase() });
@@ -122,6 +128,15 @@ export function chainMeaning(chain: string, idx: ChainIndex): string | undefined
   if (m) return `Service ${m[2]}/${m[3]}${m[5] ? `:${m[5]}` : ''}/${m[4]!.toUpperCase()}${m[1] === 'external' ? ' (external traffic)' : ''}`;
   if (chain === 'reject-chain') return 'kube-proxy: a Service without endpoints';
   return undefined;
+}
+
+/** What a dropped or rejected packet was for, by its destination (the trace's packet line): a Service's ClusterIP or
+ *  load-balancer address, or a NodePort. Policy drops are named by their chains instead. */
+export function dropMeaning(packet: string, idx: ChainIndex): string | undefined {
+  const daddr = /\bip daddr (\S+)/.exec(packet)?.[1];
+  const m = /\b(tcp|udp) dport (\d+)/.exec(packet);
+  if (!daddr || !m) return undefined;
+  return idx.get(`to ${daddr}:${m[2]}/${m[1]}`) ?? idx.get(`nodeport ${m[2]}/${m[1]}`);
 }
 
 /** One packet's walk through one table of one hook: the chains entered and what the last rule did. */
@@ -181,8 +196,9 @@ export function firstPacketWalks(events: readonly TraceEvent[], idx: ChainIndex,
     let cur: { table: string; chains: string[]; rule?: string; effect?: string } | undefined;
     const close = () => {
       if (!cur) return;
-      const meaning = [...new Set(cur.chains.map((c) => chainMeaning(c, idx)).filter((x): x is string => !!x))];
       const effect = cur.effect ?? 'continue';
+      const meaning = [...new Set([...cur.chains.map((c) => chainMeaning(c, idx)), ...(/^(drop|reject)/.test(effect) ? [dropMeaning(packets.get(id) ?? '', idx)] : [])]
+        .filter((x): x is string => !!x))];
       walks.push({ table: cur.table, chains: cur.chains, effect, rule: cur.rule, meaning, decisive: DECISIVE.test(effect) });
       cur = undefined;
     };

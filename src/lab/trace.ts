@@ -140,7 +140,14 @@ async function traceByName(ctx: LabContext, cluster: string, t: Topology, n: { n
   ];
   const lookup: LookupTrace = {
     name: n.name, resolver: { ip: ns, port: 53, ...(svc ? { service: svc.key } : {}), what }, resolvConf: conf, answers, expected, exchanges,
-    trace: { ...lookupRun.result, disagreements: lookupDisagree },
+    trace: {
+      ...lookupRun.result, disagreements: lookupDisagree,
+      expectation: {
+        text: `the answer ${expected.join(', ') || 'no address'}`,
+        basis: `the cluster DNS's records of the lab's Services and pods (src/expect/dns.ts), asked along the search path: ${searchNames(n.name, modelConf).join(' ')}`,
+        check: `lookup ${n.name} A`,
+      },
+    },
   };
   const toLabel = `${n.name}${port !== undefined && protocol !== 'icmp' ? `:${port}` : ''}`;
   const first = answers[0];

@@ -70,7 +70,9 @@ function renderOne(r: TraceResult, o: TraceRenderOptions): string {
   add(`${r.probe.observed}: ${r.probe.detail}${who} (${r.probe.ms} ms)`, 'probe    ', 9);
   add(r.probe.command, '         ', 9);
   if (r.addresses.clientUsed || r.addresses.serverSaw) {
-    add(`the client sent from ${r.addresses.clientUsed ?? '?'}; the server saw ${r.addresses.serverSaw ?? '(no answer)'}`, 'address  ', 9);
+    // A probe that answered without saying who it saw (a DNS lookup): only what the client sent from.
+    const saw = r.addresses.serverSaw ?? (r.probe.observed === 'ok' ? undefined : '(no answer)');
+    add(`the client sent from ${r.addresses.clientUsed ?? '?'}${saw ? `; the server saw ${saw}` : ''}`, 'address  ', 9);
   }
   if (r.expectation) add(`${r.expectation.text} (${r.expectation.basis})`, 'expected ', 9);
   else add('the expectation model generates no check for this flow', 'expected ', 9);

@@ -165,6 +165,7 @@ spec:
     const drop = walks(r).find((w) => w.effect === 'drop');
     t.match(drop, { hop: 'node node1' }, drop ? `dropped on node1 by ${drop.chains.join(' → ')}` : raw);
     if (!nft) t.equal(drop?.chains.at(-1), 'KUBE-EXTERNAL-SERVICES', "kube-proxy's 'has no local endpoints' DROP");
+    t.ok(drop?.meaning.some((m) => /^Service default\/local:80\/TCP \(NodePort \d+, externalTrafficPolicy Local: no endpoint on this node\)$/.test(m)), `the drop names the Service and why: ${drop?.meaning}`);
     t.notOk(walks(r).some((w) => w.effect.startsWith('dnat')), 'no DNAT');
     t.notOk(r.hops.some((h) => h.label === 'pod default/b'), 'never reaches the endpoint');
     t.same(await leftovers(), []);
