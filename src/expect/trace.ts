@@ -501,6 +501,76 @@ export function compareWithExpectation(e: Expectation | undefined, probe: TraceR
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The probe's own packets: its tuples, followed through every namespace's NAT
+
+export const tupleKey = (t: Tuple): string => `${t.src}:${t.sport ?? ''}>${t.dst}:${t.dport ?? ''}`;
+const reverse = (t: Tuple): Tuple => ({ src: t.dst, dst: t.src, ...(t.dport !== undefined ? { sport: t.dport } : {}), ...(t.sport !== undefined ? { dport: t.sport } : {}) });
+
+/**
+ * Every tuple the probe's packets had on their way (TCP and UDP): from the tuples it left the source with, through
+ * each namespace's conntrack entries — an entry whose original tuple is one of them says what it became after that
+ * namespace's NAT (the reply tuple, reversed) — until nothing new is found. Other traffic on the same addresses and
+ * ports at the same moment (a load balancer's health checks, another client) has tuples of its own and is left out.
+ */
+export function probeTuples(seeds: readonly Tuple[], conntrack: readonly (readonly ConntrackEntry[])[]): Set<string> {
+  const keys = new Set(seeds.map(tupleKey));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const c of conntrack.flat()) {
+      if (!keys.has(tupleKey(c.original))) continue;
+      const next = tupleKey(reverse(c.reply));
+      if (!keys.has(next)) {
+        keys.add(next);
+        grew = true;
+      }
+    }
+  }
+  return keys;
+}
+
+/** Whether a packet (or the one in its VXLAN) is the probe's, either way. */
+export function ownsPacket(p: SeenPacket, tuples: ReadonlySet<string>): boolean {
+  const x = p.inner ?? p;
+  const t: Tuple = { src: x.src, dst: x.dst, ...(x.sport !== undefined ? { sport: x.sport } : {}), ...(x.dport !== undefined ? { dport: x.dport } : {}) };
+  return tuples.has(tupleKey(t)) || tuples.has(tupleKey(reverse(t)));
+}
+
+/** The tuple of a trace event's packet line ("ip saddr A ip daddr B … tcp sport P tcp dport Q"). */
+function eventTuple(text: string): Tuple | undefined {
+  const src = /\bip saddr (\S+)/.exec(text)?.[1];
+  const dst = /\bip daddr (\S+)/.exec(text)?.[1];
+  const sp = /\b(?:tcp|udp) sport (\d+)/.exec(text)?.[1];
+  const dp = /\b(?:tcp|udp) dport (\d+)/.exec(text)?.[1];
+  if (!src || !dst || sp === undefined || dp === undefined) return undefined;
+  return { src, dst, sport: Number(sp), dport: Number(dp) };
+}
+
+/** The trace events of the probe's own packets: trace ids whose packet line has one of its tuples (either way). */
+export function ownEvents(events: readonly TraceEvent[], tuples: ReadonlySet<string>): TraceEvent[] {
+  const keep = new Set<string>();
+  const decided = new Set<string>();
+  for (const e of events) {
+    if (e.kind !== 'packet' || decided.has(e.id)) continue;
+    decided.add(e.id);
+    const t = eventTuple(e.text);
+    if (t && (tuples.has(tupleKey(t)) || tuples.has(tupleKey(reverse(t))))) keep.add(e.id);
+  }
+  return events.filter((e) => keep.has(e.id));
+}
+
+/** The tuples the probe left its source namespace with: its forward packets there. */
+export function seedTuples(packets: readonly SeenPacket[], f: FlowMatch): Tuple[] {
+  const out = new Map<string, Tuple>();
+  for (const p of packets) {
+    if (!isForward(p, f)) continue;
+    const x = p.inner ?? p;
+    const t: Tuple = { src: x.src, dst: x.dst, ...(x.sport !== undefined ? { sport: x.sport } : {}), ...(x.dport !== undefined ? { dport: x.dport } : {}) };
+    out.set(tupleKey(t), t);
+  }
+  return [...out.values()];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // From a namespace's evidence to a hop
 
 /** Whether a packet (or the one inside its VXLAN) belongs to the probe's direction: to the flow's addresses and ports. */
@@ -530,10 +600,11 @@ export interface HopDraft {
 
 /** One namespace's evidence as a hop, or undefined when the probe never showed up in it. */
 export function hopOf(ev: { netns: string; events: readonly TraceEvent[]; packets: readonly SeenPacket[]; conntrack: readonly ConntrackEntry[] },
-  label: string, f: FlowMatch, idx: ChainIndex, ownTable: string, o: { source: boolean; target: string }): HopDraft | undefined {
-  const fwd = ev.packets.filter((p) => isForward(p, f));
+  label: string, f: FlowMatch, idx: ChainIndex, ownTable: string, o: { source: boolean; target: string; tuples?: ReadonlySet<string> }): HopDraft | undefined {
+  const own = (p: SeenPacket) => !o.tuples || ownsPacket(p, o.tuples);
+  const fwd = ev.packets.filter((p) => isForward(p, f) && own(p));
   const errors = ev.packets.filter((p) => /^ICMP .*unreachable/.test(p.info));
-  const rules = firstPacketWalks(ev.events, idx, ownTable);
+  const rules = firstPacketWalks(o.tuples ? ownEvents(ev.events, o.tuples) : ev.events, idx, ownTable);
   if (!fwd.length && !rules.length) return undefined;
   const byDev = new Map<string, SeenPacket[]>();
   for (const p of [...fwd, ...errors]) byDev.set(p.dev, [...(byDev.get(p.dev) ?? []), p]);
@@ -548,7 +619,7 @@ export function hopOf(ev: { netns: string; events: readonly TraceEvent[]; packet
   // Which entries are the probe's: their original direction leaves from an address and port the probe used here.
   const used = new Set(fwd.map((p) => p.inner ?? p).map((p) => `${p.src}:${f.protocol === 'icmp' ? '' : p.sport}`));
   const conntrack = ev.conntrack.filter((c) => (f.dst.includes(c.original.dst) || c.original.dst === o.target)
-    && used.has(`${c.original.src}:${f.protocol === 'icmp' ? '' : c.original.sport}`));
+    && used.has(`${c.original.src}:${f.protocol === 'icmp' ? '' : c.original.sport}`) && (!o.tuples || o.tuples.has(tupleKey(c.original))));
   const plain = fwd.filter((p) => !p.inner);
   const inP = plain.find((p) => p.dir === 'In');
   const outP = [...plain].reverse().find((p) => p.dir === 'Out');

@@ -11,7 +11,7 @@ import { expectationsWithPolicy } from '../expect/policy-stage.js';
 import { attempt } from '../probe/probe.js';
 import { readEvidence, routeGet, startTrace, writePcaps, type NsEvidence } from '../kernel/trace.js';
 import {
-  chainIndex, compareWithExpectation, dnsExchanges, hopOf, nameTarget, parseResolvConf, searchNames,
+  chainIndex, compareWithExpectation, dnsExchanges, hopOf, nameTarget, parseResolvConf, probeTuples, searchNames, seedTuples,
   type Disagreement, type FlowMatch, type Hop, type HopDraft, type LookupTrace, type ResolvConf, type TraceResult,
 } from '../expect/trace.js';
 import { expectA } from '../expect/dns.js';
@@ -72,6 +72,11 @@ export function flowOf(t: Topology, c: Check): FlowMatch {
       for (const e of p.endpoints) {
         dst.add(e.ip);
         ports.add(e.port);
+      }
+      // An NLB with instance targets sends the flow on to every node's NodePort (its own DNAT, then kube-proxy's).
+      if (s.loadBalancer?.ip === c.to.ip && t.loadBalancer?.announce === 'NLB' && s.loadBalancer.targetType !== 'ip' && p.nodePort !== undefined) {
+        for (const ip of nodeIps) dst.add(ip);
+        ports.add(p.nodePort);
       }
     }
   }
@@ -224,8 +229,11 @@ async function traceCheckRun(ctx: LabContext, cluster: string, t: Topology, c: C
     if (!probe) throw Object.assign(new Error(`interrupted before the probe was sent; the trace's tables and captures are removed (${left.tablesLeft + left.processesLeft} left)`), { name: 'AbortedError' });
     const evidence = await readEvidence(ctx.exec, nss, flow, dir);
     const idx = chainIndex(t);
+    // Only the probe's own packets (TCP, UDP): the tuples it left with, followed through each namespace's NAT.
+    const seeds = flow.protocol === 'icmp' ? [] : seedTuples(evidence.find((e) => e.netns === c.from.netns)?.packets ?? [], flow);
+    const tuples = seeds.length ? probeTuples(seeds, evidence.map((e) => e.conntrack)) : undefined;
     const drafts = evidence
-      .map((ev) => hopOf(ev, labels.get(ev.netns) ?? ev.netns, flow, idx, table, { source: ev.netns === c.from.netns, target: c.to.ip }))
+      .map((ev) => hopOf(ev, labels.get(ev.netns) ?? ev.netns, flow, idx, table, { source: ev.netns === c.from.netns, target: c.to.ip, ...(tuples ? { tuples } : {}) }))
       .filter((h): h is HopDraft => !!h)
       .sort((a, b) => a.t - b.t);
     const hops: Hop[] = [];

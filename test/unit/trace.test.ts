@@ -160,3 +160,33 @@ t.test('by name: the target, resolv.conf, the search path, the queries and answe
   }
   t.equal(dropMeaning('ip saddr 10.251.0.2 ip daddr 10.251.1.3 tcp sport 4000 tcp dport 8080', idx), undefined, 'a pod address names no Service');
 });
+
+t.test("only the probe's own packets: its tuples followed through each namespace's NAT", async (t) => {
+  const { probeTuples, ownsPacket, ownEvents, seedTuples, tupleKey } = await import('../../src/expect/trace.js');
+  // external → NLB (DNAT to node1's NodePort) → node1 (DNAT + MASQUERADE to b); an NLB health check beside it.
+  const nlb = parseConntrack('tcp      6 118 TIME_WAIT src=172.19.44.100 dst=198.51.100.1 sport=53708 dport=80 src=10.62.0.10 dst=172.19.44.100 sport=30000 dport=53708 [ASSURED] mark=256 use=1\n');
+  const node1 = parseConntrack([
+    'tcp      6 118 TIME_WAIT src=172.19.44.100 dst=10.62.0.10 sport=53708 dport=30000 src=10.62.1.11 dst=10.62.0.10 sport=8080 dport=41144 [ASSURED] mark=0 use=1',
+    'tcp      6 8 CLOSE src=10.62.2.5 dst=10.62.0.10 sport=50111 dport=30000 src=10.62.1.11 dst=10.62.0.10 sport=8080 dport=13782 [ASSURED] mark=0 use=1',
+  ].join('\n'));
+  const f = { protocol: 'tcp' as const, dst: ['198.51.100.1', '10.62.0.10', '10.62.1.11'], ports: [80, 30000, 8080] };
+  const ext = parseTcpdump('1796193665.1 eth0  Out IP 172.19.44.100.53708 > 198.51.100.1.80: Flags [S], seq 1, win 64240, length 0\n');
+  const seeds = seedTuples(ext, f);
+  t.same(seeds, [{ src: '172.19.44.100', dst: '198.51.100.1', sport: 53708, dport: 80 }]);
+  const keys = probeTuples(seeds, [nlb, node1]);
+  t.same([...keys].sort(), ['10.62.0.10:41144>10.62.1.11:8080', '172.19.44.100:53708>10.62.0.10:30000', '172.19.44.100:53708>198.51.100.1:80']);
+  const b = parseTcpdump([
+    '1796193665.2 eth0  In  IP 10.62.0.10.13782 > 10.62.1.11.8080: Flags [S], seq 9, win 64240, length 0',
+    '1796193665.3 eth0  In  IP 10.62.0.10.41144 > 10.62.1.11.8080: Flags [S], seq 1, win 64240, length 0',
+    '1796193665.3 eth0  Out IP 10.62.1.11.8080 > 10.62.0.10.41144: Flags [S.], seq 2, ack 2, win 64240, length 0',
+  ].join('\n'));
+  t.same(b.map((p) => ownsPacket(p, keys)), [false, true, true], "the health check's packets are not the probe's; the reply is");
+  const ev = parseNftTrace([
+    'trace id aa ip podlab-trace-x pre packet: iif "eth0" ip saddr 10.62.0.10 ip daddr 10.62.1.11 ip id 1 tcp sport 13782 tcp dport 8080 tcp flags == syn',
+    'trace id aa ip podlab-trace-x pre policy accept',
+    'trace id bb ip podlab-trace-x pre packet: iif "eth0" ip saddr 10.62.0.10 ip daddr 10.62.1.11 ip id 2 tcp sport 41144 tcp dport 8080 tcp flags == syn',
+    'trace id bb ip podlab-trace-x pre policy accept',
+  ].join('\n'));
+  t.same([...new Set(ownEvents(ev, keys).map((e) => e.id))], ['bb']);
+  t.equal(tupleKey({ src: '1.1.1.1', dst: '2.2.2.2', sport: 1, dport: 2 }), '1.1.1.1:1>2.2.2.2:2');
+});
