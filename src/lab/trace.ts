@@ -227,7 +227,7 @@ async function traceCheckRun(ctx: LabContext, cluster: string, t: Topology, c: C
   }
   try {
     if (!probe) throw Object.assign(new Error(`interrupted before the probe was sent; the trace's tables and captures are removed (${left.tablesLeft + left.processesLeft} left)`), { name: 'AbortedError' });
-    const evidence = await readEvidence(ctx.exec, nss, flow, dir);
+    const evidence = await readEvidence(ctx.exec, nss, flow, dir, { links: !!o.pcap });
     const idx = chainIndex(t);
     // Only the probe's own packets (TCP, UDP): the tuples it left with, followed through each namespace's NAT.
     const seeds = flow.protocol === 'icmp' ? [] : seedTuples(evidence.find((e) => e.netns === c.from.netns)?.packets ?? [], flow);
