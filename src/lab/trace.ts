@@ -149,7 +149,7 @@ async function traceByName(ctx: LabContext, cluster: string, t: Topology, n: { n
       ...lookupRun.result, disagreements: lookupDisagree,
       expectation: {
         text: `the answer ${expected.join(', ') || 'no address'}`,
-        basis: `the cluster DNS's records of the lab's Services and pods (src/expect/dns.ts), asked along the search path: ${searchNames(n.name, modelConf).join(' ')}`,
+        basis: `the lab's DNS records — the cluster DNS's, derived from the Services and pods, and the external host's zone (src/expect/dns.ts) — asked along the search path: ${searchNames(n.name, modelConf).join(' ')}`,
         check: `lookup ${n.name} A`,
       },
     },

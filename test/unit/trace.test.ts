@@ -190,3 +190,20 @@ t.test("only the probe's own packets: its tuples followed through each namespace
   t.same([...new Set(ownEvents(ev, keys).map((e) => e.id))], ['bb']);
   t.equal(tupleKey({ src: '1.1.1.1', dst: '2.2.2.2', sport: 1, dport: 2 }), '1.1.1.1:1>2.2.2.2:2');
 });
+
+t.test('the view of a trace by name: the lookup, its exchanges, then the connection; 80 columns', async (t) => {
+  const base = { cluster: 'c', mode: 'overlay', from: 'pod/default/a', ruleEvidence: 'netfilter trace', addresses: {}, disagreements: [], ms: 1, commands: 0, left: { tables: 0, processes: 0 }, hops: [] };
+  const lookupTrace: TraceResult = { ...base, to: 'web A (resolver 10.96.0.10:53)', protocol: 'UDP', target: { ip: '10.96.0.10', port: 53 }, probe: { command: 'getent ahostsv4 web', observed: 'ok', detail: 'answered', ms: 30 } };
+  const conf = { nameservers: ['10.96.0.10'], search: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], ndots: 5 };
+  const lookup = { name: 'web', resolver: { ip: '10.96.0.10', port: 53 as const, service: 'kube-system/kube-dns', what: 'Service kube-system/kube-dns (the cluster DNS)' }, resolvConf: conf, answers: ['10.96.0.2'], expected: ['10.96.0.2'],
+    exchanges: [{ id: 1, query: 'A? web.default.svc.cluster.local.', answer: 'A 10.96.0.2' }], trace: lookupTrace };
+  const r: TraceResult = { ...base, to: 'web:80', protocol: 'TCP', target: { ip: '10.96.0.2', port: 80 }, probe: { command: 'curl …', observed: 'ok', detail: 'answered', ms: 50, hostname: 'b' }, lookup };
+  const v = renderTrace(r);
+  t.ok(v.split('\n').every((l) => l.length <= 80), 'every line fits 80 columns');
+  t.match(v, /^trace pod\/default\/a → web:80 by name/);
+  t.match(v, /A\? web\.default\.svc\.cluster\.local\. → A 10\.96\.0\.2/);
+  t.match(v, /── 1\. the lookup ──[\s\S]*trace UDP pod\/default\/a → web A[\s\S]*── 2\. the connection to 10\.96\.0\.2:80/);
+  const none = renderTrace({ ...r, hops: [], probe: { command: '', observed: 'error', detail: 'web did not resolve', ms: 0 }, lookup: { ...lookup, answers: [], expected: [] } });
+  t.match(none, /no connection: web did not resolve/);
+  t.notMatch(none, /── 2\./);
+});
