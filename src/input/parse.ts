@@ -102,5 +102,6 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
     namespaceLabels: Object.fromEntries([...b.namespaceLabels].sort(([a], [c]) => (a < c ? -1 : 1))),
     pods: b.pods, workloads: b.workloads, configMaps: b.configMaps, secrets: b.secrets, services: b.services, policies: b.policies, checks: b.checks, notices: b.notices,
     ingresses: b.ingresses, ingressClasses: b.ingressClasses,
+    ...(gone.size ? { deletedPods: [...gone].filter((k) => k.startsWith('Pod ')).map((k) => k.slice(4)).sort() } : {}),
   };
 }

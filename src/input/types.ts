@@ -545,6 +545,11 @@ export interface LabSpec {
   readonly ingressClasses: readonly IngressClassSpec[];
   /** One-line notices (ignored fields and the like); never errors. */
   readonly notices: readonly string[];
+  /**
+   * Pods of a ReplicaSet (a Deployment's too) that `podlab delete pod` removed, as NS/NAME: their controller makes a
+   * pod with a new name in their place, as the ReplicaSet controller does when one of its pods is deleted.
+   */
+  readonly deletedPods?: readonly string[];
 }
 
 /** Protocols a declared Check can use (ICMP: ping, no port). */

@@ -108,8 +108,14 @@ async function deleteLocked(ctx: LabContext, cluster: string, what: { files?: re
   const system = new Set([...t.pods.filter((p) => p.system).map((p) => `Pod ${p.key}`), ...(t.services ?? []).filter((s) => s.system).map((s) => `Service ${s.key}`)]);
   const sys = keys.filter((k) => system.has(k));
   if (sys.length) throw new Error(`${sys.join(', ')}: system object${sys.length > 1 ? 's' : ''} podlab adds to the lab (the cluster DNS, the API server's Service, the ingress controller), not deletable`);
+  // A controller's pod: a ReplicaSet's (a Deployment's) is replaced by one with a new name, as its controller does.
+  const owned = new Map(t.pods.filter((p) => p.owner).map((p) => [`Pod ${p.key}`, p.owner!]));
+  const others = keys.filter((k) => owned.has(k) && owned.get(k)!.kind !== 'ReplicaSet');
+  if (others.length) {
+    throw new Error(others.map((k) => `${k} is managed by ${owned.get(k)!.kind} ${owned.get(k)!.name}, which would make it again under the same name: podlab does not recreate such a pod in place — scale or delete the ${owned.get(k)!.kind} instead`).join('; '));
+  }
   // Secrets and IngressClasses are not in the topology: their documents are simply left out.
-  const missing = keys.filter((k) => !exists.has(k) && !/^(Secret|IngressClass) /.test(k));
+  const missing = keys.filter((k) => !exists.has(k) && !owned.has(k) && !/^(Secret|IngressClass) /.test(k));
   if (missing.length) throw new Error(`not in lab ${cluster}: ${missing.join(', ')}`);
   const deleted = [...new Set([...(st.deleted ?? []), ...keys])];
   const r = await upLocked(ctx, { ...ctx, files: st.files, applied: st.applied ?? [], deleted, mode: st.mode, proxyMode: st.proxyMode, live: true });

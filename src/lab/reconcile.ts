@@ -273,7 +273,7 @@ export async function reconcile(ctx: LabContext, d: Desired, prev: LabState | un
   else if (host.kind === 'none') {
     say('starting containers');
     const once = oneShot(ctx.runtime, rctx, topo);
-    const reports = await once.runOnce(topo, ctx.startTimeoutMs ?? 120_000);
+    const reports = await once.runOnce(topo, ctx.startTimeoutMs ?? 120_000, say);
     for (const r of reports) {
       const bad = [...r.initContainerStatuses, ...r.containerStatuses].find((c) => 'terminated' in c.state && c.state.terminated.exitCode !== 0 && c.state.terminated.reason !== 'Completed');
       if (r.display.status.startsWith('Init:') && !/Error|CrashLoop/.test(r.display.status)) notices.push(`Pod ${r.pod} is ${r.display.status} (an init container still runs; without a supervisor nothing will start the app containers after it)`);

@@ -50,3 +50,15 @@ ${o.strategy ? `  strategy: ${o.strategy}\n` : ''}${o.spec ?? ''}  template:
 ${o.podSpec ?? ''}      containers: [${o.container ?? `{name: web, ports: [{containerPort: 8080, name: http}]}`}]
 `;
 }
+
+/** A Job `pi` whose pods exit 0, with `spec` lines (two-space indented, each ending in a newline) before its template. */
+export const job = (spec: string, restartPolicy = 'Never') => `---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: pi}
+spec:
+${spec}  template:
+    spec:
+      restartPolicy: ${restartPolicy}
+      containers: [{name: c, command: [sh, -c, "exit 0"]}]
+`;

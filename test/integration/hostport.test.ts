@@ -6,47 +6,11 @@
 // leaves nothing. Needs root.
 import t, { type Test } from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostNetworkPods, hostPortDaemonSet } from '../helpers/hostport.js';
 import { clusterName, writeLab, podlab, netnsOf, inNetns, isRoot, checkJson, failedIds } from '../helpers/lab.js';
 
-const DS = `apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: edge, namespace: shop}
-spec:
-  selector: {matchLabels: {app: edge}}
-  template:
-    metadata: {labels: {app: edge}}
-    spec:
-      tolerations: [{operator: Exists}]
-      containers: [{name: c, ports: [{containerPort: 8080, hostPort: 8081}, {containerPort: 8080, protocol: UDP, hostPort: 8081}]}]
----
-`;
-const REST = `apiVersion: v1
-kind: Pod
-metadata: {name: agent, namespace: shop, labels: {app: agent}}
-spec:
-  nodeName: node2
-  hostNetwork: true
-  containers: [{name: c, ports: [{containerPort: 9100}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: agent, namespace: shop}
-spec:
-  selector: {app: agent}
-  ports: [{port: 80, targetPort: 9100}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client, namespace: shop, labels: {app: client}}
-spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: client, namespace: shop}
-spec:
-  selector: {app: client}
-  ports: [{port: 80, targetPort: 8080}]
-`;
+const DS = hostPortDaemonSet('shop', { tolerateAll: true }) + '---\n';
+const REST = hostNetworkPods('shop');
 
 interface Status {
   nodes: { name: string; ip: string; netns: string }[];

@@ -9,6 +9,7 @@ import { SpecError } from '../../src/input/problems.js';
 import { dnatChainName, portmapIptables, sandboxId, PORTMAP_TABLE } from '../../src/dataplane/cni/portmap.js';
 import { generateChecks } from '../../src/expect/generate.js';
 import { nodeNetns } from '../../src/net/names.js';
+import { hostNetworkPods, hostPortDaemonSet } from '../helpers/hostport.js';
 import type { Topology } from '../../src/model/topology.js';
 
 const CLUSTER = (mode = 'overlay', proxy = 'iptables') => `apiVersion: podlab.io/v1alpha1
@@ -20,45 +21,8 @@ spec:
   external: {ports: [8080]}
   nodes: [{name: node1}, {name: node2}, {name: node3}]
 `;
-const DS = `---
-apiVersion: apps/v1
-kind: DaemonSet
-metadata: {name: edge, namespace: default}
-spec:
-  selector: {matchLabels: {app: edge}}
-  template:
-    metadata: {labels: {app: edge}}
-    spec:
-      containers: [{name: c, ports: [{containerPort: 8080, hostPort: 8081}, {containerPort: 8080, protocol: UDP, hostPort: 8081}]}]
-`;
-const HOSTNET = `---
-apiVersion: v1
-kind: Pod
-metadata: {name: agent, namespace: default, labels: {app: agent}}
-spec:
-  nodeName: node2
-  hostNetwork: true
-  containers: [{name: c, ports: [{containerPort: 9100}]}]
----
-apiVersion: v1
-kind: Service
-metadata: {name: agent, namespace: default}
-spec:
-  selector: {app: agent}
-  ports: [{port: 80, targetPort: 9100}]
----
-apiVersion: v1
-kind: Pod
-metadata: {name: client, namespace: default, labels: {app: client}}
-spec: {nodeName: node1, containers: [{name: c, ports: [{containerPort: 8080}]}]}
----
-apiVersion: v1
-kind: Service
-metadata: {name: client, namespace: default}
-spec:
-  selector: {app: client}
-  ports: [{port: 80, targetPort: 8080}]
-`;
+const DS = '---\n' + hostPortDaemonSet('default');
+const HOSTNET = '---\n' + hostNetworkPods('default');
 const resolveText = (text: string) => resolveLab(parseLabFiles([{ file: 'lab.yaml', text, dir: '/tmp' }]));
 const problems = (text: string): string[] => {
   try {

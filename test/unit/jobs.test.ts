@@ -3,19 +3,10 @@
 import t from 'tap';
 import { stepJobs, expiredJobs, outcomeOf } from '../../src/lab/jobs.js';
 import type { PodReport } from '../../src/workload/lifecycle/supervisor.js';
-import { cluster, parse, topo } from '../helpers/wl.js';
+import { cluster, job, parse, topo } from '../helpers/wl.js';
 
 const C = cluster(['node1: {}']);
-const JOB = (spec: string, restart = 'Never') => `---
-apiVersion: batch/v1
-kind: Job
-metadata: {name: pi}
-spec:
-${spec}  template:
-    spec:
-      restartPolicy: ${restart}
-      containers: [{name: c, command: [sh, -c, "exit 0"]}]
-`;
+const JOB = job;
 
 const report = (pod: string, phase: PodReport['phase'], restarts = 0): PodReport => ({
   pod, phase, conditions: [], initContainerStatuses: [], ready: false,

@@ -6,7 +6,8 @@ import { rolloutSequence, rolloutStep, fenceposts } from '../../src/model/worklo
 import { nextSizes } from '../../src/model/workloads/index.js';
 import { initialJobState, jobStep, jobExpired } from '../../src/model/workloads/job.js';
 import { dueTimes, jobNameFor, nextRun } from '../../src/model/workloads/cronjob.js';
-import { cluster, deployment, parse, topo } from '../helpers/wl.js';
+import { cluster, deployment, job, parse, topo, userPods } from '../helpers/wl.js';
+import { parseLabFiles, resolveLab } from '../../src/modes/registry.js';
 
 const C = cluster();
 
@@ -62,6 +63,19 @@ t.test('scaling keeps the names of the pods that stay', async (t) => {
   t.same(five.pods.slice(0, 3).map((p) => p.name), three.pods.map((p) => p.name));
   t.same(two.pods.map((p) => p.name), three.pods.slice(0, 2).map((p) => p.name), 'the newest go first');
   t.same(two.pods.map((p) => p.ip), three.pods.slice(0, 2).map((p) => p.ip));
+});
+
+t.test('a deleted pod of a ReplicaSet is replaced by one with a new name; the others keep theirs', async (t) => {
+  const three = topo(C + deployment('web', 3));
+  const gone = three.pods[1]!;
+  const lab = parseLabFiles([{ file: 'lab.yaml', text: C + deployment('web', 3), dir: '/tmp' }], { deleted: [`Pod ${gone.key}`], lastWins: true });
+  t.same(lab.deletedPods, [gone.key]);
+  const after = userPods(resolveLab(lab, allocationsOf(three)));
+  const names = after.pods.map((p) => p.name);
+  t.equal(names.length, 3, 'still 3 replicas');
+  t.notOk(names.includes(gone.name), 'the deleted name is not made again');
+  t.same(after.pods.filter((p) => p.name !== names[2]).map((p) => [p.name, p.ip]), three.pods.filter((p) => p !== gone).map((p) => [p.name, p.ip]), 'the other two keep name and address');
+  t.match(names[2], /^web-[a-z0-9]+-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
 });
 
 t.test('a rollout: a new ReplicaSet at the next revision, steps by maxSurge/maxUnavailable, undo takes the next revision', async (t) => {
@@ -205,16 +219,7 @@ spec:
   t.equal(new Set(all.pods.map((p) => p.name)).size, 2);
 });
 
-const JOB = (spec: string) => `---
-apiVersion: batch/v1
-kind: Job
-metadata: {name: pi}
-spec:
-${spec}  template:
-    spec:
-      restartPolicy: Never
-      containers: [{name: c, command: [sh, -c, "exit 0"]}]
-`;
+const JOB = (spec: string) => job(spec);
 
 t.test('Job: pods up to parallelism, named <job>-<5 chars>, with the job labels; the controller\'s state machine', async (t) => {
   const tp = topo(C + JOB('  completions: 5\n  parallelism: 2\n  backoffLimit: 1\n'));

@@ -38,6 +38,7 @@ export const deleteCommand: CommandModule = {
     .option('json', jsonOpt)
     .option('wait', waitOpt)
     .example('$0 delete pod shop/web-2', 'the pod goes; Services stop sending traffic to it')
+    .example('$0 delete pod shop/web-6d9f7c8b4-x2q5z', "a Deployment's pod: its ReplicaSet makes one with a new name in its place")
     .example('$0 delete service shop/web', "the Service's rules go from every node")
     .example('$0 delete deployment/web -n shop', 'the Deployment, its ReplicaSets and pods go')
     .example('$0 delete netpol shop/deny-all', 'the policy goes; with none left, no policy chain or IP set remains')

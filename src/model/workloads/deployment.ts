@@ -11,7 +11,7 @@ import type { ReplicaSetT, WorkloadT } from './types.js';
 export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 
-export function expandDeployment(cluster: string, d: DeploymentSpec, prev: WorkloadT | undefined, progressive: boolean): { pods: PodSpec[]; workload: WorkloadT } {
+export function expandDeployment(cluster: string, d: DeploymentSpec, prev: WorkloadT | undefined, progressive: boolean, deleted: ReadonlySet<string> = new Set()): { pods: PodSpec[]; workload: WorkloadT } {
   const hash = computeHash(d.template.canonical);
   let rss: ReplicaSetT[] = [...(prev?.replicaSets ?? [])];
   const maxRev = rss.reduce((m, r) => Math.max(m, r.revision), 0);
@@ -32,7 +32,7 @@ export function expandDeployment(cluster: string, d: DeploymentSpec, prev: Workl
   const old = rss.filter((r) => r.hash !== hash && r.replicas === 0).sort((a, b) => a.revision - b.revision);
   const drop = new Set(old.slice(0, Math.max(0, old.length - d.revisionHistoryLimit)).map((r) => r.hash));
   rss = rss.filter((r) => !drop.has(r.hash)).sort((a, b) => a.revision - b.revision);
-  const pods = rss.flatMap((r) => replicaSetPods(cluster, d, r.name, r.hash === hash ? d.template : r.template, r.replicas, { [POD_TEMPLATE_HASH]: r.hash }));
+  const pods = rss.flatMap((r) => replicaSetPods(cluster, d, r.name, r.hash === hash ? d.template : r.template, r.replicas, { [POD_TEMPLATE_HASH]: r.hash }, deleted));
   const settled = rss.every((r) => (r.hash === hash ? r.replicas === d.replicas : r.replicas === 0));
   return {
     pods,

@@ -25,10 +25,11 @@ export function expandWorkloads(lab: LabSpec, nodes: readonly NodeSpec[], prev: 
   const prevOf = new Map(prev.map((w) => [w.key, w]));
   const pods: Expansion['pods'] = [];
   const workloads: WorkloadT[] = [];
+  const deleted = new Set(lab.deletedPods ?? []);
   for (const w of lab.workloads ?? []) {
     const p = prevOf.get(w.key);
-    const r = w.kind === 'Deployment' ? expandDeployment(c, w, p, o.progressive === true)
-      : w.kind === 'ReplicaSet' ? expandReplicaSet(c, w)
+    const r = w.kind === 'Deployment' ? expandDeployment(c, w, p, o.progressive === true, deleted)
+      : w.kind === 'ReplicaSet' ? expandReplicaSet(c, w, w.replicas, deleted)
       : w.kind === 'StatefulSet' ? expandStatefulSet(w, p, o.progressive === true)
       : w.kind === 'DaemonSet' ? expandDaemonSet(c, w, nodes)
       : w.kind === 'Job' ? expandJob(c, w, p, o.now)

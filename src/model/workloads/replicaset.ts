@@ -7,20 +7,21 @@ import { podFromTemplate } from './pods.js';
 import type { WorkloadT } from './types.js';
 
 /** The pods of one ReplicaSet (also a Deployment's). */
-export function replicaSetPods(cluster: string, w: WorkloadSpec, rsName: string, t: PodTemplate, replicas: number, labels: Readonly<Record<string, string>> = {}): PodSpec[] {
+export function replicaSetPods(cluster: string, w: WorkloadSpec, rsName: string, t: PodTemplate, replicas: number, labels: Readonly<Record<string, string>> = {}, deleted: ReadonlySet<string> = new Set()): PodSpec[] {
   const out: PodSpec[] = [];
   const used = new Set<string>();
   for (let slot = 0; out.length < replicas; slot++) {
     const name = `${rsName}-${suffix(cluster, `${w.namespace}/${rsName}`, slot)}`;
     if (used.has(name)) continue; // two slots drew the same 5 characters: take the next slot
+    if (deleted.has(`${w.namespace}/${name}`)) continue; // deleted by hand: the controller makes another in its place
     used.add(name);
     out.push(podFromTemplate(w, t, name, labels, { kind: 'ReplicaSet', name: rsName }));
   }
   return out;
 }
 
-export function expandReplicaSet(cluster: string, rs: ReplicaSetSpec, replicas = rs.replicas): { pods: PodSpec[]; workload: WorkloadT } {
-  const pods = replicaSetPods(cluster, rs, rs.name, rs.template, replicas);
+export function expandReplicaSet(cluster: string, rs: ReplicaSetSpec, replicas = rs.replicas, deleted: ReadonlySet<string> = new Set()): { pods: PodSpec[]; workload: WorkloadT } {
+  const pods = replicaSetPods(cluster, rs, rs.name, rs.template, replicas, {}, deleted);
   return {
     pods,
     workload: { kind: 'ReplicaSet', namespace: rs.namespace, name: rs.name, key: rs.key, desired: replicas, pods: pods.map((p) => `${p.namespace}/${p.name}`), settled: true },

@@ -150,14 +150,21 @@ export class Supervisor extends EventEmitter {
   }
 
   /** Start each pod as far as it goes without restarts, waiting for init containers (bounded); for `up` alone. */
-  async runOnce(t: Topology, timeoutMs = 120_000): Promise<PodReport[]> {
+  async runOnce(t: Topology, timeoutMs = 120_000, say?: (line: string) => void): Promise<PodReport[]> {
     this.update(t);
-    const deadline = this.clock.now() + timeoutMs;
+    const t0 = this.clock.now();
+    const deadline = t0 + timeoutMs;
+    let told = t0;
     for (;;) {
       const decisions = await this.tick();
       await Promise.all([...this.pods.values()].map((e) => e.busy));
-      const moving = [...decisions.entries()].some(([key, d]) => d.starts.length > 0 || initRunning(this.pods.get(key)!, d));
-      if (!moving || this.clock.now() >= deadline) break;
+      const waiting = [...decisions.entries()].filter(([key, d]) => d.starts.length > 0 || initRunning(this.pods.get(key)!, d)).map(([key]) => key);
+      if (!waiting.length || this.clock.now() >= deadline) break;
+      // Every 5 s, what it still waits for (an init container that never ends holds `up` until the deadline).
+      if (say && this.clock.now() - told >= 5_000) {
+        told = this.clock.now();
+        say(`waiting for ${waiting.length} pod(s) to start (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}): ${Math.round((told - t0) / 1000)} s of at most ${Math.round(timeoutMs / 1000)} s`);
+      }
       await this.clock.sleep(100);
     }
     await this.tick();
