@@ -1,5 +1,5 @@
 // `podlab trace` at the cluster's edge and by name, on real labs (root), one lab per mode (PODLAB_TRACE_EDGE_MODES,
-// default overlay; bgp and vpc work too): external → a LoadBalancer IP (MetalLB L2 in overlay, MetalLB BGP via the
+// default overlay,bgp:nftables,vpc — mode[:proxyMode], so both kube-proxy modes' chains are traced): external → a LoadBalancer IP (MetalLB L2 in overlay, MetalLB BGP via the
 // upstream router in bgp, the NLB in vpc) — DNAT through kube-proxy's KUBE-EXT chain; external → NodePort with
 // externalTrafficPolicy Local on the node with the endpoint (no MASQUERADE: the client's address kept) and on the
 // node without one (kube-proxy's drop); and a connection by name — the DNS query to the cluster DNS Service (DNAT to
@@ -19,7 +19,7 @@ if (!isRoot) {
 }
 t.setTimeout(30 * 60_000);
 
-const MODES = (process.env.PODLAB_TRACE_EDGE_MODES ?? 'overlay').split(',').filter(Boolean);
+const MODES = (process.env.PODLAB_TRACE_EDGE_MODES ?? 'overlay,bgp:nftables,vpc').split(',').filter(Boolean);
 const SPEC: Record<string, string> = {
   overlay: '  mode: overlay',
   bgp: '  mode: bgp',
