@@ -7,8 +7,9 @@
 // endpoints and apply-to-live (scripts/bench-services.mjs); the example lab's check suite (scripts/bench-checks.mjs); the daemon's
 // apply → live, drift → repair and RSS (scripts/bench-daemon.mjs); NetworkPolicy: 100 policies over 200 pods, rule sync
 // and the full truth table (scripts/bench-policy.mjs); requests through a Service lost while its endpoints change
-// (scripts/bench-churn.mjs: 2,000 paced requests, 10 scale/delete changes).
-// `node scripts/bench.mjs example scale slope netexec services checks daemon policy churn` picks parts; `--runs N` (default 3) sets how
+// (scripts/bench-churn.mjs: 2,000 paced requests, 10 scale/delete changes); `podlab trace` against one plain probe of
+// the same flow, and a trace by name (scripts/bench-trace.mjs).
+// `node scripts/bench.mjs example scale slope netexec services checks daemon policy churn trace` picks parts; `--runs N` (default 3) sets how
 // many times each floor shape runs (medians are printed). PODLAB_BENCH_ROOT=DIR measures another build of podlab
 // (its dist/) against the same floor, e.g. the commit before a change.
 import { readFileSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -170,7 +171,7 @@ if (want('netexec')) {
 }
 
 // The per-area benchmarks print JSON of their own; run them as children and fold their results in.
-for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['daemon', 'bench-daemon.mjs', []], ['policy', 'bench-policy.mjs', []], ['churn', 'bench-churn.mjs', []]]) {
+for (const [key, script, args] of [['services', 'bench-services.mjs', []], ['checks', 'bench-checks.mjs', ['--runs', '1']], ['daemon', 'bench-daemon.mjs', []], ['policy', 'bench-policy.mjs', []], ['churn', 'bench-churn.mjs', []], ['trace', 'bench-trace.mjs', []]]) {
   if (!want(key)) continue;
   const r = spawnSync('node', [join(ROOT, 'scripts', script), ...args], { encoding: 'utf8', env: process.env, timeout: 1_800_000, killSignal: 'SIGTERM' });
   try {

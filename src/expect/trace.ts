@@ -83,6 +83,12 @@ export function chainIndex(t: Topology): ChainIndex {
       m.set(`KUBE-SVL-${h}`, `${what} (local endpoints)`);
       m.set(`KUBE-EXT-${h}`, `${what} (external traffic)`);
       m.set(`KUBE-FW-${h}`, `${what} (load balancer)`);
+      // For a drop or reject, by the packet's destination: which Service's address it was for, and why.
+      const none = p.endpoints.length === 0;
+      const proto = p.protocol.toLowerCase();
+      if (s.clusterIP && s.clusterIP !== 'None') m.set(`to ${s.clusterIP}:${p.port}/${proto}`, `${what}${none ? ' (no endpoints)' : ''}`);
+      if (s.loadBalancer?.ip) m.set(`to ${s.loadBalancer.ip}:${p.port}/${proto}`, `${what} (load balancer${none ? ', no endpoints' : s.externalTrafficPolicy === 'Local' ? ', externalTrafficPolicy Local: no endpoint on this node' : ''})`);
+      if (p.nodePort !== undefined) m.set(`nodeport ${p.nodePort}/${proto}`, `${what} (NodePort ${p.nodePort}${none ? ', no endpoints' : s.externalTrafficPolicy === 'Local' ? ', externalTrafficPolicy Local: no endpoint on this node' : ''})`);
       for (const e of p.endpoints) m.set(sepChain(spn, p.protocol, `${e.ip}:${e.port}`), `endpoint ${e.pod} ${e.ip}:${e.port} on ${e.node}`);
       // kube-proxy's nftables mode: the same objects under its own chain names.
       const base = servicePortBase({ svc: s, port: p, proto: p.protocol.toLowerCase() });
@@ -122,6 +128,15 @@ export function chainMeaning(chain: string, idx: ChainIndex): string | undefined
   if (m) return `Service ${m[2]}/${m[3]}${m[5] ? `:${m[5]}` : ''}/${m[4]!.toUpperCase()}${m[1] === 'external' ? ' (external traffic)' : ''}`;
   if (chain === 'reject-chain') return 'kube-proxy: a Service without endpoints';
   return undefined;
+}
+
+/** What a dropped or rejected packet was for, by its destination (the trace's packet line): a Service's ClusterIP or
+ *  load-balancer address, or a NodePort. Policy drops are named by their chains instead. */
+export function dropMeaning(packet: string, idx: ChainIndex): string | undefined {
+  const daddr = /\bip daddr (\S+)/.exec(packet)?.[1];
+  const m = /\b(tcp|udp) dport (\d+)/.exec(packet);
+  if (!daddr || !m) return undefined;
+  return idx.get(`to ${daddr}:${m[2]}/${m[1]}`) ?? idx.get(`nodeport ${m[2]}/${m[1]}`);
 }
 
 /** One packet's walk through one table of one hook: the chains entered and what the last rule did. */
@@ -181,8 +196,9 @@ export function firstPacketWalks(events: readonly TraceEvent[], idx: ChainIndex,
     let cur: { table: string; chains: string[]; rule?: string; effect?: string } | undefined;
     const close = () => {
       if (!cur) return;
-      const meaning = [...new Set(cur.chains.map((c) => chainMeaning(c, idx)).filter((x): x is string => !!x))];
       const effect = cur.effect ?? 'continue';
+      const meaning = [...new Set([...cur.chains.map((c) => chainMeaning(c, idx)), ...(/^(drop|reject)/.test(effect) ? [dropMeaning(packets.get(id) ?? '', idx)] : [])]
+        .filter((x): x is string => !!x))];
       walks.push({ table: cur.table, chains: cur.chains, effect, rule: cur.rule, meaning, decisive: DECISIVE.test(effect) });
       cur = undefined;
     };
@@ -371,6 +387,97 @@ export interface TraceResult {
   /** Commands run and processes started for the trace (captures, monitors, read-backs), for the cost of one. */
   readonly commands: number;
   readonly left: { readonly tables: number; readonly processes: number };
+  /** A trace by name: the DNS lookup that came first (its own traced probe), then this result is the connection. */
+  readonly lookup?: LookupTrace;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// By name: the lookup before the connection
+
+/** A trace target that is a name (`dns/NAME[:PORT]`, or a bare host name such as `web:80` or
+ *  `web.shop.svc.cluster.local:80`), resolved by the source's own resolver before the connection. */
+export function nameTarget(to: string): { readonly name: string; readonly port?: number } | undefined {
+  const m = /^(?:dns\/)?([A-Za-z0-9_]([-A-Za-z0-9_.]*[A-Za-z0-9.])?)(?::(\d+))?$/.exec(to);
+  if (!m) return undefined;
+  const name = m[1]!;
+  if (!to.startsWith('dns/') && (name === 'external' || /^[\d.]+$/.test(name))) return undefined;
+  return { name, ...(m[3] !== undefined ? { port: Number(m[3]) } : {}) };
+}
+
+export interface ResolvConf {
+  readonly nameservers: readonly string[];
+  readonly search: readonly string[];
+  readonly ndots: number;
+}
+
+/** resolv.conf as glibc reads it (nameserver, search, options ndots:N; the last search/domain line wins). */
+export function parseResolvConf(text: string): ResolvConf {
+  const nameservers: string[] = [];
+  let search: string[] = [];
+  let ndots = 1;
+  for (const raw of text.split('\n')) {
+    const [k, ...v] = raw.replace(/[#;].*$/, '').trim().split(/\s+/);
+    if (k === 'nameserver' && v[0]) nameservers.push(v[0]);
+    else if (k === 'search' || k === 'domain') search = v.filter(Boolean);
+    else if (k === 'options') for (const o of v) if (/^ndots:\d+$/.test(o)) ndots = Math.min(15, Number(o.slice(6)));
+  }
+  return { nameservers, search, ndots };
+}
+
+/** The absolute names glibc's resolver asks, in order, for `name` (res_search: ndots decides whether the name as
+ *  given goes first or last; a trailing dot asks only it). */
+export function searchNames(name: string, conf: Pick<ResolvConf, 'search' | 'ndots'>): string[] {
+  if (name.endsWith('.')) return [name];
+  const dots = name.split('.').length - 1;
+  const searched = conf.search.map((d) => `${name}.${d.replace(/\.$/, '')}.`);
+  return dots >= conf.ndots ? [`${name}.`, ...searched] : [...searched, `${name}.`];
+}
+
+/** One query the client sent and the answer it got, from its own capture (tcpdump's DNS decoding). */
+export interface DnsExchange {
+  readonly id: number;
+  /** "A? web.default.svc.cluster.local." */
+  readonly query: string;
+  /** "A 10.96.0.2", "NXDomain", "Refused"…; absent when no answer was seen. */
+  readonly answer?: string;
+}
+
+const DNS_QUERY = /^(\d+)\+?%?\s+(?:\[[^\]]*\]\s+)?(\w+\? \S+)/;
+const DNS_REPLY = /^(\d+)(?:[*\-|$+]|q:)*\s+(?:(NXDomain|ServFail|Refused|FormErr|NotImp|NoChange)\S*\s+)?(\d+)\/(\d+)\/(\d+)\s*(.*?)\s*(?:\(\d+\))?$/;
+
+/** The client's DNS queries to `resolver` (port 53) and their answers, in the order sent. */
+export function dnsExchanges(packets: readonly SeenPacket[], resolver: string): DnsExchange[] {
+  const out: { id: number; port?: number; query: string; answer?: string }[] = [];
+  for (const p of packets) {
+    if (p.dst === resolver && p.dport === 53) {
+      const m = DNS_QUERY.exec(p.info);
+      // The same query seen again (on another device of the namespace, or a retransmission) is one exchange.
+      if (m && !out.some((x) => x.id === Number(m[1]) && x.port === p.sport && x.query === m[2])) out.push({ id: Number(m[1]), port: p.sport, query: m[2]! });
+    } else if (p.src === resolver && p.sport === 53) {
+      const m = DNS_REPLY.exec(p.info);
+      const x = m && out.find((e) => e.id === Number(m[1]) && e.port === p.dport && e.answer === undefined);
+      if (!m || !x) continue;
+      const records = (m[6] ?? '').split(/,\s*/).map((r) => r.trim()).filter((r) => /^(A|AAAA|CNAME|SRV|TXT|PTR) /.test(r));
+      x.answer = m[2] ? m[2] : records.length ? records.join(', ') : 'no records';
+    }
+  }
+  return out.map(({ id, query, answer }) => ({ id, query, ...(answer !== undefined ? { answer } : {}) }));
+}
+
+export interface LookupTrace {
+  /** The name as written. */
+  readonly name: string;
+  /** The resolver the source's resolv.conf names, and what it is in the lab. */
+  readonly resolver: { readonly ip: string; readonly port: 53; readonly service?: string; readonly what: string };
+  readonly resolvConf: ResolvConf;
+  /** What the source's resolver found (glibc's getaddrinfo, IPv4). */
+  readonly answers: readonly string[];
+  /** What the cluster DNS should answer, from the Services and pods (the expectation model), through the search path. */
+  readonly expected: readonly string[];
+  /** The queries the client sent and the answers it got, from its own capture. */
+  readonly exchanges: readonly DnsExchange[];
+  /** The lookup's own trace: the query's path to the DNS server (DNAT and all) and back. */
+  readonly trace: TraceResult;
 }
 
 /** Where the kernel's evidence and the expectation model disagree (outcome, source address, backend). */
@@ -394,6 +501,76 @@ export function compareWithExpectation(e: Expectation | undefined, probe: TraceR
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The probe's own packets: its tuples, followed through every namespace's NAT
+
+export const tupleKey = (t: Tuple): string => `${t.src}:${t.sport ?? ''}>${t.dst}:${t.dport ?? ''}`;
+const reverse = (t: Tuple): Tuple => ({ src: t.dst, dst: t.src, ...(t.dport !== undefined ? { sport: t.dport } : {}), ...(t.sport !== undefined ? { dport: t.sport } : {}) });
+
+/**
+ * Every tuple the probe's packets had on their way (TCP and UDP): from the tuples it left the source with, through
+ * each namespace's conntrack entries — an entry whose original tuple is one of them says what it became after that
+ * namespace's NAT (the reply tuple, reversed) — until nothing new is found. Other traffic on the same addresses and
+ * ports at the same moment (a load balancer's health checks, another client) has tuples of its own and is left out.
+ */
+export function probeTuples(seeds: readonly Tuple[], conntrack: readonly (readonly ConntrackEntry[])[]): Set<string> {
+  const keys = new Set(seeds.map(tupleKey));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const c of conntrack.flat()) {
+      if (!keys.has(tupleKey(c.original))) continue;
+      const next = tupleKey(reverse(c.reply));
+      if (!keys.has(next)) {
+        keys.add(next);
+        grew = true;
+      }
+    }
+  }
+  return keys;
+}
+
+/** Whether a packet (or the one in its VXLAN) is the probe's, either way. */
+export function ownsPacket(p: SeenPacket, tuples: ReadonlySet<string>): boolean {
+  const x = p.inner ?? p;
+  const t: Tuple = { src: x.src, dst: x.dst, ...(x.sport !== undefined ? { sport: x.sport } : {}), ...(x.dport !== undefined ? { dport: x.dport } : {}) };
+  return tuples.has(tupleKey(t)) || tuples.has(tupleKey(reverse(t)));
+}
+
+/** The tuple of a trace event's packet line ("ip saddr A ip daddr B … tcp sport P tcp dport Q"). */
+function eventTuple(text: string): Tuple | undefined {
+  const src = /\bip saddr (\S+)/.exec(text)?.[1];
+  const dst = /\bip daddr (\S+)/.exec(text)?.[1];
+  const sp = /\b(?:tcp|udp) sport (\d+)/.exec(text)?.[1];
+  const dp = /\b(?:tcp|udp) dport (\d+)/.exec(text)?.[1];
+  if (!src || !dst || sp === undefined || dp === undefined) return undefined;
+  return { src, dst, sport: Number(sp), dport: Number(dp) };
+}
+
+/** The trace events of the probe's own packets: trace ids whose packet line has one of its tuples (either way). */
+export function ownEvents(events: readonly TraceEvent[], tuples: ReadonlySet<string>): TraceEvent[] {
+  const keep = new Set<string>();
+  const decided = new Set<string>();
+  for (const e of events) {
+    if (e.kind !== 'packet' || decided.has(e.id)) continue;
+    decided.add(e.id);
+    const t = eventTuple(e.text);
+    if (t && (tuples.has(tupleKey(t)) || tuples.has(tupleKey(reverse(t))))) keep.add(e.id);
+  }
+  return events.filter((e) => keep.has(e.id));
+}
+
+/** The tuples the probe left its source namespace with: its forward packets there. */
+export function seedTuples(packets: readonly SeenPacket[], f: FlowMatch): Tuple[] {
+  const out = new Map<string, Tuple>();
+  for (const p of packets) {
+    if (!isForward(p, f)) continue;
+    const x = p.inner ?? p;
+    const t: Tuple = { src: x.src, dst: x.dst, ...(x.sport !== undefined ? { sport: x.sport } : {}), ...(x.dport !== undefined ? { dport: x.dport } : {}) };
+    out.set(tupleKey(t), t);
+  }
+  return [...out.values()];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // From a namespace's evidence to a hop
 
 /** Whether a packet (or the one inside its VXLAN) belongs to the probe's direction: to the flow's addresses and ports. */
@@ -405,7 +582,10 @@ export function isForward(p: Pick<SeenPacket, 'dst' | 'dport' | 'inner'>, f: Flo
 export const packetText = (p: Omit<SeenPacket, 't' | 'dev' | 'dir' | 'inner'>): string => {
   const flags = /^Flags \[([^\]]*)\]/.exec(p.info)?.[1];
   const icmp = /^ICMP (.*?)(?:, id \d+.*|, length \d+)?$/.exec(p.info)?.[1];
-  const what = flags !== undefined ? ` [${flags}]` : icmp ? ` ICMP ${icmp}` : /^UDP/.test(p.info) ? ' UDP' : '';
+  const dnsQ = p.dport === 53 ? DNS_QUERY.exec(p.info)?.[2] : undefined;
+  const dnsR = p.sport === 53 ? DNS_REPLY.exec(p.info) : undefined;
+  const dns = dnsQ ? ` DNS ${dnsQ}` : dnsR ? ` DNS answer ${dnsR[2] ?? `${dnsR[3]}/${dnsR[4]}/${dnsR[5]}${dnsR[6] ? ` ${dnsR[6]}` : ''}`}` : '';
+  const what = flags !== undefined ? ` [${flags}]` : icmp ? ` ICMP ${icmp}` : dns ? dns : /^UDP/.test(p.info) ? ' UDP' : '';
   return `${p.src}${p.sport !== undefined ? `:${p.sport}` : ''} → ${p.dst}${p.dport !== undefined ? `:${p.dport}` : ''}${what}`;
 };
 
@@ -420,10 +600,11 @@ export interface HopDraft {
 
 /** One namespace's evidence as a hop, or undefined when the probe never showed up in it. */
 export function hopOf(ev: { netns: string; events: readonly TraceEvent[]; packets: readonly SeenPacket[]; conntrack: readonly ConntrackEntry[] },
-  label: string, f: FlowMatch, idx: ChainIndex, ownTable: string, o: { source: boolean; target: string }): HopDraft | undefined {
-  const fwd = ev.packets.filter((p) => isForward(p, f));
+  label: string, f: FlowMatch, idx: ChainIndex, ownTable: string, o: { source: boolean; target: string; tuples?: ReadonlySet<string> }): HopDraft | undefined {
+  const own = (p: SeenPacket) => !o.tuples || ownsPacket(p, o.tuples);
+  const fwd = ev.packets.filter((p) => isForward(p, f) && own(p));
   const errors = ev.packets.filter((p) => /^ICMP .*unreachable/.test(p.info));
-  const rules = firstPacketWalks(ev.events, idx, ownTable);
+  const rules = firstPacketWalks(o.tuples ? ownEvents(ev.events, o.tuples) : ev.events, idx, ownTable);
   if (!fwd.length && !rules.length) return undefined;
   const byDev = new Map<string, SeenPacket[]>();
   for (const p of [...fwd, ...errors]) byDev.set(p.dev, [...(byDev.get(p.dev) ?? []), p]);
@@ -438,7 +619,7 @@ export function hopOf(ev: { netns: string; events: readonly TraceEvent[]; packet
   // Which entries are the probe's: their original direction leaves from an address and port the probe used here.
   const used = new Set(fwd.map((p) => p.inner ?? p).map((p) => `${p.src}:${f.protocol === 'icmp' ? '' : p.sport}`));
   const conntrack = ev.conntrack.filter((c) => (f.dst.includes(c.original.dst) || c.original.dst === o.target)
-    && used.has(`${c.original.src}:${f.protocol === 'icmp' ? '' : c.original.sport}`));
+    && used.has(`${c.original.src}:${f.protocol === 'icmp' ? '' : c.original.sport}`) && (!o.tuples || o.tuples.has(tupleKey(c.original))));
   const plain = fwd.filter((p) => !p.inner);
   const inP = plain.find((p) => p.dir === 'In');
   const outP = [...plain].reverse().find((p) => p.dir === 'Out');

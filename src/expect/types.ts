@@ -74,8 +74,9 @@ export interface Target {
 export type ProbeKind = { readonly kind: 'netexec' } | { readonly kind: 'ping' } | { readonly kind: 'ping-df'; readonly size: number }
   /** Any HTTP server: GET `path` (with a Host header, over TLS when `tls`), status and body kept. */
   | { readonly kind: 'http'; readonly path: string; readonly host?: string; readonly tls?: boolean }
-  /** A DNS query with a real resolver: glibc's (`getent hosts NAME`, search path and all) or dig's (`dig NAME TYPE`). */
-  | { readonly kind: 'dns'; readonly tool: 'getent' | 'dig'; readonly name: string; readonly qtype: 'A' | 'SRV' | 'TXT' };
+  /** A DNS query with a real resolver: glibc's (`getent hosts NAME`, search path and all; `getent-v4`: `getent
+   *  ahostsv4 NAME`, getaddrinfo for IPv4 only — A queries, as a v4 client's connect by name) or dig's (`dig NAME TYPE`). */
+  | { readonly kind: 'dns'; readonly tool: 'getent' | 'getent-v4' | 'dig'; readonly name: string; readonly qtype: 'A' | 'SRV' | 'TXT' };
 
 export interface Check {
   /** Unique and stable: "<category> <PROTO> <from> -> <to>"; --filter globs match it. */

@@ -40,6 +40,7 @@ export function probeArgv(c: Check, to: ProbeTimeouts = DEFAULT_TIMEOUTS): strin
   const w = String(to.waitS);
   if (c.probe.kind === 'dns') {
     if (c.probe.tool === 'getent') return ['getent', 'hosts', c.probe.name];
+    if (c.probe.tool === 'getent-v4') return ['getent', 'ahostsv4', c.probe.name];
     return ['dig', `+time=${Math.max(1, to.waitS)}`, '+tries=2', '+noall', '+comments', '+answer', c.probe.name, c.probe.qtype];
   }
   if (c.probe.kind === 'ping') return ['ping', '-n', '-c', '1', '-W', w, c.to.ip];
@@ -89,7 +90,7 @@ export function interpret(c: Check, r: Pick<RunResult, 'code' | 'stdout' | 'stde
   if (r.timedOut) return { observed: 'dropped', detail: 'the probe command itself timed out' };
   const res = (observed: Observed, detail: string) => ({ observed, detail });
   if (c.probe.kind === 'dns') {
-    if (c.probe.tool === 'getent') {
+    if (c.probe.tool === 'getent' || c.probe.tool === 'getent-v4') {
       if (r.code === 0) return { observed: 'ok', detail: 'answered', dns: { rcode: 'NOERROR', answers: [...new Set(r.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]!).filter(Boolean))] } };
       if (r.code === 2) return { observed: 'ok', detail: 'no address found', dns: { rcode: 'NOTFOUND', answers: [] } };
       return res('error', firstErr || `getent exited ${r.code}`);

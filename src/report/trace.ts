@@ -38,6 +38,27 @@ function interesting(w: RuleWalk, verbose: boolean): boolean {
 }
 
 export function renderTrace(r: TraceResult, o: TraceRenderOptions = {}): string {
+  if (!r.lookup) return renderOne(r, o);
+  const W = o.width ?? 80;
+  const l = r.lookup;
+  const bold = (s: string) => (o.color ? `\x1b[1m${s}\x1b[0m` : s);
+  const L: string[] = [];
+  const add = (text: string, first = '', indent = first.length) => L.push(...wrap(text, W, first, indent));
+  add(`${r.from} → ${r.to} by name, lab ${r.cluster} (${r.mode})`, bold('trace '), 6);
+  add(`${l.name}: the resolver of ${r.from} asks ${l.resolver.ip}:53, ${l.resolver.what} (search ${l.resolvConf.search.join(' ') || '(none)'}, ndots ${l.resolvConf.ndots})`, 'lookup   ', 9);
+  for (const x of l.exchanges) add(`${x.query} → ${x.answer ?? '(no answer seen)'}`, '         ', 9);
+  add(`${l.answers.join(', ') || 'no address'}${l.expected.join() === l.answers.join() ? '' : ` (the model: ${l.expected.join(', ') || 'no address'})`}`, 'answer   ', 9);
+  L.push('', bold('── 1. the lookup ──'), '');
+  const one = renderOne(l.trace, o).split('\n');
+  L.push(...one);
+  if (r.hops.length || r.probe.observed !== 'error') {
+    L.push(bold(`── 2. the connection to ${r.target.ip}${r.target.port !== undefined ? `:${r.target.port}` : ''}, the address answered ──`), '');
+    L.push(...renderOne({ ...r, disagreements: r.disagreements.filter((d) => !d.what.startsWith('lookup: ')) }, o).split('\n'));
+  } else L.push(`no connection: ${r.probe.detail}`, '');
+  return L.join('\n').replace(/\n+$/, '\n');
+}
+
+function renderOne(r: TraceResult, o: TraceRenderOptions): string {
   const W = o.width ?? 80;
   const red = (s: string) => (o.color ? `\x1b[31m${s}\x1b[0m` : s);
   const bold = (s: string) => (o.color ? `\x1b[1m${s}\x1b[0m` : s);
@@ -49,7 +70,9 @@ export function renderTrace(r: TraceResult, o: TraceRenderOptions = {}): string 
   add(`${r.probe.observed}: ${r.probe.detail}${who} (${r.probe.ms} ms)`, 'probe    ', 9);
   add(r.probe.command, '         ', 9);
   if (r.addresses.clientUsed || r.addresses.serverSaw) {
-    add(`the client sent from ${r.addresses.clientUsed ?? '?'}; the server saw ${r.addresses.serverSaw ?? '(no answer)'}`, 'address  ', 9);
+    // A probe that answered without saying who it saw (a DNS lookup): only what the client sent from.
+    const saw = r.addresses.serverSaw ?? (r.probe.observed === 'ok' ? undefined : '(no answer)');
+    add(`the client sent from ${r.addresses.clientUsed ?? '?'}${saw ? `; the server saw ${saw}` : ''}`, 'address  ', 9);
   }
   if (r.expectation) add(`${r.expectation.text} (${r.expectation.basis})`, 'expected ', 9);
   else add('the expectation model generates no check for this flow', 'expected ', 9);

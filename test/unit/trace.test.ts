@@ -119,3 +119,91 @@ t.test('disagreements with the expectation model; the view fits 80 columns', asy
   t.notMatch(plain, /\x1b\[/, 'no colour off a terminal');
   t.match(renderTrace(r, { color: true }), /\x1b\[31mthe kernel and the expectation model disagree/);
 });
+
+t.test('by name: the target, resolv.conf, the search path, the queries and answers the client saw', async (t) => {
+  const { nameTarget, parseResolvConf, searchNames, dnsExchanges, packetText, dropMeaning } = await import('../../src/expect/trace.js');
+  t.same(nameTarget('web:80'), { name: 'web', port: 80 });
+  t.same(nameTarget('web.default.svc.cluster.local.:8080'), { name: 'web.default.svc.cluster.local.', port: 8080 });
+  t.same(nameTarget('dns/external:80'), { name: 'external', port: 80 }, 'dns/ makes any name one');
+  t.same(nameTarget('web'), { name: 'web' });
+  for (const s of ['external:80', '10.96.0.2:80', 'service/default/web:80', 'pod/default/b:8080', 'nodeport/node1/default/web:80', 'web:http']) t.equal(nameTarget(s), undefined, `${s} is not a name`);
+  const conf = parseResolvConf('search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+  t.same(conf, { nameservers: ['10.96.0.10'], search: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], ndots: 5 });
+  t.same(parseResolvConf('nameserver 172.18.0.100\n'), { nameservers: ['172.18.0.100'], search: [], ndots: 1 });
+  t.same(searchNames('web', conf), ['web.default.svc.cluster.local.', 'web.svc.cluster.local.', 'web.cluster.local.', 'web.']);
+  t.same(searchNames('a.b.c.d.e.f', conf), ['a.b.c.d.e.f.', 'a.b.c.d.e.f.default.svc.cluster.local.', 'a.b.c.d.e.f.svc.cluster.local.', 'a.b.c.d.e.f.cluster.local.'], 'ndots dots or more: as given first');
+  t.same(searchNames('web.default.svc.cluster.local.', conf), ['web.default.svc.cluster.local.'], 'absolute: only itself');
+  // Recorded in a pod of an overlay lab: getent ahostsv4 web, nosuch…local., kubernetes.default.
+  const pk = parseTcpdump([
+    '1796193665.712564 eth0  Out IP 10.235.0.2.44398 > 10.96.0.10.53: 29360+ A? web.default.svc.cluster.local. (47)',
+    '1796193665.713169 eth0  In  IP 10.96.0.10.53 > 10.235.0.2.44398: 29360 1/0/0 A 10.96.0.2 (63)',
+    '1796193665.792691 eth0  Out IP 10.235.0.2.52558 > 10.96.0.10.53: 22206+ A? nosuch.default.svc.cluster.local. (50)',
+    '1796193665.793032 eth0  In  IP 10.96.0.10.53 > 10.235.0.2.52558: 22206 NXDomain 0/1/0 (104)',
+    '1796193665.830650 eth0  Out IP 10.235.0.2.55722 > 10.96.0.10.53: 31925+ A? kubernetes.default.default.svc.cluster.local. (62)',
+    '1796193665.832358 eth0  In  IP 10.96.0.10.53 > 10.235.0.2.55722: 31925 NXDomain 0/1/0 (116)',
+    '1796193665.832435 eth0  Out IP 10.235.0.2.59064 > 10.96.0.10.53: 1817+ A? kubernetes.default.svc.cluster.local. (54)',
+    '1796193665.832539 eth0  In  IP 10.96.0.10.53 > 10.235.0.2.59064: 1817 1/0/0 A 10.96.0.1 (70)',
+  ].join('\n'));
+  t.same(dnsExchanges(pk, '10.96.0.10'), [
+    { id: 29360, query: 'A? web.default.svc.cluster.local.', answer: 'A 10.96.0.2' },
+    { id: 22206, query: 'A? nosuch.default.svc.cluster.local.', answer: 'NXDomain' },
+    { id: 31925, query: 'A? kubernetes.default.default.svc.cluster.local.', answer: 'NXDomain' },
+    { id: 1817, query: 'A? kubernetes.default.svc.cluster.local.', answer: 'A 10.96.0.1' },
+  ]);
+  t.same(dnsExchanges(pk, '10.96.0.99'), [], 'only the resolver the client asked');
+  t.equal(packetText(pk[0]!), '10.235.0.2:44398 → 10.96.0.10:53 DNS A? web.default.svc.cluster.local.');
+  t.equal(packetText(pk[3]!), '10.96.0.10:53 → 10.235.0.2:52558 DNS answer NXDomain');
+  // A drop or reject is named by the packet's destination: a Service without endpoints by its ClusterIP.
+  const empty = topo.services.find((s) => s.ports.every((p) => p.endpoints.length === 0) && s.clusterIP !== 'None');
+  if (empty) {
+    t.match(dropMeaning(`ip saddr 10.251.0.2 ip daddr ${empty.clusterIP} ip id 1 tcp sport 4000 tcp dport ${empty.ports[0]!.port} tcp flags == syn`, idx), /\(no endpoints\)$/);
+  }
+  t.equal(dropMeaning('ip saddr 10.251.0.2 ip daddr 10.251.1.3 tcp sport 4000 tcp dport 8080', idx), undefined, 'a pod address names no Service');
+});
+
+t.test("only the probe's own packets: its tuples followed through each namespace's NAT", async (t) => {
+  const { probeTuples, ownsPacket, ownEvents, seedTuples, tupleKey } = await import('../../src/expect/trace.js');
+  // external → NLB (DNAT to node1's NodePort) → node1 (DNAT + MASQUERADE to b); an NLB health check beside it.
+  const nlb = parseConntrack('tcp      6 118 TIME_WAIT src=172.19.44.100 dst=198.51.100.1 sport=53708 dport=80 src=10.62.0.10 dst=172.19.44.100 sport=30000 dport=53708 [ASSURED] mark=256 use=1\n');
+  const node1 = parseConntrack([
+    'tcp      6 118 TIME_WAIT src=172.19.44.100 dst=10.62.0.10 sport=53708 dport=30000 src=10.62.1.11 dst=10.62.0.10 sport=8080 dport=41144 [ASSURED] mark=0 use=1',
+    'tcp      6 8 CLOSE src=10.62.2.5 dst=10.62.0.10 sport=50111 dport=30000 src=10.62.1.11 dst=10.62.0.10 sport=8080 dport=13782 [ASSURED] mark=0 use=1',
+  ].join('\n'));
+  const f = { protocol: 'tcp' as const, dst: ['198.51.100.1', '10.62.0.10', '10.62.1.11'], ports: [80, 30000, 8080] };
+  const ext = parseTcpdump('1796193665.1 eth0  Out IP 172.19.44.100.53708 > 198.51.100.1.80: Flags [S], seq 1, win 64240, length 0\n');
+  const seeds = seedTuples(ext, f);
+  t.same(seeds, [{ src: '172.19.44.100', dst: '198.51.100.1', sport: 53708, dport: 80 }]);
+  const keys = probeTuples(seeds, [nlb, node1]);
+  t.same([...keys].sort(), ['10.62.0.10:41144>10.62.1.11:8080', '172.19.44.100:53708>10.62.0.10:30000', '172.19.44.100:53708>198.51.100.1:80']);
+  const b = parseTcpdump([
+    '1796193665.2 eth0  In  IP 10.62.0.10.13782 > 10.62.1.11.8080: Flags [S], seq 9, win 64240, length 0',
+    '1796193665.3 eth0  In  IP 10.62.0.10.41144 > 10.62.1.11.8080: Flags [S], seq 1, win 64240, length 0',
+    '1796193665.3 eth0  Out IP 10.62.1.11.8080 > 10.62.0.10.41144: Flags [S.], seq 2, ack 2, win 64240, length 0',
+  ].join('\n'));
+  t.same(b.map((p) => ownsPacket(p, keys)), [false, true, true], "the health check's packets are not the probe's; the reply is");
+  const ev = parseNftTrace([
+    'trace id aa ip podlab-trace-x pre packet: iif "eth0" ip saddr 10.62.0.10 ip daddr 10.62.1.11 ip id 1 tcp sport 13782 tcp dport 8080 tcp flags == syn',
+    'trace id aa ip podlab-trace-x pre policy accept',
+    'trace id bb ip podlab-trace-x pre packet: iif "eth0" ip saddr 10.62.0.10 ip daddr 10.62.1.11 ip id 2 tcp sport 41144 tcp dport 8080 tcp flags == syn',
+    'trace id bb ip podlab-trace-x pre policy accept',
+  ].join('\n'));
+  t.same([...new Set(ownEvents(ev, keys).map((e) => e.id))], ['bb']);
+  t.equal(tupleKey({ src: '1.1.1.1', dst: '2.2.2.2', sport: 1, dport: 2 }), '1.1.1.1:1>2.2.2.2:2');
+});
+
+t.test('the view of a trace by name: the lookup, its exchanges, then the connection; 80 columns', async (t) => {
+  const base = { cluster: 'c', mode: 'overlay', from: 'pod/default/a', ruleEvidence: 'netfilter trace', addresses: {}, disagreements: [], ms: 1, commands: 0, left: { tables: 0, processes: 0 }, hops: [] };
+  const lookupTrace: TraceResult = { ...base, to: 'web A (resolver 10.96.0.10:53)', protocol: 'UDP', target: { ip: '10.96.0.10', port: 53 }, probe: { command: 'getent ahostsv4 web', observed: 'ok', detail: 'answered', ms: 30 } };
+  const conf = { nameservers: ['10.96.0.10'], search: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], ndots: 5 };
+  const lookup = { name: 'web', resolver: { ip: '10.96.0.10', port: 53 as const, service: 'kube-system/kube-dns', what: 'Service kube-system/kube-dns (the cluster DNS)' }, resolvConf: conf, answers: ['10.96.0.2'], expected: ['10.96.0.2'],
+    exchanges: [{ id: 1, query: 'A? web.default.svc.cluster.local.', answer: 'A 10.96.0.2' }], trace: lookupTrace };
+  const r: TraceResult = { ...base, to: 'web:80', protocol: 'TCP', target: { ip: '10.96.0.2', port: 80 }, probe: { command: 'curl …', observed: 'ok', detail: 'answered', ms: 50, hostname: 'b' }, lookup };
+  const v = renderTrace(r);
+  t.ok(v.split('\n').every((l) => l.length <= 80), 'every line fits 80 columns');
+  t.match(v, /^trace pod\/default\/a → web:80 by name/);
+  t.match(v, /A\? web\.default\.svc\.cluster\.local\. → A 10\.96\.0\.2/);
+  t.match(v, /── 1\. the lookup ──[\s\S]*trace UDP pod\/default\/a → web A[\s\S]*── 2\. the connection to 10\.96\.0\.2:80/);
+  const none = renderTrace({ ...r, hops: [], probe: { command: '', observed: 'error', detail: 'web did not resolve', ms: 0 }, lookup: { ...lookup, answers: [], expected: [] } });
+  t.match(none, /no connection: web did not resolve/);
+  t.notMatch(none, /── 2\./);
+});
