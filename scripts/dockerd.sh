@@ -7,6 +7,7 @@
 #   scripts/dockerd.sh stop [--keep] [DIR]     # stops it by its pid; removes DIR (images too) unless --keep
 #   scripts/dockerd.sh flags [DIR]             # the dockerd command line, to run it yourself (make DIR/exec/netns
 #                                              #   a shared mount first, as start does: docs/runtime.md)
+#
 # DIR defaults to /tmp/podlab-dockerd. podlab only needs network modes "none" and "container:": pod networking
 # is podlab's own (a veth into the pod's sandbox namespace), so the engine needs no network of its own.
 set -euo pipefail
@@ -100,7 +101,7 @@ case "$cmd" in
     fi
     ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac
