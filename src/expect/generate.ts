@@ -8,6 +8,7 @@ import type { LiveFacts } from './edge.js';
 import { loadBalancers, podToNodePorts, ingresses } from './generate-edge.js';
 import { dnsChecks } from './dns.js';
 import { hostPorts, hostNetwork } from './generate-host.js';
+import { MAX_PAIRS, pickPairs, podNode, sampledSkip } from './sample.js';
 
 export const DEFAULT_TRIES_OK = 3;
 export const DEFAULT_TRIES_NEGATIVE = 2;
@@ -22,7 +23,20 @@ export interface GenContext {
   readonly skipped: Skip[];
   /** What the running lab says (speakers stopped by a fault), for expectations that depend on it. */
   readonly live?: LiveFacts;
+  /** Pairs per family checked before a large lab is sampled (sample.ts). */
+  readonly maxPairs?: number;
 }
+
+/** The pairs of a family to check: all of them, or a large lab's sample (and a skip entry that says so). */
+function pairsOf<A, B>(g: GenContext, category: string, what: string, as: readonly A[], bs: readonly B[], nodeOfA: (a: A) => string, nodeOfB: (b: B) => string, distinct = false): [A, B][] {
+  const budget = g.maxPairs ?? MAX_PAIRS;
+  const p = pickPairs(as, bs, nodeOfA, nodeOfB, budget, distinct);
+  const skip = sampledSkip(category, what, p, budget);
+  if (skip) g.skipped.push(skip);
+  return p.pairs;
+}
+const nodeName = (n: NodeT) => n.name;
+const anywhere = () => '';
 
 /** One family of generated checks (pods, MTU, Services, …), listed in GENERATORS. */
 export type Generator = (g: GenContext) => void;
@@ -74,9 +88,8 @@ function skipNoPort(g: GenContext, p: PodT, proto: 'TCP' | 'UDP', category: stri
 
 export const podToPod: Generator = (g) => {
   const { t, m } = g;
-  for (const a of t.pods) {
-    for (const b of t.pods) {
-      if (a === b) continue;
+  for (const [a, b] of pairsOf(g, 'pod-to-pod', 'ordered pod pairs', t.pods, t.pods, podNode, podNode, true)) {
+    {
       const cat = a.node === b.node ? 'pod-to-pod/same-node' : 'pod-to-pod/cross-node';
       // The flow (port, protocol) lets the model's NetworkPolicy stage judge each check on its own.
       const ports = netexecPorts(b);
@@ -91,7 +104,7 @@ export const podToPod: Generator = (g) => {
 };
 
 export const localhost: Generator = (g) => {
-  for (const p of g.t.pods) {
+  for (const [, p] of pairsOf(g, 'localhost', 'pods', [0], g.t.pods, anywhere, podNode)) {
     const ports = netexecPorts(p);
     for (const x of ports.all) {
       const src: SourceExpect = { class: 'LOCAL', allowed: ['127.0.0.1'], preferred: '127.0.0.1', describe: '127.0.0.1 (containers of a pod share its network namespace)' };
@@ -107,8 +120,8 @@ export const localhost: Generator = (g) => {
 
 export const nodeToPod: Generator = (g) => {
   const { t, m } = g;
-  for (const n of t.nodes) {
-    for (const p of t.pods) {
+  for (const [n, p] of pairsOf(g, 'node-to-pod', 'node-pod pairs', t.nodes, t.pods, nodeName, podNode)) {
+    {
       const cat = p.node === n.name ? 'node-to-pod/local' : 'node-to-pod/remote';
       const port = netexecPorts(p).TCP;
       if (port) add(g, cat, nodeEp(n), podTarget(p, port), 'TCP', m.nodeToPod(t, n, p, { port, protocol: 'TCP' }));
@@ -122,8 +135,8 @@ export const nodeToPod: Generator = (g) => {
 
 export const podToNode: Generator = (g) => {
   const { t, m } = g;
-  for (const p of t.pods) {
-    for (const n of t.nodes) {
+  for (const [p, n] of pairsOf(g, 'pod-to-node', 'pod-node pairs', t.pods, t.nodes, podNode, nodeName)) {
+    {
       const cat = p.node === n.name ? 'pod-to-node/own' : 'pod-to-node/other';
       add(g, cat, podEp(p), { label: `node/${n.name} ${n.ip}`, ip: n.ip }, 'ICMP', m.podToNode(t, p, n));
     }
@@ -134,7 +147,7 @@ export const podToNode: Generator = (g) => {
 export const podToExternal: Generator = (g) => {
   const { t, m } = g;
   const port = t.external.ports[0];
-  for (const p of t.pods) {
+  for (const [, p] of pairsOf(g, 'pod-to-external', 'pods', [0], t.pods, anywhere, podNode)) {
     const e = m.podToExternal(t, p);
     if (!port) {
       add(g, 'pod-to-external', podEp(p), { label: `external ${t.external.ip}`, ip: t.external.ip }, 'ICMP', e);
@@ -148,7 +161,7 @@ export const podToExternal: Generator = (g) => {
 export const externalToPod: Generator = (g) => {
   const { t, m } = g;
   const ext = { label: 'external', netns: t.external.netns };
-  for (const p of t.pods) {
+  for (const [, p] of pairsOf(g, 'external-to-pod', 'pods', [0], t.pods, anywhere, podNode)) {
     const e = m.externalToPod(t, p);
     const port = netexecPorts(p).TCP;
     if (port) add(g, 'external-to-pod', ext, podTarget(p, port), 'TCP', e);
@@ -160,9 +173,9 @@ export const externalToPod: Generator = (g) => {
 export const hostToPod: Generator = (g) => {
   const { t, m } = g;
   if (!m.hostToPod) return;
-  for (const h of t.hosts) {
+  for (const [h, p] of pairsOf(g, 'vpc-host-to-pod', 'host-pod pairs', t.hosts, t.pods, anywhere, podNode)) {
     const from = { label: `host/${h.name}`, netns: h.netns };
-    for (const p of t.pods) {
+    {
       const port = netexecPorts(p).TCP;
       if (port) add(g, 'vpc-host-to-pod', from, podTarget(p, port), 'TCP', m.hostToPod(t, h, p, { port, protocol: 'TCP' }));
       add(g, 'vpc-host-to-pod', from, podTarget(p), 'ICMP', m.hostToPod(t, h, p, { protocol: 'ICMP' }));
@@ -288,8 +301,8 @@ export function userView(t: Topology): Topology {
   return { ...t, pods: t.pods.filter((p) => !p.system && !p.hostNetwork), services: (t.services ?? []).filter((s) => !s.system) };
 }
 
-export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts): { checks: Check[]; skipped: Skip[] } {
-  const g: GenContext = { t: userView(t), full: t, m, checks: [], skipped: [], ...(live ? { live } : {}) };
+export function generateChecks(t: Topology, m: ModeExpectations, live?: LiveFacts, maxPairs?: number): { checks: Check[]; skipped: Skip[] } {
+  const g: GenContext = { t: userView(t), full: t, m, checks: [], skipped: [], ...(live ? { live } : {}), ...(maxPairs !== undefined ? { maxPairs } : {}) };
   for (const [, gen] of GENERATORS) gen(g);
   return { checks: g.checks, skipped: g.skipped };
 }

@@ -8,6 +8,7 @@ import { getMode } from '../../src/modes/registry.js';
 const ov = getMode('overlay').expectations;
 const expectationsFor = (m: string) => getMode(m).expectations;
 import { generateChecks, declaredChecks, filterChecks, globMatch, netexecPorts } from '../../src/expect/generate.js';
+import { MAX_PAIRS, pickPairs } from '../../src/expect/sample.js';
 import { judge, wantsMore } from '../../src/expect/judge.js';
 import { interpret } from '../../src/probe/probe.js';
 import type { Attempt, Check } from '../../src/expect/types.js';
@@ -254,4 +255,30 @@ t.test('probe output interpretation', async (t) => {
   const ping = chk('pod-to-pod/cross-node ICMP x/p1 -> x/p3');
   t.match(interpret(ping, { code: 1, stdout: '1 packets transmitted, 0 received', stderr: '', timedOut: false }), { observed: 'dropped' });
   t.match(interpret(ping, { code: 2, stdout: '', stderr: 'ping: connect: Network is unreachable', timedOut: false }), { observed: 'refused', detail: /unreachable/i });
+});
+
+// A 10,000-pod lab's check ran out of memory: every ordered pod pair (99,990,000) was generated. Above the budget
+// the pairs are sampled: one per ordered pair of nodes, the rest spread evenly, and a skip entry says what was left out.
+t.test('a large lab: generated pairs are sampled above the budget, every node pair covered, and the skip says so', async (t) => {
+  const nodes = ['n1', 'n2', 'n3'];
+  const pods = Array.from({ length: 300 }, (_, i) => ({ name: `p${i}`, node: nodes[i % 3]! }));
+  const all = pickPairs(pods.slice(0, 10), pods.slice(0, 10), (p) => p.node, (p) => p.node, 1000, true);
+  t.equal(all.pairs.length, 90, 'under the budget: every ordered pair but a pod with itself');
+  const s = pickPairs(pods, pods, (p) => p.node, (p) => p.node, 500, true);
+  t.equal(s.total, 300 * 299);
+  t.equal(s.pairs.length, 500, 'exactly the budget');
+  t.ok(s.pairs.every(([a, b]) => a !== b), 'never a pod with itself');
+  t.equal(new Set(s.pairs.map(([a, b]) => `${a.name}>${b.name}`)).size, 500, 'no pair twice');
+  const nodePairs = new Set(s.pairs.map(([a, b]) => `${a.node}>${b.node}`));
+  t.equal(nodePairs.size, 9, 'every ordered pair of nodes, same-node ones included');
+  t.ok(new Set(s.pairs.map(([a]) => a.name)).size > 100 && new Set(s.pairs.map(([, b]) => b.name)).size > 100, 'sources and destinations both spread');
+  t.same(pickPairs(pods, pods, (p) => p.node, (p) => p.node, 500, true).pairs.map(([a, b]) => a.name + b.name), s.pairs.map(([a, b]) => a.name + b.name), 'deterministic');
+
+  const { t: tp } = topo();
+  const user = tp.pods.filter((p) => !p.system && !p.hostNetwork && netexecPorts(p).TCP);
+  const many = { ...tp, pods: Array.from({ length: 60 }, (_, i) => ({ ...user[i % user.length]!, name: `x${i}`, key: `default/x${i}`, netns: `pl-m-x${i}` })) };
+  const g = generateChecks(many, getMode(tp.mode).expectations);
+  const p2p = new Set(g.checks.filter((c) => c.category.startsWith('pod-to-pod')).map((c) => `${c.from.label} ${c.to.label.split(':')[0]}`));
+  t.ok(p2p.size <= MAX_PAIRS && p2p.size > 0.5 * MAX_PAIRS, `pod-to-pod: ${p2p.size} pairs of ${60 * 59}`);
+  t.match(g.skipped.find((x) => x.category === 'pod-to-pod')?.what ?? '', /^\d[\d,]* of 3,540 ordered pod pairs$/);
 });
