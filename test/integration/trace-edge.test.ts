@@ -8,10 +8,8 @@
 import t from 'tap';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { execa } from 'execa';
-import { clusterName, podlab, netnsOf, inNetns, isRoot, writeLab, pod, STATE_DIR } from '../helpers/lab.js';
-import type { TraceResult } from '../../src/expect/trace.js';
+import { clusterName, podlab, netnsOf, isRoot, writeLab, pod, STATE_DIR } from '../helpers/lab.js';
+import { traceJson, traceLeftovers, walks } from '../helpers/trace.js';
 
 if (!isRoot) {
   t.skip('needs root (network namespaces, nft, tcpdump)');
@@ -80,34 +78,8 @@ spec:
   let lbIp = '';
   let webIp = '';
 
-  async function trace(args: string[]): Promise<{ code: number; r: TraceResult; raw: string }> {
-    const p = await podlab(['trace', '-c', name, ...args, '--json']);
-    let r = {} as TraceResult;
-    try {
-      r = JSON.parse(String(p.stdout)) as TraceResult;
-    } catch {
-      /* asserted below */
-    }
-    return { code: p.exitCode ?? -1, r, raw: `${p.stdout}\n${p.stderr}`.slice(-4000) };
-  }
-
-  /** Trace tables and capture processes still in the lab's namespaces, and trace work folders. */
-  async function leftovers(): Promise<string[]> {
-    const out: string[] = [];
-    for (const ns of netnsOf(name)) {
-      const tables = await inNetns(ns, ['nft', 'list', 'tables']);
-      out.push(...tables.out.split('\n').filter((l) => l.includes('podlab-trace')).map((l) => `${ns}: ${l}`));
-      const pids = (await execa('ip', ['netns', 'pids', ns], { reject: false })).stdout.split('\n').filter(Boolean);
-      for (const pid of pids) {
-        const cmd = (await execa('cat', [`/proc/${pid}/cmdline`], { reject: false })).stdout.replace(/\0/g, ' ');
-        if (/tcpdump|nft monitor/.test(cmd)) out.push(`${ns}: pid ${pid} ${cmd}`);
-      }
-    }
-    out.push(...readdirSync(tmpdir()).filter((f) => f.startsWith(`podlab-trace-${name}-`)).map((f) => `work folder: ${f}`));
-    return out;
-  }
-
-  const walks = (r: TraceResult) => (r.hops ?? []).flatMap((h) => h.rules.flatMap((p) => p.walks.map((w) => ({ hop: h.label, ...w }))));
+  const trace = (args: string[]) => traceJson(name, args);
+  const leftovers = () => traceLeftovers(name);
 
   t.test('up', async (t) => {
     const u = await podlab(['up', '-f', file]);

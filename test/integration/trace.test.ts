@@ -3,12 +3,12 @@
 // REJECT), a NetworkPolicy drop (named), external → NodePort (DNAT then MASQUERADE) with pcaps that tshark opens.
 // After every trace: no trace table and no capture process is left in the lab; after down, nothing of the lab.
 import t from 'tap';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execa } from 'execa';
 import { clusterName, podlab, netnsOf, inNetns, isRoot, writeLab, pod, STATE_DIR, CLI } from '../helpers/lab.js';
-import type { TraceResult } from '../../src/expect/trace.js';
+import { traceJson, traceLeftovers, walks } from '../helpers/trace.js';
 
 if (!isRoot) {
   t.skip('needs root (network namespaces, nft, tcpdump)');
@@ -69,34 +69,8 @@ t.teardown(async () => {
 });
 const ip: Record<string, string> = {};
 
-async function trace(args: string[]): Promise<{ code: number; r: TraceResult; raw: string }> {
-  const p = await podlab(['trace', '-c', name, ...args, '--json']);
-  let r = {} as TraceResult;
-  try {
-    r = JSON.parse(String(p.stdout)) as TraceResult;
-  } catch {
-    /* asserted below */
-  }
-  return { code: p.exitCode ?? -1, r, raw: `${p.stdout}\n${p.stderr}`.slice(-3000) };
-}
-
-/** Trace tables and capture processes of ours still in the lab's namespaces, and trace folders in its state. */
-async function leftovers(): Promise<string[]> {
-  const out: string[] = [];
-  for (const ns of netnsOf(name)) {
-    const tables = await inNetns(ns, ['nft', 'list', 'tables']);
-    out.push(...tables.out.split('\n').filter((l) => l.includes('podlab-trace')).map((l) => `${ns}: ${l}`));
-    const pids = (await execa('ip', ['netns', 'pids', ns], { reject: false })).stdout.split('\n').filter(Boolean);
-    for (const pid of pids) {
-      const cmd = (await execa('cat', [`/proc/${pid}/cmdline`], { reject: false })).stdout.replace(/\0/g, ' ');
-      if (/tcpdump|nft monitor/.test(cmd)) out.push(`${ns}: pid ${pid} ${cmd}`);
-    }
-  }
-  out.push(...readdirSync(tmpdir()).filter((f) => f.startsWith(`podlab-trace-${name}-`)).map((f) => `work folder: ${f}`));
-  return out;
-}
-
-const walks = (r: TraceResult) => r.hops.flatMap((h) => h.rules.flatMap((p) => p.walks.map((w) => ({ hop: h.label, ...w }))));
+const trace = (args: string[]) => traceJson(name, args);
+const leftovers = () => traceLeftovers(name);
 
 t.test('up', async (t) => {
   const u = await podlab(['up', '-f', file]);

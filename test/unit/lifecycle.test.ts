@@ -342,8 +342,11 @@ t.test('down stops the lab\'s podlab supervise by its heartbeat: only a live sup
   beat(sup.pid);
   t.same(await stopOtherSupervisor(rctx), { pid: sup.pid, by: 'podlab supervise' });
   t.equal(await sup.exited, 'SIGTERM', 'stopped by SIGTERM');
-  const stubborn = proc(['-c', 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)', 'supervise']);
-  await new Promise((r) => setTimeout(r, 300));
+  // It says when SIGTERM is ignored (on a loaded runner python took over 300 ms to get there, and SIGTERM ended it).
+  const stubbornP = spawn('python3', ['-c', 'import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print("ready", flush=True); time.sleep(60)', 'supervise'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  t.teardown(() => { if (stubbornP.exitCode === null && stubbornP.signalCode === null) stubbornP.kill('SIGKILL'); });
+  const stubborn = { pid: stubbornP.pid!, exited: new Promise<string | null>((r) => stubbornP.on('exit', (_c, sig) => r(sig))) };
+  await new Promise((r) => stubbornP.stdout!.once('data', r));
   beat(stubborn.pid);
   t.same(await stopOtherSupervisor(rctx, { graceMs: 300 }), { pid: stubborn.pid, by: 'podlab supervise', killed: true });
   t.equal(await stubborn.exited, 'SIGKILL', 'killed after the grace');
