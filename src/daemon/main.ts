@@ -3,19 +3,23 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { Daemon, type DaemonOptions } from './daemon.js';
 import { listen } from './server.js';
+import { registerNode } from './node.js';
 
 export async function runDaemon(o: DaemonOptions): Promise<void> {
   if (process.getuid && process.getuid() !== 0) throw Object.assign(new Error('the podlab daemon changes network namespaces: run it as root'), { name: 'PreflightError', missing: ['root'] });
   mkdirSync(o.stateDir, { recursive: true, mode: 0o700 });
   const d = new Daemon(o);
+  const node = o.node ? await registerNode(o.node) : undefined;
   const server = await listen(d, o.socket);
   d.log.log(`podlab daemon pid ${process.pid} listening on ${o.socket} (state ${o.stateDir}, resync every ${o.resyncMs / 1000}s)`, { pid: process.pid, socket: o.socket, stateDir: o.stateDir });
+  if (node && o.node) d.log.log(`node ${o.node.name} registered in ${node.describe} (underlay ${o.node.underlayDev})`, { node: o.node.name });
   let stopping = false;
   const stop = (sig: string) => {
     if (stopping) process.exit(130);
     stopping = true;
     d.log.log(`${sig}: stopping (labs and their processes stay up)`);
     void d.stop();
+    node?.close();
     server.close();
     rmSync(o.socket, { force: true });
     setTimeout(() => process.exit(0), 200).unref();
