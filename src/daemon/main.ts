@@ -19,10 +19,11 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
     stopping = true;
     d.log.log(`${sig}: stopping (labs and their processes stay up)`);
     void d.stop();
-    node?.close();
     server.close();
     rmSync(o.socket, { force: true });
-    setTimeout(() => process.exit(0), 200).unref();
+    // Node mode: revoke the lease first (bounded), so the node leaves the store now rather than after its TTL.
+    const left = node ? Promise.race([node.close(), new Promise((r) => setTimeout(r, 2000))]) : Promise.resolve();
+    void left.then(() => setTimeout(() => process.exit(0), 200).unref());
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -25,7 +25,7 @@ export async function registerNode(n: NonNullable<DaemonOptions['node']>): Promi
   try {
     await store.register({ node: n.name, underlayIp, pid: process.pid }, n.ttlSeconds ?? 10);
   } catch (e) {
-    store.close();
+    await store.close();
     throw e;
   }
   return store;

@@ -88,8 +88,11 @@ export class EtcdStore {
     return this.url.text;
   }
 
-  close(): void {
-    this.lease?.revoke().catch(() => undefined);
+  /** Revoke this daemon's lease (its registration goes at once, not after the TTL), then close the client. */
+  async close(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (lease) await lease.revoke().catch(() => undefined);
     this.client.close();
   }
 

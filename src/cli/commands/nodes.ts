@@ -23,7 +23,7 @@ export const nodesCommand: CommandModule = {
           for (const n of nodes) out([n.node, n.underlayIp, String(n.pid), n.since].join('\t'));
         }
       } finally {
-        s.close();
+        await s.close();
       }
     } catch (e) {
       fail(e);
