@@ -113,6 +113,36 @@ if (!isRoot || !haveEtcd) {
     }
   });
 
+  t.test('up --store: validated, stored, pod CIDRs allocated, nodes without a daemon named, and says the lab is not built', async (t) => {
+    const lab = (mode: string, nodes: string[]) => {
+      const f = join(DIR, '..', `lab-${mode}-${nodes.length}.yaml`);
+      writeFileSync(f, `apiVersion: podlab.io/v1alpha1\nkind: Cluster\nmetadata: {name: mh-lab}\nspec:\n  mode: ${mode}\n  podCIDR: 10.244.0.0/16\n  nodeCIDRMaskSize: 24\n  nodes:\n${nodes.map((n) => `    - name: ${n}\n`).join('')}`);
+      return f;
+    };
+    const up = (f: string, extra: string[] = []) => execa('node', [CLI, 'up', '-f', f, '--json', '--wait-nodes', '1', ...extra], { reject: false, timeout: 60_000, env: { ...process.env, PODLAB_STORE: URL, PODLAB_STORE_CREDENTIALS: cred(), PODLAB_STATE_DIR: join(DIR, '..', 'host-state') } });
+    const r = await up(lab('overlay', M));
+    t.equal(r.exitCode, 1, 'not built: exit 1');
+    t.match(r.stderr, /does not build the dataplane across machines yet/);
+    const j = JSON.parse(r.stdout) as { podCIDRs: Record<string, string>; missing: string[] };
+    t.same(j.missing, []);
+    t.equal(new Set(Object.values(j.podCIDRs)).size, 3, `three distinct pod CIDRs ${JSON.stringify(j.podCIDRs)}`);
+    const again = JSON.parse((await up(lab('overlay', M))).stdout) as { podCIDRs: Record<string, string> };
+    t.same(again.podCIDRs, j.podCIDRs, 'a second up keeps them');
+    const s = EtcdStore.open(URL, cred());
+    try {
+      t.match((await s.objects('mh-lab'))?.[0]?.text ?? '', /kind: Cluster/, 'the files are in the store');
+    } finally {
+      await s.close();
+    }
+    const extra = await up(lab('overlay', [...M, `${PFX}n9`]));
+    t.match(extra.stderr, new RegExp(`nodes without a daemon in .*: ${PFX}n9 `));
+    const vpc = await up(lab('vpc', M));
+    t.equal(vpc.exitCode, 1);
+    t.match(vpc.stderr, /vpc across machines is not supported yet/);
+    const bad = await up(join(DIR, '..', 'nope.yaml'));
+    t.match(bad.stderr, /cannot read cluster file/);
+  });
+
   t.test('one daemon per node; a stopped daemon leaves the store', async (t) => {
     const dup = await execa('ip', ['netns', 'exec', M[0]!, 'node', CLI, 'daemon', '--node', M[0]!, '--store', URL, '--store-credentials', cred(), '--state-dir', join(DIR, '..', 'dup')], { reject: false, timeout: 30_000 });
     t.not(dup.exitCode, 0);
