@@ -5,7 +5,8 @@
 #
 #   eval "$(scripts/dockerd.sh start [DIR])"   # starts dockerd; prints: export DOCKER_HOST=unix://DIR/docker.sock
 #   scripts/dockerd.sh stop [--keep] [DIR]     # stops it by its pid; removes DIR (images too) unless --keep
-#   scripts/dockerd.sh flags [DIR]             # the dockerd command line, to run it yourself
+#   scripts/dockerd.sh flags [DIR]             # the dockerd command line, to run it yourself (make DIR/exec/netns
+#                                              #   a shared mount first, as start does: docs/runtime.md)
 #
 # DIR defaults to /tmp/podlab-dockerd. podlab only needs network modes "none" and "container:": pod networking
 # is podlab's own (a veth into the pod's sandbox namespace), so the engine needs no network of its own.
@@ -53,6 +54,16 @@ case "$cmd" in
     # dockerd and containerd create these fixed directories whatever the flags; remove them at stop if we made them.
     : >"$DIR/made-dirs"
     for d in /run/docker /run/containerd; do [ -e "$d" ] || echo "$d" >>"$DIR/made-dirs"; done
+    # The engine bind-mounts each sandbox's network namespace under EXEC/netns. A mount namespace made while it runs
+    # (a podlab process pod's, `ip netns exec`'s) copies those mounts; from a private folder the copies are private
+    # and keep the namespace alive after the engine unmounts it (until that other process ends: another lab's pods
+    # keep a downed lab's pod namespaces). Made a shared mount first (as `ip netns` does with /run/netns), the copies
+    # are its slaves and the engine's unmount reaches them.
+    mkdir -p "$DIR/exec/netns"
+    if ! findmnt -rno PROPAGATION --mountpoint "$DIR/exec/netns" 2>/dev/null | grep -q shared; then
+      findmnt -rno TARGET --mountpoint "$DIR/exec/netns" >/dev/null 2>&1 || mount --bind "$DIR/exec/netns" "$DIR/exec/netns"
+      mount --make-shared "$DIR/exec/netns"
+    fi
     # shellcheck disable=SC2046
     setsid $(flags) >"$DIR/dockerd.log" 2>&1 </dev/null &
     for _ in $(seq 1 300); do
@@ -73,6 +84,9 @@ case "$cmd" in
         if kill -0 "$pid" 2>/dev/null; then echo "dockerd $pid did not stop in 30 s; sending SIGKILL" >&2; kill -KILL "$pid"; fi
       fi
     fi
+    # The shared mount start made of EXEC/netns (and any namespace the engine left mounted in it) goes, --keep or not.
+    { findmnt -rno TARGET | grep -F "$DIR/exec/netns/" || true; } | sort -r | while read -r m; do umount -l "$m" || true; done
+    if findmnt -rno TARGET --mountpoint "$DIR/exec/netns" >/dev/null 2>&1; then umount -l "$DIR/exec/netns" || true; fi
     # The engine's containers' cgroups lived under cgroup-parent $NAME: remove the (now empty) parents.
     find /sys/fs/cgroup -maxdepth 2 -type d -name "$NAME" -exec rmdir {} + 2>/dev/null || true
     if [ -f "$DIR/made-dirs" ]; then

@@ -54,6 +54,7 @@ export function printDown(r: DownResult, json: boolean): void {
   for (const w of r.warnings ?? []) err(`warning: ${w}`);
   if (json) out(JSON.stringify(r, null, 2));
   else {
+    if (r.supervisor) out(`stopped the lab's supervisor (${r.supervisor.by}, pid ${r.supervisor.pid}${r.supervisor.killed ? ', killed: it did not end on SIGTERM' : ''}) first`);
     out(`lab ${r.cluster} removed: ${r.removedNetns} namespace(s), ${r.killed} process(es) stopped`);
     if (r.leftovers.length) err(`still present:\n${r.leftovers.map((l) => `  - ${l}`).join('\n')}`);
   }

@@ -49,6 +49,12 @@ export class LabManager {
   private repairTimer?: NodeJS.Timeout;
   private resyncTimer?: NodeJS.Timeout;
   private lastProcRepair = 0;
+  /** A process or namespace went while a call was running: repaired when it ends. */
+  private goneWhileBusy?: number;
+  /** Consecutive failed repairs: each is retried, reading everything back, after 1 s, 2 s, 4 s … (at most the period). */
+  private failures = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private goneTimer?: NodeJS.Timeout;
   private cached?: { topo: Topology; d: Desired };
   readonly ruleTexts = new Map<string, string>();
   stopped = false;
@@ -66,6 +72,8 @@ export class LabManager {
     this.stopped = true;
     clearInterval(this.resyncTimer);
     clearTimeout(this.repairTimer);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.goneTimer);
     void this.stopLifecycle();
   }
 
@@ -120,6 +128,9 @@ export class LabManager {
         if (!this.stopped) {
           this.host.watchLab(this.cluster);
           for (const [ns, at] of this.heard) if (!this.touched.has(ns)) this.drift(ns, at);
+          const gone = this.goneWhileBusy;
+          this.goneWhileBusy = undefined;
+          if (gone !== undefined) this.processGone(gone);
         }
         this.heard.clear();
       }
@@ -155,7 +166,18 @@ export class LabManager {
 
   /** A recorded process is gone (or a namespace was deleted): repair without reading any namespace but missing ones. */
   processGone(at: number): void {
-    if (this.stopped || this.busy || at - this.lastProcRepair < 1000) return;
+    if (this.stopped) return;
+    if (this.busy) {
+      this.goneWhileBusy ??= at;
+      return;
+    }
+    if (at - this.lastProcRepair < 1000) {
+      // At most one such repair a second, but none lost: the next one comes when the second is up.
+      clearTimeout(this.goneTimer);
+      this.goneTimer = setTimeout(() => this.processGone(this.lastProcRepair + 1000), this.lastProcRepair + 1000 - at);
+      this.goneTimer.unref();
+      return;
+    }
     this.lastProcRepair = at;
     this.firstDrift ??= at;
     clearTimeout(this.repairTimer);
@@ -163,7 +185,7 @@ export class LabManager {
   }
 
   /** Resync (everything read back) or repair (the namespaces drift was heard of); logs every repair with what drifted. */
-  async repair(kind: 'resync' | 'event' | 'adopt'): Promise<UpResult | undefined> {
+  async repair(kind: 'resync' | 'event' | 'adopt' | 'retry'): Promise<UpResult | undefined> {
     if (this.stopped) return undefined;
     if (kind === 'resync' && this.busy) return undefined; // a call is running: the next period will do
     const scope = kind === 'event' ? new Set(this.scope) : undefined;
@@ -189,6 +211,8 @@ export class LabManager {
           log.log(`${this.cluster}: ${kind === 'event' ? 'drift event' : kind}: ${r.repairs.length ? `${r.repairs.length} repair(s)` : 'no drift'} (read back ${r.readBack} of ${r.namespaces} namespaces, ${Math.round(r.ms)} ms)`,
             { cluster: this.cluster, kind, repairs: r.repairs.length, readBack: r.readBack, ms: Math.round(r.ms) });
         }
+        if (this.failures) log.log(`${this.cluster}: ${kind}: the lab is whole again after ${this.failures} failed repair(s)`);
+        this.failures = 0;
         return r;
       }, { wait: kind !== 'resync' });
     } catch (e) {
@@ -196,7 +220,14 @@ export class LabManager {
         log.log(`${this.cluster}: ${kind} skipped: ${e.message}`);
         return undefined;
       }
-      log.emit({ cluster: this.cluster, type: 'Warning', reason: 'Failed', object: `lab ${this.cluster}`, message: `${kind} failed: ${(e as Error).message}` });
+      this.failures++;
+      const wait = Math.min(1000 * 2 ** (this.failures - 1), this.resyncMs);
+      log.emit({ cluster: this.cluster, type: 'Warning', reason: 'Failed', object: `lab ${this.cluster}`, message: `${kind} failed: ${(e as Error).message} (reading everything back again in ${wait / 1000} s)` });
+      clearTimeout(this.retryTimer);
+      if (!this.stopped) {
+        this.retryTimer = setTimeout(() => void this.repair('retry'), wait);
+        this.retryTimer.unref();
+      }
       return undefined;
     }
   }

@@ -8,6 +8,7 @@ import { KINDS, supportedKinds, type LabBuilder } from './kinds/index.js';
 import type { ModeSchema } from './kinds/cluster.js';
 import { hasSchema, reportSchema, validateSchema } from './schema.js';
 import { IgnoredFields } from './usage.js';
+import { hostNetworkRuntimeNotice } from './podspec.js';
 
 export type { Source } from './doc.js';
 export { objectKey, objectKeysOf, fmtPath, findDocument } from './doc.js';
@@ -95,6 +96,16 @@ export function parseLab(sources: readonly Source[], opts: ParseOptions): LabSpe
     for (const d of mine) b.notices.push(...d.ctx.notices);
   }
   b.notices.push(...ignored.notices());
+  if (b.cluster) {
+    for (const p of b.pods) {
+      const n = hostNetworkRuntimeNotice(p, b.cluster, `${p.origin.file}:${p.origin.line}: Pod ${p.namespace}/${p.name}`);
+      if (n) b.notices.push(n);
+    }
+    for (const w of b.workloads) {
+      const n = hostNetworkRuntimeNotice(w.template, b.cluster, `${w.origin.file}:${w.origin.line}: ${w.key}`);
+      if (n) b.notices.push(n);
+    }
+  }
 
   if (problems.length > 0 || !b.cluster) throw new SpecError(problems, MAX_PROBLEMS);
   return {

@@ -15,6 +15,24 @@ const DNS_POLICIES: readonly DnsPolicy[] = ['ClusterFirst', 'Default'];
 export const RUNTIME_ANNOTATION = 'podlab.io/runtime';
 export const RUNTIMES: readonly RuntimeName[] = ['process', 'docker'];
 
+/**
+ * The runtime that runs a pod: its annotation podlab.io/runtime, else the Cluster's spec.runtime, else process. A
+ * hostNetwork pod is always a process pod: its processes run in its node's namespace, which Docker cannot give a
+ * container (a node is a namespace of podlab's, not the host's; the engine only knows "host", "none" and
+ * "container:"). System pods are run by their component.
+ */
+export function effectiveRuntime(p: { runtime?: RuntimeName; hostNetwork?: boolean; system?: string }, cluster: { runtime?: RuntimeName }): RuntimeName | undefined {
+  if (p.system) return undefined;
+  if (p.hostNetwork) return 'process';
+  return p.runtime ?? cluster.runtime;
+}
+
+/** The notice for a hostNetwork pod that asks for Docker (it runs as a process pod), or undefined. */
+export function hostNetworkRuntimeNotice(p: { runtime?: RuntimeName; hostNetwork?: boolean; system?: string }, cluster: { runtime?: RuntimeName }, who: string): string | undefined {
+  if (p.system || !p.hostNetwork || (p.runtime ?? cluster.runtime) !== 'docker') return undefined;
+  return `${who}: a hostNetwork pod runs as a process pod in its node's namespace, not in Docker (a container cannot join a node's namespace); its containers' images are not run (see docs/runtime.md)`;
+}
+
 /** The pod's restartPolicy (Always unless written). */
 export const restartPolicyOf = (p: { restartPolicy?: RestartPolicy }): RestartPolicy => p.restartPolicy ?? 'Always';
 /** Kubernetes' default grace period: 30 s. */

@@ -97,7 +97,18 @@ async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOption
     const old = group.filter((n) => !o.fresh.has(n.netns) && !known.has(n.netns));
     readBack += old.length;
     rulesSynced += group.filter((n) => known.has(n.netns)).length;
-    const observed: Map<string, Observed> = phase === 2 && early && !linksChanged ? await early : await k.observe(toRead(old), limit);
+    let observed: Map<string, Observed> = phase === 2 && early && !linksChanged ? await early : await k.observe(toRead(old), limit);
+    // A veth end made by an earlier phase's namespace is missing here while that namespace still has its own end:
+    // this namespace was made again after an earlier run was cut short (or its first wiring failed), and the other
+    // end is an orphan whose peer lives on in the deleted namespace. Replace it now, as if this namespace were new.
+    const lacking = new Set(old.filter((n) => n.links.some((l) => l.foreign && l.kind === 'veth' && !observed.get(n.netns)?.links.some((x) => x.name === l.name))).map((n) => n.netns));
+    if (lacking.size) {
+      const r = await rewire(exec, k, plan, lacking, o, limit);
+      changes += r.changes;
+      changed.push(...r.changed);
+      observed = new Map([...observed, ...(await k.observe(toRead(old.filter((n) => lacking.has(n.netns))), limit))]);
+      linksChanged = true;
+    }
     const ops = group.map((n) => {
       const rules = known.get(n.netns);
       if (rules) return { n, d: rules };
@@ -116,6 +127,18 @@ async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOption
   }
   await early?.catch(() => undefined); // read early but not used (links changed): let it end before the session closes
   return { changes, readBack, rulesSynced, changed };
+}
+
+/** Makes again, from the namespaces that create them, the veths whose far end in `lacking` is missing (and what lives on them). */
+async function rewire(exec: Executor, k: Kernel, plan: Plan, lacking: ReadonlySet<string>, o: ApplyOptions, limit: number): Promise<{ changes: number; changed: Change[] }> {
+  const creators = plan.namespaces.filter((n) => n.links.some((l) => l.kind === 'veth' && l.peer && lacking.has(l.peer.netns)));
+  const peers = new Set([...o.fresh, ...lacking]);
+  const observed = await k.observe(creators.filter((n) => !o.fresh.has(n.netns)).map((n) => ({ netns: n.netns, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', rulesets: [] })), limit);
+  const ops = creators.map((n) => ({ n, d: diffNs(n, observed.get(n.netns) ?? EMPTY_OBSERVED, false, peers) }));
+  await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
+  await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, k, n, d, o.ledger, o.texts));
+  await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
+  return { changes: ops.reduce((a, { d }) => a + opsCount(d), 0), changed: ops.flatMap(({ d }) => describeOps(d)) };
 }
 
 /** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */

@@ -1,12 +1,13 @@
 // What a lab with docker pods needs before anything is built: an engine that answers, and every image its pods
 // name (podlab never pulls). Both fail with the whole list of what is missing and how to provide it (exit 3).
 import type { LabSpec } from '../input/types.js';
+import { effectiveRuntime } from '../input/podspec.js';
 import { PreflightError } from '../kernel/preflight.js';
 import { enginePreflight, missingImages, provideHint, PAUSE_IMAGE, ensurePauseImage } from '../workload/docker/index.js';
 
 /** The pods of the files that run in Docker (spec.runtime, or annotation podlab.io/runtime). */
 export function dockerPods(lab: LabSpec) {
-  return lab.pods.filter((p) => (p.runtime ?? lab.cluster.runtime ?? 'process') === 'docker');
+  return lab.pods.filter((p) => effectiveRuntime(p, lab.cluster) === 'docker');
 }
 
 export async function dockerPreflight(lab: LabSpec): Promise<void> {

@@ -7,6 +7,7 @@ import { PREFIX } from '../net/names.js';
 import { CorruptStateError, type LabState } from '../store/types.js';
 import { labContext, requireRoot, runtimeContext, withLock, type LabContext } from './context.js';
 import { podns } from '../workload/process/index.js';
+import { stopOtherSupervisor, type StoppedSupervisor } from './lifecycle.js';
 import { NETNS_ETC, removeNetnsFiles } from '../workload/dns/server.js';
 import { connectEngine, listCluster, removeCluster, clustersInEngine } from '../workload/docker/index.js';
 
@@ -43,6 +44,8 @@ export interface DownResult {
   readonly leftovers: readonly string[];
   /** Why the state could not be used (the kernel was used instead). */
   readonly warnings?: readonly string[];
+  /** The lab's `podlab supervise`, stopped before anything was removed. */
+  readonly supervisor?: StoppedSupervisor;
 }
 
 export async function down(cluster: string, o: Partial<LabContext> = {}): Promise<DownResult> {
@@ -54,6 +57,8 @@ export async function down(cluster: string, o: Partial<LabContext> = {}): Promis
 /** `down` for a caller that holds the lab's lock already (test). */
 export async function downLocked(ctx: LabContext, cluster: string): Promise<DownResult> {
   const { exec } = ctx;
+  // First the lab's supervisor in another process: it would restart what this removes.
+  const supervisor = await stopOtherSupervisor(runtimeContext(ctx, cluster));
   const nsList = (await ownedNetns(exec, cluster)).mine;
   const warnings: string[] = [];
   let st: LabState | undefined;
@@ -72,7 +77,7 @@ export async function downLocked(ctx: LabContext, cluster: string): Promise<Down
   warnings.push(...(await releaseLabDir(ctx, cluster)));
   await removeNetnsFiles(exec, await netnsFilesOf(exec, cluster));
   await ctx.store.remove(cluster);
-  return { cluster, removedNetns: nsList.length, killed, leftovers: [...dockerLeft, ...(await leftovers(exec, cluster, ctx.store.dir(cluster)))], ...(warnings.length ? { warnings } : {}) };
+  return { cluster, removedNetns: nsList.length, killed, leftovers: [...dockerLeft, ...(await leftovers(exec, cluster, ctx.store.dir(cluster)))], ...(warnings.length ? { warnings } : {}), ...(supervisor ? { supervisor } : {}) };
 }
 
 /** What of a lab still exists: namespaces, processes in them, host links with our names, its mounts and /etc/netns files, its containers. */
@@ -131,6 +136,7 @@ async function cleanLocked(ctx: LabContext, opts: { cluster?: string; all?: bool
   } catch {
     /* no engine */
   }
+  for (const c of clusters) await stopOtherSupervisor(runtimeContext(ctx, c));
   for (const c of [...new Set([...clusters, ...engineClusters])]) await removeDocker(exec, c, false);
   await stopPids(exec, [...exec.pidsIn(targets).keys()]);
   await delNetns(exec, targets).catch(() => undefined);

@@ -3,6 +3,7 @@
 // readiness of endpoints), and what `up` does when none runs: start every pod once (init containers in order, each
 // to completion), and nothing restarts them afterwards.
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import type { PodT, Topology } from '../model/topology.js';
 import type { RuntimeContext, WorkloadRuntime } from '../workload/types.js';
 import { Supervisor, type PodReport } from '../workload/lifecycle/supervisor.js';
@@ -53,6 +54,43 @@ export async function liveSupervisor(rctx: RuntimeContext): Promise<Heartbeat | 
   } catch {
     return undefined;
   }
+}
+
+/** What `down`/`clean` did about a supervisor of the lab that another process runs. */
+export interface StoppedSupervisor {
+  readonly pid: number;
+  readonly by: string;
+  /** It did not end on SIGTERM within the grace: SIGKILL. */
+  readonly killed?: boolean;
+}
+
+/**
+ * Stop the `podlab supervise` of this lab that another process of this host runs, before `down` or `clean` removes
+ * the lab: left running it would restart the containers it sees gone (a container was left behind) and write its
+ * heartbeat into the removed folder. Its heartbeat names the pid; the process must still be a `podlab … supervise`
+ * (its command line says so), so a reused pid is never signalled. SIGTERM (it stops its loop and exits, the
+ * containers untouched), then SIGKILL after `graceMs`. The daemon's own supervisor is stopped by the daemon.
+ */
+export async function stopOtherSupervisor(rctx: RuntimeContext, o: { graceMs?: number } = {}): Promise<StoppedSupervisor | undefined> {
+  let h: Heartbeat;
+  try {
+    const t = await rctx.exec.files.read(heartbeatFile(rctx.dir));
+    if (!t) return undefined;
+    h = JSON.parse(t) as Heartbeat;
+  } catch {
+    return undefined;
+  }
+  if (h.by !== 'podlab supervise' || h.pid === process.pid || h.host !== hostname() || !rctx.exec.alive(h.pid)) return undefined;
+  const cmd = ((await rctx.exec.files.read(`/proc/${h.pid}/cmdline`).catch(() => undefined)) ?? '').split('\0');
+  if (!cmd.includes('supervise')) return undefined;
+  rctx.exec.signal(h.pid, 'SIGTERM');
+  const end = Date.now() + (o.graceMs ?? 15_000);
+  while (rctx.exec.alive(h.pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  if (!rctx.exec.alive(h.pid)) return { pid: h.pid, by: h.by };
+  rctx.exec.signal(h.pid, 'SIGKILL');
+  while (rctx.exec.alive(h.pid) && Date.now() < end + 5000) await new Promise((r) => setTimeout(r, 50));
+  await clearHeartbeat(rctx);
+  return { pid: h.pid, by: h.by, killed: true };
 }
 
 export async function writeSnapshot(rctx: RuntimeContext, s: Snapshot): Promise<void> {

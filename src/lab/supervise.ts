@@ -32,6 +32,12 @@ export interface SuperviseOptions extends Partial<LabContext> {
   readonly followMs?: number;
   readonly clock?: Clock;
   readonly pollMs?: number;
+  /**
+   * The lab's state is gone (`down`, `clean`, or removed by hand): the supervisor has stopped following it, writes
+   * nothing more into the lab's folder, and the host should stop it (`podlab supervise` exits). Checked with the
+   * state's follow (followMs); twice missing in a row counts.
+   */
+  readonly onGone?: () => void;
 }
 
 export interface LabSupervisor {
@@ -51,7 +57,12 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
   const ctx: LabContext = { ...base, supervisor: sup };
   const since = new Date().toISOString();
   const by = o.by ?? 'podlab supervise';
-  const beat = () => writeHeartbeat(rctx, { pid: process.pid, host: hostname(), since, beat: new Date().toISOString(), by });
+  // Once the lab's state is gone nothing is written into its folder again (it would make the folder anew).
+  let gone = false;
+  const beat = async () => {
+    if (gone || !(await rctx.exec.files.exists(rctx.dir))) return;
+    await writeHeartbeat(rctx, { pid: process.pid, host: hostname(), since, beat: new Date().toISOString(), by });
+  };
 
   // Readiness → endpoints: one sync at a time; a change during a sync makes one more.
   let syncing: Promise<void> = Promise.resolve();
@@ -81,6 +92,7 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
     if (snapTimer) return;
     snapTimer = setTimeout(() => {
       snapTimer = undefined;
+      if (gone) return;
       void writeSnapshot(rctx, { at: new Date().toISOString(), pods: sup.statuses(), notReady: sup.notReady() });
     }, 50);
   };
@@ -148,10 +160,19 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
       .finally(() => { cronBusy = false; });
   }, o.cronPollMs ?? 5000);
   cronTimer.unref();
-  // Another process changed the lab: follow its topology.
+  // Another process changed the lab: follow its topology. Its state gone: stop following, tell the host.
+  let missing = 0;
   const follow = o.followMs === 0 ? undefined : setInterval(async () => {
+    if (gone) return;
     try {
       const now = await ctx.store.read(cluster);
+      missing = now ? 0 : missing + 1;
+      if (missing >= 2) {
+        gone = true;
+        if (follow) clearInterval(follow);
+        o.onGone?.();
+        return;
+      }
       if (!now || now.updatedAt === lastUpdate) return;
       lastUpdate = now.updatedAt;
       if (JSON.stringify(now.topology.pods) !== JSON.stringify(topo.pods)) {
@@ -178,8 +199,10 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
       await sup.stop();
       await syncing;
       if (snapTimer) clearTimeout(snapTimer);
-      await writeSnapshot(rctx, { at: new Date().toISOString(), pods: sup.statuses(), notReady: sup.notReady() });
-      await clearHeartbeat(rctx);
+      if (!gone && (await rctx.exec.files.exists(rctx.dir))) {
+        await writeSnapshot(rctx, { at: new Date().toISOString(), pods: sup.statuses(), notReady: sup.notReady() });
+        await clearHeartbeat(rctx);
+      }
     },
   };
 }

@@ -44,11 +44,15 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const placement = new Map<string, string>();
   const placed: Placed[] = [];
+  // Placed pods with required anti-affinity: every later pod is checked against their terms (kept apart, so a lab of
+  // thousands of pods without any is not quadratic).
+  const repelling: Placed[] = [];
   const count = new Map(nodes.map((n) => [n.name, 0]));
   const ports = new Map(nodes.map((n) => [n.name, new Set<string>()]));
   const put = (p: PodSpec, node: string) => {
     placement.set(keyOf(p), node);
     placed.push({ pod: p, node });
+    if (p.affinity?.antiRequired?.length) repelling.push({ pod: p, node });
     count.set(node, (count.get(node) ?? 0) + 1);
     for (const hp of hostPortsOf(p)) ports.get(node)!.add(hp);
   };
@@ -73,7 +77,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
         ?? (portsFree(p, n.name) ? undefined : NODE_PORTS_REASON)
         ?? (input.capacity && count.get(n.name)! >= input.capacity.limit ? input.capacity.reason : undefined)
         ?? spreadReason(p, n, nodes, placed)
-        ?? affinityReason(p, n, nodes, placed, input.namespaceLabels ?? {});
+        ?? affinityReason(p, n, nodes, placed, repelling, input.namespaceLabels ?? {});
       if (r) reasons.set(r, (reasons.get(r) ?? 0) + 1);
       else feasible.push(n);
     }
@@ -175,7 +179,7 @@ function sameDomain(nodes: readonly SNode[], key: string, a: string, b: SNode): 
   return na !== undefined && na.labels[key] !== undefined && na.labels[key] === b.labels[key];
 }
 
-function affinityReason(p: PodSpec, n: SNode, nodes: readonly SNode[], placed: readonly Placed[], nsLabels: Readonly<Record<string, Readonly<Record<string, string>>>>): string | undefined {
+function affinityReason(p: PodSpec, n: SNode, nodes: readonly SNode[], placed: readonly Placed[], repelling: readonly Placed[], nsLabels: Readonly<Record<string, Readonly<Record<string, string>>>>): string | undefined {
   for (const t of p.affinity?.podRequired ?? []) {
     const m = podsMatching(t, p, placed, nsLabels);
     if (n.labels[t.topologyKey] === undefined) return "node(s) didn't match pod affinity rules";
@@ -187,7 +191,7 @@ function affinityReason(p: PodSpec, n: SNode, nodes: readonly SNode[], placed: r
     if (podsMatching(t, p, placed, nsLabels).some((x) => sameDomain(nodes, t.topologyKey, x.node, n))) return "node(s) didn't match pod anti-affinity rules";
   }
   // Existing pods' required anti-affinity against this pod.
-  for (const x of placed) {
+  for (const x of repelling) {
     for (const t of x.pod.affinity?.antiRequired ?? []) {
       if (!termNamespaces(t, x.pod.namespace, nsLabels)(p.namespace) || !labelSelectorMatches(sel(t.labelSelector), p.labels)) continue;
       if (sameDomain(nodes, t.topologyKey, x.node, n)) return "node(s) didn't satisfy existing pods anti-affinity rules";

@@ -15,6 +15,7 @@ import { serviceEnv } from './envvars.js';
 import { nodeLabels, schedule } from './scheduler.js';
 import { expandWorkloads, type WorkloadT } from './workloads/index.js';
 import { configIssue, configObjects, resolveContainers, resolveVolumes, serviceAccountVolume, SERVICE_ACCOUNT_DIR, type ResolvedVolume } from './env.js';
+import { effectiveRuntime } from '../input/podspec.js';
 export type { ServiceT, ServicePortT, EndpointT, ReadyFn } from './services.js';
 export type { WorkloadT } from './workloads/index.js';
 export type { ResolvedVolume, VolumeFile } from './env.js';
@@ -276,7 +277,7 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
     // Every container gets the service account folder, unless it mounts something there itself (as kubelet).
     const withSa = (cs: ContainerSpec[]): ContainerSpec[] => (sa ? cs.map((x) => ((x.volumeMounts ?? []).some((m) => m.mountPath === SERVICE_ACCOUNT_DIR) ? x
       : { ...x, volumeMounts: [...(x.volumeMounts ?? []), { name: sa.name, mountPath: SERVICE_ACCOUNT_DIR, readOnly: true }] })) : cs);
-    const runtime = p.system ? undefined : p.runtime ?? c.runtime;
+    const runtime = effectiveRuntime(p, c);
     return {
       namespace: p.namespace, name: p.name, key, node, ip: facts.ip,
       netns: p.hostNetwork ? nodeNetns(c.name, node) : podNetns(c.name, p.namespace, p.name), labels: p.labels, containers: withSa(resolveContainers(p, facts, objects)),

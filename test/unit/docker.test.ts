@@ -12,6 +12,11 @@ import {
 } from '../../src/workload/docker/index.js';
 import { busyboxRootfs, pauseRootfs, appletLinks } from '../../src/workload/docker/rootfs.js';
 import { labelFilter } from '../../src/workload/docker/labels.js';
+import { dockerRuntime } from '../../src/workload/docker/runtime.js';
+import { parseLabFiles, resolveLab } from '../../src/modes/registry.js';
+import { effectiveRuntime } from '../../src/input/podspec.js';
+import { dockerPods } from '../../src/lab/docker.js';
+import { nodeNetns } from '../../src/net/names.js';
 
 t.test('engine: a missing, non-socket, stale or remote DOCKER_HOST is a clear error naming what to do', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'podlab-docker-unit-'));
@@ -143,4 +148,61 @@ t.test('log demux: stdout and stderr frames in order; a TTY log is plain', async
   t.same(f.map((x) => [x.stream, x.data.toString()]), [['stdout', 'out1\n'], ['stderr', 'err\n'], ['stdout', 'out2\n']]);
   t.same(demux(Buffer.from('plain text\n')).map((x) => [x.stream, x.data.toString()]), [['stdout', 'plain text\n']]);
   t.same(demux(Buffer.alloc(0)), []);
+});
+
+t.test('hostNetwork pods never go through Docker: process pods in their node\'s namespace, with a notice', async (t) => {
+  const lab = (annotation = '', clusterRuntime = 'docker') => `apiVersion: podlab.io/v1alpha1
+kind: Cluster
+metadata: {name: dkh}
+spec:
+  runtime: ${clusterRuntime}
+  nodes: [{name: node1}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hn, namespace: default${annotation ? `, annotations: {podlab.io/runtime: ${annotation}}` : ''}}
+spec:
+  hostNetwork: true
+  containers: [{name: c, image: podlab/busybox:latest, ports: [{containerPort: 9100}]}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: box, namespace: default}
+spec:
+  containers: [{name: c, image: podlab/busybox:latest, command: [sleep, '3600']}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent, namespace: default}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      hostNetwork: true
+      containers: [{name: c, image: podlab/busybox:latest, ports: [{containerPort: 9200}]}]
+`;
+  const parsed = parseLabFiles([{ file: 'lab.yaml', text: lab(), dir: '/tmp' }]);
+  const tp = resolveLab(parsed);
+  const rt = (n: string) => tp.pods.find((p) => p.name === n || p.name.startsWith(`${n}-`))!;
+  t.equal(rt('hn').runtime, undefined, 'the hostNetwork pod is a process pod');
+  t.equal(rt('hn').netns, nodeNetns('dkh', 'node1'), 'in its node\'s namespace');
+  t.equal(rt('agent').runtime, undefined, 'a DaemonSet\'s hostNetwork pods too');
+  t.equal(rt('box').runtime, 'docker', 'the other pods run in Docker');
+  t.same(dockerPods(parsed).map((p) => p.name), ['box'], 'only the docker pods need an engine and images');
+  const notices = parsed.notices.filter((n) => /hostNetwork/.test(n));
+  t.equal(notices.length, 2, notices.join('\n'));
+  t.match(notices[0], /^lab\.yaml:\d+: Pod default\/hn: a hostNetwork pod runs as a process pod in its node's namespace, not in Docker/);
+  t.match(notices[1], /DaemonSet default\/agent: a hostNetwork pod runs as a process pod/);
+  // Asked by the annotation alone; and no notice where nothing asked for docker.
+  const byAnn = parseLabFiles([{ file: 'lab.yaml', text: lab('docker', 'process'), dir: '/tmp' }]);
+  t.equal(byAnn.notices.filter((n) => /Pod default\/hn: a hostNetwork pod/.test(n)).length, 1);
+  t.equal(resolveLab(byAnn).pods.find((p) => p.name === 'hn')!.runtime, undefined);
+  t.equal(parseLabFiles([{ file: 'lab.yaml', text: lab('', 'process'), dir: '/tmp' }]).notices.filter((n) => /hostNetwork pod runs/.test(n)).length, 0);
+  t.equal(effectiveRuntime({ hostNetwork: true, runtime: 'docker' }, { runtime: 'docker' }), 'process');
+  t.equal(effectiveRuntime({ system: 'dns' }, { runtime: 'docker' }), undefined, 'system pods are run by their component');
+  t.equal(effectiveRuntime({}, { runtime: 'docker' }), 'docker');
+  // The docker runtime itself never takes one (and so never links a sandbox under a node's name).
+  t.equal(dockerRuntime.makesNetns({ ...rt('box'), hostNetwork: true }), false);
+  t.equal(dockerRuntime.makesNetns(rt('box')), true);
 });

@@ -304,3 +304,47 @@ spec:
   t.ok(rt.started.includes('live#1'), 'and it was started again');
   await sup.stop();
 });
+
+t.test('down stops the lab\'s podlab supervise by its heartbeat: only a live supervise process of this host, SIGTERM then SIGKILL', async (t) => {
+  const { mkdtempSync, rmSync, writeFileSync, mkdirSync } = await import('node:fs');
+  const { tmpdir, hostname } = await import('node:os');
+  const { join } = await import('node:path');
+  const { spawn } = await import('node:child_process');
+  const { LocalExecutor } = await import('../../src/substrate/local.js');
+  const { stopOtherSupervisor } = await import('../../src/lab/lifecycle.js');
+  const dir = mkdtempSync(join(tmpdir(), 'podlab-unit-sup-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const rctx: RuntimeContext = { exec: new LocalExecutor(), dir, cluster: 'x' };
+  mkdirSync(join(dir, 'lifecycle'));
+  const beat = (pid: number, by = 'podlab supervise', host = hostname()) => writeFileSync(join(dir, 'lifecycle', 'supervisor.json'), JSON.stringify({ pid, host, since: new Date().toISOString(), beat: new Date().toISOString(), by }));
+  // Stand-ins whose command line is a supervise's (or not); one ignores SIGTERM.
+  const proc = (argv: string[]) => {
+    const p = spawn('python3', argv, { stdio: 'ignore' });
+    const exited = new Promise<string | null>((r) => p.on('exit', (_c, sig) => r(sig)));
+    t.teardown(() => { if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL'); });
+    return { pid: p.pid!, exited, alive: () => p.exitCode === null && p.signalCode === null };
+  };
+  const sleeper = ['-c', 'import time; time.sleep(60)'];
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal(await stopOtherSupervisor(rctx), undefined, 'no heartbeat: nothing');
+  const other = proc([...sleeper, 'not-it']);
+  beat(other.pid);
+  t.equal(await stopOtherSupervisor(rctx), undefined, 'a pid that is no supervise (reused) is left alone');
+  t.ok(other.alive());
+  const daemon = proc([...sleeper, 'supervise']);
+  beat(daemon.pid, 'daemon');
+  t.equal(await stopOtherSupervisor(rctx), undefined, 'the daemon stops its own supervisor');
+  beat(daemon.pid, 'podlab supervise', 'elsewhere');
+  t.equal(await stopOtherSupervisor(rctx), undefined, 'another host\'s process is not ours to signal');
+  t.ok(daemon.alive());
+  const sup = proc([...sleeper, 'supervise']);
+  await new Promise((r) => setTimeout(r, 200));
+  beat(sup.pid);
+  t.same(await stopOtherSupervisor(rctx), { pid: sup.pid, by: 'podlab supervise' });
+  t.equal(await sup.exited, 'SIGTERM', 'stopped by SIGTERM');
+  const stubborn = proc(['-c', 'import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)', 'supervise']);
+  await new Promise((r) => setTimeout(r, 300));
+  beat(stubborn.pid);
+  t.same(await stopOtherSupervisor(rctx, { graceMs: 300 }), { pid: stubborn.pid, by: 'podlab supervise', killed: true });
+  t.equal(await stubborn.exited, 'SIGKILL', 'killed after the grace');
+});

@@ -196,3 +196,23 @@ t.test('a pod namespace deleted by hand: status does not say Running, and the ne
   t.equal((await status('demo', h)).pods.find((p) => p.name === 'web-1')!.phase, 'Running');
   t.equal((await up({ ...h, files: ['lab.yaml'], lab: l })).changes, 0);
 });
+
+// The daemon's flake (a pod namespace deleted by hand, made again, never wired): when the run that made the
+// namespace again stops before its veth is made, the next run finds the namespace there (not new) without its
+// eth0, and the node's end still paired with the old namespace. It must replace that orphan all the same.
+t.test('a pod namespace made again but not wired (an earlier run cut short): the next up replaces the orphaned host veth', async (t) => {
+  const h = host();
+  const l = lab(EXAMPLE);
+  await up({ ...h, files: ['lab.yaml'], lab: l });
+  const pod = 'pl-demo-shop-web-1';
+  const veth = [...h.exec.ns('pl-demo-node1').links.values()].find((x) => x.peer?.netns === pod)!;
+  h.exec.netns.delete(pod); // deleted by hand; the old namespace (and the veth's node end) lives on
+  await h.exec.run(['ip', 'netns', 'add', pod]); // made again by a run that ended there
+  const r = await up({ ...h, files: ['lab.yaml'], lab: l });
+  t.same(r.problems, []);
+  t.ok(h.exec.ns(pod).links.has('eth0'), 'the pod has its eth0 again');
+  t.equal(h.exec.ns(pod).links.get('eth0')!.peer?.name, veth.name, 'paired with a new host veth of the same name');
+  t.ok(h.exec.ns(pod).addrs.some((a) => a.dev === 'eth0'), 'with its address');
+  t.equal((await status('demo', h)).pods.find((p) => p.name === 'web-1')!.phase, 'Running');
+  t.equal((await up({ ...h, files: ['lab.yaml'], lab: l })).changes, 0);
+});

@@ -32,7 +32,19 @@ function doSysctls(netns: string, w: SysctlWork, errors: string[]): Record<strin
   const keys = [...(w.write ?? []).map(([k]) => k), ...(w.read ?? [])];
   if (!keys.length) return out;
   const dir = keys.some((k) => k.startsWith('net.')) ? openSync('/proc/sys/net', 'r') : -1;
-  const open = (k: string, flags: number) => (k.startsWith('net.') ? openAt(dir, k.slice(4).replace(/\./g, '/'), flags) : openSync(`/proc/sys/${k.replace(/\./g, '/')}`, flags === O_WRONLY ? 'w' : 'r'));
+  // The costly step is the one below net (ipv4, ipv6, bridge): every namespace's entry of that name hangs off the one
+  // shared `net` dentry (1.3 ms each with 10,000 namespaces, against 5 µs deeper). Looked up once per visit.
+  const sub = new Map<string, number>();
+  const under = (c: string) => {
+    let fd = sub.get(c);
+    if (fd === undefined) sub.set(c, (fd = openAt(dir, c, O_RDONLY)));
+    return fd;
+  };
+  const open = (k: string, flags: number) => {
+    if (!k.startsWith('net.')) return openSync(`/proc/sys/${k.replace(/\./g, '/')}`, flags === O_WRONLY ? 'w' : 'r');
+    const [c, ...rest] = k.slice(4).split('.');
+    return rest.length ? openAt(under(c!), rest.join('/'), flags) : openAt(dir, c!, flags);
+  };
   try {
     for (const [k, v] of w.write ?? []) {
       try {
@@ -68,6 +80,7 @@ function doSysctls(netns: string, w: SysctlWork, errors: string[]): Record<strin
       }
     }
   } finally {
+    for (const fd of sub.values()) closeSync(fd);
     if (dir >= 0) closeSync(dir);
   }
   return out;

@@ -21,7 +21,8 @@ import { containerLogs, followLogs, NoInstanceError } from './logs.js';
 import { removePod, listCluster } from './cleanup.js';
 import type { ContainerState } from '../types.js';
 
-const mine = (p: PodT) => p.runtime === 'docker';
+// A hostNetwork pod never: the model makes it a process pod (effectiveRuntime); never a sandbox linked as a node's namespace.
+const mine = (p: PodT) => p.runtime === 'docker' && !p.hostNetwork;
 const ref = (ctx: RuntimeContext, p: PodT): PodRef => ({ cluster: ctx.cluster, namespace: p.namespace, pod: p.name });
 
 let engineP: Promise<Engine> | undefined;
