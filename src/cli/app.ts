@@ -16,6 +16,7 @@ import { planCommand } from './commands/plan.js';
 import { imageCommand } from './commands/image.js';
 import { daemonCommand, eventsCommand } from './commands/daemon.js';
 import { compareCommand } from './commands/compare.js';
+import { nodesCommand } from './commands/nodes.js';
 import { superviseCommand } from './commands/supervise.js';
 import { createCommand, rolloutCommand, scaleCommand } from './commands/workloads.js';
 
@@ -24,7 +25,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, traceCommand, compareCommand, execCommand, logsCommand, superviseCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand];
+const COMMANDS = [upCommand, applyCommand, deleteCommand, scaleCommand, rolloutCommand, createCommand, statusCommand, checkCommand, testCommand, traceCommand, compareCommand, execCommand, logsCommand, superviseCommand, faultCommand, downCommand, cleanCommand, planCommand, imageCommand, daemonCommand, eventsCommand, nodesCommand];
 const modes = supportedModes().map((m) => `  ${m.padEnd(8)} ${getMode(m).description}`).join('\n');
 
 await COMMANDS.reduce((y, c) => y.command(c as CommandModule), yargs(hideBin(process.argv)))

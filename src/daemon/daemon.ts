@@ -30,6 +30,8 @@ export interface DaemonOptions {
   readonly kernelEvents?: boolean;
   /** How often recorded processes are checked for exit (ms). */
   readonly processCheckMs?: number;
+  /** Node mode (docs/multihost.md): the node this daemon serves, registered in the etcd store. */
+  readonly node?: { readonly name: string; readonly store: string; readonly credentials?: string; readonly underlayDev: string; readonly ttlSeconds?: number };
 }
 
 export class BadRequest extends Error {

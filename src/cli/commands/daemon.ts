@@ -23,6 +23,10 @@ export const daemonCommand: CommandModule = {
     .option('state-dir', { type: 'string', describe: 'state directory (default $PODLAB_STATE_DIR or /run/podlab)' })
     .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'one log line per action, as text or JSON' })
     .option('kernel-events', { type: 'boolean', default: true, describe: 'watch netlink events of every lab namespace (--no-kernel-events: resync only)' })
+    .option('node', { type: 'string', describe: 'node mode: serve this node of a lab across machines, registered in --store (docs/multihost.md)' })
+    .option('store', { type: 'string', describe: 'the cluster store for --node: etcd:///path/to/socket or etcd://host:2379[,…] (default $PODLAB_STORE)' })
+    .option('store-credentials', { type: 'string', describe: 'a 0600 file with "user:password" for the store (default $PODLAB_STORE_CREDENTIALS)' })
+    .option('underlay-dev', { type: 'string', default: 'eth1', describe: 'with --node: the interface that reaches the other machines' })
     .example('sudo $0 daemon', 'serve the labs of /run/podlab; `podlab up/apply/status …` then go through it')
     .example('sudo $0 daemon --resync 10s --log-format json', 'resync every 10 s, JSON log lines')
     .epilog('Stop it with SIGTERM or Ctrl-C: labs and their processes stay up, and the next daemon adopts them. scripts/podlab.service runs it under systemd.'),
@@ -32,7 +36,15 @@ export const daemonCommand: CommandModule = {
       process.env.PODLAB_STATE_DIR = stateDir;
       const socket = resolve((a.socket as string | undefined) ?? join(stateDir, 'podlab.sock'));
       const { runDaemon } = await import('../../daemon/main.js');
-      await runDaemon({ stateDir, socket, resyncMs: parseDuration(a.resync as string), logFormat: a['log-format'] as 'text' | 'json', kernelEvents: a['kernel-events'] as boolean });
+      const store = (a.store as string | undefined) ?? process.env.PODLAB_STORE;
+      if (a.store !== undefined && a.node === undefined) throw new Error('--store is for node mode: give --node NAME too');
+      const node = a.node === undefined ? undefined : {
+        name: String(a.node),
+        store: store ?? (() => { throw new Error('--node needs --store etcd://… (or $PODLAB_STORE)'); })(),
+        credentials: (a['store-credentials'] as string | undefined) ?? process.env.PODLAB_STORE_CREDENTIALS,
+        underlayDev: a['underlay-dev'] as string,
+      };
+      await runDaemon({ stateDir, socket, resyncMs: parseDuration(a.resync as string), logFormat: a['log-format'] as 'text' | 'json', kernelEvents: a['kernel-events'] as boolean, node });
     } catch (e) {
       fail(e);
     }

@@ -15,6 +15,9 @@ export const upCommand: CommandModule = {
     .option('proxy-mode', { type: 'string', describe: 'kube-proxy mode, overriding spec.proxyMode: iptables (KUBE-* chains) | nftables (table ip kube-proxy)' })
     .option('json', jsonOpt)
     .option('wait', waitOpt)
+    .option('store', { type: 'string', describe: 'labs across machines (in progress, docs/multihost.md): store the lab in this etcd (etcd:///socket or etcd://host:2379), allocate the nodes\' pod CIDRs, wait for each node\'s daemon (default $PODLAB_STORE)' })
+    .option('store-credentials', { type: 'string', describe: 'with --store: a 0600 file with "user:password" (default $PODLAB_STORE_CREDENTIALS)' })
+    .option('wait-nodes', { type: 'number', default: 30, describe: 'with --store: seconds to wait for every node\'s daemon' })
     .example('$0 up -f examples/lab.yaml', 'build the example 3-node lab')
     .example('$0 up -f lab.yaml --json', 'build quietly, print the result as JSON')
     .example('$0 up -f lab.yaml --mode bgp', 'the same lab as Calico BGP (a real BIRD per node)')
@@ -26,6 +29,14 @@ export const upCommand: CommandModule = {
     });
     const progress = a.json || !isTTY ? undefined : (m: string) => err(`  · ${m}`);
     try {
+      const store = (a.store as string | undefined) ?? process.env.PODLAB_STORE;
+      if (store) {
+        const { storeUp, NotBuiltError } = await import('../../lab/multihost.js');
+        const r = await storeUp({ files: a.file as string[], mode: a.mode as string | undefined, store, credentials: (a['store-credentials'] as string | undefined) ?? process.env.PODLAB_STORE_CREDENTIALS, waitMs: Math.max(0, Number(a['wait-nodes'])) * 1000 });
+        if (a.json) out(JSON.stringify(r, null, 2));
+        else for (const [n, c] of Object.entries(r.podCIDRs)) err(`node ${n}: pod CIDR ${c}${r.missing.includes(n) ? ' (no daemon)' : ''}`);
+        throw new NotBuiltError(r);
+      }
       const { result: r } = await viaUp({ files: a.file as string[], mode: a.mode as string | undefined, proxyMode: a['proxy-mode'] as string | undefined }, { progress, aborted: stopped, lock: lockOptions(a) });
       if (a.json) out(JSON.stringify(r, null, 2));
       else {
