@@ -14,7 +14,7 @@ fi
 # Debian packages the lab and its tests use (iperf3 for podlab compare; chromium renders its report in the tests;
 # unbound serves the cluster DNS, bind9-dnsutils gives the tests and learners dig; ipset holds NetworkPolicy's IP sets).
 # nginx-light is the ingress controller (run by podlab inside a pod namespace), openssl makes its fake certificate.
-PKGS="iproute2 iptables ipset nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod iperf3 chromium unbound bind9-dnsutils nginx-light openssl tshark"
+PKGS="iproute2 iptables ipset nftables python3 curl iputils-ping socat tcpdump conntrack util-linux procps bird2 kmod iperf3 chromium unbound bind9-dnsutils nginx-light openssl tshark etcd-server etcd-client"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 if [ -n "$missing" ]; then
