@@ -34,7 +34,9 @@ const localFiles: HostFiles = {
     mkdirSync(path, { recursive: true, ...(mode !== undefined ? { mode } : {}) });
   },
   async remove(path) {
-    rmSync(path, { recursive: true, force: true });
+    // Retried (ENOTEMPTY, EBUSY): a pod's folder can still be written while it goes — its container's shim records
+    // the exit of the process just stopped, or a daemon's supervisor records what it saw (the daemon test hit it).
+    rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   },
   async exists(path) {
     return existsSync(path);
