@@ -223,6 +223,16 @@ t.test('readiness: an unready pod leaves the endpoints on every node; no request
   });
   const ip = s0.services.find((v) => v.name === 'web')!.clusterIP;
   const clientNs = podOf(s0, 'client').netns;
+  // Ready in status comes before the supervisor has rewritten every node's rules: wait until each node's Service
+  // chain sends to both pods (a run once saw all 12 requests go to web-1 because node rules still held only it).
+  const webIps = ['web-1', 'web-2'].map((p) => podOf(s0, p).ip);
+  await until('both web pods in every node\'s rules', async () => {
+    for (const node of ['node1', 'node2']) {
+      const ipt = await inNetns(`pl-${name}-${node}`, ['iptables-save', '-t', 'nat']);
+      if (!webIps.every((a) => ipt.out.includes(`--to-destination ${a}:`))) return undefined;
+    }
+    return true;
+  }, 30_000);
   const before = await hits(clientNs, ip, 12);
   t.ok((before.get('web-1') ?? 0) > 0 && (before.get('web-2') ?? 0) > 0, `both answer: ${JSON.stringify([...before])}`);
 
