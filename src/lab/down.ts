@@ -73,9 +73,12 @@ export async function downLocked(ctx: LabContext, cluster: string): Promise<Down
   const killed = await stopPids(exec, [...exec.pidsIn(nsList).keys()]);
   // Processes we started whose namespace is already gone would otherwise survive.
   for (const p of st?.processes ?? []) if (exec.alive(p.pid, p.netns)) exec.signal(p.pid, 'SIGKILL');
+  // The mounts under the lab's folder are released by a helper process while this one deletes the namespaces.
+  const etcFiles = await netnsFilesOf(exec, cluster);
+  const released = releaseLabDir(ctx, cluster);
   await delNetns(exec, nsList).catch(() => undefined);
-  warnings.push(...(await releaseLabDir(ctx, cluster)));
-  await removeNetnsFiles(exec, await netnsFilesOf(exec, cluster));
+  const [rel] = await Promise.all([released, removeNetnsFiles(exec, etcFiles)]);
+  warnings.push(...rel);
   await ctx.store.remove(cluster);
   return { cluster, removedNetns: nsList.length, killed, leftovers: [...dockerLeft, ...(await leftovers(exec, cluster, ctx.store.dir(cluster)))], ...(warnings.length ? { warnings } : {}), ...(supervisor ? { supervisor } : {}) };
 }

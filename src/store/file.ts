@@ -3,7 +3,8 @@
 // leaves either the old state or the new one, never a torn file. The daemon's journal is these files. The root, every
 // folder above it, the lab's folder and its state file are checked before use (safe.ts): a state another user could
 // replace is refused.
-import { mkdirSync, readFileSync, renameSync, rmSync, existsSync, readdirSync, openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, existsSync, readdirSync, openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CorruptStateError, STATE_VERSION, type LabState, type Store } from './types.js';
 import { migrateState } from './migrate.js';
@@ -91,11 +92,12 @@ export class FileStore implements Store {
   async remove(cluster: string): Promise<void> {
     this.safe(cluster);
     const dir = join(this.root, cluster);
+    // fs/promises: the folders of a big lab's pods go in parallel on libuv's threads.
     if (!existsSync(join(dir, LOCK))) {
-      rmSync(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
       return;
     }
-    for (const e of readdirSync(dir)) if (e !== LOCK) rmSync(join(dir, e), { recursive: true, force: true });
+    await Promise.all(readdirSync(dir).filter((e) => e !== LOCK).map((e) => rm(join(dir, e), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })));
   }
 
   async list(): Promise<string[]> {

@@ -2,7 +2,8 @@
 // LocalExecutor is this machine's Executor. Namespaces are found by name (pl-<cluster>-…), their processes through
 // /proc/<pid>/ns/net — never by process name.
 import { spawn } from 'node:child_process';
-import { readdirSync, readlinkSync, statSync, existsSync, openSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, rmSync, appendFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, statSync, existsSync, openSync, closeSync, readFileSync, writeFileSync, renameSync, mkdirSync, appendFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { execa } from 'execa';
 import { CommandError, HOST, LOCAL, placeArgv, trace, type Executor, type KernelSession, type HostFiles, type Place, type RunOpts, type RunResult, type SpawnOpts } from '../kernel/exec.js';
@@ -36,7 +37,8 @@ const localFiles: HostFiles = {
   async remove(path) {
     // Retried (ENOTEMPTY, EBUSY): a pod's folder can still be written while it goes — its container's shim records
     // the exit of the process just stopped, or a daemon's supervisor records what it saw (the daemon test hit it).
-    rmSync(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+    // Asynchronous (libuv's threads), so that callers removing many folders at once run them in parallel.
+    await rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   },
   async exists(path) {
     return existsSync(path);

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Topology, PodT } from '../../model/topology.js';
 import { domainOf, resolvConf } from '../../model/dns.js';
-import { inNs, sleep, stopPids, HOST, type Executor } from '../../kernel/exec.js';
+import { inNs, mapLimit, sleep, stopPids, HOST, type Executor } from '../../kernel/exec.js';
 import type { ProcRecord, RuntimeContext } from '../types.js';
 import { containerLog } from '../pods.js';
 import { clusterConfig, clusterZoneFile, dnsFiles, externalConfig, rootHints, type DnsFiles } from './unbound.js';
@@ -44,7 +44,7 @@ export async function syncResolvConf(exec: Executor, t: Topology): Promise<numbe
 
 /** Remove the /etc/netns folders of namespaces that went away. */
 export async function removeNetnsFiles(exec: Executor, netns: readonly string[]): Promise<void> {
-  for (const n of netns) if (n && !n.includes('/')) await exec.files.remove(`${NETNS_ETC}/${n}`);
+  await mapLimit(netns.filter((n) => n && !n.includes('/')), 16, (n) => exec.files.remove(`${NETNS_ETC}/${n}`));
 }
 
 async function ctl(exec: Executor, conf: string, args: string[]): Promise<{ ok: boolean; out: string }> {
