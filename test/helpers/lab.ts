@@ -1,8 +1,7 @@
 // Shared helpers for integration tests: random cluster names, temp state, the real CLI, leftover checks.
 import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 
@@ -100,3 +99,26 @@ export async function checkJson(cluster: string, extra: string[] = []): Promise<
 
 /** Ids of the checks that did not pass, sorted. */
 export const failedIds = (cs: readonly JCheck[]) => cs.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
+
+/** Polls f until it returns a value (not undefined or false), every stepMs, for at most ms; the last error is in the timeout's message. */
+export async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 30_000, stepMs = 200): Promise<T> {
+  const end = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await f();
+      if (v !== undefined && v !== false) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** `podlab status -c cluster --json`, parsed; a failing status throws its stderr. */
+export async function statusJson<T>(cluster: string): Promise<T> {
+  const r = await podlab(['status', '-c', cluster, '--json']);
+  if (r.exitCode !== 0) throw new Error(String(r.stderr));
+  return JSON.parse(String(r.stdout)) as T;
+}

@@ -9,7 +9,7 @@
 import t from 'tap';
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { clusterName, writeLab, podlab, netnsOf, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
+import { clusterName, writeLab, podlab, netnsOf, isRoot, CLI, STATE_DIR, until as untilHelper, statusJson } from '../helpers/lab.js';
 import { testEngine } from '../helpers/docker.js';
 import { listCluster } from '../../src/workload/docker/index.js';
 
@@ -31,20 +31,6 @@ process.env.DOCKER_HOST = engine.host;
 process.env.PODLAB_NO_DAEMON = '1';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(200);
-  }
-}
 
 const name = clusterName('dkl');
 const other = clusterName('dko');
@@ -106,11 +92,8 @@ spec:
 
 interface PodJ { namespace: string; name: string; ip: string; phase: string; restarts: number; netns: string; containers: { name: string; state: string; restartCount: number }[] }
 interface StatusJ { pods: PodJ[]; nodes: { name: string; ip: string }[]; lifecycle: { supervised: boolean; by?: string; pid?: number } }
-async function status(c = name): Promise<StatusJ> {
-  const r = await podlab(['status', '-c', c, '--json']);
-  if (r.exitCode !== 0) throw new Error(String(r.stderr));
-  return JSON.parse(String(r.stdout)) as StatusJ;
-}
+const status = (c = name) => statusJson<StatusJ>(c);
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 30_000) => untilHelper(what, f, ms, 200);
 const podOf = (s: StatusJ, n: string) => s.pods.find((p) => p.name === n)!;
 async function exec(pod: string, argv: string[], container?: string) {
   const r = await podlab(['exec', '-c', name, pod, ...(container ? ['--container', container] : []), '--', ...argv]);

@@ -6,7 +6,7 @@ import t from 'tap';
 import { execa } from 'execa';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterName, writeLab, podlab, netnsOf, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
+import { clusterName, writeLab, podlab, netnsOf, isRoot, CLI, STATE_DIR, until as untilHelper, statusJson } from '../helpers/lab.js';
 
 // One lab per test on a loaded 2-core box (3 test files at once): more than tap's default 300 s per file.
 t.setTimeout(900_000);
@@ -52,27 +52,10 @@ interface StatusJ {
   pods: { name: string; phase: string; owner?: { kind: string; name: string } }[];
   workloads: { kind: string; name: string; jobStatus?: string; completions?: string; current: number }[];
 }
-async function status(): Promise<StatusJ> {
-  const r = await podlab(['status', '-c', name, '--json']);
-  if (r.exitCode !== 0) throw new Error(String(r.stderr));
-  return JSON.parse(String(r.stdout)) as StatusJ;
-}
+const status = () => statusJson<StatusJ>(name);
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 90_000) => untilHelper(what, f, ms, 500);
 const jobOf = (s: StatusJ, n: string) => s.workloads.find((w) => w.kind === 'Job' && w.name === n)!;
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(500);
-  }
-}
 
 let sup: ReturnType<typeof execa> | undefined;
 t.teardown(async () => {

@@ -8,14 +8,13 @@ import { execa } from 'execa';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterName, writeLab, podlab, netnsOf, inNetns, isRoot, CLI, STATE_DIR } from '../helpers/lab.js';
+import { clusterName, writeLab, podlab, netnsOf, inNetns, isRoot, CLI, STATE_DIR, until as untilHelper, statusJson } from '../helpers/lab.js';
 
 if (!isRoot) {
   t.skip('needs root: creates network namespaces');
   process.exit(0);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const D = mkdtempSync(join(tmpdir(), 'podlab-lifecycle-'));
 const stamp = (what: string) => `[sh, -c, "echo ${what} $(date +%s%N) >> ${D}/order"]`;
 
@@ -113,28 +112,11 @@ interface PodJ {
 }
 interface StatusJ { pods: PodJ[]; services: { name: string; clusterIP: string; endpoints: { pod: string }[] }[]; lifecycle: { supervised: boolean } }
 
-async function status(): Promise<StatusJ> {
-  const r = await podlab(['status', '-c', name, '--json']);
-  if (r.exitCode !== 0) throw new Error(String(r.stderr));
-  return JSON.parse(String(r.stdout)) as StatusJ;
-}
+const status = () => statusJson<StatusJ>(name);
+const until = <T>(what: string, f: () => Promise<T | undefined | false>, ms = 60_000) => untilHelper(what, f, ms, 300);
 const podOf = (s: StatusJ, n: string) => s.pods.find((p) => p.name === n)!;
 const endpointsOf = (s: StatusJ) => s.services.find((v) => v.name === 'web')!.endpoints.map((e) => e.pod).sort();
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined && v !== false) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(300);
-  }
-}
 
 /** Which backends answer n requests through the ClusterIP (netexec's /hostname is the pod's name). */
 async function hits(clientNetns: string, ip: string, n: number): Promise<Map<string, number>> {
