@@ -16,6 +16,7 @@ import { sysctlBatch } from '../kernel/sysctl.js';
 import { addNetns, delNetns, markNetns, ownedNetns } from '../kernel/netns.js';
 import { SpecError, type Problem } from '../input/problems.js';
 import { STATE_VERSION, type LabState } from '../store/types.js';
+import { stateKey } from '../store/pack.js';
 import type { ProcRecord } from '../workload/types.js';
 import { isDnsRecord, removeNetnsFiles, syncDns, syncResolvConf } from '../workload/dns/server.js';
 import type { Change } from '../kernel/changes.js';
@@ -379,10 +380,6 @@ function clashProblems(d: Desired, foreign: ReadonlyMap<string, string>): Proble
   return out;
 }
 
-/** A state's content but for when it was written. */
-function stateKey(s: LabState): string {
-  return JSON.stringify({ ...s, updatedAt: undefined });
-}
 
 /** Namespaces of pods in both topologies whose spec changed in a way that makes Kubernetes recreate the pod. */
 function recreatedPods(before: Topology, after: Topology): string[] {

@@ -338,12 +338,20 @@ export function resolve(userLab: LabSpec, ipam: Ipam, prev: Allocations = {}, ro
   }
   // Service links: what a pod saw when it was created stays while it lives (same node, address and containers).
   const specOf = new Map(lab.pods.map((x) => [`${x.namespace}/${x.name}`, x]));
+  // One object per namespace and setting, shared by its pods: the state file stores each such table once (store/pack.ts).
+  const envs = new Map<string, Record<string, string>>();
+  const envFor = (ns: string, links: boolean) => {
+    const k = `${ns}\0${links}`;
+    let e = envs.get(k);
+    if (!e) envs.set(k, (e = serviceEnv(ns, links, services)));
+    return e;
+  };
   const withEnv = pods.map((p) => {
     const spec = podSpecHash(p);
     const pr = prev.pods?.[p.key];
     const spec0 = specOf.get(p.key)!;
     const env = pr && pr.node === p.node && pr.ip === p.ip && (pr.spec === undefined || pr.spec === spec)
-      ? (pr.env ?? {}) : serviceEnv(p.namespace, spec0.enableServiceLinks, services);
+      ? (pr.env ?? {}) : envFor(p.namespace, spec0.enableServiceLinks);
     return { ...p, serviceEnv: env };
   });
   for (const p of lab.pods) {

@@ -8,6 +8,7 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CorruptStateError, STATE_VERSION, type LabState, type Store } from './types.js';
 import { migrateState } from './migrate.js';
+import { packState, unpackState } from './pack.js';
 import { checkOwnedEntry, checkStateRoot } from './safe.js';
 
 export function stateRoot(): string {
@@ -77,7 +78,7 @@ export class FileStore implements Store {
     } catch (e) {
       throw new CorruptStateError(f, `not JSON (${(e as Error).message}); it may have been truncated`, cluster);
     }
-    return migrateState(raw, f, cluster);
+    return migrateState(unpackState(raw), f, cluster);
   }
 
   async write(s: LabState): Promise<void> {
@@ -85,7 +86,7 @@ export class FileStore implements Store {
     const dir = join(this.root, s.cluster);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const f = join(dir, 'state.json');
-    writeDurably(f, JSON.stringify({ ...s, version: STATE_VERSION }));
+    writeDurably(f, JSON.stringify(packState({ ...s, version: STATE_VERSION })));
   }
 
   /** Everything of the lab's folder but a lock file held by a running command (its holder removes it). */

@@ -8,7 +8,7 @@ const strs = z.array(z.string());
 const obj = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough();
 
 const node = obj({ name: str, ip: str, netns: str, podCIDR: str, labels: z.record(str).optional() });
-const pod = obj({ namespace: str, name: str, key: str, node: str, ip: str, netns: str, labels: z.record(str), containers: z.array(obj({ name: str })) });
+const pod = obj({ namespace: str, name: str, key: str, node: str, ip: str, netns: str, labels: z.record(str), containers: z.array(obj({ name: str })), serviceEnv: z.record(str).optional() });
 const endpoint = obj({ pod: str, ip: str, node: str });
 const service = obj({
   namespace: str, name: str, key: str, type: str, clusterIP: str, externalIPs: strs,
@@ -31,7 +31,7 @@ export const stateSchema = obj({
   mode: str.optional(), proxyMode: str.optional(), topology: topologySchema,
   allocations: obj({
     nodes: z.record(obj({ ip: str, podCIDR: str })).optional(),
-    pods: z.record(obj({ node: str, ip: str })).optional(),
+    pods: z.record(obj({ node: str, ip: str, env: z.record(str).optional() })).optional(),
     services: z.record(z.unknown()).optional(),
     lastReserved: z.record(str).optional(),
   }),
