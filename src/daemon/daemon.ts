@@ -89,10 +89,9 @@ export class Daemon {
     return [...this.labs.keys()].sort();
   }
 
-  watchLab(cluster: string): void {
+  watchLab(cluster: string, created: Iterable<string> = []): void {
     if (this.o.kernelEvents === false) return;
-    assignIds(clusterNetns(cluster, listNetns()));
-    this.kernel?.refresh();
+    if (assignIds(clusterNetns(cluster, listNetns()), created)) this.kernel?.refresh();
   }
 
   /** The lab a namespace belongs to (the longest managed cluster name that prefixes it). */

@@ -8,6 +8,7 @@
 import koffi from 'koffi';
 import netlink from 'netlink';
 import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -23,6 +24,7 @@ const NETLINK_ADD_MEMBERSHIP = 1;
 const NETLINK_LISTEN_ALL_NSID = 8;
 const NLMSG_ERROR = 2;
 const NLMSG_OVERRUN = 4;
+const MSG_DONTWAIT = 0x40;
 const ENOBUFS = 105;
 
 // rtnetlink groups (RTNLGRP_*): link 1, neigh 3, ipv4 ifaddr 5, ipv4 route 7, ipv4 rule 8. nfnetlink: nftables 7.
@@ -47,7 +49,7 @@ interface Libc {
   socket: (d: number, t: number, p: number) => number;
   bind: (fd: number, a: Record<string, number>, len: number) => number;
   setsockopt: (fd: number, level: number, name: number, v: Buffer, len: number) => number;
-  recvmsg: { async: (fd: number, m: Record<string, unknown>, f: number, cb: (err: unknown, n: number) => void) => void };
+  recvmsg: ((fd: number, m: Record<string, unknown>, f: number) => number) & { async: (fd: number, m: Record<string, unknown>, f: number, cb: (err: unknown, n: number) => void) => void };
   close: (fd: number) => number;
   errno: () => number;
 }
@@ -110,10 +112,17 @@ export function describeRt(type: number, payload: Buffer, names: (index: number)
       return { kind: 'route', action, object: dst };
     }
     case 'neighbor': {
-      if (any.data.family === 7) return { kind: 'fdb', action, object: `${mac(any.attrs.lladdr)} dev ${dev(any.data.ifindex)}${any.attrs.dst ? ` dst ${ipv4(any.attrs.dst)}` : ''}` };
-      if (any.data.family !== 2) return undefined;
       const st = any.data.state as Record<string, boolean> | undefined;
-      if (!st?.permanent && action === 'new') return undefined; // ARP learning: not podlab's
+      // What ARP and the bridge learn and forget as traffic passes (incomplete, reachable, stale, delay, probe) is not
+      // podlab's: its neighbours are permanent, its fdb entries permanent or static (noarp). Deleting a permanent
+      // neighbour is reported as failed (`ip monitor`: "… FAILED", then "Deleted … FAILED"), so a failed one counts.
+      const learned = !st?.permanent && !st?.noarp && !(st?.failed && action === 'del');
+      if (any.data.family === 7) {
+        if (learned) return undefined;
+        return { kind: 'fdb', action, object: `${mac(any.attrs.lladdr)} dev ${dev(any.data.ifindex)}${any.attrs.dst ? ` dst ${ipv4(any.attrs.dst)}` : ''}` };
+      }
+      if (any.data.family !== 2) return undefined;
+      if (learned || (!st?.permanent && action === 'new')) return undefined;
       return { kind: 'neighbour', action, object: `${ipv4(any.attrs.dst)} dev ${dev(any.data.ifindex)}` };
     }
     case 'rule':
@@ -143,17 +152,34 @@ export function readNsids(): Map<number, string> {
   return out;
 }
 
-/** Give namespaces an id where they have none, in one `ip -batch` (without one they send no events). */
-export function assignIds(names: readonly string[]): void {
-  if (!names.length) return;
-  const have = new Set(readNsids().values());
-  const todo = names.filter((n) => !have.has(n));
-  if (!todo.length) return;
+/** Namespaces given an id by this process, with the inode they had then (a namespace made anew under the name has another, mostly). */
+const named = new Map<string, number>();
+const inoOf = (n: string) => {
   try {
-    execFileSync('ip', ['-force', '-batch', '-'], { input: todo.map((n) => `netns set ${n} auto`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+    return statSync(`/run/netns/${n}`).ino;
   } catch {
-    /* a namespace deleted meanwhile: the next resync names it again */
+    return -1;
   }
+};
+
+/**
+ * Give namespaces an id where they have none, in one `ip -batch` (without one they send no events): those this
+ * process has not named yet, or that were made anew since (`fresh`: the kernel may hand a new namespace a freed
+ * one's inode). Returns whether any was named: the caller then reads the ids again. Naming a namespace that has an
+ * id already fails harmlessly; nothing is spawned when every namespace is known (a 1,000-pod lab's `ip netns list`
+ * took ~180 ms after every call).
+ */
+export function assignIds(names: readonly string[], fresh: Iterable<string> = []): boolean {
+  const f = new Set(fresh);
+  const todo = names.map((n) => [n, inoOf(n)] as const).filter(([n, ino]) => ino >= 0 && (f.has(n) || named.get(n) !== ino));
+  if (!todo.length) return false;
+  try {
+    execFileSync('ip', ['-force', '-batch', '-'], { input: todo.map(([n]) => `netns set ${n} auto`).join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
+  } catch {
+    /* one had an id already, or was deleted meanwhile: the next resync names it again */
+  }
+  for (const [n, ino] of todo) named.set(n, ino);
+  return true;
 }
 
 /** One socket reading one netlink family from every namespace. */
@@ -191,7 +217,20 @@ class Reader {
         this.o.onError?.(err as Error);
       } else if (n < 0) {
         if (lib().errno() === ENOBUFS) this.o.onOverrun?.();
-      } else this.dispatch(n, Number(m.controllen));
+      } else {
+        this.dispatch(n, Number(m.controllen));
+        // What else is queued, read here without a trip through the thread pool (an iptables-restore of a big
+        // table queues one message per rule): at most 512 at a time, so that the event loop keeps turning.
+        for (let i = 0; i < 512 && !this.stopped; i++) {
+          const d = { ...m, controllen: this.ctl.length, flags: 0 };
+          const k = lib().recvmsg(this.fd, d, MSG_DONTWAIT);
+          if (k < 0) {
+            if (lib().errno() === ENOBUFS) this.o.onOverrun?.();
+            break;
+          }
+          this.dispatch(k, Number(d.controllen));
+        }
+      }
       setImmediate(() => this.loop());
     });
   }
@@ -251,13 +290,13 @@ export class KernelEvents {
       }
       if (d) emit(nsid, d);
     }, this.o);
-    // nfnetlink: any message of the nftables subsystem (NFNL_SUBSYS_NFTABLES = 10) is a rule-set change there.
+    // nfnetlink, the nftables subsystem (NFNL_SUBSYS_NFTABLES = 10): every committed transaction (an iptables-nft
+    // command, an iptables-restore, an `nft -f`) ends with one NFT_MSG_NEWGEN (16), after one message per table,
+    // chain and rule it changed — 4,000 of them for a big node's nat table. One event per transaction: the NEWGEN.
+    // (Set elements a rule adds as traffic passes — affinity — are no transaction: no NEWGEN.)
     const nf = new Reader(NETLINK_NETFILTER, [NFNLGRP_NFTABLES], (nsid, type) => {
-      if (type >> 8 !== 10) return;
-      const sub = type & 0xff; // NFT_MSG_NEWTABLE 0, DELTABLE 2, NEWCHAIN 3, DELCHAIN 5, NEWRULE 6, DELRULE 8, …
-      // NEWGEN / GETGEN end a transaction; set elements (12–14) also change with traffic (affinity sets).
-      if (sub === 16 || sub === 17 || (sub >= 12 && sub <= 14)) return;
-      emit(nsid, { kind: 'nftables', action: [2, 5, 8, 11, 14].includes(sub) ? 'del' : 'new', object: 'rule set' });
+      if (type >> 8 !== 10 || (type & 0xff) !== 16) return;
+      emit(nsid, { kind: 'nftables', action: 'new', object: 'rule set' });
     }, this.o);
     rt.start();
     nf.start();
