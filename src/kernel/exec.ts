@@ -124,6 +124,11 @@ export interface HostFiles {
   remove(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
   list(dir: string): Promise<string[]>;
+  /**
+   * Which version of the file is there (inode, mtime, size), undefined when there is none: lets a caller that reads
+   * the same file again and again (the supervisor, twice a second per container) keep what it read.
+   */
+  stamp?(path: string): string | undefined;
 }
 
 /**

@@ -21,6 +21,10 @@ const localFiles: HostFiles = {
       return undefined;
     }
   },
+  stamp(path) {
+    const s = statSync(path, { throwIfNoEntry: false });
+    return s ? `${s.ino}:${s.mtimeMs}:${s.size}` : undefined;
+  },
   async write(path, text, mode) {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.tmp${process.pid}`;

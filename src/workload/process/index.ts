@@ -271,10 +271,18 @@ export const processRuntime: WorkloadRuntime = {
     for (const p of pods.filter(mine)) {
       if (!status.has(p.node) && podContainers(p).some((r) => kindOf(r.container) === 'netexec')) status.set(p.node, await readStatus(ctx, p.node));
     }
+    const alive = new Map<string, boolean>();
+    const aliveOnce = (pid: number, netns?: string) => {
+      const k = `${pid}|${netns ?? ''}`;
+      let a = alive.get(k);
+      if (a === undefined) alive.set(k, (a = ctx.exec.alive(pid, netns)));
+      return a;
+    };
     for (const p of pods.filter(mine)) {
       for (const r of podContainers(p)) {
         const c = r.container;
         const o = await observeContainer(ctx.exec, containerDir(ctx, p, c.name), {
+          alive: aliveOnce,
           listenerOk: (meta) => {
             const st = status.get(p.node);
             const ls = st?.listeners.filter((l) => l.id === meta.listener) ?? [];

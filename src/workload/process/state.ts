@@ -59,14 +59,49 @@ const reasonOf = (code: number) => (code === 0 ? 'Completed' : 'Error');
 export interface Liveness {
   /** Whether a netexec listener is up (undefined: not a netexec instance). */
   listenerOk?(meta: InstanceMeta): { ok: boolean; error?: string } | undefined;
+  /** exec.alive, answered once per pid for a pass over many containers (the netexec ones share their node's runtime). */
+  alive?(pid: number, netns?: string): boolean;
+}
+
+/**
+ * An instance's meta and start record, as read last time while its meta file is the same file (by inode, mtime and
+ * size): both are written once per instance, and reading them for every container twice a second was most of a
+ * 1,000-pod lab's supervisor. Bounded: a daemon that saw many pods come and go starts the cache over.
+ */
+const seen = new Map<string, { stamp: string; meta: InstanceMeta; start?: string }>();
+
+async function metaAndStart(exec: Executor, dir: string, n: number): Promise<{ meta: InstanceMeta; start?: string } | undefined> {
+  const f = files(dir, n);
+  const stamp = exec.files.stamp?.(f.meta);
+  if (exec.files.stamp && stamp === undefined) return undefined;
+  let e = stamp !== undefined ? seen.get(f.meta) : undefined;
+  if (!e || e.stamp !== stamp) {
+    const meta = await readMeta(exec, dir, n);
+    if (!meta) return undefined;
+    e = { stamp: stamp ?? '', meta };
+    if (stamp !== undefined) {
+      if (seen.size >= 20_000) seen.clear();
+      seen.set(f.meta, e);
+    }
+  }
+  if (e.start === undefined) {
+    const t = await exec.files.read(f.start);
+    if (!t?.trim()) return { meta: e.meta };
+    if (stamp !== undefined) e.start = t;
+    return { meta: e.meta, start: t };
+  }
+  return e;
 }
 
 /** One instance's state: running, terminated or waiting (made, not started yet). */
 export async function instanceState(exec: Executor, dir: string, n: number, live: Liveness): Promise<{ state: ContainerState; pid?: number } | undefined> {
-  const meta = await readMeta(exec, dir, n);
-  if (!meta) return undefined;
+  const ms = await metaAndStart(exec, dir, n);
+  if (!ms) return undefined;
+  const meta = ms.meta;
+  const alive = (pid: number, netns?: string) => (live.alive ? live.alive(pid, netns) : exec.alive(pid, netns));
   const f = files(dir, n);
-  const [startT, exitT] = await Promise.all([exec.files.read(f.start), exec.files.read(f.exit)]);
+  const startT = ms.start;
+  const exitT = exec.files.stamp && exec.files.stamp(f.exit) === undefined ? undefined : await exec.files.read(f.exit);
   const started = startT ? startT.trim().split(/\s+/) : undefined;
   const startedAt = isoOf(started?.[1]) ?? meta.spawnedAt;
   if (exitT) {
@@ -78,7 +113,7 @@ export async function instanceState(exec: Executor, dir: string, n: number, live
   }
   if (meta.kind === 'netexec') {
     const l = live.listenerOk?.(meta);
-    const rtAlive = meta.pid !== undefined && exec.alive(meta.pid, meta.netns);
+    const rtAlive = meta.pid !== undefined && alive(meta.pid, meta.netns);
     if (l?.ok && rtAlive) return { state: { running: { startedAt } }, pid: meta.pid };
     if (l && !l.ok) return { state: { terminated: { exitCode: 1, reason: 'Error', message: l.error ?? 'netexec could not listen', startedAt, finishedAt: startedAt } } };
     if (!rtAlive) return { state: { terminated: { exitCode: 137, reason: 'Error', message: 'the node\'s netexec runtime is gone', startedAt, finishedAt: new Date().toISOString() } } };
@@ -86,12 +121,12 @@ export async function instanceState(exec: Executor, dir: string, n: number, live
   }
   if (started) {
     const pid = Number(started[0]);
-    if (pid > 0 && exec.alive(pid)) return { state: { running: { startedAt } }, pid };
-    if (meta.pid !== undefined && exec.alive(meta.pid)) return { state: { running: { startedAt } }, pid };
+    if (pid > 0 && alive(pid)) return { state: { running: { startedAt } }, pid };
+    if (meta.pid !== undefined && alive(meta.pid)) return { state: { running: { startedAt } }, pid };
     // The shim is gone without a record: killed from outside (down, a namespace deleted under it).
     return { state: { terminated: { exitCode: 137, reason: 'Error', message: 'the container\'s shim was killed', startedAt, finishedAt: startedAt } } };
   }
-  if (meta.pid !== undefined && exec.alive(meta.pid)) return { state: { waiting: { reason: 'ContainerCreating' } } };
+  if (meta.pid !== undefined && alive(meta.pid)) return { state: { waiting: { reason: 'ContainerCreating' } } };
   return { state: { terminated: { exitCode: 128, reason: 'StartError', message: 'the container did not start (see podlab logs)', startedAt: meta.spawnedAt, finishedAt: meta.spawnedAt } } };
 }
 
