@@ -15,8 +15,8 @@ import { superviseLab, type LabSupervisor } from '../lab/supervise.js';
 export interface LabHost {
   readonly log: EventLog;
   ctx(extra?: Partial<LabContext>): LabContext;
-  /** After work on a lab: give its namespaces ids so their events reach the watch. */
-  watchLab(cluster: string): void;
+  /** After work on a lab: give its namespaces ids so their events reach the watch (those it created anew among them). */
+  watchLab(cluster: string, created?: Iterable<string>): void;
 }
 
 /** The namespaces a call changed (a reconcile's result), or every one when it does not say. */
@@ -83,7 +83,9 @@ export class LabManager {
     const log = this.host.log;
     const cluster = this.cluster;
     this.lifecycle = superviseLab(cluster, {
-      ...this.host.ctx(), by: 'daemon',
+      ...this.host.ctx({ onDesired: (d) => this.remember(d) }), by: 'daemon',
+      serialize: (op, fn) => this.serial(op, () => undefined, fn),
+      current: () => this.cached?.d,
       onEvent: (e) => {
         if (e.reason === 'Started' || e.reason === 'Completed') return; // kubectl's Normal chatter stays in `status`
         log.emit({ cluster, type: e.type, reason: e.reason, object: `pod ${e.pod}${e.container ? ` container ${e.container}` : ''}`, message: e.message });
@@ -126,7 +128,7 @@ export class LabManager {
         this.touched = touchedBy(result);
         this.quietUntil = performance.now() + 150;
         if (!this.stopped) {
-          this.host.watchLab(this.cluster);
+          this.host.watchLab(this.cluster, (result as Partial<UpResult> | undefined)?.created ?? []);
           for (const [ns, at] of this.heard) if (!this.touched.has(ns)) this.drift(ns, at);
           const gone = this.goneWhileBusy;
           this.goneWhileBusy = undefined;

@@ -44,13 +44,16 @@ export interface EndpointSync {
  * What the lab's host calls when the lifecycle reports a readiness change: Services without the unready pods, on
  * every node, and the state recording it (so `status` and a later `up` agree).
  */
-export async function syncReadiness(cluster: string, notReady: Iterable<string>, o: Partial<LabContext> & { lab?: LabSpec } = {}): Promise<EndpointSync> {
+export async function syncReadiness(cluster: string, notReady: Iterable<string>, o: Partial<LabContext> & { lab?: LabSpec; current?: Desired } = {}): Promise<EndpointSync> {
   const t0 = performance.now();
   const ctx = labContext(o);
   const st = await labState(ctx, cluster);
-  const nr = new Set([...notReady].filter((k) => st.topology.pods.some((p) => p.key === k)));
-  const lab = o.lab ?? loadLab(st.files, { mode: st.mode, proxyMode: st.proxyMode, applied: st.applied, deleted: st.deleted });
-  const prev = desire(lab, st, { notReady: new Set(st.notReady ?? []) });
+  const keys = new Set(st.topology.pods.map((p) => p.key));
+  const nr = new Set([...notReady].filter((k) => keys.has(k)));
+  // The host's desired state of this very topology (the daemon keeps it): neither the files nor the plan again.
+  const cur = o.current?.topo === st.topology ? o.current : undefined;
+  const lab = o.lab ?? cur?.spec ?? loadLab(st.files, { mode: st.mode, proxyMode: st.proxyMode, applied: st.applied, deleted: st.deleted });
+  const prev = cur ?? desire(lab, st, { notReady: new Set(st.notReady ?? []) });
   const rules = structuredClone(st.rules);
   const d = await applyEndpoints(ctx, lab, { rules, prev: { ...prev, topo: st.topology }, readiness: { notReady: nr }, allocations: st.allocations });
   const changed = epSig(d) !== epSig({ topo: st.topology });
@@ -58,5 +61,7 @@ export async function syncReadiness(cluster: string, notReady: Iterable<string>,
   if (changed || JSON.stringify(list) !== JSON.stringify([...(st.notReady ?? [])].sort())) {
     await ctx.store.write({ ...st, topology: d.topo, allocations: allocationsOf(d.topo), rules, ...(list.length ? { notReady: list } : { notReady: undefined }), updatedAt: new Date().toISOString() });
   }
+  // What the state holds now (d's topology was written, or is the state's own): the host keeps it for the next call.
+  ctx.onDesired?.(d);
   return { changed, notReady: list, ms: performance.now() - t0 };
 }

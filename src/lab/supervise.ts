@@ -5,6 +5,7 @@
 // that act over time on the lifecycle's reports (lab/jobs.ts: Jobs).
 import { hostname } from 'node:os';
 import type { Topology } from '../model/topology.js';
+import type { Desired } from './desire.js';
 import { Supervisor, type LifecycleEvent, type PodReport } from '../workload/lifecycle/supervisor.js';
 import type { Clock } from '../workload/lifecycle/clock.js';
 import { labContext, runtimeContext, type LabContext } from './context.js';
@@ -38,6 +39,13 @@ export interface SuperviseOptions extends Partial<LabContext> {
    * state's follow (followMs); twice missing in a row counts.
    */
   readonly onGone?: () => void;
+  /**
+   * Run an endpoint sync in the host's order of calls on the lab (the daemon's: after the call running, before the
+   * next; its rule writes are then known as its own, not drift). Without, a sync runs when readiness changes.
+   */
+  readonly serialize?: <T>(op: string, fn: () => Promise<T>) => Promise<T>;
+  /** The host's desired state of the lab as it last applied it (the daemon's), so a sync need not read the files and plan twice. */
+  readonly current?: () => Desired | undefined;
 }
 
 export interface LabSupervisor {
@@ -46,6 +54,18 @@ export interface LabSupervisor {
   stop(): Promise<void>;
   /** The endpoint syncs still in flight have ended. */
   settled(): Promise<void>;
+}
+
+/**
+ * What the supervisor follows of a topology's pods, once per topology object. Not the service environment tables
+ * (24 KB a pod in a 100-Service namespace, stringified twice a second this was most of a big lab's daemon CPU):
+ * a pod's table changes only when the pod is recreated, which changes its node, address or spec too.
+ */
+const podsKeys = new WeakMap<Topology, string>();
+function podsKey(t: Topology): string {
+  let k = podsKeys.get(t);
+  if (k === undefined) podsKeys.set(t, (k = JSON.stringify(t.pods.map((p) => ({ ...p, serviceEnv: undefined })))));
+  return k;
 }
 
 export async function superviseLab(cluster: string, o: SuperviseOptions = {}): Promise<LabSupervisor> {
@@ -77,7 +97,11 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
       while (dirty) {
         dirty = false;
         try {
-          const r = await syncReadiness(cluster, sup.notReady(), ctx);
+          const sync = () => {
+            const current = o.current?.();
+            return syncReadiness(cluster, sup.notReady(), current ? { ...ctx, current } : ctx);
+          };
+          const r = await (o.serialize ? o.serialize(`endpoints (${reason})`, sync) : sync());
           lastUpdate = (await ctx.store.read(cluster))?.updatedAt ?? lastUpdate;
           o.onSync?.({ ...r, reason, at: new Date().toISOString() });
         } catch (e) {
@@ -175,7 +199,7 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
       }
       if (!now || now.updatedAt === lastUpdate) return;
       lastUpdate = now.updatedAt;
-      if (JSON.stringify(now.topology.pods) !== JSON.stringify(topo.pods)) {
+      if (now.topology !== topo && podsKey(now.topology) !== podsKey(topo)) {
         topo = now.topology;
         sup.update(topo);
       }
