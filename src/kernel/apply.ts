@@ -6,7 +6,7 @@ import { rulesetKey, type NsState, type Plan } from '../dataplane/types.js';
 import { diffNs, emptyOps, opsCount, EMPTY_OBSERVED, type Observed, type Ops, type RuleWrite } from './ops.js';
 import { readRuleset } from './observe.js';
 import { CommandError, inNs, mapLimit, type Executor } from './exec.js';
-import { sysctlBatch } from './sysctl.js';
+import { nsctlBatch, sysctlBatch, type SysctlItem } from './sysctl.js';
 import { openKernel, type Kernel } from './backend.js';
 import { shortHash } from '../net/hash.js';
 import { describeOps, type Change } from './changes.js';
@@ -87,6 +87,7 @@ async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOption
   const early = k.inProcess && oldPods.length ? k.observe(toRead(oldPods), limit) : undefined;
   early?.catch(() => undefined);
   let linksChanged = false;
+  const wired: Wired[] = [];
   for (const phase of [0, 1, 2] as const) {
     if (o.aborted?.()) break;
     const group = plan.namespaces.filter((n) => n.phase === phase && (!known.has(n.netns) || opsCount(known.get(n.netns)!) > 0));
@@ -106,6 +107,7 @@ async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOption
       const r = await rewire(exec, k, plan, lacking, o, limit);
       changes += r.changes;
       changed.push(...r.changed);
+      wired.push(...r.wired);
       observed = new Map([...observed, ...(await k.observe(toRead(old.filter((n) => lacking.has(n.netns))), limit))]);
       linksChanged = true;
     }
@@ -124,13 +126,49 @@ async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOption
     await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
     changes += ops.reduce((a, { d }) => a + opsCount(d), 0);
     for (const { n, d } of ops) if (!o.fresh.has(n.netns)) changed.push(...describeOps(d));
+    wired.push(...ops.flatMap(({ n, d }) => bridgedPods(n, d)));
   }
   await early?.catch(() => undefined); // read early but not used (links changed): let it end before the session closes
+  if (!o.aborted?.()) await announce(exec, plan, wired);
   return { changes, readBack, rulesSynced, changed };
 }
 
+interface Wired {
+  readonly node: string;
+  readonly bridge: string;
+  readonly pod: string;
+}
+
+/** The pods this run wired anew into a bridge of node namespace n (their host veth was created). */
+function bridgedPods(n: NsState, d: Ops): Wired[] {
+  return n.links
+    .filter((l) => l.kind === 'veth' && l.master && l.peer && d.ip.some((x) => x.startsWith(`link add name ${l.name} `)))
+    .map((l) => ({ node: n.netns, bridge: l.master!, pod: l.peer!.netns }));
+}
+
+/**
+ * A pod wired anew into a bridge may have an address a deleted pod had (host-local's range came round): the node's
+ * neighbour table still maps it to the old MAC, and traffic to the new pod went to nobody until ARP gave up on the
+ * stale entry (~8 s). As the CNI bridge plugin does, the pod announces itself with a gratuitous ARP (which updates
+ * the entries its bridge neighbours hold), and the node's entry on the bridge is forgotten first. One nsctl.py run.
+ */
+async function announce(exec: Executor, plan: Plan, wired: readonly Wired[]): Promise<void> {
+  if (!wired.length) return;
+  const byNs = new Map(plan.namespaces.map((n) => [n.netns, n]));
+  const ipOf = (pod: string) => byNs.get(pod)?.addrs.find((a) => a.dev === 'eth0')?.cidr.split('/')[0];
+  const forget = new Map<string, [string, string][]>();
+  const garp: SysctlItem[] = [];
+  for (const w of wired) {
+    const ip = ipOf(w.pod);
+    if (!ip) continue;
+    forget.set(w.node, [...(forget.get(w.node) ?? []), [w.bridge, ip]]);
+    garp.push({ netns: w.pod, garp: [['eth0', ip]] });
+  }
+  await nsctlBatch(exec, [...[...forget].map(([netns, f]) => ({ netns, forget: f })), ...garp]);
+}
+
 /** Makes again, from the namespaces that create them, the veths whose far end in `lacking` is missing (and what lives on them). */
-async function rewire(exec: Executor, k: Kernel, plan: Plan, lacking: ReadonlySet<string>, o: ApplyOptions, limit: number): Promise<{ changes: number; changed: Change[] }> {
+async function rewire(exec: Executor, k: Kernel, plan: Plan, lacking: ReadonlySet<string>, o: ApplyOptions, limit: number): Promise<{ changes: number; changed: Change[]; wired: Wired[] }> {
   const creators = plan.namespaces.filter((n) => n.links.some((l) => l.kind === 'veth' && l.peer && lacking.has(l.peer.netns)));
   const peers = new Set([...o.fresh, ...lacking]);
   const observed = await k.observe(creators.filter((n) => !o.fresh.has(n.netns)).map((n) => ({ netns: n.netns, sysctls: n.sysctls.map(([key]) => key), fdb: n.role === 'node', rulesets: [] })), limit);
@@ -138,7 +176,7 @@ async function rewire(exec: Executor, k: Kernel, plan: Plan, lacking: ReadonlySe
   await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsBefore })));
   await mapLimit(ops, limit, async ({ n, d }) => applyOps(exec, k, n, d, o.ledger, o.texts));
   await k.sysctls(ops.map(({ n, d }) => ({ netns: n.netns, write: d.sysctlsAfter })));
-  return { changes: ops.reduce((a, { d }) => a + opsCount(d), 0), changed: ops.flatMap(({ d }) => describeOps(d)) };
+  return { changes: ops.reduce((a, { d }) => a + opsCount(d), 0), changed: ops.flatMap(({ d }) => describeOps(d)), wired: ops.flatMap(({ n, d }) => bridgedPods(n, d)) };
 }
 
 /** Rule sets only, decided from the ledger (what we last applied) without reading the kernel. */

@@ -506,6 +506,7 @@ export class FakeExecutor implements Executor {
       if (it.unlink) for (const l of [...ns.links.keys()]) if (l !== 'lo') this.dropLink(it.netns, l);
       if (it.mark) ns.links.get('lo')!.alias = it.mark;
       if (it.readMark) marks[it.netns] = ns.links.get('lo')?.alias ?? null;
+      // forget / garp: learned neighbours and ARP are not modelled (only the permanent entries podlab writes).
       for (const [k, v] of it.write) {
         const ifname = /^net\/ipv[46]\/(?:conf|neigh)\/([^/]+)\//.exec(k)?.[1];
         if (ifname && ifname !== 'all' && ifname !== 'default' && !ns.links.has(ifname)) {

@@ -8,6 +8,11 @@ setns() into each namespace in turn. This replaces one `ip netns exec … sysctl
 itself is deleted: a namespace lives on while any socket in it is open (a netexec listener, until its runtime
 reloads), and so would its veth pair, still holding the names a recreated pod needs.
 
+"forget": [["cni0", "10.244.1.5"]] deletes the neighbour entry of an address on a device (none there is no error);
+"garp": [["eth0", "10.244.1.5"]] sends one gratuitous ARP request for the address from the device, as the CNI bridge
+plugin does for a pod it has just wired (containernetworking/plugins bridge.go: arping.GratuitousArpOverIface) —
+together: a node and its pods do not keep an address that is handed out again bound to the deleted pod's MAC.
+
 "mark": "podlab:demo" sets the alias (IFLA_IFALIAS) of the namespace's lo: the ownership mark naming the lab that
 made it; "readMark": true returns it (null when lo has none) in "marks".
 
@@ -80,6 +85,40 @@ def unlink_all(ns):
         nl.close()
     return errs
 
+RTM_DELNEIGH, NDA_DST, ETH_P_ARP = 29, 1, 0x0806
+
+
+def forget(ns, dev, ip):
+    """RTM_DELNEIGH of ip on dev; ENOENT (no entry) is fine."""
+    try:
+        index = socket.if_nametoindex(dev)
+    except OSError:
+        return []  # no such device here (yet): nothing to forget
+    body = struct.pack('=BBHiHBB', socket.AF_INET, 0, 0, index, 0, 0, 0) + struct.pack('=HH', 8, NDA_DST) + socket.inet_aton(ip)
+    reply = rtnl(RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK, body)
+    code = -struct.unpack('=i', reply[16:20])[0] if struct.unpack('=IHHII', reply[:16])[1] == NLMSG_ERROR else 0
+    return [] if code in (0, errno.ENOENT) else ['%s: forget neighbour %s dev %s: %s' % (ns, ip, dev, os.strerror(code))]
+
+
+def garp(ns, dev, ip):
+    """One gratuitous ARP request (sender = target = ip, to broadcast) from dev, on a packet socket opened here."""
+    try:
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP))
+    except OSError as e:
+        return ['%s: gratuitous ARP: %s' % (ns, e.strerror)]
+    try:
+        s.bind((dev, ETH_P_ARP))
+        mac = s.getsockname()[4]
+        bcast, a = b'\xff' * 6, socket.inet_aton(ip)
+        arp = struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + mac + a + bcast + a
+        s.send(bcast + mac + struct.pack('!H', ETH_P_ARP) + arp)
+        return []
+    except OSError as e:
+        return ['%s: gratuitous ARP from %s: %s' % (ns, dev, e.strerror)]
+    finally:
+        s.close()
+
+
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 home = os.open('/proc/self/ns/net', os.O_RDONLY)
@@ -101,6 +140,10 @@ for item in json.load(sys.stdin):
         errors.extend(unlink_all(ns))
     if item.get('mark'):
         errors.extend(set_mark(ns, item['mark']))
+    for dev, ip in item.get('forget', []):
+        errors.extend(forget(ns, dev, ip))
+    for dev, ip in item.get('garp', []):
+        errors.extend(garp(ns, dev, ip))
     if item.get('readMark'):
         marks[ns] = read_mark(ns)
     for key, val in item.get('write', []):

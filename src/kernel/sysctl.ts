@@ -21,6 +21,10 @@ export interface SysctlItem {
   readonly mark?: string;
   /** Read the ownership mark (returned by nsctlBatch). */
   readonly readMark?: boolean;
+  /** Delete the neighbour entries of these [device, address] pairs (nsctl.py only). */
+  readonly forget?: readonly (readonly [string, string])[];
+  /** Send a gratuitous ARP request for each [device, address] pair (nsctl.py only). */
+  readonly garp?: readonly (readonly [string, string])[];
 }
 
 export interface NsctlResult {
@@ -64,11 +68,12 @@ export const nsctlTimeoutMs = (namespaces: number, values: number) => 60_000 + 3
 export async function nsctlBatch(exec: Executor, items: readonly SysctlItem[], o: { tolerateMissing?: boolean } = {}): Promise<NsctlResult> {
   const values = new Map<string, Record<string, string>>();
   const marks = new Map<string, string | undefined>();
-  const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) > 0 || i.unlink || i.mark || i.readMark);
+  const todo = items.filter((i) => (i.write?.length ?? 0) + (i.read?.length ?? 0) + (i.forget?.length ?? 0) + (i.garp?.length ?? 0) > 0 || i.unlink || i.mark || i.readMark);
   if (todo.length === 0) return { values, marks };
   const req = todo.map((i) => ({
     netns: i.netns, write: (i.write ?? []).map(([k, v]) => [sysctlPath(k), v]), read: (i.read ?? []).map(sysctlPath), unlink: i.unlink === true,
     ...(i.mark ? { mark: i.mark } : {}), ...(i.readMark ? { readMark: true } : {}),
+    ...(i.forget?.length ? { forget: i.forget } : {}), ...(i.garp?.length ? { garp: i.garp } : {}),
   }));
   const nvalues = todo.reduce((a, i) => a + (i.write?.length ?? 0) + (i.read?.length ?? 0), 0);
   const r = await exec.run([PYTHON, NSCTL_PY], { host: exec.host }, { input: JSON.stringify(req), timeoutMs: nsctlTimeoutMs(todo.length, nvalues) });
