@@ -165,3 +165,33 @@ t.test('a pod that gets a deleted pod\'s address again is reachable at once (no 
   }
   t.same(netnsOf(name), []);
 });
+
+// #6 (hardening), the bgp fields (the unit test's fake host runs no BIRD): each edit converges in one run on real
+// BIRDs, the run after changes nothing, and pods on two nodes still reach each other over the routes BIRD learned.
+t.test('editing the underlay and the bgp section of a running bgp lab converges in one run each', async (t) => {
+  const name = clusterName('ub');
+  const file = writeLab({ name, nodes: 2, clusterSpecExtra: '  mode: bgp', extra: pod('x', 'a', 'node1') + pod('x', 'b', 'node2') });
+  const edits: [string, (s: string) => string][] = [
+    ['underlay', (s) => s.replace('underlay: 172.18.0.0/24', 'underlay: 172.31.6.0/24')],
+    ['bgp.asn and bgp.topology', (s) => s.replace('  mode: bgp', '  mode: bgp\n  bgp: {asn: 64600, topology: route-reflector, routeReflectors: [node1]}')],
+  ];
+  try {
+    t.equal((await podlab(['up', '-f', file])).exitCode, 0);
+    for (const [field, edit] of edits) {
+      writeFileSync(file, edit(readFileSync(file, 'utf8')));
+      const r = await podlab(['up', '-f', file]);
+      t.equal(r.exitCode, 0, `${field}: ${String(r.stderr).slice(-400)}`);
+      const again = await podlab(['up', '-f', file, '--json']);
+      t.equal(JSON.parse(String(again.stdout)).changes, 0, `${field}: the run after changes nothing`);
+      const st = JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { pods: { name: string; ip: string }[] };
+      const b = st.pods.find((p) => p.name === 'b')!;
+      const c = await inNetns(`pl-${name}-x-a`, ['curl', '-s', '-m', '2', `http://${b.ip}:8080/hostname`]);
+      t.equal(c.out, 'b', `${field}: a reaches b on the other node`);
+    }
+    const conf = readFileSync(`${STATE_DIR}/${name}/bird/node2.conf`, 'utf8');
+    t.match(conf, /64600/, 'BIRD runs with the new AS number');
+  } finally {
+    await podlab(['down', '-c', name]);
+  }
+  t.same(netnsOf(name), []);
+});

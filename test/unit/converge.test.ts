@@ -29,17 +29,44 @@ const EDITS: Record<string, (s: string) => string> = {
   'nodes (one removed)': (s) => s.replace('    - name: node3\n      labels: {zone: c}\n', '').replace(/nodeName: node3/g, 'nodeName: node1'),
   proxyMode: (s) => s.replace('mode: overlay', 'mode: overlay\n  proxyMode: nftables'),
   mode: (s) => s.replace('mode: overlay', 'mode: vpc'),
+  nodePortRange: (s) => s.replace('mtu: 1500', 'mtu: 1500\n  nodePortRange: 30000-31000'),
+  clusterDomain: (s) => s.replace('mtu: 1500', 'mtu: 1500\n  clusterDomain: lab.example'),
+  'loadBalancer.pool': (s) => s.replace('mtu: 1500', 'mtu: 1500\n  loadBalancer: {pool: [172.18.0.200-172.18.0.210]}'),
+  'kubelet.backoff': (s) => s.replace('mtu: 1500', 'mtu: 1500\n  kubelet: {backoff: {initialSeconds: 1, maxSeconds: 20}}'),
+  'nodes[].taints': (s) => s.replace('labels: {zone: c}', 'labels: {zone: c}\n      taints: [{key: dedicated, value: db, effect: NoSchedule}]'),
+};
+
+/**
+ * Edits of a lab in another mode (base), for the fields of that mode's section and the underlay under it. (bgp's need
+ * BIRD to converge, which the fake host does not model: integration/hardening.test.ts edits them on real BIRDs.)
+ */
+const toVpc = (s: string) => s.replace('mode: overlay', 'mode: vpc');
+const MODE_EDITS: Record<string, [(s: string) => string, (s: string) => string]> = {
+  'underlay (vpc)': [toVpc, EDITS.underlay!],
+  'vpc.cidr': [toVpc, (s) => s.replace('mtu: 1500', 'mtu: 1500\n  vpc: {cidr: 10.1.0.0/16}')],
+  'vpc.subnetMaskSize': [toVpc, (s) => s.replace('mtu: 1500', 'mtu: 1500\n  vpc: {subnetMaskSize: 25}')],
+  'vpc.externalSNAT': [toVpc, (s) => s.replace('mtu: 1500', 'mtu: 1500\n  vpc: {externalSNAT: true}')],
 };
 
 t.test('the example has what the edits change', async (t) => {
   for (const [k, f] of Object.entries(EDITS)) t.not(f(EXAMPLE), EXAMPLE, `${k}: the edit applies`);
 });
 
-for (const [field, edit] of Object.entries(EDITS)) {
+const CASES: [string, (s: string) => string, (s: string) => string][] = [
+  ...Object.entries(EDITS).map(([k, e]) => [k, (s: string) => s, e] as [string, (s: string) => string, (s: string) => string]),
+  ...Object.entries(MODE_EDITS).map(([k, [b, e]]) => [k, b, e] as [string, (s: string) => string, (s: string) => string]),
+];
+
+t.test('the mode edits apply to their base', async (t) => {
+  for (const [k, [b, e]] of Object.entries(MODE_EDITS)) t.not(e(b(EXAMPLE)), b(EXAMPLE), `${k}: the edit applies`);
+});
+
+for (const [field, base, edit] of CASES) {
   t.test(`editing ${field} on a running lab converges in one run`, async (t) => {
     const h: Partial<LabContext> & { exec: FakeExecutor; store: MemoryStore } = { exec: new FakeExecutor(), store: new MemoryStore(), root: true };
-    await up({ ...h, files: ['lab.yaml'], lab: lab(EXAMPLE) });
-    const edited = lab(edit(EXAMPLE));
+    const start = lab(base(EXAMPLE));
+    await up({ ...h, files: ['lab.yaml'], lab: start });
+    const edited = lab(edit(base(EXAMPLE)));
     const r = await up({ ...h, files: ['lab.yaml'], lab: edited });
     t.same(r.problems, [], 'the first run after the edit succeeds');
     const again = await up({ ...h, files: ['lab.yaml'], lab: edited });
