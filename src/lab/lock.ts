@@ -1,12 +1,16 @@
 // One lab, one writer: every command that changes a lab (up, apply, delete, down, clean, fault, test) holds the lab's
-// lock for its whole run, in-process or in the daemon. The lock is a file in the lab's folder holding the holder's pid,
-// command and start time, created with O_EXCL; a holder that died (kill -9) is detected by its pid and its lock taken
-// over. A second caller waits its turn (saying who holds it), or fails at once with `wait: false`. Within one process
+// lock for its whole run, in-process or in the daemon. The lock is flock(2) on a file in the lab's folder that holds
+// the holder's pid, command and start time (for the message others see): the kernel releases it when its holder dies
+// (kill -9), so there is no stale lock to detect and take over — reading a dead pid and removing its file raced with
+// a second taker, which could remove the first one's fresh lock and leave two holders. Where flock cannot be called
+// (koffi does not load), the file is created with O_EXCL and a dead pid's lock taken over, as before. A second caller
+// waits its turn (saying who holds it), or fails at once with `wait: false`. Within one process
 // (the daemon) callers queue on the same lock in memory first, so two use-cases of one process never share it; a
 // use-case called by one that holds the lock already (the daemon's lab queue → up; test → up) re-enters it: the
 // locks a call chain holds travel with it (AsyncLocalStorage).
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sleep } from '../kernel/exec.js';
 
@@ -86,8 +90,29 @@ export async function lockLab(dir: string, cluster: string, o: LockOptions = {})
   }
 }
 
+const LOCK_EX = 2;
+const LOCK_NB = 4;
+let flockFn: ((fd: number, op: number) => number) | null | undefined;
+/** flock(2) through koffi, or null where it cannot be loaded. */
+function flock(): ((fd: number, op: number) => number) | null {
+  if (flockFn !== undefined) return flockFn;
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as { load(p: string): { func(sig: string): (...a: unknown[]) => number } };
+    const f = koffi.load('libc.so.6').func('int flock(int fd, int operation)');
+    flockFn = (fd, op) => f(fd, op);
+  } catch {
+    flockFn = null;
+  }
+  return flockFn;
+}
+
+/** Whether this process takes lab locks with flock(2) (else with O_EXCL files and pid checks). */
+export const usesFlock = (): boolean => flock() !== null;
+
 async function lockFile(dir: string, file: string, cluster: string, me: LockHolder, deadline: number, told: boolean, o: LockOptions): Promise<() => void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const fl = flock();
+  if (fl) return flockFile(fl, dir, file, cluster, me, deadline, told, o);
   for (;;) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -123,6 +148,50 @@ async function lockFile(dir: string, file: string, cluster: string, me: LockHold
     }
     if (Date.now() > deadline) throw new LabLockedError(cluster, holder);
     await sleep(100);
+  }
+}
+
+async function flockFile(fl: (fd: number, op: number) => number, dir: string, file: string, cluster: string, me: LockHolder, deadline: number, told: boolean, o: LockOptions): Promise<() => void> {
+  for (;;) {
+    let fd: number;
+    try {
+      // Node opens with O_CLOEXEC: the processes a holder starts (containers) do not inherit its lock.
+      fd = openSync(file, constants.O_RDWR | constants.O_CREAT, 0o600);
+    } catch (e) {
+      // The holder's release removed the lab's emptied folder while we waited: make it again and retry.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      continue;
+    }
+    if (fl(fd, LOCK_EX | LOCK_NB) === 0) {
+      // Locked — but a holder releasing removes the file before it unlocks: ours is the lock only if it still is the file.
+      const now = statSync(file, { throwIfNoEntry: false });
+      if (!now || now.ino !== fstatSync(fd).ino) {
+        closeSync(fd);
+        continue;
+      }
+      ftruncateSync(fd, 0);
+      writeSync(fd, JSON.stringify(me), 0);
+      return () => {
+        rmSync(file, { force: true }); // we hold it: the file is ours (see above)
+        closeSync(fd); // unlocks
+        try {
+          rmdirSync(dir); // only when empty: `down` removed the lab's state while holding the lock
+        } catch {
+          /* the lab lives on */
+        }
+      };
+    }
+    closeSync(fd);
+    // Held (the holder may not have written its name yet).
+    const holder = readHolder(file) ?? { pid: 0, command: 'another podlab (taking the lock now)', since: new Date().toISOString() };
+    if (o.wait === false) throw new LabLockedError(cluster, holder);
+    if (!told) {
+      o.onWait?.(holder);
+      told = true;
+    }
+    if (Date.now() > deadline) throw new LabLockedError(cluster, holder);
+    await sleep(50);
   }
 }
 
