@@ -43,3 +43,31 @@ t.test('a failed batch names its namespace once ("in pl-X", never "in pl-X in pl
   t.equal(bare.message.match(/pl-d-node1/g)?.length, 1, bare.message);
   t.match(bare.message, /`ip -batch -` in pl-d-node1 failed \(exit 1\):\n {4}Command failed -:2\n {4}Cannot find device "eth0"/);
 });
+
+t.test('an apply whose batch fails says which namespace once, through up itself', async (t) => {
+  const { FakeExecutor } = await import('../../src/kernel/fake.js');
+  const { MemoryStore } = await import('../../src/store/memory.js');
+  const { up: upLab } = await import('../../src/lab/index.js');
+  const { parseLabFiles } = await import('../../src/modes/registry.js');
+  const { readFileSync } = await import('node:fs');
+  // The kernel refuses node1's batch (what `ip -batch` prints for a line it rejects).
+  class Refusing extends FakeExecutor {
+    override async run(...a: Parameters<FakeExecutor['run']>) {
+      const [argv, place] = a;
+      if (argv[0] === 'ip' && argv.includes('-batch') && place?.netns === 'pl-demo-node1') {
+        return { argv: [...argv], place: place!, code: 1, stdout: '', stderr: 'Command failed -:3\nRTNETLINK answers: File exists', timedOut: false, ms: 1 };
+      }
+      return super.run(...a);
+    }
+  }
+  const lab = parseLabFiles([{ file: 'lab.yaml', text: readFileSync(join(ROOT, 'examples/lab.yaml'), 'utf8'), dir: join(ROOT, 'examples') }]);
+  let message = '';
+  try {
+    const r = await upLab({ exec: new Refusing(), store: new MemoryStore(), root: true, files: ['lab.yaml'], lab });
+    message = r.problems.join('\n');
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  t.match(message, /RTNETLINK answers: File exists/, message);
+  t.equal(message.match(/pl-demo-node1/g)?.length, 1, `"in pl-demo-node1" once: ${message}`);
+});
