@@ -129,7 +129,8 @@ async function applyPhases(exec: Executor, k: Kernel, plan: Plan, o: ApplyOption
     wired.push(...ops.flatMap(({ n, d }) => bridgedPods(n, d)));
   }
   await early?.catch(() => undefined); // read early but not used (links changed): let it end before the session closes
-  if (!o.aborted?.()) await announce(exec, plan, wired);
+  // A node made in this run has no neighbour entries to be stale, nor have its pods: nothing to announce.
+  if (!o.aborted?.()) await announce(exec, plan, wired.filter((w) => !o.fresh.has(w.node)));
   return { changes, readBack, rulesSynced, changed };
 }
 

@@ -100,14 +100,17 @@ def forget(ns, dev, ip):
     return [] if code in (0, errno.ENOENT) else ['%s: forget neighbour %s dev %s: %s' % (ns, ip, dev, os.strerror(code))]
 
 
-def garp(ns, dev, ip):
-    """One gratuitous ARP request (sender = target = ip, to broadcast) from dev, on a packet socket opened here."""
+def garp(ns, dev, ip, keep):
+    """One gratuitous ARP request (sender = target = ip, to broadcast) from dev, on a packet socket opened here.
+    The socket goes to keep: closing a packet socket waits for an RCU grace period (~20 ms, packet_release), so
+    they are closed together at the end, from many threads at once."""
     try:
-        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ARP))
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)  # protocol 0: sends only, no receive hook
     except OSError as e:
         return ['%s: gratuitous ARP: %s' % (ns, e.strerror)]
+    keep.append(s)
     try:
-        s.bind((dev, ETH_P_ARP))
+        s.bind((dev, 0))
         mac = s.getsockname()[4]
         bcast, a = b'\xff' * 6, socket.inet_aton(ip)
         arp = struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + mac + a + bcast + a
@@ -115,14 +118,21 @@ def garp(ns, dev, ip):
         return []
     except OSError as e:
         return ['%s: gratuitous ARP from %s: %s' % (ns, dev, e.strerror)]
-    finally:
-        s.close()
+
+
+def close_all(socks):
+    """Close sockets from 128 threads: their grace periods overlap instead of adding up."""
+    if not socks:
+        return
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(128, len(socks))) as pool:
+        list(pool.map(lambda x: x.close(), socks))
 
 
 CLONE_NEWNET = 0x40000000
 libc = ctypes.CDLL(None, use_errno=True)
 home = os.open('/proc/self/ns/net', os.O_RDONLY)
-values, marks, errors = {}, {}, []
+values, marks, errors, packet_socks = {}, {}, [], []
 for item in json.load(sys.stdin):
     ns = item['netns']
     try:
@@ -143,7 +153,7 @@ for item in json.load(sys.stdin):
     for dev, ip in item.get('forget', []):
         errors.extend(forget(ns, dev, ip))
     for dev, ip in item.get('garp', []):
-        errors.extend(garp(ns, dev, ip))
+        errors.extend(garp(ns, dev, ip, packet_socks))
     if item.get('readMark'):
         marks[ns] = read_mark(ns)
     for key, val in item.get('write', []):
@@ -160,4 +170,5 @@ for item in json.load(sys.stdin):
             pass
     values[ns] = res
 libc.setns(home, CLONE_NEWNET)
+close_all(packet_socks)
 json.dump({'values': values, 'marks': marks, 'errors': errors}, sys.stdout)
