@@ -199,7 +199,10 @@ class Reader {
     if (c.bind(fd, { family: AF_NETLINK, pad: 0, pid: 0, groups: 0 }, 12) < 0) throw new Error(`netlink bind: errno ${c.errno()}`);
     for (const g of this.groups) if (c.setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, int(g), 4) < 0) throw new Error(`netlink group ${g}: errno ${c.errno()}`);
     if (c.setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, int(1), 4) < 0) throw new Error(`NETLINK_LISTEN_ALL_NSID: errno ${c.errno()}`);
-    if (c.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, int(8 << 20), 4) < 0) c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, int(8 << 20), 4);
+    // Room for a burst: the kernel sends every message of a transaction (one per rule: ~80,000, over 8 MB, for a full
+    // restore of a 1,000-pod lab's nat tables) before we read any; what overflows costs a resync of every lab.
+    // Charged only while queued.
+    if (c.setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, int(64 << 20), 4) < 0) c.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, int(8 << 20), 4);
     const tv = Buffer.alloc(16);
     tv.writeBigInt64LE(0n, 0);
     tv.writeBigInt64LE(300_000n, 8); // 0.3 s: recvmsg returns so that stop() is noticed
