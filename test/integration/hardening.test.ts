@@ -195,3 +195,42 @@ t.test('editing the underlay and the bgp section of a running bgp lab converges 
   }
   t.same(netnsOf(name), []);
 });
+
+// #4 (hardening): a kill -9 of `up` while it starts the lab's processes left a netexec runtime the state did not
+// record; each re-up started another that could not bind its ports ("Address already in use"). Re-up finds every
+// process in the lab's namespaces and stops the strays before starting its own.
+t.test('re-up after up was killed -9 while starting processes: one runtime per node, every pod Running', async (t) => {
+  const name = clusterName('k9');
+  const file = writeLab({ name, nodes: 2, extra: pod('x', 'a', 'node1') + pod('x', 'b', 'node2') });
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('../helpers/lab.js');
+  try {
+    const child = spawn('node', [CLI, 'up', '-f', file], { env: { ...process.env, PODLAB_STATE_DIR: STATE_DIR }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    // Kill it the moment the first process runs in a node namespace (before up records it).
+    let killedAt = '';
+    for (let i = 0; i < 3000 && !killedAt; i++) {
+      const pids = await execa('ip', ['netns', 'pids', `pl-${name}-node1`], { reject: false });
+      if (String(pids.stdout).trim()) {
+        child.kill('SIGKILL');
+        killedAt = 'with a process in node1';
+      } else await new Promise((r) => setTimeout(r, 5));
+    }
+    await exited;
+    t.ok(killedAt, `up was killed ${killedAt}`);
+    const r = await podlab(['up', '-f', file]);
+    t.equal(r.exitCode, 0, String(r.stderr).slice(-600));
+    t.notMatch(String(r.stderr), /Address already in use/);
+    for (const n of ['node1', 'node2']) {
+      const ps = await execa('ip', ['netns', 'pids', `pl-${name}-${n}`]);
+      t.equal(String(ps.stdout).trim().split('\n').filter(Boolean).length, 1, `one netexec runtime in ${n}`);
+    }
+    const st = JSON.parse(String((await podlab(['status', '-c', name, '--json'])).stdout)) as { pods: { name: string; ip: string; phase: string; system?: boolean }[] };
+    t.same(st.pods.filter((p) => !p.system).map((p) => `${p.name} ${p.phase}`).sort(), ['a Running', 'b Running']);
+    const b = st.pods.find((p) => p.name === 'b')!;
+    t.equal((await inNetns(`pl-${name}-x-a`, ['curl', '-s', '-m', '2', `http://${b.ip}:8080/hostname`])).out, 'b', 'b answers');
+  } finally {
+    await podlab(['down', '-c', name]);
+  }
+  t.same(netnsOf(name), []);
+});
