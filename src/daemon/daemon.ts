@@ -68,7 +68,9 @@ export class Daemon {
 
   /** A context for one lab: its manager keeps the rule texts written and the desired state. */
   labCtx(m: LabManager, extra: Partial<LabContext>): LabContext {
-    return this.ctx({ ...extra, ruleTexts: m.ruleTexts, onDesired: (d) => m.remember(d) });
+    // With the lab's supervisor: reconcile gives it the new topology (it starts the new pods at once, and their
+    // endpoints follow its Ready reports) and stops removed pods through it (so it does not restart them).
+    return this.ctx({ ...extra, ruleTexts: m.ruleTexts, onDesired: (d) => m.remember(d), ...(m.running ? { supervisor: m.running } : {}) });
   }
 
   ctx(extra: Partial<LabContext> = {}): LabContext {

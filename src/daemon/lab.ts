@@ -60,6 +60,8 @@ export class LabManager {
   stopped = false;
   /** The lab's pod lifecycle (restarts, probes, readiness → endpoints), hosted here once the lab has a state. */
   private lifecycle?: Promise<LabSupervisor | undefined>;
+  /** Its supervisor once running: the daemon's calls on the lab hand it their topology and their pods to stop. */
+  running?: LabSupervisor['supervisor'];
 
   constructor(readonly cluster: string, private readonly host: LabHost, private readonly resyncMs: number) {}
 
@@ -91,7 +93,10 @@ export class LabManager {
         log.emit({ cluster, type: e.type, reason: e.reason, object: `pod ${e.pod}${e.container ? ` container ${e.container}` : ''}`, message: e.message });
       },
       onSync: (x) => log.log(`${cluster}: endpoints: ${x.reason}: ${x.changed ? 'rules rewritten' : 'no rule changed'} in ${Math.round(x.ms)} ms`),
-    }).catch((e: Error) => {
+    }).then((l) => {
+      if (!this.stopped) this.running = l.supervisor;
+      return l;
+    }, (e: Error) => {
       log.emit({ cluster, type: 'Warning', reason: 'Failed', object: `lab ${cluster}`, message: `pod lifecycle not started: ${e.message}` });
       this.lifecycle = undefined;
       return undefined;
@@ -102,6 +107,7 @@ export class LabManager {
   async stopLifecycle(): Promise<void> {
     const l = this.lifecycle;
     this.lifecycle = undefined;
+    this.running = undefined;
     await (await l)?.stop();
   }
 

@@ -19,25 +19,23 @@ export interface Desired {
   readonly planHashes: Readonly<Record<string, string>>;
 }
 
-/** Which pods are not ready: those the lifecycle said so of; a pod it does not know yet is ready unless `probed` says otherwise. */
+/**
+ * Which pods are not ready: those the lifecycle said so of. A pod it does not know yet: under a supervisor (`probed`)
+ * not ready — its containers are the supervisor's to start, and the endpoints controller adds a pod once it is Ready,
+ * not before its container listens; without one, ready (the command starts its containers before the endpoints).
+ */
 export interface Readiness {
   readonly notReady: ReadonlySet<string>;
   /** Pods the lifecycle reported on (the rest are new). */
   readonly known?: ReadonlySet<string>;
-  /** A supervisor runs the probes: a new pod with a readinessProbe starts unready, as in Kubernetes. */
+  /** A supervisor runs the pods and their probes: a new pod starts unready, as in Kubernetes, until it reports Ready. */
   readonly probed?: boolean;
 }
-
-/** Whether a pod starts unready under a supervisor: a container or sidecar has a readiness or startup probe. */
-export const probedPod = (p: ReadyPod): boolean =>
-  [...(p.initContainers ?? []).filter((c) => c.restartPolicy === 'Always'), ...p.containers].some((c) => c.readinessProbe || c.startupProbe);
-
-type ReadyPod = Parameters<ReadyFn>[0];
 
 export function readyFn(r: Readiness | undefined): ReadyFn | undefined {
   if (!r) return undefined;
   return (p) => {
-    if (r.known && !r.known.has(p.key)) return !(r.probed && probedPod(p));
+    if (r.known && !r.known.has(p.key)) return !r.probed;
     return !r.notReady.has(p.key);
   };
 }

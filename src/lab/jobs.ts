@@ -101,7 +101,7 @@ export async function syncJobs(cluster: string, report: (pod: string) => PodRepo
     const lab = labSpecOf(st);
     const { workloads, moves } = stepJobs(lab, st.topology.workloads ?? [], report, new Date().toISOString());
     if (!moves.length) return [];
-    const readiness = await readinessFor(ctx, cluster, st.notReady);
+    const readiness = await readinessFor(ctx, cluster, st.notReady, st.topology.pods);
     const d = desire(lab, st, readiness, workloads);
     const r = await reconcile(ctx, d, st, provenanceOf(st), { incremental: true, readiness });
     return [...moves, ...r.problems.map((p) => ({ job: '', reason: 'Failed', message: p }))];

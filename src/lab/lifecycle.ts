@@ -135,14 +135,19 @@ export async function notReadyNow(ctx: LabContext, rctx: RuntimeContext, fromSta
   return new Set(fromState ?? []);
 }
 
-/** Which pods the endpoints leave out now: the running supervisor's view, else what the state last recorded. */
-export async function readinessFor(ctx: LabContext, cluster: string, fromState: readonly string[] | undefined): Promise<Readiness> {
+/**
+ * Which pods the endpoints leave out now: the running supervisor's view, else what the state last recorded. `existing`:
+ * the pods of the lab's state before this change — not new, whatever the supervisor has reported of them yet (its
+ * snapshot lags): only the pods this change makes start unready under a supervisor.
+ */
+export async function readinessFor(ctx: LabContext, cluster: string, fromState: readonly string[] | undefined, existing: readonly { key: string }[] = []): Promise<Readiness> {
   const rctx = runtimeContext(ctx, cluster);
   const h = await hosting(ctx, rctx);
-  if (h.kind === 'here') return { notReady: new Set(h.supervisor.notReady()), known: new Set(h.supervisor.statuses().map((s) => s.pod)), probed: true };
+  const had = existing.map((p) => p.key);
+  if (h.kind === 'here') return { notReady: new Set(h.supervisor.notReady()), known: new Set([...had, ...h.supervisor.statuses().map((s) => s.pod)]), probed: true };
   if (h.kind === 'elsewhere') {
     const snap = await readSnapshot(rctx);
-    return { notReady: new Set(snap?.notReady ?? fromState ?? []), known: new Set(snap?.pods.map((p) => p.pod) ?? []), probed: true };
+    return { notReady: new Set(snap?.notReady ?? fromState ?? []), known: new Set([...had, ...(snap?.pods.map((p) => p.pod) ?? [])]), probed: true };
   }
   return { notReady: new Set(fromState ?? []) };
 }

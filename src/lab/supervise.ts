@@ -186,7 +186,7 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
   cronTimer.unref();
   // Another process changed the lab: follow its topology. Its state gone: stop following, tell the host.
   let missing = 0;
-  const follow = o.followMs === 0 ? undefined : setInterval(async () => {
+  const followNow = async () => {
     if (gone) return;
     try {
       const now = await ctx.store.read(cluster);
@@ -206,7 +206,8 @@ export async function superviseLab(cluster: string, o: SuperviseOptions = {}): P
     } catch {
       /* a state being written; next time */
     }
-  }, o.followMs ?? 1000);
+  };
+  const follow = o.followMs === 0 ? undefined : setInterval(() => void followNow(), o.followMs ?? 1000);
   follow?.unref();
   return {
     supervisor: sup,

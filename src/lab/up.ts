@@ -68,7 +68,7 @@ export async function upLocked(ctx: LabContext, o: UpOptions): Promise<UpResult>
   const prev = await ctx.store.read(lab.cluster.name);
   const incremental = o.live === true && prev?.converged === true && prev.planHashes !== undefined && prev.topology.mode === lab.cluster.mode;
   await prepare(ctx, lab, incremental);
-  const readiness = await readinessFor(ctx, lab.cluster.name, prev?.notReady);
+  const readiness = await readinessFor(ctx, lab.cluster.name, prev?.notReady, prev?.topology.pods);
   const d = desire(lab, prev, readiness);
   const from = { files: o.files, applied: o.applied, deleted: o.deleted, mode: o.mode, proxyMode: o.proxyMode };
   let r = await reconcile(ctx, d, prev, from, { incremental, readiness });

@@ -63,7 +63,7 @@ export async function walkWorkloads(ctx: LabContext, lab: LabSpec, first: UpResu
     const words = describeStep(ws, next);
     steps.push(...words);
     for (const w of words) say(w);
-    const readiness = await readinessFor(ctx, lab.cluster.name, st.notReady);
+    const readiness = await readinessFor(ctx, lab.cluster.name, st.notReady, st.topology.pods);
     const d = desire(lab, st, readiness, next);
     const rr = await reconcile(ctx, d, st, from, { incremental: true, readiness });
     r = { ...rr, changes: r.changes + rr.changes, created: [...r.created, ...rr.created], deleted: [...r.deleted, ...rr.deleted], problems: [...problems, ...rr.problems] };

@@ -158,6 +158,40 @@ t.test('podlab daemon', { skip: !isRoot && 'needs root', timeout: 1_500_000 }, a
     t.equal(String(nf.stderr).split('\n').slice(1).join('\n'), String(nfl.stderr).split('\n').slice(1).join('\n'), 'the same error');
   });
 
+  // Endpoints follow Ready under the daemon's supervisor: a new pod joins its Service once its container runs, and
+  // stays. (It used to join at apply, before its container ran, leave at the supervisor's first report —
+  // ContainerCreating — and come back ~0.5 s later.) Sampled every ~20 ms from the apply on, in one node.
+  await t.test('a pod applied through the daemon joins its Service once, when it runs, within a second', async (t) => {
+    const add = join(mkdtempSync(join(tmpdir(), 'podlab-add-')), 'web-4.yaml');
+    writeFileSync(add, pod('shop', 'web-4', 'node2').replace(/---\n$/, ''));
+    const t0 = Date.now();
+    const ap = cli(['apply', '-c', name, '-f', add, '--json']);
+    let ip = '';
+    const seen: boolean[] = [];
+    let firstAt = -1;
+    while (Date.now() - t0 < 3000) {
+      if (!ip) {
+        try {
+          ip = (JSON.parse(readFileSync(join(SD, name, 'state.json'), 'utf8')) as { topology: { pods: { name: string; ip: string }[] } }).topology.pods.find((p) => p.name === 'web-4')?.ip ?? '';
+        } catch { /* being written */ }
+      }
+      if (ip) {
+        const nat = await execa('ip', ['netns', 'exec', `pl-${name}-node1`, 'iptables-save', '-t', 'nat'], { reject: false });
+        const has = String(nat.stdout).includes(`--to-destination ${ip}:8080`);
+        if (has && firstAt < 0) firstAt = Date.now() - t0;
+        seen.push(has);
+      }
+      await sleep(20);
+    }
+    t.equal((await ap).exitCode, 0);
+    const flips = seen.filter((v, i) => i > 0 && v !== seen[i - 1]).length;
+    t.ok(firstAt >= 0 && firstAt < 2000, `in the endpoints ${firstAt} ms after the apply began`);
+    t.equal(flips, seen[0] ? 0 : 1, `joined once and stayed (${seen.map((v) => (v ? '+' : '.')).join('')})`);
+    const c = await inNetns(`pl-${name}-shop-client`, ['curl', '-s', '-m', '2', `http://${ip}:8080/hostname`]);
+    t.equal(c.out, 'web-4', 'and answers');
+    t.equal((await cli(['delete', '-c', name, 'pod', 'shop/web-4'])).exitCode, 0);
+  });
+
   const node1 = `pl-${name}-node1`;
   const node2 = `pl-${name}-node2`;
   const web1 = `pl-${name}-shop-web-1`;

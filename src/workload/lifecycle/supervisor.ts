@@ -72,6 +72,8 @@ export class Supervisor extends EventEmitter {
   readonly clock: Clock;
   readonly backoff: Backoff;
   private readonly pods = new Map<string, Entry>();
+  /** A container was started in the last pass. */
+  private startedNow = false;
   private readonly restarts: boolean;
   private readonly probing: boolean;
   private prober?: Prober;
@@ -191,7 +193,9 @@ export class Supervisor extends EventEmitter {
         this.emit('problem', e);
       }
       if (!this.running) break;
-      const poll = this.clock.now() + (this.o.pollMs ?? 500);
+      // Containers just started: look again at once (their Ready report puts them in their Services' endpoints).
+      const poll = this.clock.now() + (this.startedNow ? 0 : this.o.pollMs ?? 500);
+      this.startedNow = false;
       this.schedule(next === undefined ? poll : Math.min(next, poll));
       await new Promise<void>((r) => (this.wakeUp = r));
       this.wakeUp = undefined;
@@ -283,6 +287,7 @@ export class Supervisor extends EventEmitter {
       }
       const c = i.container;
       e.memory.set(c.name, { attempt: i.attempt, started: !c.startupProbe, ready: !c.readinessProbe });
+      this.startedNow = true;
       this.event(e, c.name, 'Normal', 'Started', `Started container ${c.name}`);
       const hook = c.lifecycle?.postStart;
       if (hook) {
@@ -380,9 +385,9 @@ export class Supervisor extends EventEmitter {
       this.emit('pod', { pod: e.pod.key, ...s });
     }
     if (e.ready !== s.ready) {
-      const had = e.ready;
       e.ready = s.ready;
-      if (had !== undefined || !s.ready) this.emit('ready', { pod: e.pod.key, ready: s.ready });
+      // The first report too: a new pod's endpoints wait for it (lab/desire.ts readyFn), an adopted one's are checked.
+      this.emit('ready', { pod: e.pod.key, ready: s.ready });
     }
   }
 
