@@ -141,14 +141,17 @@ async function lockFile(dir: string, file: string, cluster: string, me: LockHold
       rmSync(file, { force: true });
       continue;
     }
-    if (o.wait === false) throw new LabLockedError(cluster, holder);
-    if (!told) {
-      o.onWait?.(holder);
-      told = true;
-    }
-    if (Date.now() > deadline) throw new LabLockedError(cluster, holder);
-    await sleep(100);
+    told = await waitTurn(cluster, holder, deadline, told, o, 100);
   }
+}
+
+/** Someone else holds the lock: fail (wait: false, or past the deadline), or say so once and pause before trying again. */
+async function waitTurn(cluster: string, holder: LockHolder, deadline: number, told: boolean, o: LockOptions, ms: number): Promise<boolean> {
+  if (o.wait === false) throw new LabLockedError(cluster, holder);
+  if (!told) o.onWait?.(holder);
+  if (Date.now() > deadline) throw new LabLockedError(cluster, holder);
+  await sleep(ms);
+  return true;
 }
 
 async function flockFile(fl: (fd: number, op: number) => number, dir: string, file: string, cluster: string, me: LockHolder, deadline: number, told: boolean, o: LockOptions): Promise<() => void> {
@@ -185,13 +188,7 @@ async function flockFile(fl: (fd: number, op: number) => number, dir: string, fi
     closeSync(fd);
     // Held (the holder may not have written its name yet).
     const holder = readHolder(file) ?? { pid: 0, command: 'another podlab (taking the lock now)', since: new Date().toISOString() };
-    if (o.wait === false) throw new LabLockedError(cluster, holder);
-    if (!told) {
-      o.onWait?.(holder);
-      told = true;
-    }
-    if (Date.now() > deadline) throw new LabLockedError(cluster, holder);
-    await sleep(50);
+    told = await waitTurn(cluster, holder, deadline, told, o, 50);
   }
 }
 
