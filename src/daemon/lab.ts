@@ -85,7 +85,8 @@ export class LabManager {
     const log = this.host.log;
     const cluster = this.cluster;
     this.lifecycle = superviseLab(cluster, {
-      ...this.host.ctx({ onDesired: (d) => this.remember(d) }), by: 'daemon',
+      // The rule texts the daemon last wrote: an endpoint change is a partial restore of the changed chains.
+      ...this.host.ctx({ ruleTexts: this.ruleTexts, onDesired: (d) => this.remember(d) }), by: 'daemon',
       serialize: (op, fn) => this.serial(op, () => undefined, fn),
       current: () => this.cached?.d,
       onEvent: (e) => {

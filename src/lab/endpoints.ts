@@ -24,7 +24,7 @@ export async function applyEndpoints(ctx: LabContext, lab: LabSpec, o: { rules: 
   const d = desire(lab, { allocations: o.allocations } as LabState, o.readiness);
   if (epSig(d) === epSig(o.prev)) return o.prev;
   const same = new Set(d.plan.namespaces.filter((n) => o.prev.planHashes[n.netns] === d.planHashes[n.netns]).map((n) => n.netns));
-  await applyPlan(ctx.exec, d.plan, { fresh: new Set(), netUnchanged: same, ledger: o.rules, concurrency: ctx.concurrency });
+  await applyPlan(ctx.exec, d.plan, { fresh: new Set(), netUnchanged: same, ledger: o.rules, concurrency: ctx.concurrency, texts: ctx.ruleTexts });
   const flows = staleUdpFlows(o.prev.topo, d.topo);
   if (flows.length) {
     const script = flows.map((a) => `${a.join(' ')} >/dev/null 2>&1 || true`).join('\n') + '\n';
