@@ -20,22 +20,21 @@ export interface Desired {
 }
 
 /**
- * Which pods are not ready: those the lifecycle said so of. A pod it does not know yet: under a supervisor (`probed`)
- * not ready — its containers are the supervisor's to start, and the endpoints controller adds a pod once it is Ready,
- * not before its container listens; without one, ready (the command starts its containers before the endpoints).
+ * Which pods are not ready: those the lifecycle said so of. Under a supervisor (`known` given), a pod it does not know
+ * yet is not ready either — its containers are the supervisor's to start, and the endpoints controller adds a pod
+ * once it is Ready, not before its container listens; without one, every pod not listed is ready (the command starts
+ * its containers before it writes the endpoints).
  */
 export interface Readiness {
   readonly notReady: ReadonlySet<string>;
-  /** Pods the lifecycle reported on (the rest are new). */
+  /** With a supervisor running the pods: those it reported on, or that the lab had before the change (the rest are new). */
   readonly known?: ReadonlySet<string>;
-  /** A supervisor runs the pods and their probes: a new pod starts unready, as in Kubernetes, until it reports Ready. */
-  readonly probed?: boolean;
 }
 
 export function readyFn(r: Readiness | undefined): ReadyFn | undefined {
   if (!r) return undefined;
   return (p) => {
-    if (r.known && !r.known.has(p.key)) return !r.probed;
+    if (r.known && !r.known.has(p.key)) return false;
     return !r.notReady.has(p.key);
   };
 }

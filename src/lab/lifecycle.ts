@@ -144,10 +144,10 @@ export async function readinessFor(ctx: LabContext, cluster: string, fromState: 
   const rctx = runtimeContext(ctx, cluster);
   const h = await hosting(ctx, rctx);
   const had = existing.map((p) => p.key);
-  if (h.kind === 'here') return { notReady: new Set(h.supervisor.notReady()), known: new Set([...had, ...h.supervisor.statuses().map((s) => s.pod)]), probed: true };
+  if (h.kind === 'here') return { notReady: new Set(h.supervisor.notReady()), known: new Set([...had, ...h.supervisor.statuses().map((s) => s.pod)]) };
   if (h.kind === 'elsewhere') {
     const snap = await readSnapshot(rctx);
-    return { notReady: new Set(snap?.notReady ?? fromState ?? []), known: new Set([...had, ...(snap?.pods.map((p) => p.pod) ?? [])]), probed: true };
+    return { notReady: new Set(snap?.notReady ?? fromState ?? []), known: new Set([...had, ...(snap?.pods.map((p) => p.pod) ?? [])]) };
   }
   return { notReady: new Set(fromState ?? []) };
 }

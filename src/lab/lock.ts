@@ -106,9 +106,6 @@ function flock(): ((fd: number, op: number) => number) | null {
   return flockFn;
 }
 
-/** Whether this process takes lab locks with flock(2) (else with O_EXCL files and pid checks). */
-export const usesFlock = (): boolean => flock() !== null;
-
 async function lockFile(dir: string, file: string, cluster: string, me: LockHolder, deadline: number, told: boolean, o: LockOptions): Promise<() => void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const fl = flock();
